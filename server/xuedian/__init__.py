@@ -1,0 +1,89 @@
+"""Xuedian (学点): the county server. ``create_app`` is the only place that knows every feature."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+
+__version__ = "0.1.0"
+
+CHECKOUT = Path(__file__).resolve().parents[2]
+
+
+def _sqlite_pragmas(busy_ms: int):
+    def on_connect(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_ms)}")
+        cursor.close()
+
+    return on_connect
+
+
+def _secret_key(instance: Path, configured: str) -> str:
+    if configured:
+        return configured
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def create_app(config=None) -> Flask:
+    """Return the configured Flask app.
+
+    ``config`` is a :class:`~xuedian.config.Settings`, a dict of setting overrides, or None
+    for settings from the ``XUEDIAN_*`` environment.
+    """
+    from .config import Settings
+    from .errors import register_error_handlers
+    from .extensions import db, migrate
+    from .keys.service import KeyRing
+    from .packs import routes as pack_routes
+    from .packs.storage import FileBlobStore
+    from .sync import routes as sync_routes
+    from .web import routes as web_routes
+
+    if isinstance(config, Settings):
+        settings = config
+    else:
+        settings = Settings.from_env(**(config or {}))
+    instance = settings.resolved_instance(CHECKOUT / "instance")
+    app = Flask(__name__, instance_path=str(instance), instance_relative_config=False)
+    instance.mkdir(parents=True, exist_ok=True)
+
+    database_url = settings.database_url or f"sqlite:///{instance / 'xuedian.sqlite3'}"
+    app.config.update(
+        XUEDIAN=settings,
+        SECRET_KEY=_secret_key(instance, settings.secret_key),
+        SQLALCHEMY_DATABASE_URI=database_url,
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        MAX_CONTENT_LENGTH=None,  # bodies are capped after gzip decoding, in core.http
+        JSON_SORT_KEYS=False,
+    )
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
+    if database_url.startswith("sqlite"):
+        with app.app_context():
+            event.listen(db.engine, "connect", _sqlite_pragmas(settings.sqlite_busy_ms))
+
+    app.extensions["xuedian.keyring"] = KeyRing(instance)
+    app.extensions["xuedian.blobs"] = FileBlobStore(instance / "store")
+
+    register_error_handlers(app)
+    app.register_blueprint(web_routes.bp)
+    app.register_blueprint(pack_routes.bp)
+    app.register_blueprint(sync_routes.bp)
+    dist = Path(settings.pwa_dist) if settings.pwa_dist else CHECKOUT / "pwa" / "dist"
+    web_routes.serve_pwa(app, dist)
+    return app
+
+
+__all__ = ["create_app", "__version__"]

@@ -1,0 +1,136 @@
+"""The ``xuedian`` command: one click group for every task (docs/cli.md lists them)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask
+
+from . import CHECKOUT, create_app
+
+
+def _app() -> Flask:
+    return create_app()
+
+
+@click.group()
+@click.version_option(package_name="xuedian")
+def main() -> None:
+    """Xuedian (学点) county server."""
+
+
+@main.command()
+def init() -> None:
+    """Create the instance folder, upgrade the database and make a signing key."""
+    from flask_migrate import upgrade
+
+    app = _app()
+    with app.app_context():
+        upgrade()
+        key = app.extensions["xuedian.keyring"].ensure()
+    click.echo(f"instance: {app.instance_path}")
+    click.echo(f"signing key: {key.key_id}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", default=8000, show_default=True, help="Port to bind.")
+@click.option("--workers", default=1, show_default=True, help="gunicorn worker processes.")
+def serve(host: str, port: int, workers: int) -> None:
+    """Serve the app and the PWA with gunicorn."""
+    from .serving import XuedianGunicorn, gunicorn_settings
+
+    XuedianGunicorn(gunicorn_settings(host, port, workers)).run()
+
+
+@main.group()
+def keys() -> None:
+    """Manage the county signing keys."""
+
+
+@keys.command("list")
+def keys_list() -> None:
+    """List every signing key and its status."""
+    app = _app()
+    for key in app.extensions["xuedian.keyring"].keys():
+        click.echo(f"{key.key_id}\t{key.status}\t{key.created}\t{key.public_key}")
+
+
+@keys.command("create")
+def keys_create() -> None:
+    """Make a signing key if the instance has none."""
+    key = _app().extensions["xuedian.keyring"].ensure()
+    click.echo(key.key_id)
+
+
+@keys.command("rotate")
+def keys_rotate() -> None:
+    """Make a new active key; earlier keys stay trusted as retired."""
+    key = _app().extensions["xuedian.keyring"].create()
+    click.echo(key.key_id)
+
+
+@main.group()
+def packs() -> None:
+    """Build and publish content packs."""
+
+
+@packs.command("build")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False))
+@click.option("--out", default="build/packs", show_default=True, type=click.Path(),
+              help="Folder for the .xdpack archives.")
+def packs_build(sources: tuple[str, ...], out: str) -> None:
+    """Build pack source folders into signed .xdpack archives."""
+    from .packs.builder import build
+
+    app = _app()
+    for source in sources:
+        built = _build_with_progress(build, Path(source), Path(out), app)
+        click.echo(f"{built.archive}\t{built.size} bytes")
+
+
+def _build_with_progress(build, source: Path, out: Path, app: Flask):
+    count = sum(1 for _ in source.rglob("*") if _.is_file())
+    with click.progressbar(length=count, label=f"build {source.name}") as bar:
+        return build(source, out, app.extensions["xuedian.keyring"],
+                     progress=lambda _name: bar.update(1))
+
+
+@packs.command("publish")
+@click.argument("archives", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+def packs_publish(archives: tuple[str, ...]) -> None:
+    """Publish built archives and re-sign the catalog."""
+    from .packs.service import publish
+
+    app = _app()
+    with app.app_context():
+        for archive in archives:
+            release = publish(Path(archive))
+            click.echo(f"published {release.pack_id} v{release.version}")
+
+
+@main.command()
+@click.option("--packs-dir", default=str(CHECKOUT / "content_packs"), show_default=True,
+              type=click.Path(file_okay=False), help="Folder of pack sources.")
+def demo(packs_dir: str) -> None:
+    """Initialise the instance and publish every demo pack not yet published."""
+    from flask_migrate import upgrade
+
+    from .packs.builder import build
+    from .packs.service import current_version, publish
+    from .packs.source import read_source
+
+    app = _app()
+    with app.app_context():
+        upgrade()
+        app.extensions["xuedian.keyring"].ensure()
+        out = Path(app.instance_path) / "build"
+        for source in sorted(p.parent for p in Path(packs_dir).glob("*/pack.yaml")):
+            pack = read_source(source).pack
+            if pack["version"] <= current_version(pack["id"]):
+                click.echo(f"{pack['id']} v{pack['version']} already published")
+                continue
+            built = _build_with_progress(build, source, out, app)
+            publish(built.archive)
+            click.echo(f"published {pack['id']} v{pack['version']}")

@@ -1,0 +1,71 @@
+"""Typed settings for the Xuedian server.
+
+Every setting has a type, a default and a one-line description, and can be set from the
+environment as ``XUEDIAN_<NAME>`` (for example ``XUEDIAN_DATABASE_URL``). ``docs/settings.md``
+lists them all; a test fails when one is missing there.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+ENV_PREFIX = "XUEDIAN_"
+
+
+def _setting(default, description: str):
+    return field(default=default, metadata={"description": description})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Server settings; build one with :meth:`from_env`."""
+
+    instance_path: str = _setting(
+        "", "Folder for the SQLite database, signing keys and published blobs."
+    )
+    database_url: str = _setting(
+        "", "SQLAlchemy URL; empty means SQLite (WAL) at <instance>/xuedian.sqlite3."
+    )
+    secret_key: str = _setting("", "Flask session secret; generated into the instance if empty.")
+    pwa_dist: str = _setting("", "Folder of the built PWA; empty means pwa/dist in the checkout.")
+    max_body_bytes: int = _setting(
+        2 * 1024 * 1024, "Largest request body accepted, after gzip decoding, in bytes."
+    )
+    max_batch_records: int = _setting(500, "Most records accepted in one sync batch.")
+    catalog_days: int = _setting(30, "Days until a signed catalog expires.")
+    sqlite_busy_ms: int = _setting(
+        5000, "How long SQLite waits on a locked database, in milliseconds."
+    )
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Settings:
+        """Return settings from ``XUEDIAN_*`` variables, then ``overrides``.
+
+        Raises ``ValueError`` when a variable cannot be converted to its type.
+        """
+        environ = os.environ if environ is None else environ
+        values = {}
+        for f in fields(cls):
+            raw = environ.get(ENV_PREFIX + f.name.upper())
+            if raw is None:
+                continue
+            try:
+                values[f.name] = int(raw) if f.type == "int" else raw
+            except ValueError as exc:
+                raise ValueError(f"{ENV_PREFIX}{f.name.upper()} must be an integer") from exc
+        values.update(overrides)
+        return cls(**values)
+
+    def resolved_instance(self, default: Path) -> Path:
+        """Return the instance folder as an absolute path, ``default`` when unset."""
+        return Path(self.instance_path).resolve() if self.instance_path else default
+
+
+def describe() -> list[tuple[str, str, object, str]]:
+    """Return ``(env name, type, default, description)`` for every setting."""
+    return [
+        (ENV_PREFIX + f.name.upper(), f.type, f.default, f.metadata["description"])
+        for f in fields(Settings)
+    ]

@@ -1,0 +1,1 @@
+"""Small pieces every feature shares: canonical JSON, signatures, time."""

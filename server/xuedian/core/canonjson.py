@@ -1,0 +1,85 @@
+"""RFC 8785 (JSON Canonicalization Scheme) serialisation.
+
+Signatures over manifests and catalogs are computed on these bytes, so the builder, the
+server and the PWA (``pwa/src/lib/canonjson.js``) must agree byte for byte.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from decimal import Decimal
+
+
+def _number(value: int | float) -> str:
+    if isinstance(value, bool):
+        raise TypeError("bool is not a number")
+    if isinstance(value, int):
+        if abs(value) > 2**53:
+            raise ValueError("integers beyond 2**53 are not portable in canonical JSON")
+        return str(value)
+    if not math.isfinite(value):
+        raise ValueError("NaN and Infinity are not allowed in canonical JSON")
+    if value == 0:
+        return "0"
+    if value.is_integer() and abs(value) < 1e21:
+        return str(int(value))
+    # repr gives the shortest round-trip digits, as ECMAScript does; only the layout differs.
+    _, digit_tuple, exponent = Decimal(repr(abs(value))).normalize().as_tuple()
+    digits = "".join(map(str, digit_tuple))
+    k = len(digits)
+    n = k + exponent  # value = 0.digits * 10**n (ECMA-262 Number::toString)
+    sign = "-" if value < 0 else ""
+    if k <= n <= 21:
+        return sign + digits + "0" * (n - k)
+    if 0 < n <= 21:
+        return sign + digits[:n] + "." + digits[n:]
+    if -6 < n <= 0:
+        return sign + "0." + "0" * (-n) + digits
+    e = n - 1
+    mantissa = digits[0] + ("." + digits[1:] if k > 1 else "")
+    return f"{sign}{mantissa}e{'+' if e >= 0 else '-'}{abs(e)}"
+
+
+def _encode(value, out: list[str]) -> None:
+    if value is None:
+        out.append("null")
+    elif value is True:
+        out.append("true")
+    elif value is False:
+        out.append("false")
+    elif isinstance(value, str):
+        out.append(json.dumps(value, ensure_ascii=False))
+    elif isinstance(value, int | float):
+        out.append(_number(value))
+    elif isinstance(value, list | tuple):
+        out.append("[")
+        for i, item in enumerate(value):
+            if i:
+                out.append(",")
+            _encode(item, out)
+        out.append("]")
+    elif isinstance(value, dict):
+        out.append("{")
+        keys = sorted(value, key=lambda k: k.encode("utf-16-be"))
+        for i, key in enumerate(keys):
+            if not isinstance(key, str):
+                raise TypeError("object keys must be strings")
+            if i:
+                out.append(",")
+            out.append(json.dumps(key, ensure_ascii=False))
+            out.append(":")
+            _encode(value[key], out)
+        out.append("}")
+    else:
+        raise TypeError(f"{type(value).__name__} cannot be canonicalised")
+
+
+def canonical_bytes(value) -> bytes:
+    """Return the RFC 8785 canonical UTF-8 bytes of a JSON value.
+
+    Raises ``TypeError`` or ``ValueError`` for values JSON cannot carry portably.
+    """
+    out: list[str] = []
+    _encode(value, out)
+    return "".join(out).encode("utf-8")

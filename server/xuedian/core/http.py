@@ -1,0 +1,110 @@
+"""Reading untrusted request bodies: size caps, gzip with a bomb cap, JSON, schemas.
+
+Every API route reads its body through :func:`load_body`, so the limits and the error codes
+are the same everywhere.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+
+from flask import current_app, request
+from marshmallow import Schema
+from marshmallow import ValidationError as MarshmallowError
+
+from ..errors import (
+    BodyEncodingUnsupported,
+    BodyNotJson,
+    BodyTooLarge,
+    ValidationFailed,
+    XuedianError,
+)
+
+
+class UnknownField(ValidationFailed):
+    code = "unknown-field"
+    message = "The request has a field this server does not know."
+
+
+def _read_capped(stream, limit: int) -> bytes:
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise BodyTooLarge(limit=limit)
+    return data
+
+
+def _gunzip_capped(data: bytes, limit: int) -> bytes:
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        out = inflater.decompress(data, limit + 1)
+    except zlib.error as exc:
+        raise BadGzip() from exc
+    if len(out) > limit or inflater.unconsumed_tail:
+        raise BodyTooLarge("The request body expands beyond the accepted size.", limit=limit)
+    if not inflater.eof:
+        raise BadGzip()
+    return out
+
+
+class BadGzip(BodyNotJson):
+    code = "body-gzip-invalid"
+    message = "The request body is not valid gzip."
+
+
+def raw_body() -> bytes:
+    """Return the decoded request body, at most ``max_body_bytes`` after decoding.
+
+    Raises :class:`BodyTooLarge`, :class:`BadGzip` or :class:`BodyEncodingUnsupported`.
+    """
+    limit = current_app.config["XUEDIAN"].max_body_bytes
+    if request.content_length is not None and request.content_length > limit:
+        raise BodyTooLarge(limit=limit)
+    data = _read_capped(request.stream, limit)
+    encoding = (request.headers.get("Content-Encoding") or "identity").strip().lower()
+    if encoding == "gzip":
+        return _gunzip_capped(data, limit)
+    if encoding != "identity":
+        raise BodyEncodingUnsupported(encoding=encoding)
+    return data
+
+
+def parse_json(data: bytes):
+    """Return the JSON value in ``data``. Raises :class:`BodyNotJson`."""
+    try:
+        return json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BodyNotJson() from exc
+
+
+def validation_error(errors: dict) -> XuedianError:
+    """Return the error for marshmallow ``errors``: unknown-field or validation-failed."""
+
+    def messages(node):
+        if isinstance(node, dict):
+            for value in node.values():
+                yield from messages(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from messages(value)
+        else:
+            yield str(node)
+
+    if any(m == "Unknown field." for m in messages(errors)):
+        return UnknownField(fields=errors)
+    return ValidationFailed(fields=errors)
+
+
+def load(schema: Schema, value) -> dict:
+    """Return ``value`` loaded through ``schema``. Raises a validation error envelope."""
+    if not isinstance(value, dict):
+        raise ValidationFailed("The request body must be a JSON object.")
+    try:
+        return schema.load(value)
+    except MarshmallowError as exc:
+        raise validation_error(exc.normalized_messages()) from exc
+
+
+def load_body(schema: Schema) -> dict:
+    """Return the request's JSON body loaded through ``schema``."""
+    return load(schema, parse_json(raw_body()))

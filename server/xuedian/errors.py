@@ -1,0 +1,115 @@
+"""The one JSON error envelope, and the registry of stable error codes.
+
+Services raise :class:`XuedianError` subclasses; ``register_error_handlers`` turns them,
+and every HTTP error under ``/api/``, into
+``{"ok": false, "code": ..., "message": ..., "details": {...}}``.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+#: Every stable error code the server can send, with its English message.
+CODES: dict[str, str] = {}
+
+
+class XuedianError(Exception):
+    """Base of every error a client can see. Subclasses set ``code`` and ``status``."""
+
+    code = "internal-error"
+    status = 500
+    message = "Something went wrong on the server."
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        CODES.setdefault(cls.code, cls.message)
+
+    def __init__(self, message: str | None = None, **details):
+        super().__init__(message or self.message)
+        self.message = message or self.message
+        self.details = details
+
+    def envelope(self) -> dict:
+        """Return the JSON error envelope for this error."""
+        return {"ok": False, "code": self.code, "message": self.message, "details": self.details}
+
+
+CODES[XuedianError.code] = XuedianError.message
+
+
+class BadRequest(XuedianError):
+    code = "bad-request"
+    status = 400
+    message = "The request could not be understood."
+
+
+class BodyNotJson(BadRequest):
+    code = "body-not-json"
+    message = "The request body is not valid JSON."
+
+
+class BodyEncodingUnsupported(BadRequest):
+    code = "body-encoding-unsupported"
+    status = 415
+    message = "The request body uses an unsupported Content-Encoding."
+
+
+class BodyTooLarge(XuedianError):
+    code = "body-too-large"
+    status = 413
+    message = "The request body is larger than the server accepts."
+
+
+class ValidationFailed(BadRequest):
+    code = "validation-failed"
+    status = 422
+    message = "The request does not match the expected format."
+
+
+class NotFound(XuedianError):
+    code = "not-found"
+    status = 404
+    message = "Nothing was found at this address."
+
+
+class MethodNotAllowed(XuedianError):
+    code = "method-not-allowed"
+    status = 405
+    message = "This address does not accept that method."
+
+
+class Unauthorized(XuedianError):
+    code = "unauthorized"
+    status = 401
+    message = "Credentials are missing."
+
+
+_HTTP_CODES = {404: NotFound, 405: MethodNotAllowed, 413: BodyTooLarge}
+
+
+def _wants_envelope() -> bool:
+    return request.path.startswith(("/api/", "/blobs/"))
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Send every API error as the JSON envelope."""
+
+    @app.errorhandler(XuedianError)
+    def handle_xuedian_error(error: XuedianError):
+        return jsonify(error.envelope()), error.status
+
+    @app.errorhandler(HTTPException)
+    def handle_http_error(error: HTTPException):
+        if not _wants_envelope():
+            return error
+        mapped = _HTTP_CODES.get(error.code or 500)
+        if mapped is None:
+            mapped = BadRequest if (error.code or 500) < 500 else XuedianError
+        envelope = mapped().envelope()
+        return jsonify(envelope), error.code or mapped.status
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(error: Exception):
+        app.logger.exception("unhandled error on %s", request.path)
+        return jsonify(XuedianError().envelope()), 500

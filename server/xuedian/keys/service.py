@@ -1,0 +1,170 @@
+"""The county's Ed25519 signing keys, kept as files in ``<instance>/keys``.
+
+``keys.json`` lists every key ever made (id, public key, status, created); each private key
+sits beside it as ``<key_id>.pem`` readable by the owner only. The active key signs; retired
+keys stay trusted so packs signed before a rotation still verify on phones.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from ..core.canonjson import canonical_bytes
+from ..core.timeutil import iso, utcnow
+from ..errors import XuedianError
+
+
+class NoSigningKey(XuedianError):
+    code = "signing-key-missing"
+    status = 500
+    message = "This server has no active signing key; run `xuedian keys create`."
+
+
+class SignatureInvalid(XuedianError):
+    code = "signature-invalid"
+    status = 400
+    message = "The signature does not match the signed content."
+
+
+class KeyUnknown(XuedianError):
+    code = "key-unknown"
+    status = 400
+    message = "The document is signed by a key this server does not trust."
+
+
+def b64url(data: bytes) -> str:
+    """Return unpadded base64url text."""
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def b64url_decode(text: str) -> bytes:
+    """Decode unpadded base64url text. Raises ``ValueError`` on bad input."""
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+@dataclass
+class KeyInfo:
+    key_id: str
+    public_key: str
+    status: str
+    created: str
+
+    def public(self) -> dict:
+        """Return the entry published in ``/trusted-keys.json``."""
+        return {"key_id": self.key_id, "alg": "Ed25519", "public_key": self.public_key}
+
+
+class KeyRing:
+    """The signing keys of one instance folder."""
+
+    def __init__(self, instance_path: Path):
+        self.folder = Path(instance_path) / "keys"
+        self.index = self.folder / "keys.json"
+
+    def keys(self) -> list[KeyInfo]:
+        """Return every key, oldest first."""
+        if not self.index.exists():
+            return []
+        return [KeyInfo(**entry) for entry in json.loads(self.index.read_text("utf-8"))]
+
+    def active(self) -> KeyInfo:
+        """Return the active key. Raises :class:`NoSigningKey` when there is none."""
+        for key in reversed(self.keys()):
+            if key.status == "active":
+                return key
+        raise NoSigningKey()
+
+    def create(self) -> KeyInfo:
+        """Make a new key and make it the active one; earlier keys become retired."""
+        private = Ed25519PrivateKey.generate()
+        raw = private.public_key().public_bytes(
+            serialization.Encoding.Raw, serialization.PublicFormat.Raw
+        )
+        key = KeyInfo(
+            key_id="k-" + hashlib.sha256(raw).hexdigest()[:16],
+            public_key=b64url(raw),
+            status="active",
+            created=iso(utcnow()),
+        )
+        self.folder.mkdir(parents=True, exist_ok=True)
+        pem = private.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        path = self.folder / f"{key.key_id}.pem"
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(pem)
+        entries = [
+            KeyInfo(**{**asdict(k), "status": "retired"}) for k in self.keys()
+        ] + [key]
+        self._write(entries)
+        return key
+
+    def ensure(self) -> KeyInfo:
+        """Return the active key, making one when the instance has none."""
+        try:
+            return self.active()
+        except NoSigningKey:
+            return self.create()
+
+    def trusted(self) -> list[dict]:
+        """Return the public entries of every trusted key."""
+        return [key.public() for key in self.keys()]
+
+    def sign(self, signed: dict) -> dict:
+        """Return the envelope ``{"signed": ..., "signature": ...}`` made with the active key.
+
+        ``signed["key_id"]`` is set to the active key's id before signing.
+        """
+        key = self.active()
+        pem = (self.folder / f"{key.key_id}.pem").read_bytes()
+        private = serialization.load_pem_private_key(pem, password=None)
+        body = {**signed, "key_id": key.key_id}
+        return {"signed": body, "signature": b64url(private.sign(canonical_bytes(body)))}
+
+    def verify(self, envelope: dict, expected_type: str) -> dict:
+        """Return ``envelope["signed"]`` after checking its type and signature.
+
+        Raises :class:`KeyUnknown` or :class:`SignatureInvalid`.
+        """
+        return verify_envelope(envelope, expected_type, self.trusted())
+
+    def _write(self, entries: list[KeyInfo]) -> None:
+        tmp = self.index.with_suffix(".tmp")
+        tmp.write_text(json.dumps([asdict(e) for e in entries], indent=2), "utf-8")
+        tmp.replace(self.index)
+
+
+def verify_envelope(envelope: dict, expected_type: str, trusted: list[dict]) -> dict:
+    """Return the signed body of ``envelope`` if a trusted key signed it.
+
+    Raises :class:`KeyUnknown` or :class:`SignatureInvalid`.
+    """
+    try:
+        signed = envelope["signed"]
+        signature = b64url_decode(envelope["signature"])
+        key_id = signed["key_id"]
+    except (KeyError, TypeError, ValueError) as exc:
+        raise SignatureInvalid("The document has no readable signature.") from exc
+    if signed.get("type") != expected_type:
+        raise SignatureInvalid(f"Expected a signed {expected_type}.")
+    by_id = {k["key_id"]: k for k in trusted}
+    if key_id not in by_id:
+        raise KeyUnknown(key_id=key_id)
+    public = Ed25519PublicKey.from_public_bytes(b64url_decode(by_id[key_id]["public_key"]))
+    try:
+        public.verify(signature, canonical_bytes(signed))
+    except InvalidSignature as exc:
+        raise SignatureInvalid() from exc
+    return signed

@@ -1,0 +1,1 @@
+"""Content packs: source → build → sign → publish; catalog, manifests and blobs."""

@@ -1,0 +1,147 @@
+"""Publishing packs and signing the catalog.
+
+Publishing verifies the archive like a phone would, refuses a version that is not newer,
+stores the blobs, records the release and re-signs the catalog.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import timedelta
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from ..core.instance import blob_store, keyring
+from ..core.timeutil import iso, utcnow
+from ..errors import XuedianError
+from ..extensions import db
+from .archive import extract_blobs, read_manifest
+from .models import CatalogSnapshot, PackRelease
+
+#: Re-sign the catalog when less than this is left before it expires.
+RESIGN_MARGIN = timedelta(days=7)
+
+
+class PackDowngrade(XuedianError):
+    code = "pack-downgrade"
+    status = 409
+    message = "A pack can only be replaced by a higher version."
+
+
+def current_version(pack_id: str) -> int:
+    """Return the highest published version of ``pack_id``, 0 when none."""
+    top = db.session.scalar(
+        select(func.max(PackRelease.version)).where(PackRelease.pack_id == pack_id)
+    )
+    return top or 0
+
+
+def publish(archive: Path) -> PackRelease:
+    """Publish a built ``.xdpack`` and return its release.
+
+    Raises :class:`PackDowngrade`, or an archive or signature error.
+    """
+    keys = keyring()
+    manifest, raw = read_manifest(archive, keys.trusted())
+    current = current_version(manifest["pack_id"])
+    if manifest["version"] <= current:
+        raise PackDowngrade(
+            f"{manifest['pack_id']} v{manifest['version']} is not newer than v{current}.",
+            pack_id=manifest["pack_id"], version=manifest["version"], current=current,
+        )
+    store = blob_store()
+    extract_blobs(archive, manifest, store)
+    name = f"{manifest['pack_id']}-v{manifest['version']}.xdpack"
+    store.put_archive(name, archive)
+    envelope_text = json.dumps(json.loads(raw), ensure_ascii=False, separators=(",", ":"))
+    release = PackRelease(
+        pack_id=manifest["pack_id"],
+        version=manifest["version"],
+        title=manifest["title"],
+        description=manifest["description"],
+        category=manifest["category"],
+        credit_hours=manifest["credit_hours"],
+        size=sum(b["size"] for b in manifest["blobs"]),
+        manifest=envelope_text,
+        manifest_sha256=hashlib.sha256(envelope_text.encode("utf-8")).hexdigest(),
+        archive_name=name,
+        published_at=utcnow(),
+    )
+    db.session.add(release)
+    db.session.flush()
+    sign_catalog()
+    db.session.commit()
+    return release
+
+
+def current_releases() -> list[PackRelease]:
+    """Return the newest release of every pack, ordered by pack id."""
+    newest = (
+        select(PackRelease.pack_id, func.max(PackRelease.version).label("version"))
+        .group_by(PackRelease.pack_id)
+        .subquery()
+    )
+    return list(
+        db.session.scalars(
+            select(PackRelease)
+            .join(newest, (PackRelease.pack_id == newest.c.pack_id)
+                  & (PackRelease.version == newest.c.version))
+            .order_by(PackRelease.pack_id)
+        )
+    )
+
+
+def release(pack_id: str, version: int) -> PackRelease | None:
+    """Return one release, or None."""
+    return db.session.scalar(
+        select(PackRelease).where(PackRelease.pack_id == pack_id, PackRelease.version == version)
+    )
+
+
+def sign_catalog() -> CatalogSnapshot:
+    """Sign a new catalog of the current releases and store it (caller commits)."""
+    now = utcnow()
+    expires = now + timedelta(days=current_app.config["XUEDIAN"].catalog_days)
+    body = {
+        "type": "catalog",
+        "schema_version": 1,
+        "created": iso(now),
+        "expires": iso(expires),
+        "packs": [
+            {
+                "pack_id": r.pack_id,
+                "version": r.version,
+                "title": r.title,
+                "description": r.description,
+                "category": r.category,
+                "credit_hours": r.credit_hours,
+                "size": r.size,
+                "manifest_sha256": r.manifest_sha256,
+                "manifest_url": f"/api/v1/packs/{r.pack_id}/{r.version}/manifest",
+            }
+            for r in current_releases()
+        ],
+    }
+    text = json.dumps(keyring().sign(body), ensure_ascii=False, separators=(",", ":"))
+    snapshot = CatalogSnapshot(
+        body=text,
+        etag=hashlib.sha256(text.encode("utf-8")).hexdigest()[:32],
+        created_at=now,
+        expires_at=expires,
+    )
+    db.session.add(snapshot)
+    return snapshot
+
+
+def catalog() -> CatalogSnapshot:
+    """Return the newest signed catalog, re-signing it when close to expiry."""
+    snapshot = db.session.scalar(
+        select(CatalogSnapshot).order_by(CatalogSnapshot.id.desc()).limit(1)
+    )
+    if snapshot is None or snapshot.expires_at - utcnow() < RESIGN_MARGIN:
+        snapshot = sign_catalog()
+        db.session.commit()
+    return snapshot

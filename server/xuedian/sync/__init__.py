@@ -1,0 +1,1 @@
+"""Devices, learning records and their ingest: the sync protocol (docs/protocol.md)."""

@@ -1,0 +1,82 @@
+"""Tables owned by sync: devices, learning records, conflicts, quarantine, batch receipts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..core.dbtypes import UTCDateTime
+from ..extensions import db
+
+
+class Device(db.Model):
+    __tablename__ = "device"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64))
+    app_version: Mapped[str] = mapped_column(String(40), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Highest device_seq n such that every seq 1..n is stored.
+    max_contiguous_seq: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class LearningRecord(db.Model):
+    """An append-only learning event, stored once whatever path brought it."""
+
+    __tablename__ = "learning_record"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    device_id: Mapped[str] = mapped_column(String(36), ForeignKey("device.id"))
+    device_seq: Mapped[int] = mapped_column(Integer)
+    learner: Mapped[str] = mapped_column(String(36), index=True)
+    verb: Mapped[str] = mapped_column(String(120))
+    object: Mapped[dict] = mapped_column(JSON)
+    result: Mapped[dict | None] = mapped_column(JSON)
+    timestamp: Mapped[datetime] = mapped_column(UTCDateTime)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_learning_record_device_seq", "device_id", "device_seq"),)
+
+
+class RecordConflict(db.Model):
+    """A record whose id was already stored with different content."""
+
+    __tablename__ = "record_conflict"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    record_id: Mapped[str] = mapped_column(String(36), index=True)
+    device_id: Mapped[str] = mapped_column(String(36))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    body: Mapped[dict] = mapped_column(JSON)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class QuarantinedRecord(db.Model):
+    """A record that failed validation, kept with the reason rather than dropped."""
+
+    __tablename__ = "quarantined_record"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    device_id: Mapped[str] = mapped_column(String(36), index=True)
+    record_id: Mapped[str | None] = mapped_column(String(64))
+    code: Mapped[str] = mapped_column(String(40))
+    reason: Mapped[dict] = mapped_column(JSON)
+    body: Mapped[dict | list | str | int | float | None] = mapped_column(JSON)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SyncBatch(db.Model):
+    """The receipt of every batch, so a retried batch gets the same answer."""
+
+    __tablename__ = "sync_batch"
+
+    device_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    batch_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    body_hash: Mapped[str] = mapped_column(String(64))
+    receipt: Mapped[dict] = mapped_column(JSON)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)

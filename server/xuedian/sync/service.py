@@ -1,0 +1,248 @@
+"""Device registration and authentication, and idempotent ingest of record batches.
+
+Ingest runs in one transaction: records are inserted with "on conflict do nothing", so a
+record that arrives twice by any path is stored once; the receipt is stored with the batch
+so a retried batch gets the same receipt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import uuid
+
+from flask import current_app
+from marshmallow import ValidationError as MarshmallowError
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+
+from ..core.canonjson import canonical_bytes
+from ..core.timeutil import iso, utcnow
+from ..errors import Unauthorized, XuedianError
+from ..extensions import db
+from .models import Device, LearningRecord, QuarantinedRecord, RecordConflict, SyncBatch
+from .schemas import Record
+
+
+class DeviceUnknown(Unauthorized):
+    code = "device-unknown"
+    message = "This device is not registered with the county server."
+
+
+class DeviceTokenInvalid(Unauthorized):
+    code = "device-token-invalid"
+    message = "The device credentials are not valid."
+
+
+class DeviceRevoked(XuedianError):
+    code = "device-revoked"
+    status = 403
+    message = "This device has been revoked by an administrator."
+
+
+class BatchTooLarge(XuedianError):
+    code = "batch-too-large"
+    status = 413
+    message = "A batch may hold at most 500 records."
+
+
+class BatchIdReused(XuedianError):
+    code = "batch-id-reused"
+    status = 409
+    message = "This batch id was already used for different records."
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def register_device(app_version: str) -> tuple[Device, str]:
+    """Create a device and return it with its secret token (shown once, stored hashed)."""
+    token = secrets.token_urlsafe(32)
+    device = Device(
+        id=str(uuid.uuid4()),
+        token_hash=_hash_token(token),
+        app_version=app_version,
+        created_at=utcnow(),
+        max_contiguous_seq=0,
+    )
+    db.session.add(device)
+    db.session.commit()
+    return device, token
+
+
+def authenticate(header: str | None) -> Device:
+    """Return the device named by an ``Authorization: Device <id>:<token>`` header.
+
+    Raises :class:`Unauthorized`, :class:`DeviceUnknown`, :class:`DeviceTokenInvalid` or
+    :class:`DeviceRevoked`.
+    """
+    scheme, _, credentials = (header or "").partition(" ")
+    device_id, _, token = credentials.strip().partition(":")
+    if scheme != "Device" or not device_id or not token:
+        raise Unauthorized("Send Authorization: Device <device_id>:<token>.")
+    device = db.session.get(Device, device_id)
+    if device is None:
+        raise DeviceUnknown()
+    if not hmac.compare_digest(device.token_hash, _hash_token(token)):
+        raise DeviceTokenInvalid()
+    if device.revoked_at is not None:
+        raise DeviceRevoked()
+    return device
+
+
+def _insert_ignoring_duplicates():
+    dialect = db.session.get_bind().dialect.name
+    module = postgresql if dialect == "postgresql" else sqlite
+    return module.insert(LearningRecord).on_conflict_do_nothing(index_elements=["id"])
+
+
+def _advance_contiguous(device: Device) -> None:
+    seqs = db.session.scalars(
+        select(LearningRecord.device_seq)
+        .where(
+            LearningRecord.device_id == device.id,
+            LearningRecord.device_seq > device.max_contiguous_seq,
+        )
+        .order_by(LearningRecord.device_seq)
+    )
+    top = device.max_contiguous_seq
+    for seq in seqs:
+        if seq == top + 1:
+            top = seq
+        elif seq > top + 1:
+            break
+    device.max_contiguous_seq = top
+
+
+def _split(device: Device, raw_records: list, now) -> tuple[list[dict], list[dict], list[dict]]:
+    """Return (rows to insert, rejections, quarantine rows) for the raw records."""
+    schema = Record()
+    rows, rejected, quarantine = [], [], []
+    seen: set[str] = set()
+    for raw in raw_records:
+        raw_id = raw.get("id") if isinstance(raw, dict) else None
+        try:
+            if not isinstance(raw, dict):
+                raise MarshmallowError("A record must be a JSON object.")
+            record = schema.load(raw)
+        except MarshmallowError as exc:
+            reason = exc.normalized_messages()
+            quarantine.append(
+                {"device_id": device.id, "record_id": str(raw_id)[:64] if raw_id else None,
+                 "code": "record-invalid", "reason": reason, "body": raw, "received_at": now}
+            )
+            rejected.append({"id": raw_id if isinstance(raw_id, str) else None,
+                             "code": "record-invalid", "message": _first_message(reason)})
+            continue
+        body = {**raw, "device": device.id}
+        row = {
+            "id": record["id"],
+            "device_id": device.id,
+            "device_seq": record["device_seq"],
+            "learner": record["learner"],
+            "verb": record["verb"],
+            "object": record["object"],
+            "result": record["result"],
+            "timestamp": record["timestamp"],
+            "content_hash": hashlib.sha256(canonical_bytes(body)).hexdigest(),
+            "received_at": now,
+        }
+        if row["id"] in seen:
+            rows.append({**row, "_repeat": True})
+        else:
+            seen.add(row["id"])
+            rows.append(row)
+    return rows, rejected, quarantine
+
+
+def _first_message(reason) -> str:
+    while isinstance(reason, dict | list):
+        reason = next(iter(reason.values() if isinstance(reason, dict) else reason), "")
+    return str(reason) or "The record is not valid."
+
+
+def ingest(device: Device, batch: dict, body_hash: str) -> dict:
+    """Store a batch's records once each and return its receipt.
+
+    Raises :class:`BatchTooLarge` or :class:`BatchIdReused`.
+    """
+    for attempt in range(2):
+        try:
+            return _ingest_once(device, batch, body_hash)
+        except IntegrityError:
+            # A concurrent retry of the same batch committed first; answer with its receipt.
+            db.session.rollback()
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _ingest_once(device: Device, batch: dict, body_hash: str) -> dict:
+    limit = current_app.config["XUEDIAN"].max_batch_records
+    if len(batch["records"]) > limit:
+        raise BatchTooLarge(f"A batch may hold at most {limit} records.", limit=limit)
+    stored = db.session.get(SyncBatch, (device.id, batch["batch_id"]))
+    if stored is not None:
+        if stored.body_hash != body_hash:
+            raise BatchIdReused(batch_id=batch["batch_id"])
+        return stored.receipt
+
+    now = utcnow()
+    rows, rejected, quarantine = _split(device, batch["records"], now)
+    fresh = [r for r in rows if not r.get("_repeat")]
+    accepted: set[str] = set()
+    if fresh:
+        inserted = db.session.execute(
+            _insert_ignoring_duplicates().returning(LearningRecord.id), fresh
+        )
+        accepted = set(inserted.scalars())
+    others = [r for r in rows if r["id"] not in accepted or r.get("_repeat")]
+    existing = {}
+    if others:
+        ids = list({r["id"] for r in others})
+        existing = dict(
+            db.session.execute(
+                select(LearningRecord.id, LearningRecord.content_hash).where(
+                    LearningRecord.id.in_(ids)
+                )
+            ).all()
+        )
+    duplicate = []
+    for row in others:
+        if existing.get(row["id"]) == row["content_hash"]:
+            duplicate.append(row["id"])
+            continue
+        db.session.add(
+            RecordConflict(record_id=row["id"], device_id=device.id,
+                           content_hash=row["content_hash"],
+                           body=_jsonable(row), received_at=now)
+        )
+        rejected.append({"id": row["id"], "code": "record-conflict",
+                         "message": "A different record with this id is already stored."})
+    if quarantine:
+        db.session.execute(db.insert(QuarantinedRecord), quarantine)
+
+    _advance_contiguous(device)
+    device.last_seen_at = now
+    receipt = {
+        "ok": True,
+        "batch_id": batch["batch_id"],
+        "accepted": [r["id"] for r in rows if r["id"] in accepted and not r.get("_repeat")],
+        "duplicate": duplicate,
+        "rejected": rejected,
+        "max_contiguous_seq": device.max_contiguous_seq,
+    }
+    db.session.add(SyncBatch(device_id=device.id, batch_id=batch["batch_id"],
+                             body_hash=body_hash, receipt=receipt, received_at=now))
+    db.session.commit()
+    return receipt
+
+
+def _jsonable(row: dict) -> dict:
+    return {
+        **{k: v for k, v in row.items() if k not in ("_repeat", "received_at", "timestamp")},
+        "timestamp": iso(row["timestamp"]),
+    }

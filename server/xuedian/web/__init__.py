@@ -1,0 +1,1 @@
+"""The PWA shell: static serving of the built app, shell-time key files, security headers."""

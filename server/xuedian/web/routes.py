@@ -1,0 +1,89 @@
+"""Routes the shell needs from the server, and how the built PWA is served.
+
+The built PWA (``pwa/dist``) is served by WhiteNoise. The public signing keys are served
+here, per instance, so the service worker can precache them without a rebuild:
+``/sw-keys.js`` carries a revision that changes whenever the keys do.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from flask import Blueprint, Flask, Response
+from whitenoise import WhiteNoise
+
+from .. import __version__
+from ..core.instance import keyring
+
+bp = Blueprint("web", __name__)
+
+CSP = (
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
+    "img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; "
+    "worker-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'none'; "
+    "frame-ancestors 'none'; form-action 'self'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Permissions-Policy": "camera=(self), microphone=(), geolocation=()",
+}
+
+
+def _keys_document() -> str:
+    return json.dumps({"keys": keyring().trusted()}, separators=(",", ":"))
+
+
+@bp.get("/trusted-keys.json")
+def trusted_keys():
+    response = Response(_keys_document(), mimetype="application/json")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/sw-keys.js")
+def sw_keys():
+    revision = hashlib.sha256(_keys_document().encode("utf-8")).hexdigest()[:20]
+    body = f'self.XUEDIAN_KEYS_REVISION = "{revision}";\n'
+    response = Response(body, mimetype="text/javascript")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/api/v1/health")
+def health():
+    return {"ok": True, "version": __version__}
+
+
+def _static_headers(headers, path: str, url: str) -> None:
+    for name, value in SECURITY_HEADERS.items():
+        headers[name] = value
+    if url in ("/", "/index.html", "/sw.js") or url.endswith(".webmanifest"):
+        headers["Cache-Control"] = "no-cache"
+
+
+def _is_hashed_asset(path: str, url: str) -> bool:
+    return url.startswith("/assets/")
+
+
+def serve_pwa(app: Flask, dist: Path) -> None:
+    """Serve the built PWA in ``dist`` at ``/`` in front of the Flask app."""
+
+    @app.after_request
+    def add_security_headers(response):
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    app.wsgi_app = WhiteNoise(
+        app.wsgi_app,
+        root=str(dist) if dist.is_dir() else None,
+        index_file=True,
+        max_age=0,
+        immutable_file_test=_is_hashed_asset,
+        add_headers_function=_static_headers,
+        mimetypes={".webmanifest": "application/manifest+json", ".xdpack": "application/zip"},
+    )
