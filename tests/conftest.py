@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-
 from xuedian import create_app
 from xuedian.extensions import db
 
@@ -70,8 +69,9 @@ def app(backend, request, tmp_path):
     settings = {"instance_path": str(tmp_path / "instance")}
     if backend == "sqlite":
         (tmp_path / "instance").mkdir()
-        shutil.copyfile(request.getfixturevalue("sqlite_template"),
-                        tmp_path / "instance" / "xuedian.sqlite3")
+        shutil.copyfile(
+            request.getfixturevalue("sqlite_template"), tmp_path / "instance" / "xuedian.sqlite3"
+        )
     else:
         settings["database_url"] = request.getfixturevalue("pg_url")
     application = create_app(settings)

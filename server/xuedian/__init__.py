@@ -51,10 +51,7 @@ def create_app(config=None) -> Flask:
     from .sync import routes as sync_routes
     from .web import routes as web_routes
 
-    if isinstance(config, Settings):
-        settings = config
-    else:
-        settings = Settings.from_env(**(config or {}))
+    settings = config if isinstance(config, Settings) else Settings.from_env(**(config or {}))
     instance = settings.resolved_instance(CHECKOUT / "instance")
     app = Flask(__name__, instance_path=str(instance), instance_relative_config=False)
     instance.mkdir(parents=True, exist_ok=True)

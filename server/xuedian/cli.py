@@ -53,7 +53,7 @@ def keys() -> None:
 def keys_list() -> None:
     """List every signing key and its status."""
     app = _app()
-    for key in app.extensions["xuedian.keyring"].keys():
+    for key in app.extensions["xuedian.keyring"].all():
         click.echo(f"{key.key_id}\t{key.status}\t{key.created}\t{key.public_key}")
 
 
@@ -78,8 +78,13 @@ def packs() -> None:
 
 @packs.command("build")
 @click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False))
-@click.option("--out", default="build/packs", show_default=True, type=click.Path(),
-              help="Folder for the .xdpack archives.")
+@click.option(
+    "--out",
+    default="build/packs",
+    show_default=True,
+    type=click.Path(),
+    help="Folder for the .xdpack archives.",
+)
 def packs_build(sources: tuple[str, ...], out: str) -> None:
     """Build pack source folders into signed .xdpack archives."""
     from .packs.builder import build
@@ -93,8 +98,9 @@ def packs_build(sources: tuple[str, ...], out: str) -> None:
 def _build_with_progress(build, source: Path, out: Path, app: Flask):
     count = sum(1 for _ in source.rglob("*") if _.is_file())
     with click.progressbar(length=count, label=f"build {source.name}") as bar:
-        return build(source, out, app.extensions["xuedian.keyring"],
-                     progress=lambda _name: bar.update(1))
+        return build(
+            source, out, app.extensions["xuedian.keyring"], progress=lambda _name: bar.update(1)
+        )
 
 
 @packs.command("publish")
@@ -111,8 +117,13 @@ def packs_publish(archives: tuple[str, ...]) -> None:
 
 
 @main.command()
-@click.option("--packs-dir", default=str(CHECKOUT / "content_packs"), show_default=True,
-              type=click.Path(file_okay=False), help="Folder of pack sources.")
+@click.option(
+    "--packs-dir",
+    default=str(CHECKOUT / "content_packs"),
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Folder of pack sources.",
+)
 def demo(packs_dir: str) -> None:
     """Initialise the instance and publish every demo pack not yet published."""
     from flask_migrate import upgrade

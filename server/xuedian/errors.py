@@ -38,6 +38,12 @@ class XuedianError(Exception):
 CODES[XuedianError.code] = XuedianError.message
 
 
+def register_code(code: str, message: str) -> str:
+    """Register a code that travels inside a payload (a receipt) rather than an envelope."""
+    CODES.setdefault(code, message)
+    return code
+
+
 class BadRequest(XuedianError):
     code = "bad-request"
     status = 400

@@ -61,10 +61,10 @@ def _encode(value, out: list[str]) -> None:
         out.append("]")
     elif isinstance(value, dict):
         out.append("{")
+        if not all(isinstance(key, str) for key in value):
+            raise TypeError("object keys must be strings")
         keys = sorted(value, key=lambda k: k.encode("utf-16-be"))
         for i, key in enumerate(keys):
-            if not isinstance(key, str):
-                raise TypeError("object keys must be strings")
             if i:
                 out.append(",")
             out.append(json.dumps(key, ensure_ascii=False))

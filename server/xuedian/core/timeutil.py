@@ -12,7 +12,9 @@ def utcnow() -> datetime:
 
 def iso(moment: datetime) -> str:
     """Return ``moment`` as ``2026-11-24T08:00:00.000Z``."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    return (
+        moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    )
 
 
 def parse_iso(text: str) -> datetime:

@@ -70,7 +70,7 @@ class KeyRing:
         self.folder = Path(instance_path) / "keys"
         self.index = self.folder / "keys.json"
 
-    def keys(self) -> list[KeyInfo]:
+    def all(self) -> list[KeyInfo]:
         """Return every key, oldest first."""
         if not self.index.exists():
             return []
@@ -78,7 +78,7 @@ class KeyRing:
 
     def active(self) -> KeyInfo:
         """Return the active key. Raises :class:`NoSigningKey` when there is none."""
-        for key in reversed(self.keys()):
+        for key in reversed(self.all()):
             if key.status == "active":
                 return key
         raise NoSigningKey()
@@ -105,9 +105,7 @@ class KeyRing:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as handle:
             handle.write(pem)
-        entries = [
-            KeyInfo(**{**asdict(k), "status": "retired"}) for k in self.keys()
-        ] + [key]
+        entries = [KeyInfo(**{**asdict(k), "status": "retired"}) for k in self.all()] + [key]
         self._write(entries)
         return key
 
@@ -120,7 +118,7 @@ class KeyRing:
 
     def trusted(self) -> list[dict]:
         """Return the public entries of every trusted key."""
-        return [key.public() for key in self.keys()]
+        return [key.public() for key in self.all()]
 
     def sign(self, signed: dict) -> dict:
         """Return the envelope ``{"signed": ..., "signature": ...}`` made with the active key.

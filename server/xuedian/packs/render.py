@@ -8,9 +8,31 @@ from markdown_it import MarkdownIt
 _md = MarkdownIt("commonmark", {"html": False}).enable("table")
 
 ALLOWED_TAGS = {
-    "p", "h1", "h2", "h3", "h4", "ul", "ol", "li", "strong", "em", "blockquote", "code",
-    "pre", "hr", "br", "a", "img", "figure", "figcaption", "table", "thead", "tbody", "tr",
-    "th", "td",
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "ul",
+    "ol",
+    "li",
+    "strong",
+    "em",
+    "blockquote",
+    "code",
+    "pre",
+    "hr",
+    "br",
+    "a",
+    "img",
+    "figure",
+    "figcaption",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}}
 

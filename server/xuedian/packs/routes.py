@@ -69,5 +69,6 @@ def get_archive(pack_id: str, version: int):
     if release is None:
         raise NotFound(f"No pack {pack_id} v{version}.", pack_id=pack_id, version=version)
     path = blob_store().archive_path(release.archive_name)
-    return _file(path, release.archive_name, etag=release.manifest_sha256,
-                 download_name=release.archive_name)
+    return _file(
+        path, release.archive_name, etag=release.manifest_sha256, download_name=release.archive_name
+    )

@@ -50,7 +50,9 @@ def publish(archive: Path) -> PackRelease:
     if manifest["version"] <= current:
         raise PackDowngrade(
             f"{manifest['pack_id']} v{manifest['version']} is not newer than v{current}.",
-            pack_id=manifest["pack_id"], version=manifest["version"], current=current,
+            pack_id=manifest["pack_id"],
+            version=manifest["version"],
+            current=current,
         )
     store = blob_store()
     extract_blobs(archive, manifest, store)
@@ -87,8 +89,11 @@ def current_releases() -> list[PackRelease]:
     return list(
         db.session.scalars(
             select(PackRelease)
-            .join(newest, (PackRelease.pack_id == newest.c.pack_id)
-                  & (PackRelease.version == newest.c.version))
+            .join(
+                newest,
+                (PackRelease.pack_id == newest.c.pack_id)
+                & (PackRelease.version == newest.c.version),
+            )
             .order_by(PackRelease.pack_id)
         )
     )

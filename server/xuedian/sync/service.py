@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..core.canonjson import canonical_bytes
 from ..core.timeutil import iso, utcnow
-from ..errors import Unauthorized, XuedianError
+from ..errors import CODES, Unauthorized, XuedianError, register_code
 from ..extensions import db
 from .models import Device, LearningRecord, QuarantinedRecord, RecordConflict, SyncBatch
 from .schemas import Record
@@ -52,6 +52,14 @@ class BatchIdReused(XuedianError):
     code = "batch-id-reused"
     status = 409
     message = "This batch id was already used for different records."
+
+
+RECORD_INVALID = register_code(
+    "record-invalid", "The record is not valid; it is kept in quarantine."
+)
+RECORD_CONFLICT = register_code(
+    "record-conflict", "A different record with this id is already stored."
+)
 
 
 def _hash_token(token: str) -> str:
@@ -131,11 +139,22 @@ def _split(device: Device, raw_records: list, now) -> tuple[list[dict], list[dic
         except MarshmallowError as exc:
             reason = exc.normalized_messages()
             quarantine.append(
-                {"device_id": device.id, "record_id": str(raw_id)[:64] if raw_id else None,
-                 "code": "record-invalid", "reason": reason, "body": raw, "received_at": now}
+                {
+                    "device_id": device.id,
+                    "record_id": str(raw_id)[:64] if raw_id else None,
+                    "code": RECORD_INVALID,
+                    "reason": reason,
+                    "body": raw,
+                    "received_at": now,
+                }
             )
-            rejected.append({"id": raw_id if isinstance(raw_id, str) else None,
-                             "code": "record-invalid", "message": _first_message(reason)})
+            rejected.append(
+                {
+                    "id": raw_id if isinstance(raw_id, str) else None,
+                    "code": RECORD_INVALID,
+                    "message": _first_message(reason),
+                }
+            )
             continue
         body = {**raw, "device": device.id}
         row = {
@@ -216,12 +235,17 @@ def _ingest_once(device: Device, batch: dict, body_hash: str) -> dict:
             duplicate.append(row["id"])
             continue
         db.session.add(
-            RecordConflict(record_id=row["id"], device_id=device.id,
-                           content_hash=row["content_hash"],
-                           body=_jsonable(row), received_at=now)
+            RecordConflict(
+                record_id=row["id"],
+                device_id=device.id,
+                content_hash=row["content_hash"],
+                body=_jsonable(row),
+                received_at=now,
+            )
         )
-        rejected.append({"id": row["id"], "code": "record-conflict",
-                         "message": "A different record with this id is already stored."})
+        rejected.append(
+            {"id": row["id"], "code": RECORD_CONFLICT, "message": CODES[RECORD_CONFLICT]}
+        )
     if quarantine:
         db.session.execute(db.insert(QuarantinedRecord), quarantine)
 
@@ -235,8 +259,15 @@ def _ingest_once(device: Device, batch: dict, body_hash: str) -> dict:
         "rejected": rejected,
         "max_contiguous_seq": device.max_contiguous_seq,
     }
-    db.session.add(SyncBatch(device_id=device.id, batch_id=batch["batch_id"],
-                             body_hash=body_hash, receipt=receipt, received_at=now))
+    db.session.add(
+        SyncBatch(
+            device_id=device.id,
+            batch_id=batch["batch_id"],
+            body_hash=body_hash,
+            receipt=receipt,
+            received_at=now,
+        )
+    )
     db.session.commit()
     return receipt
 

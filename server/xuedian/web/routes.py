@@ -72,6 +72,17 @@ def _is_hashed_asset(path: str, url: str) -> bool:
 def serve_pwa(app: Flask, dist: Path) -> None:
     """Serve the built PWA in ``dist`` at ``/`` in front of the Flask app."""
 
+    @app.get("/")
+    def index():
+        page = dist / "index.html"
+        if not page.is_file():
+            return Response(
+                "The app is not built yet: run `make pwa`.", status=503, mimetype="text/plain"
+            )
+        response = Response(page.read_bytes(), mimetype="text/html")
+        response.headers["Cache-Control"] = "no-cache"
+        return response
+
     @app.after_request
     def add_security_headers(response):
         for name, value in SECURITY_HEADERS.items():
@@ -81,7 +92,8 @@ def serve_pwa(app: Flask, dist: Path) -> None:
     app.wsgi_app = WhiteNoise(
         app.wsgi_app,
         root=str(dist) if dist.is_dir() else None,
-        index_file=True,
+        # `/index.html` must answer 200, not redirect: the service worker precaches it.
+        index_file=False,
         max_age=0,
         immutable_file_test=_is_hashed_asset,
         add_headers_function=_static_headers,

@@ -19,8 +19,9 @@ def uuid7() -> str:
     return str(uuid.UUID(bytes=bytes(raw)))
 
 
-def make_record(seq: int, verb: str = "http://adlnet.gov/expapi/verbs/completed",
-                shift_days: int = 0) -> dict:
+def make_record(
+    seq: int, verb: str = "http://adlnet.gov/expapi/verbs/completed", shift_days: int = 0
+) -> dict:
     moment = datetime.now(UTC) + timedelta(days=shift_days)
     return {
         "id": uuid7(),

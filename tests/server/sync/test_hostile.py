@@ -8,7 +8,6 @@ import uuid
 
 import pytest
 from sqlalchemy import func, select
-
 from xuedian.extensions import db
 from xuedian.sync.models import Device, LearningRecord, QuarantinedRecord, SyncBatch
 
@@ -40,14 +39,17 @@ def nothing_stored(app) -> bool:
         (b"[]", "validation-failed"),
         (json.dumps({"records": []}).encode(), "validation-failed"),
         (json.dumps({"batch_id": "x", "records": [{}]}).encode(), "validation-failed"),
-        (json.dumps({"batch_id": str(uuid.uuid4()), "records": [], "extra": 1}).encode(),
-         "unknown-field"),
+        (
+            json.dumps({"batch_id": str(uuid.uuid4()), "records": [], "extra": 1}).encode(),
+            "unknown-field",
+        ),
     ],
 )
 def test_batch_malformed_bodies_get_envelope(app, client, body, code):
     auth = register(client)
-    response = client.post("/api/v1/sync/batches", data=body,
-                           headers={**auth, "Content-Type": "application/json"})
+    response = client.post(
+        "/api/v1/sync/batches", data=body, headers={**auth, "Content-Type": "application/json"}
+    )
     status = 400 if code == "body-not-json" else 422
     assert_envelope(response, status, code)
     assert nothing_stored(app)
@@ -56,11 +58,14 @@ def test_batch_malformed_bodies_get_envelope(app, client, body, code):
 def test_batch_oversized_body_is_refused(app, client):
     auth = register(client)
     app.config["XUEDIAN"] = app.config["XUEDIAN"].__class__(
-        **{**app.config["XUEDIAN"].__dict__, "max_body_bytes": 1000})
-    big = json.dumps({"batch_id": str(uuid.uuid4()),
-                      "records": [make_record(s) for s in range(1, 20)]}).encode()
-    response = client.post("/api/v1/sync/batches", data=big, headers=auth,
-                           content_type="application/json")
+        **{**app.config["XUEDIAN"].__dict__, "max_body_bytes": 1000}
+    )
+    big = json.dumps(
+        {"batch_id": str(uuid.uuid4()), "records": [make_record(s) for s in range(1, 20)]}
+    ).encode()
+    response = client.post(
+        "/api/v1/sync/batches", data=big, headers=auth, content_type="application/json"
+    )
     assert_envelope(response, 413, "body-too-large")
     assert nothing_stored(app)
 
@@ -69,16 +74,22 @@ def test_batch_gzip_bomb_is_refused(app, client):
     auth = register(client)
     bomb = gzip.compress(b"[" + b" " * (64 * 1024 * 1024) + b"]")
     assert len(bomb) < 200_000
-    response = client.post("/api/v1/sync/batches", data=bomb, headers={
-        **auth, "Content-Encoding": "gzip", "Content-Type": "application/json"})
+    response = client.post(
+        "/api/v1/sync/batches",
+        data=bomb,
+        headers={**auth, "Content-Encoding": "gzip", "Content-Type": "application/json"},
+    )
     assert_envelope(response, 413, "body-too-large")
     assert nothing_stored(app)
 
 
 def test_batch_broken_gzip_is_refused(app, client):
     auth = register(client)
-    response = client.post("/api/v1/sync/batches", data=b"\x1f\x8bnot gzip", headers={
-        **auth, "Content-Encoding": "gzip"})
+    response = client.post(
+        "/api/v1/sync/batches",
+        data=b"\x1f\x8bnot gzip",
+        headers={**auth, "Content-Encoding": "gzip"},
+    )
     assert_envelope(response, 400, "body-gzip-invalid")
     assert nothing_stored(app)
 
@@ -112,15 +123,17 @@ def test_batch_with_wrong_token_or_revoked_device_is_refused(app, client):
     device_id = auth["Authorization"].split()[1].split(":")[0]
     batch = {"batch_id": str(uuid.uuid4()), "records": [make_record(1)]}
     wrong = {"Authorization": f"Device {device_id}:forged"}
-    assert_envelope(client.post("/api/v1/sync/batches", json=batch, headers=wrong),
-                    401, "device-token-invalid")
+    assert_envelope(
+        client.post("/api/v1/sync/batches", json=batch, headers=wrong), 401, "device-token-invalid"
+    )
     with app.app_context():
         from xuedian.core.timeutil import utcnow
 
         db.session.get(Device, device_id).revoked_at = utcnow()
         db.session.commit()
-    assert_envelope(client.post("/api/v1/sync/batches", json=batch, headers=auth),
-                    403, "device-revoked")
+    assert_envelope(
+        client.post("/api/v1/sync/batches", json=batch, headers=auth), 403, "device-revoked"
+    )
     assert nothing_stored(app)
 
 

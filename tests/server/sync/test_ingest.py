@@ -8,7 +8,6 @@ import uuid
 
 import pytest
 from sqlalchemy import func, select
-
 from xuedian.extensions import db
 from xuedian.sync.models import LearningRecord, QuarantinedRecord, RecordConflict
 
@@ -66,8 +65,11 @@ def test_ingest_same_id_with_other_content_goes_to_conflicts(app, client):
     changed = {**record, "result": {"score": 0.5}}
     response = post(client, auth, {"batch_id": str(uuid.uuid4()), "records": [changed]})
     assert response.json["rejected"] == [
-        {"id": record["id"], "code": "record-conflict",
-         "message": "A different record with this id is already stored."}
+        {
+            "id": record["id"],
+            "code": "record-conflict",
+            "message": "A different record with this id is already stored.",
+        }
     ]
     with app.app_context():
         assert count(LearningRecord) == 1
@@ -101,8 +103,11 @@ def test_ingest_repeated_id_inside_one_batch_is_stored_once(app, client):
 
 def test_ingest_contiguous_seq_stops_at_a_gap(client):
     auth = register(client)
-    response = post(client, auth, {"batch_id": str(uuid.uuid4()),
-                                   "records": [make_record(s) for s in (1, 2, 4)]})
+    response = post(
+        client,
+        auth,
+        {"batch_id": str(uuid.uuid4()), "records": [make_record(s) for s in (1, 2, 4)]},
+    )
     assert response.json["max_contiguous_seq"] == 2
     response = post(client, auth, {"batch_id": str(uuid.uuid4()), "records": [make_record(3)]})
     assert response.json["max_contiguous_seq"] == 4
@@ -110,10 +115,14 @@ def test_ingest_contiguous_seq_stops_at_a_gap(client):
 
 def test_ingest_accepts_gzip_bodies(app, client):
     auth = register(client)
-    body = gzip.compress(json.dumps({"batch_id": str(uuid.uuid4()),
-                                     "records": [make_record(1)]}).encode())
-    response = client.post("/api/v1/sync/batches", data=body, headers={
-        **auth, "Content-Encoding": "gzip", "Content-Type": "application/json"})
+    body = gzip.compress(
+        json.dumps({"batch_id": str(uuid.uuid4()), "records": [make_record(1)]}).encode()
+    )
+    response = client.post(
+        "/api/v1/sync/batches",
+        data=body,
+        headers={**auth, "Content-Encoding": "gzip", "Content-Type": "application/json"},
+    )
     assert response.status_code == 200
     assert len(response.json["accepted"]) == 1
 

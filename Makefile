@@ -1,0 +1,53 @@
+# Xuedian: `make run` serves the demo at http://127.0.0.1:8000, `make test` runs every check.
+# Both set up what they need on a fresh Debian machine.
+
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+HOST    ?= 127.0.0.1
+PORT    ?= 8000
+export XUEDIAN_INSTANCE_PATH ?= $(CURDIR)/instance
+
+.PHONY: run test system deps pwa lint format bench screenshots clean
+
+run: deps pwa
+	$(BIN)/xuedian demo
+	$(BIN)/xuedian serve --host $(HOST) --port $(PORT)
+
+test: system deps pwa lint
+	$(BIN)/pytest
+
+system:
+	bash scripts/ensure-system.sh
+
+deps: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements.lock
+	$(BIN)/pip install -q --no-deps -e .
+	touch $@
+
+pwa: pwa/dist/sw.js
+
+pwa/node_modules/.installed: pwa/package-lock.json
+	cd pwa && npm ci --no-audit --no-fund
+	touch $@
+
+pwa/dist/sw.js: pwa/node_modules/.installed $(shell find pwa/src pwa/service-worker pwa/build.mjs -type f 2>/dev/null)
+	cd pwa && npm run build
+
+lint: deps
+	$(BIN)/ruff check server tests bench
+	$(BIN)/ruff format --check server tests bench
+
+format: deps
+	$(BIN)/ruff format server tests bench
+	$(BIN)/ruff check --fix server tests bench
+
+bench: deps pwa
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) pwa/node_modules pwa/dist build instance

@@ -1,0 +1,65 @@
+"""A lesson learnt offline reaches the county exactly once, even when an answer is lost."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import func, select
+
+from xuedian.extensions import db
+from xuedian.sync.models import LearningRecord
+
+from .test_shell import wait_for_controller
+
+pytestmark = pytest.mark.e2e
+
+PACK = "xuedian-welcome"
+
+
+def stored_records(live_server) -> list[LearningRecord]:
+    with live_server.app.app_context():
+        records = db.session.scalars(select(LearningRecord)).all()
+        db.session.remove()
+        return records
+
+
+def download_pack(page) -> None:
+    page.goto(page.url.split("#")[0] + "#/", timeout=20_000)
+    card = page.get_by_test_id(f"pack-{PACK}")
+    expect(card).to_be_visible(timeout=15_000)
+    expect(page.get_by_test_id(f"size-{PACK}")).to_be_visible()
+    page.get_by_test_id(f"download-{PACK}").click()
+    expect(page.get_by_test_id(f"installed-{PACK}")).to_be_visible(timeout=30_000)
+
+
+def test_lesson_completed_offline_syncs_exactly_once_despite_lost_answer(live_server, page):
+    page.goto(live_server.url + "/", timeout=20_000)
+    wait_for_controller(page)
+    download_pack(page)
+
+    page.context.set_offline(True)
+    page.goto(f"{live_server.url}/#/lesson/{PACK}/02-offline", timeout=20_000)
+    expect(page.get_by_test_id("lesson-content")).to_contain_text("没有网络也能学", timeout=15_000)
+    page.get_by_test_id("complete-lesson").click()
+    expect(page.get_by_test_id("lesson-saved")).to_be_visible(timeout=10_000)
+    expect(page.get_by_test_id("outbox-count")).to_have_text("1", timeout=10_000)
+    assert stored_records(live_server) == []
+
+    # The first upload after reconnecting commits on the server, but its answer is lost.
+    live_server.faults.lose_next_responses = 1
+    page.context.set_offline(False)
+    expect(page.get_by_test_id("outbox-count")).to_have_text("0", timeout=60_000)
+
+    records = stored_records(live_server)
+    assert len(records) == 1
+    assert records[0].object == {"pack": PACK, "version": 1, "lesson": "02-offline"}
+    assert records[0].verb == "http://adlnet.gov/expapi/verbs/completed"
+    assert live_server.faults.lose_next_responses == 0
+    assert live_server.faults.uploads >= 2
+
+    # Nothing is left to send, and a reload does not send it again.
+    uploads = live_server.faults.uploads
+    page.reload(timeout=20_000)
+    expect(page.get_by_test_id("outbox-count")).to_have_text("0", timeout=10_000)
+    assert len(stored_records(live_server)) == 1
+    assert live_server.faults.uploads == uploads

@@ -1,0 +1,70 @@
+"""The app shell in real Chromium: installable, served offline by the service worker."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import CHROMIUM, CHROMIUM_ARGS
+
+pytestmark = pytest.mark.e2e
+
+
+def wait_for_controller(page) -> None:
+    """Wait until the service worker controls the page (claim on first install)."""
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=20_000)
+
+
+def test_shell_is_installable(live_server, tmp_path, playwright):
+    context = playwright.chromium.launch_persistent_context(
+        str(tmp_path / "profile"),
+        executable_path=CHROMIUM,
+        args=CHROMIUM_ARGS,
+        viewport={"width": 360, "height": 740},
+        locale="zh-CN",
+    )
+    try:
+        page = context.pages[0] if context.pages else context.new_page()
+        page.goto(live_server.url + "/", timeout=20_000)
+        wait_for_controller(page)
+        cdp = context.new_cdp_session(page)
+        result = cdp.send("Page.getInstallabilityErrors")
+        assert result["installabilityErrors"] == []
+        manifest = cdp.send("Page.getAppManifest")
+        assert '"name": "学点"' in manifest["data"] or '"name":"学点"' in manifest["data"]
+    finally:
+        context.close()
+
+
+def test_shell_reload_offline_is_served_by_service_worker(live_server, page):
+    page.goto(live_server.url + "/", timeout=20_000)
+    wait_for_controller(page)
+    expect(page.locator("#sync-status")).to_be_visible(timeout=10_000)
+    live_server.stop()
+    page.context.set_offline(True)
+    page.reload(timeout=20_000)
+    expect(page.locator("#sync-status")).to_be_visible(timeout=10_000)
+    expect(page.get_by_test_id("offline-indicator")).to_be_visible(timeout=10_000)
+    served_by_sw = page.evaluate("performance.getEntriesByType('navigation')[0].workerStart > 0")
+    assert served_by_sw
+
+
+def test_shell_ships_trusted_keys_in_precache(live_server, page):
+    page.goto(live_server.url + "/", timeout=20_000)
+    wait_for_controller(page)
+    keys = page.evaluate(
+        """async () => {
+            const names = await caches.keys();
+            for (const name of names) {
+                const cache = await caches.open(name);
+                for (const req of await cache.keys()) {
+                    if (new URL(req.url).pathname === '/trusted-keys.json') {
+                        return (await (await cache.match(req)).json()).keys;
+                    }
+                }
+            }
+            return null;
+        }"""
+    )
+    expected = live_server.app.extensions["xuedian.keyring"].trusted()
+    assert keys == expected
