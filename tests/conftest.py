@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+
 from xuedian import create_app
 from xuedian.extensions import db
 

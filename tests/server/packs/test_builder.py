@@ -9,6 +9,7 @@ import zipfile
 from html.parser import HTMLParser
 
 import pytest
+
 from xuedian.keys.service import KeyRing, SignatureInvalid, verify_envelope
 from xuedian.packs.builder import build
 from xuedian.packs.render import render_lesson

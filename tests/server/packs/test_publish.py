@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+
 from xuedian.extensions import db
 from xuedian.keys.service import verify_envelope
 from xuedian.packs.builder import build

@@ -8,6 +8,7 @@ import uuid
 
 import pytest
 from sqlalchemy import func, select
+
 from xuedian.extensions import db
 from xuedian.sync.models import LearningRecord, QuarantinedRecord, RecordConflict
 

@@ -6,6 +6,7 @@ import hashlib
 import json
 
 import pytest
+
 from xuedian import create_app
 
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)

@@ -6,8 +6,9 @@ Create Date: 2026-11-24 21:45:55.324902
 """
 
 import sqlalchemy as sa
-import xuedian.core.dbtypes
 from alembic import op
+
+import xuedian.core.dbtypes
 
 revision = "0001"
 down_revision = None
