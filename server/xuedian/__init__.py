@@ -1,12 +1,17 @@
-"""Xuedian (学点): the county server. ``create_app`` is the only place that knows every feature."""
+"""Xuedian (学点): the county server. ``create_app`` is the only place that knows every feature.
+
+Imports are kept inside ``create_app`` so a gunicorn master, which never runs the app,
+stays small.
+"""
 
 from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from flask import Flask
-from sqlalchemy import event
+if TYPE_CHECKING:
+    from flask import Flask
 
 __version__ = "0.1.0"
 
@@ -42,6 +47,9 @@ def create_app(config=None) -> Flask:
     ``config`` is a :class:`~xuedian.config.Settings`, a dict of setting overrides, or None
     for settings from the ``XUEDIAN_*`` environment.
     """
+    from flask import Flask
+    from sqlalchemy import event
+
     from .config import Settings
     from .errors import register_error_handlers
     from .extensions import db, migrate

@@ -39,9 +39,9 @@ def init() -> None:
 @click.option("--workers", default=1, show_default=True, help="gunicorn worker processes.")
 def serve(host: str, port: int, workers: int) -> None:
     """Serve the app and the PWA with gunicorn."""
-    from .serving import XuedianGunicorn, gunicorn_settings
+    from .serving import exec_gunicorn
 
-    XuedianGunicorn(gunicorn_settings(host, port, workers)).run()
+    exec_gunicorn(host, port, workers)
 
 
 @main.group()

@@ -1,11 +1,15 @@
-"""Running the app under gunicorn: the one set of production defaults.
+"""Running the app under gunicorn: the one set of production settings.
 
-``xuedian serve`` and ``deploy/gunicorn.conf.py`` both read :func:`gunicorn_settings`.
+``xuedian serve`` replaces itself with ``gunicorn -c python:xuedian.gunicorn_conf`` so the master
+process imports only gunicorn and this module (the app loads in the workers), and
+``deploy/gunicorn.conf.py`` reads the same settings. Environment: XUEDIAN_BIND_HOST,
+XUEDIAN_BIND_PORT, XUEDIAN_WORKERS.
 """
 
 from __future__ import annotations
 
-from gunicorn.app.base import BaseApplication
+import os
+import sys
 
 
 def gunicorn_settings(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> dict:
@@ -24,21 +28,24 @@ def gunicorn_settings(host: str = "127.0.0.1", port: int = 8000, workers: int = 
         "accesslog": "-",
         "errorlog": "-",
         "forwarded_allow_ips": "127.0.0.1",
+        "wsgi_app": "xuedian:create_app()",
     }
 
 
-class XuedianGunicorn(BaseApplication):
-    """gunicorn running ``create_app()`` with settings from :func:`gunicorn_settings`."""
+def settings_from_env() -> dict:
+    """Return :func:`gunicorn_settings` for the XUEDIAN_BIND_* and XUEDIAN_WORKERS variables."""
+    return gunicorn_settings(
+        host=os.environ.get("XUEDIAN_BIND_HOST", "127.0.0.1"),
+        port=int(os.environ.get("XUEDIAN_BIND_PORT", "8000")),
+        workers=int(os.environ.get("XUEDIAN_WORKERS", "1")),
+    )
 
-    def __init__(self, settings: dict):
-        self.settings = settings
-        super().__init__()
 
-    def load_config(self):
-        for key, value in self.settings.items():
-            self.cfg.set(key, value)
-
-    def load(self):
-        from . import create_app
-
-        return create_app()
+def exec_gunicorn(host: str, port: int, workers: int) -> None:
+    """Replace this process with a gunicorn master serving the app. Does not return."""
+    os.environ.update(
+        XUEDIAN_BIND_HOST=host, XUEDIAN_BIND_PORT=str(port), XUEDIAN_WORKERS=str(workers)
+    )
+    os.execv(  # noqa: S606 - a fixed argv, no shell
+        sys.executable, [sys.executable, "-m", "gunicorn", "-c", "python:xuedian.gunicorn_conf"]
+    )

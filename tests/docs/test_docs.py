@@ -51,3 +51,10 @@ def test_docs_list_every_error_code():
     assert missing == []
     documented = set(re.findall(r"^\| `([a-z-]+)` \|", text, re.M))
     assert documented - set(CODES) == set(), "documented codes the server never sends"
+
+
+def test_pwa_has_text_for_every_error_code_in_both_languages():
+    _import_everything()
+    catalog = (DOCS.parent / "pwa" / "src" / "lib" / "i18n.js").read_text("utf-8")
+    missing = sorted(code for code in CODES if catalog.count(f"'err.{code}'") < 2)
+    assert missing == [], "add zh-CN and en text in pwa/src/lib/i18n.js"

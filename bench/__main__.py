@@ -1,0 +1,11 @@
+"""Run every benchmark: `python -m bench` (or `make bench`)."""
+
+from __future__ import annotations
+
+from . import server_rss, shell_size
+
+if __name__ == "__main__":
+    print("== app shell size ==")
+    shell_size.main()
+    print("== server memory ==")
+    server_rss.main()

@@ -1,0 +1,84 @@
+"""Helpers for benchmarks: a demo instance, a served process, figures against budgets."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+XUEDIAN = str(Path(sys.executable).with_name("xuedian"))
+
+
+def figure(
+    name: str, value: float, unit: str, budget: float | None = None, lower_is_better: bool = True
+) -> None:
+    """Print one figure, with its ratio to the budget when there is one."""
+    line = f"{name:<44} {value:>10.1f} {unit}"
+    if budget is not None:
+        ratio = value / budget if lower_is_better else budget / value if value else float("inf")
+        verdict = "within" if ratio <= 1 else "OVER"
+        line += f"   budget {budget:g} {unit}  ratio {ratio:.2f}  {verdict}"
+    print(line, flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def demo_instance():
+    """Yield the environment of a temporary instance with the demo packs published."""
+    with tempfile.TemporaryDirectory(prefix="xuedian-bench-") as folder:
+        env = {**os.environ, "XUEDIAN_INSTANCE_PATH": folder}
+        subprocess.run([XUEDIAN, "demo"], env=env, check=True, capture_output=True)
+        yield env
+
+
+@contextmanager
+def served(env: dict, workers: int = 1):
+    """Yield (base url, process) of ``xuedian serve`` on a free loopback port."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [XUEDIAN, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(url + "/api/v1/health", timeout=2):  # noqa: S310
+                    break
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise RuntimeError("xuedian serve did not start") from None
+                time.sleep(0.2)
+        yield url, proc
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def rss_kib(pid: int) -> int:
+    """Return a process's resident set size in KiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def children(pid: int) -> list[int]:
+    """Return the direct children of ``pid``."""
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in path.read_text().split()] if path.exists() else []

@@ -1,0 +1,29 @@
+"""Idle memory of one `xuedian serve` process after start-up (budget: 80 MB)."""
+
+from __future__ import annotations
+
+import time
+import urllib.request
+
+from .common import children, demo_instance, figure, rss_kib, served
+
+BUDGET_MB = 80
+
+
+def main() -> None:
+    with demo_instance() as env, served(env, workers=1) as (url, proc):
+        # Warm the worker the way a first visitor would, then let it idle.
+        for path in ("/", "/api/v1/catalog", "/trusted-keys.json"):
+            with urllib.request.urlopen(url + path, timeout=5):  # noqa: S310
+                pass
+        time.sleep(2)
+        workers = children(proc.pid)
+        master = rss_kib(proc.pid) / 1024
+        worker = sum(rss_kib(pid) for pid in workers) / 1024
+        figure("server idle RSS, worker process", worker, "MB", BUDGET_MB)
+        figure("server idle RSS, gunicorn master", master, "MB")
+        figure("server idle RSS, master + worker", master + worker, "MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,88 @@
+/**
+ * The app shell: header, update banner, sync status and the current screen.
+ * Owns the current route and the waiting service-worker registration; every
+ * screen is a feature module fetched with import() on first use.
+ */
+import './app.css';
+import { render } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { html } from './html.js';
+import { parseRoute, screens } from './router.js';
+import { SyncStatus } from './sync-status.js';
+import { startSync } from './sync.js';
+import { registerServiceWorker, applyUpdate } from './sw-register.js';
+import { t, getLang, setLang, onLangChange, errorText } from '../lib/i18n.js';
+
+function useRoute() {
+  const [route, setRoute] = useState(() => parseRoute(location.hash));
+  useEffect(() => {
+    const onHash = () => setRoute(parseRoute(location.hash));
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+  return route;
+}
+
+function Screen({ route }) {
+  const [mod, setMod] = useState(/** @type {any} */ (null));
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    let live = true;
+    setFailed(false);
+    screens[route.name]()
+      .then((m) => live && setMod({ name: route.name, Component: m.default }))
+      .catch(() => live && setFailed(true));
+    return () => {
+      live = false;
+    };
+  }, [route.name]);
+  if (failed) return html`<p class="error" role="alert">${errorText('network-offline')}</p>`;
+  if (!mod || mod.name !== route.name) return html`<p class="muted">${t('lesson.loading')}</p>`;
+  return html`<${mod.Component} route=${route} />`;
+}
+
+function UpdateBanner({ reg }) {
+  if (!reg) return null;
+  return html`
+    <div class="banner" role="region" aria-label=${t('update.apply')} data-testid="update-banner">
+      <p>${t('update.ready')}</p>
+      <button type="button" class="btn" data-testid="update-app" onClick=${() => applyUpdate(reg)}>
+        ${t('update.apply')}
+      </button>
+    </div>`;
+}
+
+function App() {
+  const route = useRoute();
+  const [, setLangTick] = useState(0);
+  const [updateReg, setUpdateReg] = useState(/** @type {ServiceWorkerRegistration | null} */ (null));
+  const mainRef = useRef(/** @type {HTMLElement | null} */ (null));
+  useEffect(() => onLangChange(() => setLangTick((n) => n + 1)), []);
+  useEffect(() => {
+    registerServiceWorker(setUpdateReg);
+    startSync();
+  }, []);
+  useEffect(() => {
+    // Screen readers and keyboards start at the new screen, not the old scroll spot.
+    mainRef.current?.focus({ preventScroll: true });
+    window.scrollTo(0, 0);
+  }, [route.name, route.packId, route.lessonId]);
+  const other = getLang() === 'zh-CN' ? 'en' : 'zh-CN';
+  return html`
+    <header class="top">
+      <a class="brand" href="#/">${t('app.name')}</a>
+      <button type="button" class="btn btn-secondary lang" lang=${other} data-testid="lang-toggle"
+        aria-label=${`${t('lang.toggle')} · ${t('lang.toggleLabel')}`} onClick=${() => setLang(other)}>${t('lang.toggle')}</button>
+    </header>
+    <${UpdateBanner} reg=${updateReg} />
+    <${SyncStatus} />
+    <main id="main" tabindex="-1" ref=${mainRef}>
+      <${Screen} route=${route} />
+    </main>`;
+}
+
+document.documentElement.lang = getLang();
+const root = /** @type {HTMLElement} */ (document.getElementById('app'));
+// Drop the static "opening…" text; render() would otherwise keep it beside the app.
+root.textContent = '';
+render(html`<${App} />`, root);

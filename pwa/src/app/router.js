@@ -1,0 +1,39 @@
+/**
+ * Hash routing. Owns the mapping from `location.hash` to a screen, so a reload
+ * (even offline, from the precached index.html) keeps the screen.
+ *
+ * Routes: `#/` catalog, `#/pack/<pack_id>`, `#/lesson/<pack_id>/<lesson_id>`.
+ */
+
+/**
+ * @typedef {{name: 'catalog'} | {name: 'pack', packId: string} |
+ *   {name: 'lesson', packId: string, lessonId: string}} Route
+ */
+
+/**
+ * Parse a hash into a route; anything unknown shows the catalog.
+ * @param {string} hash
+ * @returns {Route}
+ */
+export function parseRoute(hash) {
+  const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  if (parts[0] === 'pack' && parts.length === 2) return { name: 'pack', packId: parts[1] };
+  if (parts[0] === 'lesson' && parts.length === 3) return { name: 'lesson', packId: parts[1], lessonId: parts[2] };
+  return { name: 'catalog' };
+}
+
+/**
+ * Build a hash for a route.
+ * @param {...string} parts e.g. ('pack', id)
+ * @returns {string}
+ */
+export function href(...parts) {
+  return `#/${parts.map(encodeURIComponent).join('/')}`;
+}
+
+/** Lazy screen modules; each default-exports a Preact component. */
+export const screens = {
+  catalog: () => import('../features/catalog/catalog.js'),
+  pack: () => import('../features/pack/pack.js'),
+  lesson: () => import('../features/lesson/lesson.js'),
+};

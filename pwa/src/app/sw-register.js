@@ -1,0 +1,40 @@
+/**
+ * Service-worker registration and the update handshake. Owns whether the user
+ * has agreed to an update: a new worker waits until they press the button, so
+ * the page never reloads in the middle of a lesson.
+ */
+
+let userAgreed = false;
+
+/**
+ * Register /sw.js and report a waiting update.
+ * @param {(reg: ServiceWorkerRegistration) => void} onUpdateReady
+ */
+export async function registerServiceWorker(onUpdateReady) {
+  if (!('serviceWorker' in navigator)) return;
+  navigator.serviceWorker.addEventListener('controllerchange', () => {
+    // The first install also changes controller (clients.claim); only reload when asked.
+    if (userAgreed) window.location.reload();
+  });
+  try {
+    const reg = await navigator.serviceWorker.register('/sw.js', { updateViaCache: 'none' });
+    if (reg.waiting && navigator.serviceWorker.controller) onUpdateReady(reg);
+    reg.addEventListener('updatefound', () => {
+      const worker = reg.installing;
+      worker?.addEventListener('statechange', () => {
+        if (worker.state === 'installed' && navigator.serviceWorker.controller) onUpdateReady(reg);
+      });
+    });
+  } catch {
+    // No worker (plain HTTP, or blocked): the app still runs online.
+  }
+}
+
+/**
+ * Activate the waiting worker; the page reloads when it takes control.
+ * @param {ServiceWorkerRegistration} reg
+ */
+export function applyUpdate(reg) {
+  userAgreed = true;
+  reg.waiting?.postMessage({ type: 'SKIP_WAITING' });
+}

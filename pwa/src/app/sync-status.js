@@ -1,0 +1,48 @@
+/**
+ * The always-visible sync status line. Owns no data: it renders SyncState
+ * (see status.js) as "N 条待同步 · 上次同步 HH:MM" plus offline and error hints.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { html } from './html.js';
+import { getSyncState, subscribeSync } from './status.js';
+import { syncNow } from './sync.js';
+import { t, errorText, getLang } from '../lib/i18n.js';
+
+function hhmm(iso) {
+  const d = new Date(iso);
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+}
+
+/**
+ * Sync status line with a manual "sync now" button.
+ * @returns {import('preact').VNode}
+ */
+export function SyncStatus() {
+  const [s, setS] = useState(getSyncState());
+  useEffect(() => subscribeSync(setS), []);
+  const zh = getLang() === 'zh-CN';
+  const offline = !s.online || s.error?.code === 'network-offline';
+  const last = s.lastSynced ? `${t('sync.last')} ${hhmm(s.lastSynced)}` : t('sync.never');
+  const waiting = ` ${t('sync.waiting')} · `;
+  return html`
+    <section class="sync" aria-label=${zh ? '同步' : 'Sync'}>
+      <p id="sync-status" role="status" aria-live="polite" class=${offline ? 'sync-line is-offline' : 'sync-line'}>
+        <span data-testid="outbox-count">${s.pending}</span>${waiting}${last}
+        ${offline && html`<span class="badge" data-testid="offline-indicator">${' · '}${t('sync.offline')}</span>`}
+      </p>
+      <button type="button" class="btn btn-secondary" data-testid="sync-now"
+        disabled=${s.syncing || offline} onClick=${() => syncNow()}>
+        ${s.syncing ? t('sync.syncing') : t('sync.now')}
+      </button>
+      ${s.error && s.error.code !== 'network-offline' && html`
+        <p class="error" role="alert" data-testid="sync-error">${errorText(s.error.code, s.error.message)}</p>`}
+      ${s.notice && html`<p class="error" role="alert" data-testid="notice">${errorText(s.notice)}</p>`}
+      ${s.quarantined.length > 0 && html`
+        <details class="quarantine" data-testid="quarantined">
+          <summary><span data-testid="quarantined-count">${s.quarantined.length}</span> ${t('sync.quarantined')}</summary>
+          <ul>${s.quarantined.map((r) => html`
+            <li key=${r.id}>#${r.device_seq} ${errorText(r.quarantine.code, r.quarantine.message)}</li>`)}
+          </ul>
+        </details>`}
+    </section>`;
+}

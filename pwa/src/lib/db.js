@@ -1,0 +1,174 @@
+/**
+ * The phone's own database (IndexedDB `xuedian`).
+ *
+ * Owns three stores:
+ * - `meta`   key-value: device credentials, the device_seq counter, the active
+ *            learner, last_synced, the last verified catalog.
+ * - `outbox` learning records waiting for the county (keyPath `id`, index `device_seq`).
+ * - `packs`  installed packs (keyPath `pack_id`): active version and its manifest.
+ *
+ * Shared by the page and the service worker, so it must not touch `window`.
+ */
+
+export const DB_NAME = 'xuedian';
+const DB_VERSION = 1;
+
+/** @type {Promise<IDBDatabase> | null} */
+let opening = null;
+
+/**
+ * Turn an IDBRequest into a promise. Resolving inside the request callback keeps
+ * the transaction alive for the awaiting code, because promise reactions run as
+ * microtasks before IndexedDB auto-commits.
+ * @template T
+ * @param {IDBRequest<T>} request
+ * @returns {Promise<T>}
+ */
+export function req(request) {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+/**
+ * Open (and on first use create) the database. The connection is shared.
+ * @returns {Promise<IDBDatabase>}
+ */
+export function openDb() {
+  if (opening) return opening;
+  opening = new Promise((resolve, reject) => {
+    const request = indexedDB.open(DB_NAME, DB_VERSION);
+    request.onupgradeneeded = () => {
+      const db = request.result;
+      if (!db.objectStoreNames.contains('meta')) db.createObjectStore('meta');
+      if (!db.objectStoreNames.contains('outbox')) {
+        const outbox = db.createObjectStore('outbox', { keyPath: 'id' });
+        outbox.createIndex('device_seq', 'device_seq', { unique: true });
+      }
+      if (!db.objectStoreNames.contains('packs')) db.createObjectStore('packs', { keyPath: 'pack_id' });
+    };
+    request.onsuccess = () => {
+      const db = request.result;
+      // Another tab or a new service worker may need to upgrade; let it.
+      db.onversionchange = () => {
+        db.close();
+        opening = null;
+      };
+      resolve(db);
+    };
+    request.onerror = () => {
+      opening = null;
+      reject(request.error);
+    };
+    // onblocked needs no handler: other connections close themselves on versionchange.
+  });
+  return opening;
+}
+
+/**
+ * Run `fn` inside one transaction and resolve with its result once the
+ * transaction has committed (so callers never see data that might roll back).
+ * `fn` may only await IndexedDB requests made through `req`.
+ * @template T
+ * @param {string[]} stores
+ * @param {IDBTransactionMode} mode
+ * @param {(tx: IDBTransaction) => Promise<T> | T} fn
+ * @returns {Promise<T>}
+ */
+export async function withTx(stores, mode, fn) {
+  const db = await openDb();
+  const tx = db.transaction(stores, mode);
+  const done = new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve(undefined);
+    tx.onerror = () => reject(tx.error);
+    tx.onabort = () => reject(tx.error || new DOMException('Transaction aborted', 'AbortError'));
+  });
+  let result;
+  try {
+    result = await fn(tx);
+  } catch (err) {
+    try {
+      tx.abort();
+    } catch {
+      // Already finished; the original error is the one worth reporting.
+    }
+    done.catch(() => {});
+    throw err;
+  }
+  await done;
+  return result;
+}
+
+/**
+ * Read one `meta` value.
+ * @param {string} key
+ * @returns {Promise<any>}
+ */
+export function getMeta(key) {
+  return withTx(['meta'], 'readonly', (tx) => req(tx.objectStore('meta').get(key)));
+}
+
+/**
+ * Write one `meta` value.
+ * @param {string} key
+ * @param {any} value
+ * @returns {Promise<void>}
+ */
+export function setMeta(key, value) {
+  return withTx(['meta'], 'readwrite', async (tx) => {
+    await req(tx.objectStore('meta').put(value, key));
+  });
+}
+
+/**
+ * Delete one `meta` value.
+ * @param {string} key
+ * @returns {Promise<void>}
+ */
+export function deleteMeta(key) {
+  return withTx(['meta'], 'readwrite', async (tx) => {
+    await req(tx.objectStore('meta').delete(key));
+  });
+}
+
+/**
+ * Read every row of a store.
+ * @param {string} store
+ * @returns {Promise<any[]>}
+ */
+export function getAll(store) {
+  return withTx([store], 'readonly', (tx) => req(tx.objectStore(store).getAll()));
+}
+
+/**
+ * Read one row of a store by key.
+ * @param {string} store
+ * @param {IDBValidKey} key
+ * @returns {Promise<any>}
+ */
+export function getOne(store, key) {
+  return withTx([store], 'readonly', (tx) => req(tx.objectStore(store).get(key)));
+}
+
+/**
+ * Insert or replace one row of a store with an inline key.
+ * @param {string} store
+ * @param {any} value
+ * @returns {Promise<void>}
+ */
+export function putOne(store, value) {
+  return withTx([store], 'readwrite', async (tx) => {
+    await req(tx.objectStore(store).put(value));
+  });
+}
+
+/**
+ * Whether an error means the browser refused to store more data.
+ * @param {unknown} err
+ * @returns {boolean}
+ */
+export function isQuotaError(err) {
+  const name = /** @type {{name?: string}} */ (err)?.name;
+  return name === 'QuotaExceededError' || name === 'NS_ERROR_DOM_QUOTA_REACHED';
+}

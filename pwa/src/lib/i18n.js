@@ -1,0 +1,233 @@
+/**
+ * User-facing text. Owns the zh-CN (default) and en message catalogs and the
+ * chosen language (localStorage `xuedian-lang`). Every error code the app can
+ * show has text in both languages.
+ */
+
+const zh = {
+  'app.name': '学点',
+  'lang.toggle': 'English',
+  'lang.toggleLabel': '切换到英文',
+  'nav.back': '返回',
+  'sync.waiting': '条待同步',
+  'sync.last': '上次同步',
+  'sync.never': '从未同步',
+  'sync.offline': '离线',
+  'sync.now': '立即同步',
+  'sync.syncing': '正在同步…',
+  'sync.quarantined': '条记录未被接受：',
+  'update.ready': '新版本已准备好。学完后再更新也可以。',
+  'update.apply': '更新应用',
+  'catalog.title': '课程目录',
+  'catalog.loading': '正在加载课程…',
+  'catalog.empty': '暂时没有课程。',
+  'catalog.offline': '现在离线，显示的是上次保存的课程目录。',
+  'catalog.expired': '课程目录已过期，连网后会更新。',
+  'catalog.size': '大小',
+  'catalog.download': '下载',
+  'catalog.downloading': '正在下载',
+  'catalog.installed': '已下载',
+  'catalog.update': '更新',
+  'catalog.open': '打开',
+  'catalog.credits': '学时',
+  'catalog.storage': '已用存储',
+  'catalog.persistDenied': '手机可能在空间不足时清除已下载的课程。',
+  'pack.lessons': '课程内容',
+  'pack.notInstalled': '这门课还没有下载。',
+  'pack.goCatalog': '去课程目录下载',
+  'lesson.complete': '完成',
+  'lesson.completeLabel': '标记本课已完成',
+  'lesson.saved': '已保存学习记录，会自动同步。',
+  'lesson.notFound': '找不到这一课，请重新下载课程。',
+  'lesson.loading': '正在打开…',
+  'error.retry': '重试',
+  'err.body-not-json': '发送的数据格式不对。',
+  'err.body-too-large': '发送的数据太大。',
+  'err.validation-failed': '数据没有通过检查。',
+  'err.unknown-field': '数据里有无法识别的内容。',
+  'err.device-unknown': '服务器不认识这部手机，将重新登记。',
+  'err.device-token-invalid': '这部手机的登记已失效，请联系学习点志愿者。',
+  'err.not-found': '找不到要的内容。',
+  'err.method-not-allowed': '不支持这个操作。',
+  'err.rate-limited': '操作太频繁，请稍后再试。',
+  'err.internal-error': '服务器出了问题，请稍后再试。',
+  'err.pack-signature-invalid': '课程签名不正确，已停止安装。',
+  'err.pack-key-unknown': '课程来源不受信任，已停止安装。',
+  'err.blob-hash-mismatch': '下载的数据已损坏，请重试。',
+  'err.file-hash-mismatch': '课程文件已损坏，请重试。',
+  'err.pack-mismatch': '课程信息前后不一致，已停止安装。',
+  'err.pack-downgrade': '不能安装比现有版本更旧的课程。',
+  'err.network-offline': '没有网络，连网后会自动重试。',
+  'err.storage-full': '手机存储空间已满。已保存的学习记录都还在，请清理空间后再试。',
+  'err.record-invalid': '这条学习记录不符合要求。',
+  'err.unsupported-browser': '这个浏览器太旧，请用系统浏览器打开。',
+  'err.bad-request': '请求无法识别。',
+  'err.body-gzip-invalid': '压缩数据已损坏。',
+  'err.body-encoding-unsupported': '不支持这种数据压缩方式。',
+  'err.unauthorized': '这部手机还没有登记。',
+  'err.device-revoked': '这部手机已被管理员停用，请联系学习点志愿者。',
+  'err.batch-too-large': '一次发送的记录太多。',
+  'err.batch-id-reused': '同步批次编号重复。',
+  'err.record-conflict': '这条记录与服务器上已有的记录不一致。',
+  'err.signature-invalid': '签名不正确。',
+  'err.key-unknown': '签名密钥不受信任。',
+  'err.signing-key-missing': '服务器还没有签名密钥。',
+  'err.pack-source-invalid': '课程源文件有错误。',
+  'err.pack-archive-invalid': '课程包已损坏。',
+  'err.pack-archive-unsafe': '课程包含有不安全的内容，已拒绝。',
+  'err.manifest-hash-mismatch': '课程清单与目录不一致，已停止安装。',
+};
+
+/** @type {typeof zh} */
+const en = {
+  'app.name': 'Xuedian',
+  'lang.toggle': '中文',
+  'lang.toggleLabel': 'Switch to Chinese',
+  'nav.back': 'Back',
+  'sync.waiting': 'waiting',
+  'sync.last': 'last synced',
+  'sync.never': 'never synced',
+  'sync.offline': 'Offline',
+  'sync.now': 'Sync now',
+  'sync.syncing': 'Syncing…',
+  'sync.quarantined': 'records were not accepted:',
+  'update.ready': 'A new version is ready. You can update after your lesson.',
+  'update.apply': 'Update app',
+  'catalog.title': 'Courses',
+  'catalog.loading': 'Loading courses…',
+  'catalog.empty': 'No courses yet.',
+  'catalog.offline': 'You are offline; this is the last saved course list.',
+  'catalog.expired': 'The course list is out of date; it will update when online.',
+  'catalog.size': 'Size',
+  'catalog.download': 'Download',
+  'catalog.downloading': 'Downloading',
+  'catalog.installed': 'Downloaded',
+  'catalog.update': 'Update',
+  'catalog.open': 'Open',
+  'catalog.credits': 'Hours',
+  'catalog.storage': 'Storage used',
+  'catalog.persistDenied': 'The phone may delete downloaded courses when space runs low.',
+  'pack.lessons': 'Lessons',
+  'pack.notInstalled': 'This course is not downloaded yet.',
+  'pack.goCatalog': 'Download it from Courses',
+  'lesson.complete': 'Completed',
+  'lesson.completeLabel': 'Mark this lesson completed',
+  'lesson.saved': 'Saved. It will sync automatically.',
+  'lesson.notFound': 'This lesson is missing; please download the course again.',
+  'lesson.loading': 'Opening…',
+  'error.retry': 'Try again',
+  'err.body-not-json': 'The data sent was not valid JSON.',
+  'err.body-too-large': 'The data sent was too large.',
+  'err.validation-failed': 'The data did not pass validation.',
+  'err.unknown-field': 'The data contained an unknown field.',
+  'err.device-unknown': 'The server does not know this phone; it will register again.',
+  'err.device-token-invalid': 'This phone’s registration is no longer valid; ask a volunteer.',
+  'err.not-found': 'Not found.',
+  'err.method-not-allowed': 'That action is not allowed.',
+  'err.rate-limited': 'Too many requests; please wait a little.',
+  'err.internal-error': 'The server had a problem; please try later.',
+  'err.pack-signature-invalid': 'The course signature is invalid; installation stopped.',
+  'err.pack-key-unknown': 'The course is from an untrusted source; installation stopped.',
+  'err.blob-hash-mismatch': 'Downloaded data was corrupted; please try again.',
+  'err.file-hash-mismatch': 'A course file was corrupted; please try again.',
+  'err.pack-mismatch': 'The course details do not match; installation stopped.',
+  'err.pack-downgrade': 'An older version cannot replace the installed course.',
+  'err.network-offline': 'No network; it will retry when you are online.',
+  'err.storage-full': 'Phone storage is full. Saved learning records are kept; free some space and try again.',
+  'err.record-invalid': 'This learning record was not valid.',
+  'err.unsupported-browser': 'This browser is too old; open the app in the system browser.',
+  'err.bad-request': 'The request could not be understood.',
+  'err.body-gzip-invalid': 'The compressed data was damaged.',
+  'err.body-encoding-unsupported': 'That compression is not supported.',
+  'err.unauthorized': 'This phone is not registered yet.',
+  'err.device-revoked': 'An administrator turned this phone off; ask a volunteer.',
+  'err.batch-too-large': 'Too many records in one batch.',
+  'err.batch-id-reused': 'A sync batch id was reused.',
+  'err.record-conflict': 'This record differs from the one the server already has.',
+  'err.signature-invalid': 'The signature is invalid.',
+  'err.key-unknown': 'The signing key is not trusted.',
+  'err.signing-key-missing': 'The server has no signing key yet.',
+  'err.pack-source-invalid': 'The course source has an error.',
+  'err.pack-archive-invalid': 'The course archive is damaged.',
+  'err.pack-archive-unsafe': 'The course archive holds unsafe content; refused.',
+  'err.manifest-hash-mismatch': 'The course manifest does not match the catalog; installation stopped.',
+};
+
+/** @type {Record<string, typeof zh>} */
+export const CATALOGS = { 'zh-CN': zh, en };
+const STORAGE_KEY = 'xuedian-lang';
+/** @type {Set<() => void>} */
+const listeners = new Set();
+
+function initialLang() {
+  try {
+    const saved = localStorage.getItem(STORAGE_KEY);
+    if (saved && CATALOGS[saved]) return saved;
+  } catch {
+    // Storage may be blocked; fall back to the browser language.
+  }
+  const nav = (navigator.language || 'zh-CN').toLowerCase();
+  return nav.startsWith('en') ? 'en' : 'zh-CN';
+}
+
+let lang = initialLang();
+
+/** @returns {'zh-CN' | 'en'} the current language */
+export function getLang() {
+  return /** @type {'zh-CN' | 'en'} */ (lang);
+}
+
+/**
+ * Switch language, remember it and tell subscribers.
+ * @param {string} next
+ */
+export function setLang(next) {
+  if (!CATALOGS[next]) return;
+  lang = next;
+  try {
+    localStorage.setItem(STORAGE_KEY, next);
+  } catch {
+    // Not remembered, but still switched for this visit.
+  }
+  document.documentElement.lang = next;
+  listeners.forEach((fn) => fn());
+}
+
+/**
+ * @param {() => void} fn called after the language changes
+ * @returns {() => void} unsubscribe
+ */
+export function onLangChange(fn) {
+  listeners.add(fn);
+  return () => listeners.delete(fn);
+}
+
+/**
+ * Text for a message key in the current language.
+ * @param {keyof typeof zh} key
+ * @returns {string}
+ */
+export function t(key) {
+  return CATALOGS[lang][key] ?? zh[key] ?? key;
+}
+
+/**
+ * Text for an error code; unknown codes fall back to the server's message.
+ * @param {string} code
+ * @param {string} [fallback]
+ * @returns {string}
+ */
+export function errorText(code, fallback) {
+  const key = `err.${code}`;
+  return CATALOGS[lang][key] ?? fallback ?? CATALOGS[lang]['err.internal-error'];
+}
+
+/**
+ * Pick the current language out of a `{zh-CN, en}` object from a manifest.
+ * @param {Record<string, string> | string | undefined} text
+ * @returns {string}
+ */
+export function pick(text) {
+  if (!text || typeof text === 'string') return text || '';
+  return text[lang] || text['zh-CN'] || text.en || Object.values(text)[0] || '';
+}

@@ -1,0 +1,232 @@
+/**
+ * The learning-record outbox. Owns the `outbox` store and, in `meta`, the
+ * `device_seq` counter, the `active_learner` profile id, the device
+ * credentials (`device`) and `last_synced`.
+ *
+ * Records are append-only. One leaves the outbox only when the county's
+ * receipt lists it as accepted or duplicate; a rejected one stays, quarantined.
+ * Runs in the page and in the service worker alike.
+ */
+import { req, withTx, getMeta, setMeta, deleteMeta, isQuotaError } from './db.js';
+import { uuidv4, uuidv7 } from './uuid.js';
+import { apiJson, deviceAuth, request, errorFromResponse } from './api.js';
+import { XuedianError } from './errors.js';
+import { APP_VERSION } from './version.js';
+
+export const FLUSH_LOCK = 'xuedian-outbox-flush';
+export const SYNC_TAG = 'xuedian-outbox';
+export const OUTBOX_CHANNEL = 'xuedian-outbox';
+export const MAX_BATCH = 500;
+// Small batches go plain so a phone with one record pays no compression cost.
+const GZIP_OVER_BYTES = 4096;
+const WIRE_FIELDS = ['id', 'learner', 'verb', 'object', 'result', 'timestamp', 'device_seq'];
+
+/** @type {Set<() => void>} */
+const listeners = new Set();
+const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(OUTBOX_CHANNEL) : null;
+if (channel) channel.onmessage = () => listeners.forEach((fn) => fn());
+
+function notify() {
+  listeners.forEach((fn) => fn());
+  // Tells the other realm (page ↔ service worker) that counts changed.
+  channel?.postMessage({ type: 'outbox-changed' });
+}
+
+/**
+ * Call `fn` whenever the outbox changes here or in another tab or the worker.
+ * @param {() => void} fn
+ * @returns {() => void} unsubscribe
+ */
+export function onOutboxChange(fn) {
+  listeners.add(fn);
+  return () => listeners.delete(fn);
+}
+
+/**
+ * Append one learning record. The device_seq counter is read and bumped in the
+ * same transaction as the insert, so the sequence has no gaps even if the
+ * phone dies mid-write.
+ * @param {{verb: string, object: object, result?: object}} event
+ * @returns {Promise<object>} the stored record
+ * @throws {XuedianError} `storage-full` when the browser refuses to store it
+ */
+export async function recordEvent({ verb, object, result }) {
+  let record;
+  try {
+    record = await withTx(['meta', 'outbox'], 'readwrite', async (tx) => {
+      const meta = tx.objectStore('meta');
+      const learner = await ensureLearner(meta);
+      const seq = ((await req(meta.get('device_seq'))) || 0) + 1;
+      meta.put(seq, 'device_seq');
+      const row = { id: uuidv7(), learner, verb, object, timestamp: new Date().toISOString(), device_seq: seq };
+      if (result) row.result = result;
+      await req(tx.objectStore('outbox').add(row));
+      return row;
+    });
+  } catch (err) {
+    if (isQuotaError(err)) {
+      throw new XuedianError('storage-full', 'The phone storage is full; the record was not saved.', { cause: err });
+    }
+    throw err;
+  }
+  notify();
+  return record;
+}
+
+/**
+ * The active learner profile id, created on first run.
+ * @returns {Promise<string>}
+ */
+export async function activeLearner() {
+  return withTx(['meta'], 'readwrite', (tx) => ensureLearner(tx.objectStore('meta')));
+}
+
+/** Read the active profile inside the caller's transaction, creating it on first run. */
+async function ensureLearner(meta) {
+  let learner = await req(meta.get('active_learner'));
+  if (!learner) {
+    // A shared family phone may hold several profiles; the first one is made here.
+    learner = uuidv4();
+    meta.put(learner, 'active_learner');
+    meta.put([{ id: learner, created: new Date().toISOString() }], 'profiles');
+  }
+  return learner;
+}
+
+/**
+ * Counts for the status line, plus the quarantined records to show.
+ * @returns {Promise<{pending: number, quarantined: object[], lastSynced: string | null}>}
+ */
+export async function outboxStatus() {
+  return withTx(['meta', 'outbox'], 'readonly', async (tx) => {
+    let pending = 0;
+    const quarantined = [];
+    await new Promise((resolve, reject) => {
+      const cursorReq = tx.objectStore('outbox').openCursor();
+      cursorReq.onsuccess = () => {
+        const cursor = cursorReq.result;
+        if (!cursor) return resolve(undefined);
+        if (cursor.value.quarantine) quarantined.push(cursor.value);
+        else pending += 1;
+        cursor.continue();
+      };
+      cursorReq.onerror = () => reject(cursorReq.error);
+    });
+    const lastSynced = (await req(tx.objectStore('meta').get('last_synced'))) || null;
+    return { pending, quarantined, lastSynced };
+  });
+}
+
+/** Up to `limit` unquarantined records in device_seq order, as sent on the wire. */
+function nextBatch(limit) {
+  return withTx(['outbox'], 'readonly', (tx) => new Promise((resolve, reject) => {
+    const out = [];
+    const cursorReq = tx.objectStore('outbox').index('device_seq').openCursor();
+    cursorReq.onsuccess = () => {
+      const cursor = cursorReq.result;
+      if (!cursor || out.length >= limit) return resolve(out);
+      if (!cursor.value.quarantine) {
+        const wire = {};
+        for (const key of WIRE_FIELDS) if (cursor.value[key] !== undefined) wire[key] = cursor.value[key];
+        out.push(wire);
+      }
+      cursor.continue();
+    };
+    cursorReq.onerror = () => reject(cursorReq.error);
+  }));
+}
+
+/** Register this phone on first contact; credentials live in meta `device`. */
+async function ensureDevice() {
+  const known = await getMeta('device');
+  if (known?.device_id && known?.token) return known;
+  const body = await apiJson('/api/v1/devices', { method: 'POST', body: { app_version: APP_VERSION } });
+  if (!body?.device_id || !body?.token) throw new XuedianError('internal-error', 'Registration answer lacks credentials.');
+  const device = { device_id: body.device_id, token: body.token, registered: new Date().toISOString() };
+  await setMeta('device', device);
+  return device;
+}
+
+async function postBatch(device, batch) {
+  const json = JSON.stringify(batch);
+  const headers = { Authorization: deviceAuth(device), 'Content-Type': 'application/json', Accept: 'application/json' };
+  let body = json;
+  if (json.length > GZIP_OVER_BYTES && typeof CompressionStream === 'function') {
+    // 2G data is dear: JSON records compress about tenfold.
+    const stream = new Blob([json]).stream().pipeThrough(new CompressionStream('gzip'));
+    body = await new Response(stream).arrayBuffer();
+    headers['Content-Encoding'] = 'gzip';
+  }
+  const res = await request('/api/v1/sync/batches', { method: 'POST', headers, body, cache: 'no-store' });
+  if (!res.ok) throw await errorFromResponse(res);
+  return res.json().catch((err) => {
+    throw new XuedianError('body-not-json', 'The receipt is not valid JSON.', { cause: err });
+  });
+}
+
+/** Apply a receipt in one transaction: delete acknowledged, quarantine rejected. */
+async function applyReceipt(receipt, sentIds) {
+  const sent = new Set(sentIds);
+  const done = [...(receipt.accepted || []), ...(receipt.duplicate || [])].filter((id) => sent.has(id));
+  const rejected = (receipt.rejected || []).filter((r) => r && sent.has(r.id));
+  const now = new Date().toISOString();
+  await withTx(['meta', 'outbox'], 'readwrite', async (tx) => {
+    const outbox = tx.objectStore('outbox');
+    for (const id of done) outbox.delete(id);
+    for (const r of rejected) {
+      const row = await req(outbox.get(r.id));
+      if (row) outbox.put({ ...row, quarantine: { code: r.code || 'record-invalid', message: r.message || '', at: now } });
+    }
+    tx.objectStore('meta').put(now, 'last_synced');
+  });
+  return { done: done.length, rejected: rejected.length };
+}
+
+/**
+ * Send waiting records to the county, batch by batch. Runs under a Web Lock so
+ * two flushes (two tabs, or a tab and the service worker) never overlap; a
+ * caller that finds the lock taken returns at once with `skipped`.
+ * @returns {Promise<{skipped?: boolean, sent: number, acknowledged: number, rejected: number}>}
+ * @throws {XuedianError} on network failure or a non-2xx answer; nothing is lost
+ */
+export async function flush() {
+  const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
+  if (locks?.request) {
+    return locks.request(FLUSH_LOCK, { ifAvailable: true }, (lock) =>
+      lock ? flushLocked() : { skipped: true, sent: 0, acknowledged: 0, rejected: 0 });
+  }
+  // Without Web Locks (old WebView) only this realm can be guarded.
+  if (flushing) return { skipped: true, sent: 0, acknowledged: 0, rejected: 0 };
+  flushing = true;
+  try {
+    return await flushLocked();
+  } finally {
+    flushing = false;
+  }
+}
+let flushing = false;
+
+async function flushLocked() {
+  const totals = { sent: 0, acknowledged: 0, rejected: 0 };
+  for (;;) {
+    const records = await nextBatch(MAX_BATCH);
+    if (records.length === 0) break;
+    const device = await ensureDevice();
+    let receipt;
+    try {
+      receipt = await postBatch(device, { batch_id: uuidv4(), records });
+    } catch (err) {
+      // The server forgot this phone (e.g. a reset test server): register again next time.
+      if (err instanceof XuedianError && err.code === 'device-unknown') await deleteMeta('device');
+      throw err;
+    }
+    const applied = await applyReceipt(receipt, records.map((r) => r.id));
+    totals.sent += records.length;
+    totals.acknowledged += applied.done;
+    totals.rejected += applied.rejected;
+    notify();
+    // A receipt that settles nothing would make us resend the same batch forever.
+    if (records.length < MAX_BATCH || applied.done + applied.rejected === 0) break;
+  }
+  return totals;
+}

@@ -1,0 +1,104 @@
+/**
+ * Signature checks for catalogs and manifests. Owns the in-memory copy of the
+ * trusted public keys, read from `/trusted-keys.json`, which the service
+ * worker precaches with the shell so it always comes from the county origin.
+ */
+import { canonicalBytes } from './canonjson.js';
+import { base64urlDecode } from './base64url.js';
+import { XuedianError } from './errors.js';
+
+/** @type {Promise<Map<string, Uint8Array>> | null} */
+let keysPromise = null;
+
+/**
+ * Load the trusted keys once per realm.
+ * @returns {Promise<Map<string, Uint8Array>>} key_id → raw 32-byte public key
+ */
+export function trustedKeys() {
+  if (!keysPromise) {
+    keysPromise = (async () => {
+      let body;
+      try {
+        const res = await fetch('/trusted-keys.json');
+        if (!res.ok) throw new Error(`HTTP ${res.status}`);
+        body = await res.json();
+      } catch (err) {
+        keysPromise = null;
+        throw new XuedianError('pack-key-unknown', 'The trusted keys could not be loaded.', { cause: err });
+      }
+      const map = new Map();
+      for (const k of body?.keys || []) {
+        if (k && k.alg === 'Ed25519' && typeof k.key_id === 'string') {
+          const raw = base64urlDecode(k.public_key);
+          if (raw.length === 32) map.set(k.key_id, raw);
+        }
+      }
+      return map;
+    })();
+  }
+  return keysPromise;
+}
+
+/** Forget the cached keys (after a service-worker update ships new ones). */
+export function resetTrustedKeys() {
+  keysPromise = null;
+}
+
+/**
+ * Ed25519 verification: WebCrypto where it exists (Chromium 137+), else the
+ * small pure-JS fallback, fetched only on phones that need it.
+ * @param {Uint8Array} publicKey
+ * @param {Uint8Array} signature
+ * @param {Uint8Array} message
+ * @returns {Promise<boolean>}
+ */
+export async function ed25519Verify(publicKey, signature, message) {
+  let key;
+  try {
+    key = await crypto.subtle.importKey('raw', publicKey, { name: 'Ed25519' }, false, ['verify']);
+  } catch (err) {
+    if (err?.name !== 'NotSupportedError' && !(err instanceof TypeError)) throw err;
+    const noble = await import('@noble/ed25519');
+    try {
+      return await noble.verifyAsync(signature, message, publicKey);
+    } catch {
+      return false;
+    }
+  }
+  return crypto.subtle.verify({ name: 'Ed25519' }, key, signature, message);
+}
+
+/**
+ * Verify a signed envelope `{signed, signature}` and return `signed`.
+ * @param {any} envelope
+ * @param {'catalog' | 'manifest'} type the `signed.type` the caller expects
+ * @returns {Promise<any>} the verified `signed` object
+ * @throws {XuedianError} `pack-signature-invalid` or `pack-key-unknown`
+ */
+export async function verifyEnvelope(envelope, type) {
+  const signed = envelope?.signed;
+  if (!signed || typeof signed !== 'object' || typeof envelope.signature !== 'string') {
+    throw new XuedianError('pack-signature-invalid', 'Not a signed envelope.');
+  }
+  // A valid signature on the wrong kind of document must not pass.
+  if (signed.type !== type) {
+    throw new XuedianError('pack-signature-invalid', `Expected a signed ${type}.`, { details: { type: signed.type } });
+  }
+  const keys = await trustedKeys();
+  const publicKey = keys.get(signed.key_id);
+  if (!publicKey) {
+    throw new XuedianError('pack-key-unknown', 'The signing key is not trusted.', { details: { key_id: signed.key_id } });
+  }
+  const signature = base64urlDecode(envelope.signature);
+  if (signature.length !== 64) throw new XuedianError('pack-signature-invalid', 'Bad signature length.');
+  let message;
+  try {
+    message = canonicalBytes(signed);
+  } catch (err) {
+    throw new XuedianError('pack-signature-invalid', 'The signed document is not canonical JSON.', { cause: err });
+  }
+  if (!(await ed25519Verify(publicKey, signature, message))) {
+    throw new XuedianError('pack-signature-invalid', 'The signature does not match.');
+  }
+  return signed;
+}
