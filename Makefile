@@ -39,8 +39,8 @@ pwa/dist/sw.js: pwa/node_modules/.installed $(shell find pwa/src pwa/service-wor
 	cd pwa && npm run build
 
 lint: deps
-	$(BIN)/ruff check server tests bench
-	$(BIN)/ruff format --check server tests bench
+	$(BIN)/ruff check server tests bench scripts deploy
+	$(BIN)/ruff format --check server tests bench scripts deploy
 
 format: deps
 	$(BIN)/ruff format server tests bench
@@ -48,6 +48,9 @@ format: deps
 
 bench: deps pwa
 	$(BIN)/python -m bench
+
+screenshots: system deps pwa
+	$(BIN)/python scripts/screenshots.py
 
 clean:
 	rm -rf $(VENV) pwa/node_modules pwa/dist build instance

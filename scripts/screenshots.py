@@ -1,0 +1,48 @@
+"""Take phone-sized (360×740) zh-CN screenshots of the main screens into docs/screenshots/.
+
+Run with `make screenshots`. It serves a temporary demo instance on a free loopback port.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.common import ROOT, demo_instance, served  # noqa: E402
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
+OUT = ROOT / "docs" / "screenshots"
+PACK = "xuedian-welcome"
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    with demo_instance() as env, served(env) as (url, _proc), sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(
+            viewport={"width": 360, "height": 740}, locale="zh-CN", device_scale_factor=2
+        )
+        page.goto(url + "/", timeout=20_000)
+        page.get_by_test_id(f"pack-{PACK}").wait_for(timeout=15_000)
+        page.screenshot(path=OUT / "catalog.png")
+        page.get_by_test_id(f"download-{PACK}").click()
+        page.get_by_test_id(f"installed-{PACK}").wait_for(timeout=30_000)
+        page.goto(f"{url}/#/pack/{PACK}", timeout=20_000)
+        page.get_by_test_id("lesson-01-welcome").wait_for(timeout=10_000)
+        page.screenshot(path=OUT / "pack.png")
+        page.goto(f"{url}/#/lesson/{PACK}/01-welcome", timeout=20_000)
+        page.get_by_test_id("lesson-content").wait_for(timeout=10_000)
+        page.get_by_test_id("complete-lesson").click()
+        page.get_by_test_id("lesson-saved").wait_for(timeout=10_000)
+        page.screenshot(path=OUT / "lesson.png")
+        browser.close()
+    for name in ("catalog", "pack", "lesson"):
+        print(OUT / f"{name}.png")
+
+
+if __name__ == "__main__":
+    main()
