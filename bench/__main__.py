@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from . import server_rss, shell_size
+from . import server_rss, shell_size, sync
 
 if __name__ == "__main__":
     print("== app shell size ==")
     shell_size.main()
     print("== server memory ==")
     server_rss.main()
+    print("== sync ingest ==")
+    sync.main()

@@ -20,7 +20,7 @@ def figure(
     name: str, value: float, unit: str, budget: float | None = None, lower_is_better: bool = True
 ) -> None:
     """Print one figure, with its ratio to the budget when there is one."""
-    line = f"{name:<44} {value:>10.1f} {unit}"
+    line = f"{name:<56} {value:>10.1f} {unit}"
     if budget is not None:
         ratio = value / budget if lower_is_better else budget / value if value else float("inf")
         verdict = "within" if ratio <= 1 else "OVER"
