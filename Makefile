@@ -35,8 +35,10 @@ pwa/node_modules/.installed: pwa/package-lock.json
 	cd pwa && npm ci --no-audit --no-fund
 	touch $@
 
-pwa/dist/sw.js: pwa/node_modules/.installed $(shell find pwa/src pwa/service-worker pwa/build.mjs -type f 2>/dev/null)
+# Precompressed copies: WhiteNoise sends them to phones that accept gzip (2G matters).
+pwa/dist/sw.js: pwa/node_modules/.installed $(shell find pwa/src pwa/service-worker pwa/build.mjs -type f 2>/dev/null) | deps
 	cd pwa && npm run build
+	$(BIN)/python -m whitenoise.compress -q --no-brotli pwa/dist
 
 lint: deps
 	$(BIN)/ruff check server tests bench scripts deploy

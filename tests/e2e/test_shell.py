@@ -68,3 +68,17 @@ def test_shell_ships_trusted_keys_in_precache(live_server, page):
     )
     expected = live_server.app.extensions["xuedian.keyring"].trusted()
     assert keys == expected
+
+
+def test_shell_assets_travel_gzip_compressed(live_server, page):
+    sizes = {}
+
+    def remember(response):
+        if "/assets/" in response.url and response.url.endswith(".js"):
+            sizes[response.url] = response.header_value("content-encoding")
+
+    page.on("response", remember)
+    page.goto(live_server.url + "/", timeout=20_000)
+    wait_for_controller(page)
+    assert sizes
+    assert set(sizes.values()) == {"gzip"}
