@@ -27,6 +27,11 @@ class UnknownField(ValidationFailed):
     message = "The request has a field this server does not know."
 
 
+class BadGzip(BodyNotJson):
+    code = "body-gzip-invalid"
+    message = "The request body is not valid gzip."
+
+
 def _read_capped(stream, limit: int) -> bytes:
     data = stream.read(limit + 1)
     if len(data) > limit:
@@ -45,11 +50,6 @@ def _gunzip_capped(data: bytes, limit: int) -> bytes:
     if not inflater.eof:
         raise BadGzip()
     return out
-
-
-class BadGzip(BodyNotJson):
-    code = "body-gzip-invalid"
-    message = "The request body is not valid gzip."
 
 
 def raw_body() -> bytes:

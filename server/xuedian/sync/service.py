@@ -203,6 +203,8 @@ def _ingest_once(device: Device, batch: dict, body_hash: str) -> dict:
     limit = current_app.config["XUEDIAN"].max_batch_records
     if len(batch["records"]) > limit:
         raise BatchTooLarge(f"A batch may hold at most {limit} records.", limit=limit)
+    # Lock the device row: two batches of one device must not race on max_contiguous_seq.
+    db.session.refresh(device, with_for_update=True)
     stored = db.session.get(SyncBatch, (device.id, batch["batch_id"]))
     if stored is not None:
         if stored.body_hash != body_hash:
