@@ -5,12 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app, has_app_context
 
 from . import CHECKOUT, create_app
 
 
 def _app() -> Flask:
+    """Return the app of the active app context (tests), else one made from the settings."""
+    if has_app_context():
+        return current_app._get_current_object()
     return create_app()
 
 
@@ -114,6 +117,34 @@ def packs_publish(archives: tuple[str, ...]) -> None:
         for archive in archives:
             release = publish(Path(archive))
             click.echo(f"published {release.pack_id} v{release.version}")
+
+
+@main.group()
+def export() -> None:
+    """Export stored data in standard formats."""
+
+
+@export.command("xapi")
+@click.option(
+    "--out",
+    type=click.File("w", encoding="utf-8"),
+    default="-",
+    show_default=True,
+    help="File to write (JSON Lines), - for standard output.",
+)
+def export_xapi(out) -> None:
+    """Write every learning record as an xAPI 1.0.3 statement, one JSON object a line."""
+    import json
+
+    from .sync.xapi import statements
+
+    app = _app()
+    with app.app_context():
+        count = 0
+        for item in statements(app.config["XUEDIAN"].public_url):
+            out.write(json.dumps(item, ensure_ascii=False, separators=(",", ":")) + "\n")
+            count += 1
+    click.echo(f"exported {count} statements", err=True)
 
 
 @main.command()

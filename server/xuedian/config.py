@@ -30,6 +30,9 @@ class Settings:
     )
     secret_key: str = _setting("", "Flask session secret; generated into the instance if empty.")
     pwa_dist: str = _setting("", "Folder of the built PWA; empty means pwa/dist in the checkout.")
+    public_url: str = _setting(
+        "http://127.0.0.1:8000", "The county's public base URL, used in exported xAPI IRIs."
+    )
     max_body_bytes: int = _setting(
         2 * 1024 * 1024, "Largest request body accepted, after gzip decoding, in bytes."
     )

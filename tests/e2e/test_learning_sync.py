@@ -39,7 +39,9 @@ def test_lesson_completed_offline_syncs_exactly_once_despite_lost_answer(live_se
 
     page.context.set_offline(True)
     page.goto(f"{live_server.url}/#/lesson/{PACK}/02-offline", timeout=20_000)
-    expect(page.get_by_test_id("lesson-content")).to_contain_text("没有网络也能学", timeout=15_000)
+    expect(page.get_by_test_id("lesson-content")).to_contain_text(
+        "保存在您的手机里", timeout=15_000
+    )
     page.get_by_test_id("complete-lesson").click()
     expect(page.get_by_test_id("lesson-saved")).to_be_visible(timeout=10_000)
     expect(page.get_by_test_id("outbox-count")).to_have_text("1", timeout=10_000)

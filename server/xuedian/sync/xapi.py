@@ -1,0 +1,85 @@
+"""Learning records as xAPI 1.0.3 statements, for export to any Learning Record Store.
+
+A record is already a subset of a statement; this adds the parts xAPI requires (actor,
+verb display, activity IRIs) from the county's public URL. Learners stay pseudonymous:
+the actor is an account named by the local profile UUID, never a name or phone number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sqlalchemy import select
+
+from ..core.timeutil import iso
+from ..extensions import db
+from .models import LearningRecord
+from .schemas import VERB_BASE
+
+XAPI_VERSION = "1.0.3"
+
+
+def _activity(base: str, obj: dict) -> dict:
+    iri = f"{base}/xapi/activities/packs/{obj['pack']}"
+    kind = "course"
+    if "lesson" in obj:
+        iri += f"/lessons/{obj['lesson']}"
+        kind = "lesson"
+    if "item" in obj:
+        iri += f"/items/{obj['item']}"
+        kind = "cmi.interaction"
+    return {
+        "objectType": "Activity",
+        "id": iri,
+        "definition": {"type": f"http://adlnet.gov/expapi/activities/{kind}"},
+    }
+
+
+def _result(result: dict | None) -> dict | None:
+    if not result:
+        return None
+    out = {}
+    if "score" in result:
+        out["score"] = {"scaled": result["score"]}
+    for key in ("success", "response", "duration"):
+        if key in result:
+            out[key] = result[key]
+    return out or None
+
+
+def statement(record: LearningRecord, base_url: str) -> dict:
+    """Return ``record`` as an xAPI 1.0.3 statement rooted at ``base_url``."""
+    base = base_url.rstrip("/")
+    verb_name = record.verb.removeprefix(VERB_BASE)
+    if verb_name == "voided":
+        target = {"objectType": "StatementRef", "id": record.object["record"]}
+    else:
+        target = _activity(base, record.object)
+    out = {
+        "id": record.id,
+        "actor": {"objectType": "Agent", "account": {"homePage": base, "name": record.learner}},
+        "verb": {"id": record.verb, "display": {"en-US": verb_name}},
+        "object": target,
+        "timestamp": iso(record.timestamp),
+        "stored": iso(record.received_at),
+        "version": XAPI_VERSION,
+        "context": {
+            "platform": "Xuedian",
+            "extensions": {
+                f"{base}/xapi/extensions/device": record.device_id,
+                f"{base}/xapi/extensions/device-seq": record.device_seq,
+                f"{base}/xapi/extensions/pack-version": record.object["version"],
+            },
+        },
+    }
+    result = _result(record.result)
+    if result:
+        out["result"] = result
+    return out
+
+
+def statements(base_url: str, batch: int = 1000) -> Iterator[dict]:
+    """Yield every stored record as a statement, oldest received first, streaming."""
+    query = select(LearningRecord).order_by(LearningRecord.received_at, LearningRecord.id)
+    for record in db.session.scalars(query.execution_options(yield_per=batch)):
+        yield statement(record, base_url)
