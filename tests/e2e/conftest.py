@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
 import threading
 from pathlib import Path
 
@@ -124,9 +123,3 @@ def browser_context_args(browser_context_args):
         "locale": "zh-CN",
         "service_workers": "allow",
     }
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
