@@ -8,7 +8,6 @@ batch) with Flask's test client, so the figures are server cost without network 
 from __future__ import annotations
 
 import os
-import sys
 import tempfile
 import time
 import uuid
@@ -23,7 +22,6 @@ PG_BASE = os.environ.get("XUEDIAN_TEST_PG", "postgresql+psycopg://postgres@127.0
 
 
 def _records(count: int) -> list[dict]:
-    sys.path.insert(0, ".")
     from tests.server.sync.helpers import make_record
 
     return [make_record(seq) for seq in range(1, count + 1)]

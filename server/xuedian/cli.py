@@ -99,11 +99,21 @@ def packs_build(sources: tuple[str, ...], out: str) -> None:
 
 
 def _build_with_progress(build, source: Path, out: Path, app: Flask):
-    count = sum(1 for _ in source.rglob("*") if _.is_file())
-    with click.progressbar(length=count, label=f"build {source.name}") as bar:
-        return build(
-            source, out, app.extensions["xuedian.keyring"], progress=lambda _name: bar.update(1)
-        )
+    """Build one pack source, showing a progress bar once the builder knows the total."""
+    bar = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = click.progressbar(length=total, label=f"build {source.name}")
+            bar.__enter__()
+        bar.update(1)
+
+    try:
+        return build(source, out, app.extensions["xuedian.keyring"], progress=progress)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
 
 
 @packs.command("publish")

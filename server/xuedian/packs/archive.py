@@ -89,5 +89,6 @@ def extract_blobs(archive: Path, manifest: dict, store: FileBlobStore) -> None:
             with zf.open(info) as stream:
                 try:
                     store.put_stream(blob["id"], stream)
-                except HashMismatch as exc:
+                # zipfile raises BadZipFile on a CRC mismatch before our own hash check ends.
+                except (HashMismatch, zipfile.BadZipFile) as exc:
                     raise BlobHashMismatch(blob=blob["id"]) from exc

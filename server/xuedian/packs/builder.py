@@ -89,15 +89,23 @@ def build(
     root: Path,
     out_dir: Path,
     keyring: KeyRing,
-    progress: Callable[[str], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> BuiltPack:
     """Build the pack source in ``root`` into ``out_dir/<id>-v<version>.xdpack``.
 
     Raises :class:`~xuedian.packs.source.PackSourceInvalid` on a bad source and
     :class:`~xuedian.keys.service.NoSigningKey` when the instance has no key.
     """
-    step = progress or (lambda _name: None)
     source = read_source(root)
+    total = len(source.lessons) + len(source.media)
+    done = 0
+
+    def step() -> None:
+        nonlocal done
+        done += 1
+        if progress:
+            progress(done, total)
+
     blobs: dict[str, bytes] = {}
     blob_meta: list[dict] = []
     files: list[dict] = []
@@ -111,13 +119,13 @@ def build(
     blob_meta.append({"id": text_id, "size": len(packed), "codec": "gzip", "raw_size": len(raw)})
     offset = 0
     for path, data in text.items():
-        step(path)
+        step()
         files.append(_file_entry(path, data, [(text_id, offset, len(data))]))
         offset += len(data)
 
     for media in source.media:
         path = media.relative_to(source.root).as_posix()
-        step(path)
+        step()
         data = media.read_bytes()
         blob_id = hashlib.sha256(data).hexdigest()
         if blob_id not in blobs:

@@ -40,7 +40,7 @@ def get_manifest(pack_id: str, version: int):
     return _json(release.manifest, etag=release.manifest_sha256, cache=IMMUTABLE)
 
 
-def _file(path, name: str, etag: str, download_name: str | None = None):
+def _file(path, etag: str, download_name: str | None = None):
     if not path.is_file():
         raise NotFound()
     response = send_file(
@@ -60,7 +60,7 @@ def _file(path, name: str, etag: str, download_name: str | None = None):
 def get_blob(blob_id: str):
     if not BLOB_ID.match(blob_id):
         raise NotFound()
-    return _file(blob_store().path(blob_id), blob_id, etag=blob_id)
+    return _file(blob_store().path(blob_id), etag=blob_id)
 
 
 @bp.get("/api/v1/packs/<pack_id>/<int:version>/archive")
@@ -69,6 +69,4 @@ def get_archive(pack_id: str, version: int):
     if release is None:
         raise NotFound(f"No pack {pack_id} v{version}.", pack_id=pack_id, version=version)
     path = blob_store().archive_path(release.archive_name)
-    return _file(
-        path, release.archive_name, etag=release.manifest_sha256, download_name=release.archive_name
-    )
+    return _file(path, etag=release.manifest_sha256, download_name=release.archive_name)

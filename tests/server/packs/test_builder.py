@@ -126,3 +126,9 @@ def test_render_lesson_keeps_ordinary_markup():
     assert "<h1>标题</h1>" in html
     assert "<strong>粗体</strong>" in html
     assert '<img src="/content/p/1/media/a.webp" alt="图">' in html
+
+
+def test_build_reports_progress_for_every_file(pack_source, keyring, tmp_path):
+    seen = []
+    build(pack_source, tmp_path, keyring, progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(1, 3), (2, 3), (3, 3)]

@@ -133,3 +133,24 @@ def test_blobs_and_archives_support_range_and_if_range(app, client, pack_source,
     stale = client.get(archive_url, headers={"Range": "bytes=100-", "If-Range": '"other"'})
     assert stale.status_code == 200
     assert stale.data == whole.data
+
+
+def test_publish_refuses_archive_with_flipped_byte_and_stale_crc(
+    app, pack_source, keyring, tmp_path
+):
+    archive = _built(pack_source, keyring, tmp_path)
+    data = bytearray(archive.read_bytes())
+    with zipfile.ZipFile(archive) as zf:
+        info = next(i for i in zf.infolist() if i.filename.startswith("blobs/"))
+    # Stored entries: data starts after the 30-byte local header, the name and extra field.
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    data[start + info.file_size // 2] ^= 0xFF
+    bad = tmp_path / "flipped.xdpack"
+    bad.write_bytes(bytes(data))
+    from xuedian.packs.archive import BlobHashMismatch
+
+    with app.app_context(), pytest.raises(BlobHashMismatch):
+        publish(bad)
+    assert _releases(app) == 0
+    blobs = Path(app.instance_path) / "store" / "blobs"
+    assert not list(blobs.rglob("*")) or all(p.is_dir() for p in blobs.rglob("*"))
