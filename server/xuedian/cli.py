@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -57,7 +58,8 @@ def keys_list() -> None:
     """List every signing key and its status."""
     app = _app()
     for key in app.extensions["xuedian.keyring"].all():
-        click.echo(f"{key.key_id}\t{key.status}\t{key.created}\t{key.public_key}")
+        expires = key.expires or "-"
+        click.echo(f"{key.key_id}\t{key.status}\t{key.created}\t{expires}\t{key.public_key}")
 
 
 @keys.command("create")
@@ -68,10 +70,30 @@ def keys_create() -> None:
 
 
 @keys.command("rotate")
-def keys_rotate() -> None:
+@click.option(
+    "--retire-after-days",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Let the previous key expire this many days from now (default: never).",
+)
+def keys_rotate(retire_after_days: int | None) -> None:
     """Make a new active key; earlier keys stay trusted as retired."""
-    key = _app().extensions["xuedian.keyring"].create()
+    after = None if retire_after_days is None else timedelta(days=retire_after_days)
+    key = _app().extensions["xuedian.keyring"].create(retire_after=after)
     click.echo(key.key_id)
+
+
+@keys.command("revoke")
+@click.argument("key_id")
+def keys_revoke(key_id: str) -> None:
+    """Make a retired key expire now, so phones refuse what it signed."""
+    try:
+        key = _app().extensions["xuedian.keyring"].revoke(key_id)
+    except LookupError:
+        raise click.ClickException(f"No key {key_id}.") from None
+    except ValueError:
+        raise click.ClickException("Rotate first: the active key cannot be revoked.") from None
+    click.echo(f"{key.key_id}\t{key.status}\t{key.expires}")
 
 
 @main.group()

@@ -7,12 +7,15 @@ import { canonicalBytes } from './canonjson.js';
 import { base64urlDecode } from './base64url.js';
 import { XuedianError } from './errors.js';
 
-/** @type {Promise<Map<string, Uint8Array>> | null} */
+/** @typedef {{raw: Uint8Array, expires: number | null}} TrustedKey */
+
+/** @type {Promise<Map<string, TrustedKey>> | null} */
 let keysPromise = null;
 
 /**
  * Load the trusted keys once per realm.
- * @returns {Promise<Map<string, Uint8Array>>} key_id → raw 32-byte public key
+ * @returns {Promise<Map<string, TrustedKey>>} key_id → raw 32-byte public key and
+ *   its expiry (ms since the epoch), null for never
  */
 export function trustedKeys() {
   if (!keysPromise) {
@@ -30,7 +33,9 @@ export function trustedKeys() {
       for (const k of body?.keys || []) {
         if (k && k.alg === 'Ed25519' && typeof k.key_id === 'string') {
           const raw = base64urlDecode(k.public_key);
-          if (raw.length === 32) map.set(k.key_id, raw);
+          const expires = typeof k.expires === 'string' ? Date.parse(k.expires) : null;
+          // An unreadable expiry is treated as already passed: fail closed.
+          if (raw.length === 32) map.set(k.key_id, { raw, expires: Number.isNaN(expires) ? 0 : expires });
         }
       }
       return map;
@@ -73,7 +78,7 @@ export async function ed25519Verify(publicKey, signature, message) {
  * @param {any} envelope
  * @param {'catalog' | 'manifest'} type the `signed.type` the caller expects
  * @returns {Promise<any>} the verified `signed` object
- * @throws {XuedianError} `pack-signature-invalid` or `pack-key-unknown`
+ * @throws {XuedianError} `pack-signature-invalid`, `pack-key-unknown` or `pack-key-expired`
  */
 export async function verifyEnvelope(envelope, type) {
   const signed = envelope?.signed;
@@ -85,10 +90,14 @@ export async function verifyEnvelope(envelope, type) {
     throw new XuedianError('pack-signature-invalid', `Expected a signed ${type}.`, { details: { type: signed.type } });
   }
   const keys = await trustedKeys();
-  const publicKey = keys.get(signed.key_id);
-  if (!publicKey) {
+  const trusted = keys.get(signed.key_id);
+  if (!trusted) {
     throw new XuedianError('pack-key-unknown', 'The signing key is not trusted.', { details: { key_id: signed.key_id } });
   }
+  if (trusted.expires !== null && trusted.expires <= Date.now()) {
+    throw new XuedianError('pack-key-expired', 'The signing key has expired or was revoked.', { details: { key_id: signed.key_id } });
+  }
+  const publicKey = trusted.raw;
   const signature = base64urlDecode(envelope.signature);
   if (signature.length !== 64) throw new XuedianError('pack-signature-invalid', 'Bad signature length.');
   let message;

@@ -1,8 +1,11 @@
 """The county's Ed25519 signing keys, kept as files in ``<instance>/keys``.
 
-``keys.json`` lists every key ever made (id, public key, status, created); each private key
-sits beside it as ``<key_id>.pem`` readable by the owner only. The active key signs; retired
-keys stay trusted so packs signed before a rotation still verify on phones.
+``keys.json`` lists every key ever made (id, public key, status, created, expires); each
+private key sits beside it as ``<key_id>.pem`` readable by the owner only. The active key
+signs; retired keys stay trusted so packs signed before a rotation still verify on phones,
+until their ``expires`` time, if one is set. A revoked key expires at once. An expired key
+stays listed in ``/trusted-keys.json`` with its ``expires``, so phones refuse its signatures
+(``key-expired``) instead of calling them unknown.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import hashlib
 import json
 import os
 from dataclasses import asdict, dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
@@ -19,7 +23,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from ..core.canonjson import canonical_bytes
-from ..core.timeutil import iso, utcnow
+from ..core.timeutil import iso, parse_iso, utcnow
 from ..errors import XuedianError
 
 
@@ -33,6 +37,12 @@ class SignatureInvalid(XuedianError):
     code = "signature-invalid"
     status = 400
     message = "The signature does not match the signed content."
+
+
+class KeyExpired(XuedianError):
+    code = "key-expired"
+    status = 400
+    message = "The document is signed by a key that has expired or been revoked."
 
 
 class KeyUnknown(XuedianError):
@@ -57,10 +67,14 @@ class KeyInfo:
     public_key: str
     status: str
     created: str
+    expires: str | None = None
 
     def public(self) -> dict:
         """Return the entry published in ``/trusted-keys.json``."""
-        return {"key_id": self.key_id, "alg": "Ed25519", "public_key": self.public_key}
+        entry = {"key_id": self.key_id, "alg": "Ed25519", "public_key": self.public_key}
+        if self.expires:
+            entry["expires"] = self.expires
+        return entry
 
 
 class KeyRing:
@@ -83,8 +97,11 @@ class KeyRing:
                 return key
         raise NoSigningKey()
 
-    def create(self) -> KeyInfo:
-        """Make a new key and make it the active one; earlier keys become retired."""
+    def create(self, retire_after: timedelta | None = None) -> KeyInfo:
+        """Make a new key and make it the active one; earlier keys become retired.
+
+        With ``retire_after``, the previously active key expires that long from now.
+        """
         private = Ed25519PrivateKey.generate()
         raw = private.public_key().public_bytes(
             serialization.Encoding.Raw, serialization.PublicFormat.Raw
@@ -105,9 +122,31 @@ class KeyRing:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as handle:
             handle.write(pem)
-        entries = [KeyInfo(**{**asdict(k), "status": "retired"}) for k in self.all()] + [key]
-        self._write(entries)
+        entries = []
+        for old in self.all():
+            if old.status == "active":
+                old.status = "retired"
+                if retire_after is not None:
+                    old.expires = iso(utcnow() + retire_after)
+            entries.append(old)
+        self._write([*entries, key])
         return key
+
+    def revoke(self, key_id: str) -> KeyInfo:
+        """Make a key expire now; phones refuse its signatures from the next shell update.
+
+        Raises ``LookupError`` for an unknown id and ``ValueError`` for the active key.
+        """
+        entries = self.all()
+        for key in entries:
+            if key.key_id == key_id:
+                if key.status == "active":
+                    raise ValueError("rotate before revoking the active key")
+                key.status = "revoked"
+                key.expires = iso(utcnow())
+                self._write(entries)
+                return key
+        raise LookupError(key_id)
 
     def ensure(self) -> KeyInfo:
         """Return the active key, making one when the instance has none."""
@@ -145,9 +184,9 @@ class KeyRing:
 
 
 def verify_envelope(envelope: dict, expected_type: str, trusted: list[dict]) -> dict:
-    """Return the signed body of ``envelope`` if a trusted key signed it.
+    """Return the signed body of ``envelope`` if a trusted, unexpired key signed it.
 
-    Raises :class:`KeyUnknown` or :class:`SignatureInvalid`.
+    Raises :class:`KeyUnknown`, :class:`KeyExpired` or :class:`SignatureInvalid`.
     """
     try:
         signed = envelope["signed"]
@@ -160,6 +199,9 @@ def verify_envelope(envelope: dict, expected_type: str, trusted: list[dict]) -> 
     by_id = {k["key_id"]: k for k in trusted}
     if key_id not in by_id:
         raise KeyUnknown(key_id=key_id)
+    expires = by_id[key_id].get("expires")
+    if expires and parse_iso(expires) <= utcnow():
+        raise KeyExpired(key_id=key_id, expires=expires)
     public = Ed25519PublicKey.from_public_bytes(b64url_decode(by_id[key_id]["public_key"]))
     try:
         public.verify(signature, canonical_bytes(signed))
