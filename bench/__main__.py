@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import server_rss, shell_size, sync
+from . import packs, server_rss, shell_size, sync
 
 if __name__ == "__main__":
     print("== app shell size ==")
@@ -11,3 +11,5 @@ if __name__ == "__main__":
     server_rss.main()
     print("== sync ingest ==")
     sync.main()
+    print("== pack sizes ==")
+    packs.main()

@@ -9,6 +9,7 @@ import click
 from flask import Flask, current_app, has_app_context
 
 from . import CHECKOUT, create_app
+from .errors import XuedianError
 
 
 def _app() -> Flask:
@@ -18,7 +19,17 @@ def _app() -> Flask:
     return create_app()
 
 
-@click.group()
+class _Group(click.Group):
+    """A command group that reports a :class:`XuedianError` as one line, code first."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except XuedianError as exc:
+            raise click.ClickException(f"{exc.code}: {exc.message}") from exc
+
+
+@click.group(cls=_Group)
 @click.version_option(package_name="xuedian")
 def main() -> None:
     """Xuedian (学点) county server."""
@@ -116,23 +127,40 @@ def packs_build(sources: tuple[str, ...], out: str) -> None:
 
     app = _app()
     for source in sources:
-        built = _build_with_progress(build, Path(source), Path(out), app)
-        click.echo(f"{built.archive}\t{built.size} bytes")
+        try:
+            built = _build_with_progress(build, Path(source), Path(out), app)
+        except XuedianError as exc:
+            # Name the folder too: one command may build several packs.
+            raise click.ClickException(f"{exc.code}: {source}: {exc.message}") from exc
+        click.echo(
+            f"{built.archive}\t{built.archive_size} bytes ({built.archive_size / 1e6:.2f} MB)"
+            f"\t{built.audio_seconds / 60:.1f} min audio"
+        )
 
 
 def _build_with_progress(build, source: Path, out: Path, app: Flask):
-    """Build one pack source, showing a progress bar once the builder knows the total."""
+    """Build one pack source, with a progress bar on standard error once the total is known."""
+    import sys
+
+    from .packs.media import default_cache_dir
+
     bar = None
 
     def progress(done: int, total: int) -> None:
         nonlocal bar
         if bar is None:
-            bar = click.progressbar(length=total, label=f"build {source.name}")
+            bar = click.progressbar(
+                length=total,
+                label=f"build {source.name}",
+                file=sys.stderr,
+                show_pos=True,
+            )
             bar.__enter__()
         bar.update(1)
 
+    cache = default_cache_dir(app.config["XUEDIAN"].build_cache)
     try:
-        return build(source, out, app.extensions["xuedian.keyring"], progress=progress)
+        return build(source, out, app.extensions["xuedian.keyring"], progress, cache)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
@@ -149,6 +177,36 @@ def packs_publish(archives: tuple[str, ...]) -> None:
         for archive in archives:
             release = publish(Path(archive))
             click.echo(f"published {release.pack_id} v{release.version}")
+
+
+@packs.command("list")
+def packs_list() -> None:
+    """List the current release of every published pack."""
+    from .packs.service import current_releases
+
+    app = _app()
+    with app.app_context():
+        for release in current_releases():
+            title = release.title.get("zh-CN", "")
+            click.echo(f"{release.pack_id}\tv{release.version}\t{release.size} bytes\t{title}")
+
+
+@packs.command("export")
+@click.argument("pack_ids", nargs=-1)
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Folder to copy the archives to (an SD card, a kiosk folder).",
+)
+def packs_export(pack_ids: tuple[str, ...], out: str) -> None:
+    """Copy the current .xdpack archive of each pack (all packs by default) to a folder."""
+    from .packs.service import export_archives
+
+    app = _app()
+    with app.app_context():
+        for path in export_archives(Path(out), list(pack_ids) or None):
+            click.echo(f"{path}\t{path.stat().st_size} bytes")
 
 
 @main.group()

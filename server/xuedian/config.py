@@ -41,6 +41,9 @@ class Settings:
     sqlite_busy_ms: int = _setting(
         5000, "How long SQLite waits on a locked database, in milliseconds."
     )
+    build_cache: str = _setting(
+        "", "Folder of cached pack transcodes; empty means $XDG_CACHE_HOME/xuedian/build."
+    )
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Settings:

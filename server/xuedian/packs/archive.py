@@ -8,6 +8,7 @@ byte is read, and every blob is hashed while it streams.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import zipfile
 from pathlib import Path
@@ -92,3 +93,32 @@ def extract_blobs(archive: Path, manifest: dict, store: FileBlobStore) -> None:
                 # zipfile raises BadZipFile on a CRC mismatch before our own hash check ends.
                 except (HashMismatch, zipfile.BadZipFile) as exc:
                     raise BlobHashMismatch(blob=blob["id"]) from exc
+
+
+def check_archive(archive: Path, manifest: dict) -> None:
+    """Check that every blob the manifest lists is in the archive with its size and hash.
+
+    Writes nothing, so a caller can check before it stores anything.
+    Raises :class:`ArchiveInvalid` or :class:`BlobHashMismatch`.
+    """
+    try:
+        with zipfile.ZipFile(archive) as zf:
+            names = set(zf.namelist())
+            for blob in manifest["blobs"]:
+                name = f"blobs/{blob['id']}"
+                if name not in names:
+                    raise ArchiveInvalid(f"Blob {blob['id']} is missing.", blob=blob["id"])
+                if zf.getinfo(name).file_size != blob["size"]:
+                    raise BlobHashMismatch(blob=blob["id"])
+                digest = hashlib.sha256()
+                try:
+                    with zf.open(name) as stream:
+                        while data := stream.read(1 << 16):
+                            digest.update(data)
+                # zipfile raises BadZipFile on a CRC mismatch before our own hash check ends.
+                except zipfile.BadZipFile as exc:
+                    raise BlobHashMismatch(blob=blob["id"]) from exc
+                if digest.hexdigest() != blob["id"]:
+                    raise BlobHashMismatch(blob=blob["id"])
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ArchiveInvalid() from exc

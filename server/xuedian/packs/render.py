@@ -1,9 +1,18 @@
-"""Markdown to HTML for lessons, sanitised to an allow-list so no script survives."""
+"""Lesson Markdown to sanitised HTML, to the list of media it links, and to plain text.
+
+Raw HTML in Markdown is escaped, never rendered; the rendered HTML then goes through an
+allow-list sanitiser as a second wall, so no script, handler, frame or foreign URL survives.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Iterator
+from urllib.parse import quote, unquote
+
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 _md = MarkdownIt("commonmark", {"html": False}).enable("table")
 
@@ -35,19 +44,94 @@ ALLOWED_TAGS = {
     "td",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}}
+#: Where a lesson's images may come from: the pack itself, served by the service worker.
+IMAGE_PREFIX = "/content/"
+LINK_PREFIXES = ("https://", "http://", IMAGE_PREFIX)
+_SENTENCE_END = tuple("。！？；：.!?;:…")
+_TAG = re.compile(r"<[^>]*>")
 
 
-def render_lesson(markdown: str) -> str:
-    """Return sanitised HTML for a lesson's Markdown body.
+def _inline_children(tokens: list[Token]) -> Iterator[Token]:
+    """Yield every inline token, including those inside image alt text."""
+    for token in tokens:
+        yield token
+        if token.children:
+            yield from _inline_children(token.children)
 
-    Links may only be http(s); images only relative paths into the pack's media.
-    """
-    html = _md.render(markdown)
+
+def _url_tokens(tokens: list[Token]) -> Iterator[tuple[Token, str]]:
+    """Yield (token, attribute) for every image source and link target."""
+    for block in tokens:
+        for token in _inline_children(block.children or []):
+            if token.type == "image":
+                yield token, "src"
+            elif token.type == "link_open":
+                yield token, "href"
+
+
+def media_links(markdown: str) -> list[tuple[str, str]]:
+    """Return ``(kind, decoded url)`` of every image and link, ``kind`` is image or link."""
+    return [
+        ("image" if attr == "src" else "link", unquote(str(token.attrs[attr])))
+        for token, attr in _url_tokens(_md.parse(markdown))
+    ]
+
+
+def has_title_heading(markdown: str) -> bool:
+    """Return whether the body has a level-1 heading (the app shows the title instead)."""
+    return any(t.type == "heading_open" and t.tag == "h1" for t in _md.parse(markdown))
+
+
+def _keep_safe_urls(tag: str, attr: str, value: str) -> str | None:
+    if tag == "img" and attr == "src":
+        return value if value.startswith(IMAGE_PREFIX) else None
+    if tag == "a" and attr == "href":
+        return value if value.startswith(LINK_PREFIXES) else None
+    return value
+
+
+def sanitise(html: str) -> str:
+    """Return ``html`` cut down to the allow-list: images only from the pack, links only
+    to http(s) or the pack, no scripts, handlers, styles, frames or comments."""
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_keep_safe_urls,
         url_schemes={"https", "http"},
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
+
+
+def render_lesson(markdown: str, rewrite: Callable[[str], str] | None = None) -> str:
+    """Return sanitised HTML for a lesson's Markdown body.
+
+    ``rewrite`` maps a decoded link or image URL under ``media/`` to the URL to emit.
+    """
+    tokens = _md.parse(markdown)
+    if rewrite:
+        for token, attr in _url_tokens(tokens):
+            url = unquote(str(token.attrs[attr]))
+            if url.startswith("media/"):
+                token.attrs[attr] = quote(rewrite(url), safe="/:")
+    return sanitise(_md.renderer.render(tokens, _md.options, {}))
+
+
+def plain_text(markdown: str) -> str:
+    """Return the words of a Markdown body for speech: one line a block, each ending in
+    punctuation so the voice pauses; code, images and HTML tags are left out."""
+    lines = []
+    for block in _md.parse(markdown):
+        if block.type != "inline":
+            continue
+        words = []
+        for token in block.children or []:
+            if token.type in ("text", "code_inline"):
+                words.append(token.content)
+            elif token.type in ("softbreak", "hardbreak"):
+                words.append(" ")
+        line = " ".join(_TAG.sub(" ", "".join(words)).split())
+        if line:
+            lines.append(line if line.endswith(_SENTENCE_END) else line + "。")
+    return "\n".join(lines)

@@ -1,14 +1,30 @@
-"""Schemas for pack sources (``pack.yaml``, lesson front matter) and the signed manifest."""
+"""Schemas for pack sources (``pack.yaml``, lesson front matter) and the signed manifest.
+
+The builder loads sources with the source schemas and checks what it signs against
+:class:`PackManifest`; the tests check built manifests against it too.
+"""
 
 from __future__ import annotations
 
 import re
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import (
+    RAISE,
+    Schema,
+    ValidationError,
+    fields,
+    post_load,
+    validate,
+    validates_schema,
+)
 
 PACK_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
+LESSON_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
 LANGS = ("zh-CN", "en")
 CATEGORIES = ("heritage", "local", "digital-skills", "farming", "health")
+MAX_QUIZ_QUESTIONS = 10
+CHOICES = (2, 6)
 
 
 class _Strict(Schema):
@@ -16,11 +32,19 @@ class _Strict(Schema):
         unknown = RAISE
 
 
+def _text():
+    return fields.String(required=True, validate=validate.Length(min=1))
+
+
 class Localized(_Strict):
-    """Text in zh-CN (required) and English (required)."""
+    """Text in zh-CN and English, both required; loads to ``{"zh-CN": …, "en": …}``."""
 
     zh_cn = fields.String(data_key="zh-CN", required=True, validate=validate.Length(min=1))
     en = fields.String(required=True, validate=validate.Length(min=1))
+
+    @post_load
+    def _wire_keys(self, data, **kwargs):
+        return {"zh-CN": data["zh_cn"], "en": data["en"]}
 
 
 class PackSource(_Strict):
@@ -33,68 +57,147 @@ class PackSource(_Strict):
     description = fields.Nested(Localized, required=True)
     category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
     credit_hours = fields.Float(required=True, validate=validate.Range(min=0, max=1000))
-    license = fields.String(required=True)
-    authors = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
-    min_app = fields.String(load_default="0.1.0")
+    license = _text()
+    authors = fields.List(_text(), required=True, validate=validate.Length(min=1))
+    min_app = fields.String(load_default="0.1.0", validate=validate.Regexp(r"^\d+\.\d+\.\d+$"))
+
+
+class QuizQuestion(_Strict):
+    """One multiple-choice question in a lesson's front matter."""
+
+    prompt = fields.Nested(Localized, required=True)
+    choices = fields.List(
+        fields.Nested(Localized),
+        required=True,
+        validate=validate.Length(min=CHOICES[0], max=CHOICES[1]),
+    )
+    answer = fields.Integer(required=True, strict=True)
+    explanation = fields.Nested(Localized, required=True)
+
+    @validates_schema
+    def _answer_is_a_choice(self, data, **kwargs):
+        last = len(data.get("choices", [])) - 1
+        if "answer" in data and last >= 1 and not 0 <= data["answer"] <= last:
+            raise ValidationError(f"must be between 0 and {last}", "answer")
 
 
 class LessonFrontMatter(_Strict):
-    """The YAML front matter of ``lessons/*.md``."""
+    """The YAML front matter of ``lessons/<id>.md``."""
 
     title = fields.Nested(Localized, required=True)
-    audio = fields.String()
-    quiz = fields.List(fields.Dict(), load_default=list)
+    audio = fields.String(validate=validate.Length(min=1))
+    narration = fields.String(validate=validate.Length(min=1))
+    quiz = fields.List(
+        fields.Nested(QuizQuestion),
+        load_default=list,
+        validate=validate.Length(max=MAX_QUIZ_QUESTIONS),
+    )
 
 
-class ManifestLesson(Schema):
-    id = fields.String()
-    title = fields.Dict()
-    file = fields.String()
+# The signed manifest. Every field is required: the builder writes them all.
 
 
-class BlobSlice(Schema):
-    id = fields.String()
-    offset = fields.Integer()
-    length = fields.Integer()
+class _Wire(Schema):
+    class Meta:
+        unknown = RAISE
 
 
-class ManifestFile(Schema):
-    path = fields.String()
-    mime = fields.String()
-    size = fields.Integer()
-    sha256 = fields.String()
-    blobs = fields.List(fields.Nested(BlobSlice))
+def _req(field):
+    field.required = True
+    return field
 
 
-class ManifestBlob(Schema):
-    id = fields.String()
-    size = fields.Integer()
-    codec = fields.String(validate=validate.OneOf(("gzip", "identity")))
-    raw_size = fields.Integer()
+class WireLocalized(_Wire):
+    zh_cn = _req(fields.String(data_key="zh-CN"))
+    en = _req(fields.String())
 
 
-class PackManifest(Schema):
-    """The signed body of a manifest (docs/protocol.md)."""
+class ManifestAudio(_Wire):
+    path = _req(fields.String())
+    mime = _req(fields.String(validate=validate.Equal("audio/webm")))
+    seconds = _req(fields.Float(validate=validate.Range(min=0)))
 
-    type = fields.Constant("manifest")
-    schema_version = fields.Integer()
-    pack_id = fields.String(validate=validate.Regexp(PACK_ID))
-    version = fields.Integer(validate=validate.Range(min=1))
-    created = fields.String()
-    min_app = fields.String()
-    key_id = fields.String()
-    title = fields.Dict()
-    description = fields.Dict()
-    category = fields.String()
-    credit_hours = fields.Float()
-    lessons = fields.List(fields.Nested(ManifestLesson))
-    files = fields.List(fields.Nested(ManifestFile))
-    blobs = fields.List(fields.Nested(ManifestBlob))
+
+class ManifestQuestion(_Wire):
+    id = _req(fields.String(validate=validate.Regexp(r"^q\d+$")))
+    prompt = _req(fields.Nested(WireLocalized))
+    choices = _req(fields.List(fields.Nested(WireLocalized), validate=validate.Length(*CHOICES)))
+    answer = _req(fields.Integer(strict=True))
+    explanation = _req(fields.Nested(WireLocalized))
 
     @validates_schema
-    def _files_use_listed_blobs(self, data, **kwargs):
+    def _answer_is_a_choice(self, data, **kwargs):
+        if not 0 <= data["answer"] < len(data["choices"]):
+            raise ValidationError("is not the index of a choice", "answer")
+
+
+class LessonFiles(_Wire):
+    zh_cn = _req(fields.String(data_key="zh-CN"))
+    en = fields.String()
+
+
+class ManifestLesson(_Wire):
+    id = _req(fields.String(validate=validate.Regexp(LESSON_ID)))
+    title = _req(fields.Nested(WireLocalized))
+    file = _req(fields.String())
+    files = _req(fields.Nested(LessonFiles))
+    audio = _req(fields.Nested(ManifestAudio))
+    quiz = _req(
+        fields.List(
+            fields.Nested(ManifestQuestion), validate=validate.Length(max=MAX_QUIZ_QUESTIONS)
+        )
+    )
+
+
+class BlobSlice(_Wire):
+    id = _req(fields.String(validate=validate.Regexp(SHA256)))
+    offset = _req(fields.Integer(strict=True, validate=validate.Range(min=0)))
+    length = _req(fields.Integer(strict=True, validate=validate.Range(min=0)))
+
+
+class ManifestFile(_Wire):
+    path = _req(fields.String())
+    mime = _req(fields.String())
+    size = _req(fields.Integer(strict=True, validate=validate.Range(min=0)))
+    sha256 = _req(fields.String(validate=validate.Regexp(SHA256)))
+    blobs = _req(fields.List(fields.Nested(BlobSlice)))
+
+
+class ManifestBlob(_Wire):
+    id = _req(fields.String(validate=validate.Regexp(SHA256)))
+    size = _req(fields.Integer(strict=True, validate=validate.Range(min=0)))
+    codec = _req(fields.String(validate=validate.OneOf(("gzip", "identity"))))
+    raw_size = _req(fields.Integer(strict=True, validate=validate.Range(min=0)))
+
+
+class PackManifest(_Wire):
+    """The signed body of a manifest (docs/protocol.md)."""
+
+    type = _req(fields.String(validate=validate.Equal("manifest")))
+    schema_version = _req(fields.Integer(strict=True))
+    pack_id = _req(fields.String(validate=validate.Regexp(PACK_ID)))
+    version = _req(fields.Integer(strict=True, validate=validate.Range(min=1)))
+    created = _req(fields.String())
+    min_app = _req(fields.String())
+    key_id = fields.String()
+    title = _req(fields.Nested(WireLocalized))
+    description = _req(fields.Nested(WireLocalized))
+    category = _req(fields.String(validate=validate.OneOf(CATEGORIES)))
+    credit_hours = _req(fields.Float())
+    lessons = _req(fields.List(fields.Nested(ManifestLesson), validate=validate.Length(min=1)))
+    files = _req(fields.List(fields.Nested(ManifestFile)))
+    blobs = _req(fields.List(fields.Nested(ManifestBlob)))
+
+    @validates_schema
+    def _references_resolve(self, data, **kwargs):
         listed = {b["id"] for b in data.get("blobs", [])}
         for file in data.get("files", []):
             for piece in file.get("blobs", []):
                 if piece["id"] not in listed:
                     raise ValidationError(f"{file['path']} uses an unlisted blob.", "files")
+        paths = {f["path"] for f in data.get("files", [])}
+        for lesson in data.get("lessons", []):
+            named = [lesson["file"], *lesson["files"].values(), lesson["audio"]["path"]]
+            for path in named:
+                if path not in paths:
+                    raise ValidationError(f"{lesson['id']} names a missing file {path}.", "lessons")

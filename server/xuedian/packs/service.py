@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from datetime import timedelta
 from pathlib import Path
 
@@ -16,9 +17,9 @@ from sqlalchemy import func, select
 
 from ..core.instance import blob_store, keyring
 from ..core.timeutil import iso, utcnow
-from ..errors import XuedianError
+from ..errors import NotFound, XuedianError
 from ..extensions import db
-from .archive import extract_blobs, read_manifest
+from .archive import check_archive, extract_blobs, read_manifest
 from .models import CatalogSnapshot, PackRelease
 
 #: Re-sign the catalog when less than this is left before it expires.
@@ -54,6 +55,8 @@ def publish(archive: Path) -> PackRelease:
             version=manifest["version"],
             current=current,
         )
+    # Check every blob before storing any, so a damaged archive changes nothing.
+    check_archive(archive, manifest)
     store = blob_store()
     extract_blobs(archive, manifest, store)
     name = f"{manifest['pack_id']}-v{manifest['version']}.xdpack"
@@ -97,6 +100,35 @@ def current_releases() -> list[PackRelease]:
             .order_by(PackRelease.pack_id)
         )
     )
+
+
+def export_archives(out: Path, pack_ids: list[str] | None = None) -> list[Path]:
+    """Copy the current archive of each pack (every pack when ``pack_ids`` is None) to ``out``.
+
+    Each copy is checked against the stored manifest's blob list before it becomes visible,
+    so a volunteer never carries a damaged archive. Raises :class:`NotFound` for an unknown
+    pack id, and an archive error when the stored archive is damaged.
+    """
+    releases = {r.pack_id: r for r in current_releases()}
+    wanted = pack_ids if pack_ids is not None else sorted(releases)
+    unknown = [p for p in wanted if p not in releases]
+    if unknown:
+        raise NotFound(f"No published pack {', '.join(unknown)}.", pack_ids=unknown)
+    out.mkdir(parents=True, exist_ok=True)
+    store = blob_store()
+    written = []
+    for pack_id in wanted:
+        item = releases[pack_id]
+        target = out / item.archive_name
+        tmp = target.with_name(f".{target.name}.tmp")
+        shutil.copyfile(store.archive_path(item.archive_name), tmp)
+        try:
+            check_archive(tmp, json.loads(item.manifest)["signed"])
+            tmp.replace(target)
+        finally:
+            tmp.unlink(missing_ok=True)
+        written.append(target)
+    return written
 
 
 def release(pack_id: str, version: int) -> PackRelease | None:
