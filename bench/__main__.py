@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import packs, server_rss, shell_size, sync
+from . import pack_import_heap, packs, server_rss, shell_size, sync
 
 if __name__ == "__main__":
     print("== app shell size ==")
@@ -13,3 +13,5 @@ if __name__ == "__main__":
     sync.main()
     print("== pack sizes ==")
     packs.main()
+    print("== pack import heap ==")
+    pack_import_heap.main()

@@ -1,6 +1,7 @@
 /**
- * Builds pwa/dist/: the hashed ESM shell and feature chunks, index.html, the
- * web manifest, icons, and the service worker with its precache manifest.
+ * Builds pwa/dist/: the hashed ESM shell and feature chunks, the import worker,
+ * index.html, the web manifest, icons, and the service worker with its precache
+ * manifest.
  * Prints gzip sizes of the critical path and of all JS (budget: DESIGN §8).
  */
 import * as esbuild from 'esbuild';
@@ -42,10 +43,31 @@ const MANIFEST = {
 const gz = (path) => gzipSync(readFileSync(path), { level: 9 }).length;
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 
-async function buildApp() {
+// The import worker is its own bundle, built first so the app can be told its
+// hashed URL. A classic worker (IIFE): Firefox runs module workers only from 114.
+async function buildImportWorker() {
+  const result = await esbuild.build({
+    absWorkingDir: ROOT,
+    entryPoints: { 'import-worker': 'src/workers/import-worker.js' },
+    bundle: true,
+    format: 'iife',
+    minify: true,
+    target: TARGET,
+    outdir: ASSETS,
+    entryNames: '[name]-[hash]',
+    metafile: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  const [out] = Object.keys(result.metafile.outputs).filter((o) => o.endsWith('.js'));
+  return `/${relative(DIST, join(ROOT, out)).split('\\').join('/')}`;
+}
+
+async function buildApp(importWorkerUrl) {
   const result = await esbuild.build({
     absWorkingDir: ROOT,
     entryPoints: { main: 'src/app/main.js' },
+    define: { XUEDIAN_IMPORT_WORKER_URL: JSON.stringify(importWorkerUrl) },
     bundle: true,
     format: 'esm',
     splitting: true,
@@ -145,7 +167,7 @@ function report(app, precache) {
 
 rmSync(DIST, { recursive: true, force: true });
 mkdirSync(ASSETS, { recursive: true });
-const app = await buildApp();
+const app = await buildApp(await buildImportWorker());
 writeIndex(app);
 writeFileSync(join(DIST, 'manifest.webmanifest'), `${JSON.stringify(MANIFEST, null, 2)}\n`);
 cpSync(join(ROOT, 'src/app/icons'), join(DIST, 'icons'), { recursive: true });

@@ -2,12 +2,13 @@
  * Hash routing. Owns the mapping from `location.hash` to a screen, so a reload
  * (even offline, from the precached index.html) keeps the screen.
  *
- * Routes: `#/` catalog, `#/pack/<pack_id>`, `#/lesson/<pack_id>/<lesson_id>`.
+ * Routes: `#/` catalog, `#/pack/<pack_id>`, `#/lesson/<pack_id>/<lesson_id>`,
+ * `#/import` (a pack archive from a file).
  */
 
 /**
  * @typedef {{name: 'catalog'} | {name: 'pack', packId: string} |
- *   {name: 'lesson', packId: string, lessonId: string}} Route
+ *   {name: 'lesson', packId: string, lessonId: string} | {name: 'import'}} Route
  */
 
 /**
@@ -19,6 +20,7 @@ export function parseRoute(hash) {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
   if (parts[0] === 'pack' && parts.length === 2) return { name: 'pack', packId: parts[1] };
   if (parts[0] === 'lesson' && parts.length === 3) return { name: 'lesson', packId: parts[1], lessonId: parts[2] };
+  if (parts[0] === 'import' && parts.length === 1) return { name: 'import' };
   return { name: 'catalog' };
 }
 
@@ -36,4 +38,5 @@ export const screens = {
   catalog: () => import('../features/catalog/catalog.js'),
   pack: () => import('../features/pack/pack.js'),
   lesson: () => import('../features/lesson/lesson.js'),
+  import: () => import('../features/import/import.js'),
 };

@@ -60,12 +60,25 @@ export async function storedCatalog() {
 }
 
 /**
- * Human size, with KB below one megabyte.
+ * Human size, with KB below one megabyte and GB from one gigabyte.
  * @param {number} bytes
  * @returns {string}
  */
 export function formatSize(bytes) {
   const n = Number(bytes) || 0;
+  if (n <= 0) return '0 KB';
   if (n < 1024 * 1024) return `${Math.max(1, Math.round(n / 1024))} KB`;
-  return `${(n / (1024 * 1024)).toFixed(1)} MB`;
+  if (n < 1024 * 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MB`;
+  return `${(n / (1024 * 1024 * 1024)).toFixed(1)} GB`;
+}
+
+/**
+ * What the browser lets this origin store, from navigator.storage.estimate().
+ * @returns {Promise<{usage: number, quota: number, free: number} | null>} null where unsupported
+ */
+export async function storageLeft() {
+  const e = await navigator.storage?.estimate?.().catch(() => null);
+  if (!e?.quota) return null;
+  const usage = e.usage || 0;
+  return { usage, quota: e.quota, free: Math.max(0, e.quota - usage) };
 }

@@ -6,12 +6,24 @@
  *            learner, last_synced, the last verified catalog.
  * - `outbox` learning records waiting for the county (keyPath `id`, index `device_seq`).
  * - `packs`  installed packs (keyPath `pack_id`): active version and its manifest.
+ *            Writing this row is the one step that activates a version.
+ * - `downloads` pack downloads in progress (keyPath `pack_id`): {pack_id, version,
+ *            envelope, manifest, state: 'running'|'paused'|'failed', done, total, error}.
+ * - `chunks` bytes of partly downloaded blobs, out-of-line key [blob_id, start],
+ *            value an ArrayBuffer.
  *
- * Shared by the page and the service worker, so it must not touch `window`.
+ * Version 2 added `downloads` and `chunks` and moved pack files from the
+ * `xuedian-content` cache to content-addressed blobs (lib/blobstore.js); the old
+ * cache is deleted on upgrade and packs installed before it are re-downloaded
+ * (see pwa/README.md).
+ *
+ * Shared by the page, the service worker and workers, so it must not touch `window`.
  */
 
 export const DB_NAME = 'xuedian';
-const DB_VERSION = 1;
+const DB_VERSION = 2;
+/** The cache version 1 kept pack files in; unused since version 2. */
+const LEGACY_CONTENT_CACHE = 'xuedian-content';
 
 /** @type {Promise<IDBDatabase> | null} */
 let opening = null;
@@ -39,7 +51,7 @@ export function openDb() {
   if (opening) return opening;
   opening = new Promise((resolve, reject) => {
     const request = indexedDB.open(DB_NAME, DB_VERSION);
-    request.onupgradeneeded = () => {
+    request.onupgradeneeded = (event) => {
       const db = request.result;
       if (!db.objectStoreNames.contains('meta')) db.createObjectStore('meta');
       if (!db.objectStoreNames.contains('outbox')) {
@@ -47,6 +59,13 @@ export function openDb() {
         outbox.createIndex('device_seq', 'device_seq', { unique: true });
       }
       if (!db.objectStoreNames.contains('packs')) db.createObjectStore('packs', { keyPath: 'pack_id' });
+      if (!db.objectStoreNames.contains('downloads')) db.createObjectStore('downloads', { keyPath: 'pack_id' });
+      if (!db.objectStoreNames.contains('chunks')) db.createObjectStore('chunks');
+      if (event.oldVersion === 1 && typeof caches !== 'undefined') {
+        // Version 1 files are unreachable now; free their space. Their `packs` rows stay,
+        // and the catalog offers to fetch the blobs they lack (missingBlobs).
+        caches.delete(LEGACY_CONTENT_CACHE).catch(() => {});
+      }
     };
     request.onsuccess = () => {
       const db = request.result;
@@ -160,6 +179,18 @@ export function getOne(store, key) {
 export function putOne(store, value) {
   return withTx([store], 'readwrite', async (tx) => {
     await req(tx.objectStore(store).put(value));
+  });
+}
+
+/**
+ * Delete one row of a store by key.
+ * @param {string} store
+ * @param {IDBValidKey} key
+ * @returns {Promise<void>}
+ */
+export function deleteOne(store, key) {
+  return withTx([store], 'readwrite', async (tx) => {
+    await req(tx.objectStore(store).delete(key));
   });
 }
 

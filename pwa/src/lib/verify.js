@@ -77,10 +77,12 @@ export async function ed25519Verify(publicKey, signature, message) {
  * Verify a signed envelope `{signed, signature}` and return `signed`.
  * @param {any} envelope
  * @param {'catalog' | 'manifest'} type the `signed.type` the caller expects
+ * @param {Map<string, TrustedKey>} [keys] trustedKeys() of another realm: the
+ *   import worker gets them from its page
  * @returns {Promise<any>} the verified `signed` object
  * @throws {XuedianError} `pack-signature-invalid`, `pack-key-unknown` or `pack-key-expired`
  */
-export async function verifyEnvelope(envelope, type) {
+export async function verifyEnvelope(envelope, type, keys = undefined) {
   const signed = envelope?.signed;
   if (!signed || typeof signed !== 'object' || typeof envelope.signature !== 'string') {
     throw new XuedianError('pack-signature-invalid', 'Not a signed envelope.');
@@ -89,8 +91,7 @@ export async function verifyEnvelope(envelope, type) {
   if (signed.type !== type) {
     throw new XuedianError('pack-signature-invalid', `Expected a signed ${type}.`, { details: { type: signed.type } });
   }
-  const keys = await trustedKeys();
-  const trusted = keys.get(signed.key_id);
+  const trusted = (keys || (await trustedKeys())).get(signed.key_id);
   if (!trusted) {
     throw new XuedianError('pack-key-unknown', 'The signing key is not trusted.', { details: { key_id: signed.key_id } });
   }

@@ -71,20 +71,29 @@ def _check_entries(infos: list[zipfile.ZipInfo]) -> None:
             raise ArchiveUnsafe(f"Unexpected entry {name[:100]!r}.", entry=name[:200])
 
 
+def _blob_entries(zf: zipfile.ZipFile, manifest: dict):
+    """Yield (blob, zip entry) for every blob the manifest lists, checking presence and size.
+
+    Raises :class:`ArchiveInvalid` or :class:`BlobHashMismatch`.
+    """
+    names = set(zf.namelist())
+    for blob in manifest["blobs"]:
+        name = f"blobs/{blob['id']}"
+        if name not in names:
+            raise ArchiveInvalid(f"Blob {blob['id']} is missing.", blob=blob["id"])
+        info = zf.getinfo(name)
+        if info.file_size != blob["size"]:
+            raise BlobHashMismatch(blob=blob["id"])
+        yield blob, info
+
+
 def extract_blobs(archive: Path, manifest: dict, store: FileBlobStore) -> None:
     """Stream every blob the manifest lists from the archive into ``store``.
 
     Raises :class:`ArchiveInvalid` when a blob is missing, oversized or hashes wrong.
     """
     with zipfile.ZipFile(archive) as zf:
-        names = set(zf.namelist())
-        for blob in manifest["blobs"]:
-            name = f"blobs/{blob['id']}"
-            if name not in names:
-                raise ArchiveInvalid(f"Blob {blob['id']} is missing.", blob=blob["id"])
-            info = zf.getinfo(name)
-            if info.file_size != blob["size"]:
-                raise BlobHashMismatch(blob=blob["id"])
+        for blob, info in _blob_entries(zf, manifest):
             if store.has(blob["id"]):
                 continue
             with zf.open(info) as stream:
@@ -103,16 +112,10 @@ def check_archive(archive: Path, manifest: dict) -> None:
     """
     try:
         with zipfile.ZipFile(archive) as zf:
-            names = set(zf.namelist())
-            for blob in manifest["blobs"]:
-                name = f"blobs/{blob['id']}"
-                if name not in names:
-                    raise ArchiveInvalid(f"Blob {blob['id']} is missing.", blob=blob["id"])
-                if zf.getinfo(name).file_size != blob["size"]:
-                    raise BlobHashMismatch(blob=blob["id"])
+            for blob, info in _blob_entries(zf, manifest):
                 digest = hashlib.sha256()
                 try:
-                    with zf.open(name) as stream:
+                    with zf.open(info) as stream:
                         while data := stream.read(1 << 16):
                             digest.update(data)
                 # zipfile raises BadZipFile on a CRC mismatch before our own hash check ends.

@@ -1,57 +1,29 @@
 /**
- * The catalog screen. Owns per-screen state only: which packs are
- * downloading, their progress and errors. The catalog itself comes from
- * lib/catalog.js and installs go through lib/packs.js.
+ * The catalog screen. Owns per-screen state only: the installed rows, the
+ * download statuses it has heard of, the bytes updates still need, refusals
+ * and the storage line. The catalog comes from lib/catalog.js; downloads go
+ * through lib/downloads.js, which is fetched only when there is one to show
+ * or start.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from '../../app/html.js';
-import { href } from '../../app/router.js';
-import { loadCatalog, formatSize } from '../../lib/catalog.js';
-import { installPack, installedPacks, askPersistence } from '../../lib/packs.js';
+import { loadCatalog, formatSize, storageLeft } from '../../lib/catalog.js';
+import { installedPacks, isComplete, downloadManager as manager } from '../../lib/packs.js';
+import { getAll } from '../../lib/db.js';
 import { errorCode } from '../../lib/errors.js';
-import { t, pick, errorText } from '../../lib/i18n.js';
+import { t, errorText } from '../../lib/i18n.js';
+import { PackCard } from './pack-card.js';
 
-function PackCard({ entry, installed, job, onDownload }) {
-  const id = entry.pack_id;
-  const busy = job?.state === 'running';
-  const upToDate = installed && installed.version >= entry.version;
-  const title = pick(entry.title);
-  const verb = busy ? t('catalog.downloading') : installed ? t('catalog.update') : t('catalog.download');
+function StorageLine({ storage }) {
+  if (!storage) return null;
   return html`
-    <li class="card" data-testid=${`pack-${id}`}>
-      <h3>${title}</h3>
-      ${entry.description && html`<p>${pick(entry.description)}</p>`}
-      <p class="meta">
-        <span data-testid=${`size-${id}`}>${t('catalog.size')} ${formatSize(entry.size)}</span>
-        ${entry.credit_hours ? html` · ${t('catalog.credits')} ${entry.credit_hours}` : ''}
-        ${upToDate && html` · <strong data-testid=${`installed-${id}`}>${t('catalog.installed')}</strong>`}
-      </p>
-      ${busy && html`
-        <progress data-testid=${`progress-${id}`} max=${job.total || 1} value=${job.done}
-          aria-label=${`${t('catalog.downloading')} ${title}`}></progress>`}
-      ${job?.state === 'error' && html`
-        <p class="error" role="alert" data-testid=${`error-${id}`}>${errorText(job.code)}</p>`}
-      <div class="actions">
-        ${!upToDate && html`
-          <button type="button" class="btn" data-testid=${`download-${id}`} disabled=${busy}
-            aria-label=${`${verb} ${formatSize(entry.size)} · ${title}`}
-            onClick=${() => onDownload(entry)}>${verb} ${formatSize(entry.size)}</button>`}
-        ${installed && html`
-          <a class="btn btn-secondary" href=${href('pack', id)} data-testid=${`open-${id}`}
-            aria-label=${`${t('catalog.open')} · ${title}`}>${t('catalog.open')}</a>`}
-      </div>
-    </li>`;
+    <p class="muted" data-testid="storage-estimate">
+      <span data-testid="storage-left">${t('dl.storageLeft')} ${formatSize(storage.free)}</span>${' · '}
+      ${t('dl.storageUsed')} ${formatSize(storage.usage)}
+    </p>`;
 }
 
-function StorageLine() {
-  const [text, setText] = useState('');
-  useEffect(() => {
-    navigator.storage?.estimate?.().then((e) => {
-      if (e?.quota) setText(`${t('catalog.storage')} ${formatSize(e.usage || 0)} / ${formatSize(e.quota)}`);
-    }).catch(() => {});
-  }, []);
-  return text ? html`<p class="muted" data-testid="storage-estimate">${text}</p>` : null;
-}
+const refusal = (err) => ({ code: errorCode(err), details: /** @type {any} */ (err)?.details || {} });
 
 /**
  * Catalog screen (route `#/`).
@@ -61,35 +33,98 @@ export default function CatalogScreen() {
   const [view, setView] = useState(/** @type {any} */ (null));
   const [loadError, setLoadError] = useState(/** @type {string | null} */ (null));
   const [installed, setInstalled] = useState(/** @type {Record<string, any>} */ ({}));
-  const [jobs, setJobs] = useState(/** @type {Record<string, any>} */ ({}));
+  const [complete, setComplete] = useState(/** @type {Record<string, boolean>} */ ({}));
+  const [statuses, setStatuses] = useState(/** @type {Record<string, any>} */ ({}));
+  const [needed, setNeeded] = useState(/** @type {Record<string, number>} */ ({}));
+  const [errors, setErrors] = useState(/** @type {Record<string, any>} */ ({}));
+  const [storage, setStorage] = useState(/** @type {any} */ (null));
   const [persistNote, setPersistNote] = useState(false);
+  const live = useRef(true);
 
+  const refreshStorage = () => storageLeft().then((s) => live.current && setStorage(s)).catch(() => {});
   const refreshInstalled = async () => {
     const rows = await installedPacks().catch(() => []);
+    const done = await Promise.all(rows.map((r) => isComplete(r).catch(() => true)));
+    if (!live.current) return;
     setInstalled(Object.fromEntries(rows.map((r) => [r.pack_id, r])));
+    setComplete(Object.fromEntries(rows.map((r, i) => [r.pack_id, done[i]])));
   };
+  const onStatus = (s) => {
+    if (!live.current) return;
+    setStatuses((all) => {
+      const next = { ...all, [s.pack_id]: s };
+      if (s.state === 'removed' || s.state === 'installed') delete next[s.pack_id];
+      return next;
+    });
+    if (s.state !== 'running' && s.state !== 'waiting') refreshStorage();
+    if (s.state === 'installed') {
+      refreshInstalled();
+      if (s.persisted === false) setPersistNote(true);
+    }
+  };
+  /** Load the manager and follow it (once per screen). */
+  const follow = useRef(/** @type {Promise<any> | null} */ (null));
+  const unsubscribe = useRef(/** @type {(() => void) | null} */ (null));
+  const withManager = () => {
+    if (!follow.current) {
+      follow.current = manager().then(async (m) => {
+        unsubscribe.current = m.subscribe(onStatus);
+        if (!live.current) unsubscribe.current();
+        const list = await m.resumeAll();
+        if (live.current) setStatuses(Object.fromEntries(list.map((s) => [s.pack_id, s])));
+        return m;
+      });
+      follow.current.catch(() => {
+        follow.current = null;
+      });
+    }
+    return follow.current;
+  };
+
   const load = () => {
     setLoadError(null);
-    loadCatalog().then(setView).catch((err) => setLoadError(errorCode(err)));
+    loadCatalog().then((v) => live.current && setView(v)).catch((err) => live.current && setLoadError(errorCode(err)));
   };
   useEffect(() => {
+    live.current = true;
     load();
     refreshInstalled();
+    refreshStorage();
+    getAll('downloads').then((rows) => rows.length && withManager()).catch(() => {});
+    return () => {
+      live.current = false;
+      unsubscribe.current?.();
+    };
   }, []);
 
-  const setJob = (id, job) => setJobs((all) => ({ ...all, [id]: job }));
+  // Updates and re-downloads show only the bytes still needed, which takes the new manifest.
+  useEffect(() => {
+    for (const entry of view?.catalog.packs || []) {
+      const row = installed[entry.pack_id];
+      if (!row || (row.version >= entry.version && complete[entry.pack_id] !== false)) continue;
+      withManager()
+        .then((m) => m.neededBytes(entry))
+        .then((n) => live.current && setNeeded((all) => ({ ...all, [entry.pack_id]: n })))
+        .catch(() => {});
+    }
+  }, [view, installed, complete]);
+
   const download = async (entry) => {
     const id = entry.pack_id;
-    const firstPack = Object.keys(installed).length === 0;
-    setJob(id, { state: 'running', done: 0, total: entry.size || 0 });
+    setErrors((all) => ({ ...all, [id]: null }));
     try {
-      await installPack(entry, (done, total) => setJob(id, { state: 'running', done, total }));
-      setJob(id, { state: 'done' });
-      await refreshInstalled();
-      // Persistence is asked once there is something worth keeping.
-      if (firstPack && (await askPersistence().catch(() => null)) === false) setPersistNote(true);
+      await (await withManager()).start(entry);
     } catch (err) {
-      setJob(id, { state: 'error', code: errorCode(err) });
+      if (live.current) setErrors((all) => ({ ...all, [id]: refusal(err) }));
+    }
+    refreshStorage();
+  };
+  const act = (name) => async (id) => {
+    setErrors((all) => ({ ...all, [id]: null }));
+    try {
+      await (await withManager())[name](id);
+    } catch (err) {
+      if (live.current) setErrors((all) => ({ ...all, [id]: refusal(err) }));
     }
   };
 
@@ -97,7 +132,8 @@ export default function CatalogScreen() {
     return html`
       <h2>${t('catalog.title')}</h2>
       <p class="error" role="alert" data-testid="catalog-error">${errorText(loadError)}</p>
-      <button type="button" class="btn" onClick=${load}>${t('error.retry')}</button>`;
+      <button type="button" class="btn" onClick=${load}>${t('error.retry')}</button>
+      <p><a class="btn btn-secondary" href="#/import" data-testid="go-import">${t('import.link')}</a></p>`;
   }
   if (!view) return html`<h2>${t('catalog.title')}</h2><p class="muted">${t('catalog.loading')}</p>`;
   const packs = view.catalog.packs || [];
@@ -106,11 +142,14 @@ export default function CatalogScreen() {
     ${view.fromCache && html`<p class="warn" data-testid="catalog-offline">${t('catalog.offline')}</p>`}
     ${view.expired && html`<p class="warn" data-testid="catalog-expired">${t('catalog.expired')}</p>`}
     ${persistNote && html`<p class="warn">${t('catalog.persistDenied')}</p>`}
+    <${StorageLine} storage=${storage} />
     ${packs.length === 0 && html`<p>${t('catalog.empty')}</p>`}
     <ul class="cards" data-testid="catalog">
       ${packs.map((entry) => html`
-        <${PackCard} key=${entry.pack_id} entry=${entry} installed=${installed[entry.pack_id]}
-          job=${jobs[entry.pack_id]} onDownload=${download} />`)}
+        <${PackCard} key=${entry.pack_id} entry=${entry} row=${installed[entry.pack_id]}
+          complete=${complete[entry.pack_id]} status=${statuses[entry.pack_id]}
+          needed=${needed[entry.pack_id]} error=${errors[entry.pack_id]}
+          onDownload=${download} onPause=${act('pause')} onResume=${act('resume')} onCancel=${act('cancel')} />`)}
     </ul>
-    <${StorageLine} />`;
+    <p><a class="btn btn-secondary" href="#/import" data-testid="go-import">${t('import.link')}</a></p>`;
 }

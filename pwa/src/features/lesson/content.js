@@ -4,6 +4,7 @@
  * at the pack's /content/ URLs, which the service worker answers from cache.
  */
 import { contentUrl } from '../../lib/packs.js';
+import { readFile } from '../../lib/blobstore.js';
 
 const URL_ATTRS = [['img', 'src'], ['audio', 'src'], ['video', 'src'], ['video', 'poster'], ['source', 'src'], ['track', 'src'], ['a', 'href']];
 
@@ -29,6 +30,48 @@ export function lessonFragment(text, row, filePath) {
   for (const el of tpl.content.querySelectorAll('script, iframe, object, embed')) el.remove();
   for (const el of tpl.content.querySelectorAll('audio, video')) el.setAttribute('preload', 'metadata');
   return tpl.content;
+}
+
+/**
+ * Whether /content/ URLs work here: only a service worker can answer them.
+ * @returns {boolean}
+ */
+export function contentServed() {
+  return Boolean(navigator.serviceWorker?.controller);
+}
+
+/**
+ * An object URL for one pack file, for pages no service worker controls yet
+ * (the very first visit). The caller revokes it.
+ * @param {any} row installed pack row
+ * @param {string} path
+ * @returns {Promise<string | null>}
+ */
+export async function objectUrl(row, path) {
+  const res = await readFile(row, path);
+  return res ? URL.createObjectURL(await res.blob()) : null;
+}
+
+/**
+ * Point the pack's /content/ media in `root` at object URLs, when no service
+ * worker serves /content/. Returns the URLs to revoke later.
+ * @param {ParentNode} root
+ * @param {any} row installed pack row
+ * @returns {Promise<string[]>}
+ */
+export async function localizeMedia(root, row) {
+  const prefix = contentUrl(row.pack_id, row.version, '');
+  const urls = [];
+  for (const el of root.querySelectorAll('img[src], audio[src], video[src], source[src]')) {
+    const src = el.getAttribute('src') || '';
+    if (!src.startsWith(prefix)) continue;
+    const url = await objectUrl(row, src.slice(prefix.length).split('/').map(decodeURIComponent).join('/'));
+    if (url) {
+      urls.push(url);
+      el.setAttribute('src', url);
+    }
+  }
+  return urls;
 }
 
 /**

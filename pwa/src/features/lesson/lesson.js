@@ -1,20 +1,60 @@
 /**
  * The lesson screen. Owns the time the lesson was opened (for the record's
- * duration) and whether this visit's completion was saved. The lesson text
- * comes from Cache Storage, so it works fully offline.
+ * duration), whether this visit's completion was saved, and the object URLs
+ * it made. The lesson text (zh-CN or en, by the app language) and its audio
+ * come from the blob store, so they work fully offline; the audio plays from
+ * its /content/ URL, which the service worker answers with Range support.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from '../../app/html.js';
 import { href } from '../../app/router.js';
 import { afterRecord } from '../../app/sync.js';
 import { patchSyncState } from '../../app/status.js';
-import { installedPack, readPackText } from '../../lib/packs.js';
+import { installedPack, readPackText, contentUrl, resumeDownloads } from '../../lib/packs.js';
 import { recordEvent } from '../../lib/outbox.js';
 import { errorCode } from '../../lib/errors.js';
-import { t, pick, errorText } from '../../lib/i18n.js';
-import { lessonFragment, isoDuration } from './content.js';
+import { t, pick, errorText, getLang } from '../../lib/i18n.js';
+import { lessonFragment, isoDuration, contentServed, objectUrl, localizeMedia } from './content.js';
 
 export const VERB_COMPLETED = 'http://adlnet.gov/expapi/verbs/completed';
+
+/**
+ * The lesson body for a language: `files[lang]`, else zh-CN, else `file`.
+ * @param {any} lesson a manifest lesson
+ * @param {string} lang
+ * @returns {string}
+ */
+export function lessonFile(lesson, lang) {
+  return lesson.files?.[lang] || lesson.files?.['zh-CN'] || lesson.file;
+}
+
+function LessonAudio({ row, audio }) {
+  const [src, setSrc] = useState(/** @type {string | null} */ (null));
+  useEffect(() => {
+    if (contentServed()) {
+      setSrc(contentUrl(row.pack_id, row.version, audio.path));
+      return undefined;
+    }
+    // First visit, before the service worker took over: play from an object URL.
+    let url = null;
+    let live = true;
+    objectUrl(row, audio.path).then((u) => {
+      url = u;
+      if (live) setSrc(u);
+      else if (u) URL.revokeObjectURL(u);
+    }).catch(() => {});
+    return () => {
+      live = false;
+      if (url) URL.revokeObjectURL(url);
+    };
+  }, [row, audio.path]);
+  return html`
+    <div class="lesson-audio">
+      <p id="lesson-audio-label">${t('lesson.audio')}</p>
+      ${src && html`<audio controls preload="metadata" src=${src}
+        aria-labelledby="lesson-audio-label" data-testid="lesson-audio"></audio>`}
+    </div>`;
+}
 
 /**
  * @param {{route: {packId: string, lessonId: string}}} props
@@ -30,12 +70,19 @@ export default function LessonScreen({ route }) {
   const openedAt = useRef(Date.now());
 
   const lesson = row?.manifest.lessons.find((l) => l.id === route.lessonId);
+  const lang = getLang();
+
+  useEffect(() => {
+    resumeDownloads().catch(() => {});
+  }, []);
 
   useEffect(() => {
     openedAt.current = Date.now();
     setSaved(false);
     setSaveError(null);
     setMissing(false);
+    // Forget the previous lesson's row: it may be a version an update has just replaced.
+    setRow(undefined);
     installedPack(route.packId).then((r) => setRow(r || null)).catch(() => setRow(null));
   }, [route.packId, route.lessonId]);
 
@@ -46,17 +93,34 @@ export default function LessonScreen({ route }) {
     }
     if (!row || !lesson) return;
     let live = true;
-    readPackText(row, lesson.file).then((text) => {
+    let urls = [];
+    const file = lessonFile(lesson, lang);
+    readPackText(row, file).then(async (text) => {
       if (!live) return;
-      if (text === null || !contentRef.current) return setMissing(true);
+      if (text === null) {
+        // An update may have been activated meanwhile; read the new version if so.
+        const fresh = await installedPack(row.pack_id).catch(() => null);
+        if (live && fresh && fresh.version !== row.version) setRow(fresh);
+        else if (live) setMissing(true);
+        return;
+      }
+      if (!contentRef.current) return setMissing(true);
+      const fragment = lessonFragment(text, row, file);
+      const made = contentServed() ? [] : await localizeMedia(fragment, row);
+      if (!live || !contentRef.current) {
+        made.forEach((u) => URL.revokeObjectURL(u));
+        return;
+      }
+      urls = made;
       // textContent + append rather than replaceChildren, which older Android WebViews lack.
       contentRef.current.textContent = '';
-      contentRef.current.append(lessonFragment(text, row, lesson.file));
+      contentRef.current.append(fragment);
     }).catch(() => live && setMissing(true));
     return () => {
       live = false;
+      urls.forEach((u) => URL.revokeObjectURL(u));
     };
-  }, [row, lesson]);
+  }, [row, lesson, lang]);
 
   const complete = async () => {
     setSaving(true);
@@ -84,6 +148,7 @@ export default function LessonScreen({ route }) {
   return html`
     ${back}
     <h2 data-testid="lesson-title">${pick(lesson.title) || lesson.id}</h2>
+    ${lesson.audio?.path && html`<${LessonAudio} row=${row} audio=${lesson.audio} />`}
     <article class="lesson" data-testid="lesson-content" ref=${contentRef}></article>
     <div class="complete">
       <button type="button" class="btn btn-big" data-testid="complete-lesson" disabled=${saving}

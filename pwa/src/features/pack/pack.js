@@ -5,7 +5,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../../app/html.js';
 import { href } from '../../app/router.js';
-import { installedPack } from '../../lib/packs.js';
+import { installedPack, resumeDownloads } from '../../lib/packs.js';
 import { t, pick } from '../../lib/i18n.js';
 
 /**
@@ -14,6 +14,9 @@ import { t, pick } from '../../lib/i18n.js';
  */
 export default function PackScreen({ route }) {
   const [row, setRow] = useState(/** @type {any} */ (undefined));
+  useEffect(() => {
+    resumeDownloads().catch(() => {});
+  }, []);
   useEffect(() => {
     installedPack(route.packId).then((r) => setRow(r || null)).catch(() => setRow(null));
   }, [route.packId]);

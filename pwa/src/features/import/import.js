@@ -1,0 +1,81 @@
+/**
+ * The import screen (route `#/import`): install a pack from a `.xdpack` file
+ * carried on an SD card or sent through a messaging app, with no network.
+ * Owns per-screen state only: the running import's progress, its result or
+ * its refusal. The work happens in the import worker (lib/import.js).
+ */
+import { useRef, useState } from 'preact/hooks';
+import { html } from '../../app/html.js';
+import { href } from '../../app/router.js';
+import { importPack } from '../../lib/import.js';
+import { askPersistence } from '../../lib/packs.js';
+import { errorCode } from '../../lib/errors.js';
+import { t, pick, errorText } from '../../lib/i18n.js';
+
+// Said about a file rather than a download where the generic text would mislead.
+function refusalText(code) {
+  const key = /** @type {any} */ (`import.err.${code}`);
+  const text = t(key);
+  return text === key ? errorText(code) : text;
+}
+
+function Progress({ done, total }) {
+  const pct = total ? Math.min(100, Math.floor((done / total) * 100)) : 0;
+  // A div rather than <progress>, so aria-valuenow is ours to set; styles go
+  // through the CSSOM, which the strict CSP allows.
+  return html`
+    <div role="progressbar" aria-label=${t('import.running')} aria-valuemin="0" aria-valuemax="100"
+      aria-valuenow=${pct} aria-valuetext=${`${pct}%`} data-testid="import-progress"
+      style=${{ height: '1.5rem', border: '2px solid var(--fg)', borderRadius: '0.4rem', overflow: 'hidden' }}>
+      <div style=${{ width: `${pct}%`, height: '100%', background: 'var(--brand)' }}></div>
+    </div>
+    <p aria-hidden="true">${t('import.running')} ${pct}%</p>`;
+}
+
+/**
+ * @returns {import('preact').VNode}
+ */
+export default function ImportScreen() {
+  const input = useRef(/** @type {HTMLInputElement | null} */ (null));
+  const [job, setJob] = useState(/** @type {any} */ ({ state: 'idle' }));
+  const running = job.state === 'running';
+
+  const start = async (event) => {
+    const file = event.currentTarget.files?.[0];
+    // Cleared so choosing the same file again (after freeing space) fires change.
+    event.currentTarget.value = '';
+    if (!file) return;
+    setJob({ state: 'running', done: 0, total: file.size });
+    try {
+      const row = await importPack(file, (done, total) => setJob({ state: 'running', done, total }));
+      setJob({ state: 'done', row });
+      askPersistence().catch(() => null);
+    } catch (err) {
+      setJob({ state: 'error', code: errorCode(err), details: err?.details });
+    }
+  };
+
+  const row = job.row;
+  return html`
+    <p><a class="back" href="#/">${t('nav.back')}</a></p>
+    <h2>${t('import.title')}</h2>
+    <p>${t('import.intro')}</p>
+    <input ref=${input} type="file" hidden accept=".xdpack,application/zip,application/octet-stream"
+      data-testid="import-file" onChange=${start} />
+    <button type="button" class="btn btn-big" disabled=${running} onClick=${() => input.current?.click()}>
+      ${t('import.choose')}
+    </button>
+    <div aria-live="polite" style=${{ marginTop: '1rem' }}>
+      ${running && html`<${Progress} done=${job.done} total=${job.total} />`}
+      ${job.state === 'done' && html`
+        <div class="card" role="status" data-testid="import-done" data-pack=${row.pack_id}
+          data-version=${row.version} data-stored=${row.stats?.stored} data-reused=${row.stats?.reused}>
+          <p class="ok">${t('import.done')}：${pick(row.manifest.title) || row.pack_id} · ${t('import.version')} ${row.version}</p>
+          <a class="btn" href=${href('pack', row.pack_id)} data-testid="import-open">${t('import.open')}</a>
+        </div>`}
+    </div>
+    ${job.state === 'error' && html`
+      <p class="error" role="alert" data-testid="import-error" data-code=${job.code}>${refusalText(job.code)}</p>
+      ${job.code === 'pack-already-installed' && job.details?.pack_id && html`
+        <a class="btn btn-secondary" href=${href('pack', job.details.pack_id)}>${t('import.open')}</a>`}`}`;
+}
