@@ -79,7 +79,8 @@ def parse_json(data: bytes):
     """Return the JSON value in ``data``. Raises :class:`BodyNotJson`."""
     try:
         return json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        # RecursionError: nesting deeper than the parser goes, a cheap hostile body.
         raise BodyNotJson() from exc
 
 

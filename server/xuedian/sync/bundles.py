@@ -75,7 +75,7 @@ def _decode(data: bytes):
         ) from exc
     try:
         return json.loads(text.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise BundleInvalid("The bundle does not hold valid JSON.") from exc
 
 

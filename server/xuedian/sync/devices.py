@@ -74,7 +74,7 @@ def verify_signed(envelope: dict, public_key: str, expected_type: str) -> bytes:
         raw_signature = b64url_decode(signature)
         key = Ed25519PublicKey.from_public_bytes(b64url_decode(public_key))
         key.verify(raw_signature, message)
-    except (InvalidSignature, TypeError, ValueError) as exc:
+    except (InvalidSignature, TypeError, ValueError, RecursionError) as exc:
         raise DeviceSignatureInvalid() from exc
     return message
 

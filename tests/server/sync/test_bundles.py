@@ -174,6 +174,7 @@ def with_setting(app, **changes) -> None:
         (lambda p: b"PK\x03\x04 a zip, not gzip", 400, "bundle-invalid"),
         (lambda p: gzip.compress(b"{not json"), 400, "bundle-invalid"),
         (lambda p: gzip.compress(b"\xff\xfe"), 400, "bundle-invalid"),
+        (lambda p: gzip.compress(b"[" * 100_000 + b"]" * 100_000), 400, "bundle-invalid"),
         (lambda p: gzip.compress(b"[]"), 400, "bundle-invalid"),
         (lambda p: gzip.compress(json.dumps({"type": "xdsync"}).encode()), 400, "bundle-invalid"),
         (lambda p: p.bundle([[make_record(1)]], schema_version=2), 400, "bundle-invalid"),
@@ -289,3 +290,13 @@ def test_bundle_made_time_is_the_phone_clock(app, client):
     made = now_iso()
     result = upload(client, phone.bundle([[make_record(1)]], created=made)).json["bundles"][0]
     assert result["made_at"] == made
+
+
+def test_many_bundles_upload_over_the_request_cap_is_refused(app, client):
+    with_setting(app, max_upload_bytes=500)
+    data = Phone().bundle([[make_record(s) for s in range(1, 30)]])
+    assert len(data) > 500
+    files = [(io.BytesIO(data), "a.xdsync")]
+    response = client.post(BUNDLES, data={"bundles": files}, content_type="multipart/form-data")
+    assert_envelope(response, 413, "body-too-large")
+    assert nothing_stored(app)

@@ -52,6 +52,7 @@ def _signed_with(phone: Phone, **changes) -> bytes:
     [
         (lambda p: b"{not json", 400, "body-not-json"),
         (lambda p: b"\xff\xfe", 400, "body-not-json"),
+        (lambda p: b"[" * 100_000 + b"]" * 100_000, 400, "body-not-json"),
         (lambda p: b"[]", 422, "validation-failed"),
         (lambda p: json.dumps({"records": []}).encode(), 422, "unknown-field"),
         (lambda p: json.dumps({"signed": {}, "signature": "x"}).encode(), 422, "validation-failed"),
