@@ -176,7 +176,7 @@ def _import_once(verified: VerifiedBundle, name: str | None, received_at: dateti
     receipts = [ingest_batch(device, b, h, now) for b, h in verified.batches]
     for batch, _ in verified.batches:
         # In bundle order, so of two batches made the same millisecond the later one wins.
-        record_heartbeat(device, batch["status"], batch["created"], now)
+        record_heartbeat(device, batch["status"], batch["created"], now, live=False)
     _saw(device, min(verified.made_at, now))
     custody = SyncBundle(
         bundle_id=verified.bundle_id,

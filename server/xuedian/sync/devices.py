@@ -166,14 +166,18 @@ def authenticate(envelope, expected_type: str) -> tuple[Device, dict, bytes]:
     return device, signed, message
 
 
-def record_heartbeat(device: Device, status: dict, created: datetime, now: datetime) -> None:
-    """Keep ``status`` as the device's heartbeat unless a newer one is already stored.
+def record_heartbeat(
+    device: Device, status: dict, created: datetime, now: datetime, live: bool = True
+) -> None:
+    """Keep ``status`` as the device's heartbeat.
 
-    Newer means a later ``created`` on the phone's clock, so a bundle that travels for a
-    week does not hide what the phone said online yesterday.
+    A ``live`` one (an online batch) is the phone's state now and always wins. One out of a
+    bundle wins only over an older one by the phone's clock (``created``), so a bundle that
+    travelled for a week does not hide what the phone said online yesterday; comparing
+    only bundles by that clock keeps a phone whose clock jumped back from going unheard.
     """
     previous = (device.last_status or {}).get("created")
-    if previous and parse_iso(previous) > created:
+    if not live and previous and parse_iso(previous) > created:
         return
     device.last_status = {**status, "created": iso(created)}
     device.last_status_at = now

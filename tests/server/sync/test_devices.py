@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
+import json
+
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
@@ -83,20 +86,40 @@ def test_batch_status_is_kept_as_the_heartbeat(app, client):
         assert device.app_version == "0.3.0"
 
 
-def test_older_heartbeat_does_not_replace_a_newer_one(app, client):
+def test_online_heartbeat_wins_even_from_a_clock_that_went_back(app, client):
     phone = register(client)
-    newer = phone.batch([make_record(1)])
-    older = phone.sign(
-        {
-            **phone.batch([make_record(2)])["signed"],
-            "created": "2020-01-01T00:00:00.000Z",
-            "status": {**STATUS, "unsent": 42},
-        }
+    ahead = phone.sign(
+        {**phone.batch([make_record(1)])["signed"], "created": "2030-01-01T00:00:00.000Z"}
     )
-    assert client.post("/api/v1/sync/batches", json=newer).status_code == 200
-    assert client.post("/api/v1/sync/batches", json=older).status_code == 200
+    assert client.post("/api/v1/sync/batches", json=ahead).status_code == 200
+    signed = {**phone.batch([make_record(2)])["signed"], "status": {**STATUS, "unsent": 5}}
+    assert client.post("/api/v1/sync/batches", json=phone.sign(signed)).status_code == 200
     with app.app_context():
-        assert db.session.get(Device, phone.device_id).last_status["unsent"] == 1
+        assert db.session.get(Device, phone.device_id).last_status["unsent"] == 5
+
+
+def test_bundle_heartbeat_older_than_the_stored_one_is_not_kept(app, client):
+    phone = register(client)
+    assert phone.send(client, [make_record(1)]).status_code == 200
+    old = phone.bundle([[make_record(2)]], created="2020-01-01T00:00:00.000Z")
+    document = json.loads(gzip.decompress(old))
+    signed = {
+        **document["batches"][0]["signed"],
+        "created": "2020-01-01T00:00:00.000Z",
+        "status": {**STATUS, "unsent": 42},
+    }
+    document["batches"][0] = phone.sign(signed)
+    response = client.post(
+        "/api/v1/sync/bundles",
+        data=gzip.compress(json.dumps(document).encode()),
+        content_type="application/octet-stream",
+    )
+    assert response.json["bundles"][0]["accepted"] == 1
+    with app.app_context():
+        device = db.session.get(Device, phone.device_id)
+        assert device.last_status["unsent"] == 1
+        # Made long ago: the bundle does not move "last seen" back either.
+        assert device.last_seen_at.year >= 2026
 
 
 def test_revoked_device_cannot_register_again_or_send(app, client):
