@@ -1,8 +1,11 @@
 """Sync ingest speed: 10,506 records from one device into an empty server, then a re-send
-of them all, on SQLite and on PostgreSQL (budgets: ≤ 3 s and ≥ 5,000 records/s).
+of them all, on SQLite and on PostgreSQL (budgets: ≤ 3 s and ≥ 5,000 records/s), with every
+batch a signed envelope as phones send them; then what the signatures cost, and the same
+number of another phone's records imported as one .xdsync bundle.
 
-Requests go through the real app (routing, auth, JSON, validation, one transaction per
-batch) with Flask's test client, so the figures are server cost without network time.
+Requests go through the real app (routing, signature check, JSON, validation, one
+transaction per batch) with Flask's test client, so the figures are server cost without
+network time.
 """
 
 from __future__ import annotations
@@ -10,7 +13,6 @@ from __future__ import annotations
 import os
 import tempfile
 import time
-import uuid
 
 import sqlalchemy as sa
 
@@ -27,34 +29,81 @@ def _records(count: int) -> list[dict]:
     return [make_record(seq) for seq in range(1, count + 1)]
 
 
-def _sync(client, auth: dict, records: list[dict]) -> float:
+def _batches(phone, records: list[dict]) -> list[dict]:
+    return [phone.batch(records[i : i + BATCH]) for i in range(0, len(records), BATCH)]
+
+
+def _sync(client, envelopes: list[dict]) -> float:
     start = time.perf_counter()
-    for i in range(0, len(records), BATCH):
-        batch = {"batch_id": str(uuid.uuid4()), "records": records[i : i + BATCH]}
-        response = client.post("/api/v1/sync/batches", json=batch, headers=auth)
+    for envelope in envelopes:
+        response = client.post("/api/v1/sync/batches", json=envelope)
         assert response.status_code == 200, response.json
     return time.perf_counter() - start
+
+
+def _verify_only(app, phone, envelopes: list[dict]) -> float:
+    """Seconds the server spends on signatures alone: canonical JSON plus Ed25519 verify."""
+    from xuedian.sync.devices import verify_signed
+
+    with app.app_context():
+        start = time.perf_counter()
+        for envelope in envelopes:
+            verify_signed(envelope, phone.public_key, "sync-batch")
+        return time.perf_counter() - start
 
 
 def run(backend: str, database_url: str, instance: str) -> None:
     from flask_migrate import upgrade
 
+    from tests.server.sync.helpers import Phone
     from xuedian import create_app
 
     app = create_app({"instance_path": instance, "database_url": database_url})
     with app.app_context():
         upgrade()
     client = app.test_client()
-    response = client.post("/api/v1/devices", json={})
-    auth = {"Authorization": f"Device {response.json['device_id']}:{response.json['token']}"}
+    phone = Phone()
+    phone.register(client)
     records = _records(RECORDS)
-    first = _sync(client, auth, records)
-    again = _sync(client, auth, records)
-    figure(f"[{backend}] sync {RECORDS:,} records into empty server", first, "s", 3.0)
+
+    start = time.perf_counter()
+    envelopes = _batches(phone, records)
+    signing = time.perf_counter() - start
+    first = _sync(client, envelopes)
+    again = _sync(client, _batches(phone, records))
+    verifying = _verify_only(app, phone, envelopes)
+    figure(f"[{backend}] sync {RECORDS:,} signed records into empty server", first, "s", 3.0)
     # Not the "no-op re-sync" of the budget: that is a phone with nothing new, which sends
     # no batch at all. This is the worst case, a phone that lost every receipt.
     figure(f"[{backend}] re-send all (every one a duplicate)", again, "s")
-    figure(f"[{backend}] ingest rate", RECORDS / first, "records/s", 5000, lower_is_better=False)
+    figure(
+        f"[{backend}] ingest rate, signed batches",
+        RECORDS / first,
+        "records/s",
+        5000,
+        lower_is_better=False,
+    )
+    figure(f"[{backend}] server signature checks alone", verifying * 1000, "ms")
+    figure(f"[{backend}] signature checks, share of ingest time", 100 * verifying / first, "%")
+    figure(f"[{backend}] signature check rate", RECORDS / verifying, "records/s")
+    figure(f"[{backend}] client signing (Python, not a phone)", signing * 1000, "ms")
+
+    # Another phone's records, as a volunteer would bring them: all new to the server.
+    other, fresh = Phone(), _records(RECORDS)
+    bundle = other.bundle([fresh[i : i + BATCH] for i in range(0, len(fresh), BATCH)])
+    start = time.perf_counter()
+    response = client.post(
+        "/api/v1/sync/bundles", data=bundle, content_type="application/octet-stream"
+    )
+    imported = time.perf_counter() - start
+    assert response.status_code == 200, response.json
+    assert response.json["bundles"][0]["accepted"] == RECORDS
+    figure(
+        f"[{backend}] import a {len(bundle) // 1024} KB bundle of {RECORDS:,} records",
+        imported,
+        "s",
+    )
+    figure(f"[{backend}] bundle import rate", RECORDS / imported, "records/s")
     with app.app_context():
         from xuedian.extensions import db
 

@@ -1,6 +1,9 @@
 /**
  * Background Sync for the outbox. Owns nothing: the outbox and its flush
- * (under the shared Web Lock) are in src/lib/outbox.js, bundled in here too.
+ * (under the shared Web Lock) are in src/lib/outbox.js, bundled in here too,
+ * with the device key of src/lib/device.js. A service worker may not call
+ * import(), so esbuild inlines the @noble/ed25519 fallback here that the page
+ * loads lazily.
  */
 import { flush, SYNC_TAG } from '../src/lib/outbox.js';
 

@@ -210,6 +210,104 @@ def packs_export(pack_ids: tuple[str, ...], out: str) -> None:
 
 
 @main.group()
+def devices() -> None:
+    """See and revoke the phones that sync with this server."""
+
+
+@devices.command("list")
+def devices_list() -> None:
+    """List every device: id, created, last seen, app version, unsent, revoked."""
+    from .core.timeutil import iso
+    from .sync.devices import all_devices
+
+    app = _app()
+    with app.app_context():
+        click.echo("device_id\tcreated\tlast_seen\tapp_version\tunsent\trevoked")
+        for device in all_devices():
+            unsent = (device.last_status or {}).get("unsent")
+            click.echo(
+                "\t".join(
+                    [
+                        device.id,
+                        iso(device.created_at),
+                        iso(device.last_seen_at) if device.last_seen_at else "-",
+                        device.app_version or "-",
+                        "-" if unsent is None else str(unsent),
+                        iso(device.revoked_at) if device.revoked_at else "-",
+                    ]
+                )
+            )
+
+
+@devices.command("revoke")
+@click.argument("device_id")
+def devices_revoke(device_id: str) -> None:
+    """Revoke a device: its batches and bundles are refused from now on."""
+    from .core.timeutil import iso
+    from .sync.devices import revoke
+
+    app = _app()
+    with app.app_context():
+        try:
+            device = revoke(device_id)
+        except LookupError:
+            raise click.ClickException(f"No single device matches {device_id}.") from None
+        click.echo(f"{device.id}\trevoked\t{iso(device.revoked_at)}")
+
+
+@main.group()
+def sync() -> None:
+    """Move learning records in by file."""
+
+
+@sync.command("import-bundle")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--received-at",
+    default=None,
+    help="When a volunteer or kiosk received the files (RFC 3339); default now.",
+)
+def sync_import_bundle(files: tuple[str, ...], received_at: str | None) -> None:
+    """Import .xdsync bundles exactly as the upload endpoint does; one line per file."""
+    from .core.timeutil import parse_iso
+    from .errors import XuedianError
+    from .extensions import db
+    from .sync.bundles import BundleTooLarge, import_bundle
+
+    moment = None
+    if received_at:
+        try:
+            moment = parse_iso(received_at)
+        except ValueError:
+            raise click.BadParameter("not an RFC 3339 time", param_hint="--received-at") from None
+    app = _app()
+    failed = 0
+    with app.app_context():
+        limit = app.config["XUEDIAN"].max_body_bytes
+        for file in files:
+            path = Path(file)
+            try:
+                with path.open("rb") as handle:
+                    data = handle.read(limit + 1)
+                if len(data) > limit:
+                    raise BundleTooLarge(limit=limit)
+                result = import_bundle(data, path.name, moment)
+            except XuedianError as error:
+                db.session.rollback()
+                failed += 1
+                click.echo(f"{path.name}\trefused\t{error.code}\t{error.message}")
+                continue
+            state = "already imported" if result["already_imported"] else "imported"
+            click.echo(
+                f"{path.name}\t{state}\t{result['device_id']}\t{result['records']} records"
+                f"\t{result['accepted']} accepted\t{result['duplicate']} duplicate"
+                f"\t{result['rejected']} rejected"
+            )
+    if failed:
+        raise click.ClickException(f"{failed} of {len(files)} bundles refused.")
+
+
+@main.group()
 def export() -> None:
     """Export stored data in standard formats."""
 

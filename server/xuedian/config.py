@@ -37,6 +37,14 @@ class Settings:
         2 * 1024 * 1024, "Largest request body accepted, after gzip decoding, in bytes."
     )
     max_batch_records: int = _setting(500, "Most records accepted in one sync batch.")
+    max_bundle_bytes: int = _setting(
+        32 * 1024 * 1024,
+        "Largest sync bundle accepted after gzip decoding, in bytes (the gzip-bomb cap); "
+        "the file itself may be at most max_body_bytes.",
+    )
+    max_upload_bytes: int = _setting(
+        64 * 1024 * 1024, "Largest multipart upload of many sync bundles at once, in bytes."
+    )
     catalog_days: int = _setting(30, "Days until a signed catalog expires.")
     sqlite_busy_ms: int = _setting(
         5000, "How long SQLite waits on a locked database, in milliseconds."

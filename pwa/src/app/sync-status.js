@@ -1,12 +1,15 @@
 /**
- * The always-visible sync status line. Owns no data: it renders SyncState
- * (see status.js) as "N 条待同步 · 上次同步 HH:MM" plus offline and error hints.
+ * The always-visible sync status line. Owns only the export button's view
+ * state: it renders SyncState (see status.js) as "N 条待同步 · 上次同步 HH:MM"
+ * plus offline and error hints, and, while records wait, a large "export sync
+ * file" button whose code is loaded only when pressed.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { html } from './html.js';
 import { getSyncState, subscribeSync } from './status.js';
 import { syncNow } from './sync.js';
 import { t, errorText, getLang } from '../lib/i18n.js';
+import { errorCode } from '../lib/errors.js';
 
 function hhmm(iso) {
   const d = new Date(iso);
@@ -14,7 +17,41 @@ function hhmm(iso) {
 }
 
 /**
- * Sync status line with a manual "sync now" button.
+ * The export button and what it last did: for phones that sync by file.
+ * @param {{pending: number}} props
+ * @returns {import('preact').VNode | null}
+ */
+function ExportBundle({ pending }) {
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState(/** @type {{count: number} | null} */ (null));
+  const [failed, setFailed] = useState(/** @type {string | null} */ (null));
+  if (pending === 0 && !done && !failed) return null;
+  const run = async () => {
+    setBusy(true);
+    setDone(null);
+    setFailed(null);
+    try {
+      const { exportBundle } = await import('../features/export/bundle.js');
+      setDone(await exportBundle());
+    } catch (err) {
+      setFailed(errorCode(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return html`
+    <div class="export">
+      <button type="button" class="btn btn-big" data-testid="export-sync" disabled=${busy} onClick=${run}>
+        ${busy ? t('sync.exporting') : t('sync.export')}
+      </button>
+      ${done && html`<p class="ok" role="status" data-testid="export-done">${
+        done.count > 0 ? t('sync.exported').replace('{n}', String(done.count)) : t('sync.exportEmpty')}</p>`}
+      ${failed && html`<p class="error" role="alert" data-testid="export-error">${errorText(failed)}</p>`}
+    </div>`;
+}
+
+/**
+ * Sync status line with a manual "sync now" button and the export button.
  * @returns {import('preact').VNode}
  */
 export function SyncStatus() {
@@ -37,6 +74,7 @@ export function SyncStatus() {
       ${s.error && s.error.code !== 'network-offline' && html`
         <p class="error" role="alert" data-testid="sync-error">${errorText(s.error.code, s.error.message)}</p>`}
       ${s.notice && html`<p class="error" role="alert" data-testid="notice">${errorText(s.notice)}</p>`}
+      <${ExportBundle} pending=${s.pending} />
       ${s.quarantined.length > 0 && html`
         <details class="quarantine" data-testid="quarantined">
           <summary><span data-testid="quarantined-count">${s.quarantined.length}</span> ${t('sync.quarantined')}</summary>

@@ -7,6 +7,7 @@
  * record is made.
  */
 import { flush, SYNC_TAG } from '../lib/outbox.js';
+import { deviceIdentity } from '../lib/device.js';
 import { XuedianError } from '../lib/errors.js';
 import { patchSyncState, refreshSyncState, getSyncState } from './status.js';
 
@@ -84,6 +85,8 @@ export function startSync() {
     syncNow();
   });
   window.addEventListener('offline', () => patchSyncState({ online: false }));
+  // Make the key on first launch, so an offline phone can export a bundle at once.
+  deviceIdentity().catch(() => {});
   refreshSyncState();
   syncNow();
 }

@@ -62,12 +62,3 @@ export async function apiJson(url, opts = {}) {
     throw new XuedianError('body-not-json', 'The server answer is not valid JSON.', { status: res.status, cause: err });
   }
 }
-
-/**
- * Header value for a registered device.
- * @param {{device_id: string, token: string}} device
- * @returns {string}
- */
-export function deviceAuth(device) {
-  return `Device ${device.device_id}:${device.token}`;
-}

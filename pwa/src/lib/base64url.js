@@ -1,4 +1,4 @@
-/** base64url (RFC 4648 §5) decoding and hex helpers. Owns no data. */
+/** base64url (RFC 4648 §5) encoding and decoding, and hex helpers. Owns no data. */
 import { XuedianError } from './errors.js';
 
 /**
@@ -16,6 +16,18 @@ export function base64urlDecode(text) {
   const out = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i += 1) out[i] = bin.charCodeAt(i);
   return out;
+}
+
+/**
+ * Encode bytes as unpadded base64url, the form signatures and keys travel in.
+ * @param {ArrayBuffer | Uint8Array} buf
+ * @returns {string}
+ */
+export function base64urlEncode(buf) {
+  const bytes = buf instanceof Uint8Array ? buf : new Uint8Array(buf);
+  let bin = '';
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
 /**

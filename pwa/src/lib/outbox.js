@@ -1,15 +1,17 @@
 /**
  * The learning-record outbox. Owns the `outbox` store and, in `meta`, the
- * `device_seq` counter, the `active_learner` profile id, the device
- * credentials (`device`) and `last_synced`.
+ * `device_seq` counter, the `active_learner` profile id and `last_synced`.
+ * (The device key and registration are lib/device.js's.)
  *
  * Records are append-only. One leaves the outbox only when the county's
  * receipt lists it as accepted or duplicate; a rejected one stays, quarantined.
- * Runs in the page and in the service worker alike.
+ * Exporting a sync bundle deletes nothing. Runs in the page and in the service
+ * worker alike.
  */
-import { req, withTx, getMeta, setMeta, deleteMeta, isQuotaError } from './db.js';
+import { req, withTx, getAll, isQuotaError } from './db.js';
 import { uuidv4, uuidv7 } from './uuid.js';
-import { apiJson, deviceAuth, request, errorFromResponse } from './api.js';
+import { request, errorFromResponse } from './api.js';
+import { ensureRegistered, forgetRegistration, sign } from './device.js';
 import { XuedianError } from './errors.js';
 import { APP_VERSION } from './version.js';
 
@@ -117,8 +119,12 @@ export async function outboxStatus() {
   });
 }
 
-/** Up to `limit` unquarantined records in device_seq order, as sent on the wire. */
-function nextBatch(limit) {
+/**
+ * Up to `limit` unquarantined records in device_seq order, as sent on the wire.
+ * @param {number} limit
+ * @returns {Promise<object[]>}
+ */
+export function unsentRecords(limit) {
   return withTx(['outbox'], 'readonly', (tx) => new Promise((resolve, reject) => {
     const out = [];
     const cursorReq = tx.objectStore('outbox').index('device_seq').openCursor();
@@ -136,20 +142,52 @@ function nextBatch(limit) {
   }));
 }
 
-/** Register this phone on first contact; credentials live in meta `device`. */
-async function ensureDevice() {
-  const known = await getMeta('device');
-  if (known?.device_id && known?.token) return known;
-  const body = await apiJson('/api/v1/devices', { method: 'POST', body: { app_version: APP_VERSION } });
-  if (!body?.device_id || !body?.token) throw new XuedianError('internal-error', 'Registration answer lacks credentials.');
-  const device = { device_id: body.device_id, token: body.token, registered: new Date().toISOString() };
-  await setMeta('device', device);
-  return device;
+/** Free bytes the browser would still let this origin store, or null if it will not say. */
+async function storageFree() {
+  try {
+    const { quota, usage } = await navigator.storage.estimate();
+    if (typeof quota !== 'number' || typeof usage !== 'number') return null;
+    return Math.max(0, Math.floor(quota - usage));
+  } catch {
+    return null;
+  }
 }
 
-async function postBatch(device, batch) {
-  const json = JSON.stringify(batch);
-  const headers = { Authorization: deviceAuth(device), 'Content-Type': 'application/json', Accept: 'application/json' };
+/**
+ * The heartbeat every batch and bundle carries: what waits, what was
+ * refused, which app and packs this phone runs, and how much room is left.
+ * @returns {Promise<{unsent: number, quarantined: number, app_version: string,
+ *   packs: Record<string, number>, storage_free: number | null}>}
+ */
+export async function deviceStatus() {
+  const { pending, quarantined } = await outboxStatus();
+  const packs = {};
+  for (const row of await getAll('packs')) {
+    if (row && typeof row.pack_id === 'string' && Number.isInteger(row.version)) packs[row.pack_id] = row.version;
+  }
+  return { unsent: pending, quarantined: quarantined.length, app_version: APP_VERSION, packs, storage_free: await storageFree() };
+}
+
+/**
+ * A signed `sync-batch` envelope of `records`, with the heartbeat.
+ * @param {object[]} records at most MAX_BATCH, as from unsentRecords()
+ * @param {object} [status] the heartbeat; read now when not given
+ * @returns {Promise<{signed: object, signature: string}>}
+ */
+export async function signedBatch(records, status) {
+  return sign({
+    type: 'sync-batch',
+    batch_id: uuidv4(),
+    created: new Date().toISOString(),
+    records,
+    status: status || (await deviceStatus()),
+  });
+}
+
+async function postBatch(envelope) {
+  const json = JSON.stringify(envelope);
+  // No Authorization header: the signature is the credential.
+  const headers = { 'Content-Type': 'application/json', Accept: 'application/json' };
   let body = json;
   if (json.length > GZIP_OVER_BYTES && typeof CompressionStream === 'function') {
     // 2G data is dear: JSON records compress about tenfold.
@@ -209,16 +247,18 @@ let flushing = false;
 async function flushLocked() {
   const totals = { sent: 0, acknowledged: 0, rejected: 0 };
   for (;;) {
-    const records = await nextBatch(MAX_BATCH);
+    const records = await unsentRecords(MAX_BATCH);
     if (records.length === 0) break;
-    const device = await ensureDevice();
+    await ensureRegistered();
     let receipt;
     try {
-      receipt = await postBatch(device, { batch_id: uuidv4(), records });
+      receipt = await postBatch(await signedBatch(records));
     } catch (err) {
-      // The server forgot this phone (e.g. a reset test server): register again next time.
-      if (err instanceof XuedianError && err.code === 'device-unknown') await deleteMeta('device');
-      throw err;
+      if (!(err instanceof XuedianError) || err.code !== 'device-unknown') throw err;
+      // The county forgot this phone (restored from a backup): register the same key again.
+      await forgetRegistration();
+      await ensureRegistered();
+      receipt = await postBatch(await signedBatch(records));
     }
     const applied = await applyReceipt(receipt, records.map((r) => r.id));
     totals.sent += records.length;

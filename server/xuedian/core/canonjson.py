@@ -41,36 +41,56 @@ def _number(value: int | float) -> str:
     return f"{sign}{mantissa}e{'+' if e >= 0 else '-'}{abs(e)}"
 
 
+# The C string encoder json.dumps(ensure_ascii=False) uses, without its per-call setup:
+# it escapes exactly what ECMAScript's JSON.stringify escapes.
+_string = json.encoder.c_encode_basestring or json.encoder.py_encode_basestring
+
+
+def _keys(value: dict) -> list[str]:
+    if all(type(key) is str and key.isascii() for key in value):
+        # For ASCII, code point order is UTF-16 order; sorting by it avoids re-encoding.
+        return sorted(value)
+    if not all(isinstance(key, str) for key in value):
+        raise TypeError("object keys must be strings")
+    return sorted(value, key=lambda k: k.encode("utf-16-be"))
+
+
 def _encode(value, out: list[str]) -> None:
-    if value is None:
-        out.append("null")
-    elif value is True:
-        out.append("true")
-    elif value is False:
-        out.append("false")
-    elif isinstance(value, str):
-        out.append(json.dumps(value, ensure_ascii=False))
-    elif isinstance(value, int | float):
-        out.append(_number(value))
-    elif isinstance(value, list | tuple):
+    kind = type(value)
+    if kind is str:
+        out.append(_string(value))
+    elif kind is dict:
+        out.append("{")
+        first = True
+        for key in _keys(value):
+            if not first:
+                out.append(",")
+            first = False
+            out.append(_string(key))
+            out.append(":")
+            _encode(value[key], out)
+        out.append("}")
+    elif kind is list or kind is tuple:
         out.append("[")
         for i, item in enumerate(value):
             if i:
                 out.append(",")
             _encode(item, out)
         out.append("]")
-    elif isinstance(value, dict):
-        out.append("{")
-        if not all(isinstance(key, str) for key in value):
-            raise TypeError("object keys must be strings")
-        keys = sorted(value, key=lambda k: k.encode("utf-16-be"))
-        for i, key in enumerate(keys):
-            if i:
-                out.append(",")
-            out.append(json.dumps(key, ensure_ascii=False))
-            out.append(":")
-            _encode(value[key], out)
-        out.append("}")
+    elif value is None:
+        out.append("null")
+    elif value is True:
+        out.append("true")
+    elif value is False:
+        out.append("false")
+    elif kind is int and -(2**53) <= value <= 2**53:
+        out.append(str(value))
+    elif isinstance(value, str):
+        out.append(_string(str(value)))
+    elif isinstance(value, int | float):
+        out.append(_number(value))
+    elif isinstance(value, dict | list | tuple):
+        _encode(dict(value) if isinstance(value, dict) else list(value), out)
     else:
         raise TypeError(f"{type(value).__name__} cannot be canonicalised")
 

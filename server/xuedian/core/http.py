@@ -32,14 +32,20 @@ class BadGzip(BodyNotJson):
     message = "The request body is not valid gzip."
 
 
-def _read_capped(stream, limit: int) -> bytes:
+def read_capped(stream, limit: int) -> bytes:
+    """Return at most ``limit`` bytes of ``stream``. Raises :class:`BodyTooLarge` past it."""
     data = stream.read(limit + 1)
     if len(data) > limit:
         raise BodyTooLarge(limit=limit)
     return data
 
 
-def _gunzip_capped(data: bytes, limit: int) -> bytes:
+def gunzip_capped(data: bytes, limit: int) -> bytes:
+    """Return gzip ``data`` decoded, never holding more than ``limit + 1`` decoded bytes.
+
+    Raises :class:`BodyTooLarge` when it expands past ``limit`` (a gzip bomb) and
+    :class:`BadGzip` when it is not valid gzip.
+    """
     inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
     try:
         out = inflater.decompress(data, limit + 1)
@@ -60,10 +66,10 @@ def raw_body() -> bytes:
     limit = current_app.config["XUEDIAN"].max_body_bytes
     if request.content_length is not None and request.content_length > limit:
         raise BodyTooLarge(limit=limit)
-    data = _read_capped(request.stream, limit)
+    data = read_capped(request.stream, limit)
     encoding = (request.headers.get("Content-Encoding") or "identity").strip().lower()
     if encoding == "gzip":
-        return _gunzip_capped(data, limit)
+        return gunzip_capped(data, limit)
     if encoding != "identity":
         raise BodyEncodingUnsupported(encoding=encoding)
     return data
@@ -73,7 +79,8 @@ def parse_json(data: bytes):
     """Return the JSON value in ``data``. Raises :class:`BodyNotJson`."""
     try:
         return json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        # RecursionError: nesting deeper than the parser goes, a cheap hostile body.
         raise BodyNotJson() from exc
 
 

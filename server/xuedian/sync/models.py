@@ -1,4 +1,5 @@
-"""Tables owned by sync: devices, learning records, conflicts, quarantine, batch receipts."""
+"""Tables owned by sync: devices, learning records, conflicts, quarantine, batch receipts and
+the chain of custody of sync bundles."""
 
 from __future__ import annotations
 
@@ -12,16 +13,23 @@ from ..extensions import db
 
 
 class Device(db.Model):
+    """A phone, known by its Ed25519 public key; its id is derived from that key."""
+
     __tablename__ = "device"
 
+    #: First 32 hex characters of sha256(raw public key); older rows hold a UUID.
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    token_hash: Mapped[str] = mapped_column(String(64))
+    #: base64url of the raw 32-byte key; NULL only for rows from the old token scheme.
+    public_key: Mapped[str | None] = mapped_column(String(64))
     app_version: Mapped[str] = mapped_column(String(40), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Highest device_seq n such that every seq 1..n is stored.
     max_contiguous_seq: Mapped[int] = mapped_column(Integer, default=0)
+    #: The newest heartbeat (a batch's ``status`` plus its ``created``), and when it came.
+    last_status: Mapped[dict | None] = mapped_column(JSON)
+    last_status_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class LearningRecord(db.Model):
@@ -80,3 +88,26 @@ class SyncBatch(db.Model):
     body_hash: Mapped[str] = mapped_column(String(64))
     receipt: Mapped[dict] = mapped_column(JSON)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SyncBundle(db.Model):
+    """Chain of custody of one imported .xdsync file, and the answer given for it."""
+
+    __tablename__ = "sync_bundle"
+
+    #: sha256 hex of the file's bytes, so the same file imported again is recognised.
+    bundle_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    device_id: Mapped[str] = mapped_column(String(36), ForeignKey("device.id"), index=True)
+    #: When the phone made the bundle (its own clock).
+    made_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: When this server, or the kiosk that forwarded it, first received the file.
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    size: Mapped[int] = mapped_column(Integer)
+    batches: Mapped[int] = mapped_column(Integer)
+    records: Mapped[int] = mapped_column(Integer)
+    accepted: Mapped[int] = mapped_column(Integer)
+    duplicate: Mapped[int] = mapped_column(Integer)
+    rejected: Mapped[int] = mapped_column(Integer)
+    #: The receipt of every batch, in bundle order.
+    receipts: Mapped[list] = mapped_column(JSON)

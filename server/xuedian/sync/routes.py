@@ -1,34 +1,89 @@
-"""HTTP endpoints of the sync protocol: device registration and batch upload."""
+"""HTTP endpoints of the sync protocol: device registration, signed batches, bundle upload."""
 
 from __future__ import annotations
 
-import hashlib
-import json
+from flask import Blueprint, current_app, request
 
-from flask import Blueprint, request
-
-from ..core.http import load, parse_json, raw_body
-from .schemas import DeviceCredentials, DeviceRegistration, SyncBatch, SyncReceipt
-from .service import authenticate, ingest, register_device
+from ..core.http import load, parse_json, raw_body, read_capped
+from ..core.timeutil import parse_iso, utcnow
+from ..errors import BodyEncodingUnsupported, ValidationFailed, XuedianError
+from ..extensions import db
+from .bundles import BundleTooLarge, import_bundle, refusal
+from .devices import authenticate, register
+from .schemas import BundleUploadResult, DeviceRegistered, SyncBatch, SyncReceipt
+from .service import ingest, message_hash
 
 bp = Blueprint("sync", __name__, url_prefix="/api/v1")
+
+RECEIVED_AT_HEADER = "X-Xuedian-Received-At"
 
 
 @bp.post("/devices")
 def post_device():
-    data = load(DeviceRegistration(), parse_json(raw_body() or b"{}"))
-    device, token = register_device(data["app_version"])
-    return DeviceCredentials().dump({"device_id": device.id, "token": token}), 201
+    device, created = register(parse_json(raw_body()))
+    return DeviceRegistered().dump({"device_id": device.id}), 201 if created else 200
 
 
 @bp.post("/sync/batches")
 def post_batch():
-    device = authenticate(request.headers.get("Authorization"))
-    value = parse_json(raw_body())
-    batch = load(SyncBatch(), value)
-    # Hash the parsed form so a retry that re-serialises the same batch still matches.
-    body_hash = hashlib.sha256(
-        json.dumps(value, sort_keys=True, separators=(",", ":")).encode("utf-8")
-    ).hexdigest()
-    receipt = ingest(device, batch, body_hash)
-    return SyncReceipt().dump(receipt)
+    device, signed, message = authenticate(parse_json(raw_body()), "sync-batch")
+    batch = load(SyncBatch(), signed)
+    return SyncReceipt().dump(ingest(device, batch, message_hash(message)))
+
+
+def _received_at(value: str | None):
+    """When a kiosk says it first received the files; never later than now."""
+    if not value:
+        return None
+    try:
+        moment = parse_iso(value)
+    except ValueError as exc:
+        raise ValidationFailed(
+            "received_at must be an RFC 3339 time.", fields={"received_at": [value]}
+        ) from exc
+    return min(moment, utcnow())
+
+
+@bp.post("/sync/bundles")
+def post_bundles():
+    settings = current_app.config["XUEDIAN"]
+    if request.mimetype == "multipart/form-data":
+        request.max_content_length = settings.max_upload_bytes
+        files = request.files.getlist("bundles")
+        if not files:
+            raise ValidationFailed(
+                "Send the bundles as files in the form field 'bundles'.",
+                fields={"bundles": ["Missing."]},
+            )
+        received_at = _received_at(
+            request.headers.get(RECEIVED_AT_HEADER) or request.form.get("received_at")
+        )
+        answers = []
+        for upload in files:
+            try:
+                data = read_capped(upload.stream, settings.max_body_bytes)
+            except XuedianError:
+                answers.append(
+                    refusal(BundleTooLarge(limit=settings.max_body_bytes), upload.filename)
+                )
+                continue
+            try:
+                answers.append(import_bundle(data, upload.filename, received_at))
+            except XuedianError as error:
+                db.session.rollback()
+                answers.append(refusal(error, upload.filename))
+        return BundleUploadResult().dump({"bundles": answers})
+
+    encoding = (request.headers.get("Content-Encoding") or "identity").strip().lower()
+    if encoding != "identity":
+        # The file is gzip already; a second layer would only hide its size.
+        raise BodyEncodingUnsupported(encoding=encoding)
+    if request.content_length is not None and request.content_length > settings.max_body_bytes:
+        raise BundleTooLarge(limit=settings.max_body_bytes)
+    try:
+        data = read_capped(request.stream, settings.max_body_bytes)
+    except XuedianError as exc:
+        raise BundleTooLarge(limit=settings.max_body_bytes) from exc
+    received_at = _received_at(request.headers.get(RECEIVED_AT_HEADER))
+    answer = import_bundle(data, request.args.get("name"), received_at)
+    return BundleUploadResult().dump({"bundles": [answer]})

@@ -37,14 +37,60 @@ class _Strict(Schema):
         unknown = RAISE
 
 
+DEVICE_ID = re.compile(r"^[0-9a-f]{32}$")
+PUBLIC_KEY = re.compile(r"^[A-Za-z0-9_-]{43}$")
+#: Most signed batches one .xdsync bundle may carry.
+MAX_BUNDLE_BATCHES = 200
+
+
+def device_id_field(**kwargs) -> fields.String:
+    return fields.String(
+        required=True,
+        validate=validate.Regexp(DEVICE_ID, error="Not a device id (32 lowercase hex)."),
+        **kwargs,
+    )
+
+
+class SignedEnvelope(_Strict):
+    """``{"signed": {...}, "signature": b64url}``: the shape of every message a device signs."""
+
+    signed = fields.Dict(required=True)
+    signature = fields.String(required=True, validate=validate.Length(min=1, max=100))
+
+
 class DeviceRegistration(_Strict):
+    """``signed`` of a ``device-registration`` envelope, signed by the key it registers."""
+
+    type = fields.String(required=True, validate=validate.Equal("device-registration"))
+    device_id = device_id_field()
+    public_key = fields.String(
+        required=True,
+        validate=validate.Regexp(PUBLIC_KEY, error="Not a base64url Ed25519 public key."),
+    )
     app_version = fields.String(load_default="", validate=validate.Length(max=40))
+    created = fields.AwareDateTime(required=True, format="iso")
 
 
-class DeviceCredentials(Schema):
+class DeviceRegistered(Schema):
     ok = fields.Boolean(dump_default=True)
     device_id = fields.String()
-    token = fields.String()
+
+
+class DeviceStatus(_Strict):
+    """The heartbeat every batch carries: what the phone holds and what it runs."""
+
+    unsent = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
+    quarantined = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
+    app_version = fields.String(required=True, validate=validate.Length(max=40))
+    packs = fields.Dict(
+        keys=fields.String(validate=validate.Length(min=1, max=64)),
+        values=fields.Integer(strict=True, validate=validate.Range(min=1)),
+        required=True,
+        validate=validate.Length(max=500),
+    )
+    storage_free = fields.Integer(
+        required=True, strict=True, allow_none=True, validate=validate.Range(min=0)
+    )
 
 
 class RecordObject(_Strict):
@@ -83,10 +129,30 @@ class Record(_Strict):
 
 
 class SyncBatch(_Strict):
-    """An upload: records stay raw here so one bad record is quarantined, not the batch."""
+    """``signed`` of a ``sync-batch`` envelope. Records stay raw here so one bad record is
+    quarantined, not the batch."""
 
+    type = fields.String(required=True, validate=validate.Equal("sync-batch"))
+    device_id = device_id_field()
     batch_id = fields.String(required=True, validate=uuid_text())
+    created = fields.AwareDateTime(required=True, format="iso")
     records = fields.List(fields.Raw(), required=True, validate=validate.Length(min=1))
+    status = fields.Nested(DeviceStatus, required=True)
+
+
+class SyncBundle(_Strict):
+    """The JSON inside a gzip .xdsync file; each envelope in it is checked on its own."""
+
+    type = fields.String(required=True, validate=validate.Equal("xdsync"))
+    schema_version = fields.Integer(required=True, strict=True, validate=validate.Equal(1))
+    device_id = device_id_field()
+    created = fields.AwareDateTime(required=True, format="iso")
+    registration = fields.Nested(SignedEnvelope, required=True)
+    batches = fields.List(
+        fields.Nested(SignedEnvelope),
+        required=True,
+        validate=validate.Length(min=1, max=MAX_BUNDLE_BATCHES),
+    )
 
 
 class Rejection(Schema):
@@ -102,3 +168,37 @@ class SyncReceipt(Schema):
     duplicate = fields.List(fields.String())
     rejected = fields.List(fields.Nested(Rejection))
     max_contiguous_seq = fields.Integer()
+
+
+class BundleImported(Schema):
+    """One file's answer in a bundle upload: its chain of custody and its receipts."""
+
+    name = fields.String(allow_none=True)
+    ok = fields.Boolean(dump_default=True)
+    bundle_id = fields.String()
+    device_id = fields.String()
+    made_at = fields.String()
+    received_at = fields.String()
+    imported_at = fields.String()
+    already_imported = fields.Boolean()
+    batches = fields.Integer()
+    records = fields.Integer()
+    accepted = fields.Integer()
+    duplicate = fields.Integer()
+    rejected = fields.Integer()
+    receipts = fields.List(fields.Nested(SyncReceipt))
+
+
+class BundleRefused(Schema):
+    """One file's answer when it was refused as a whole (nothing of it is stored)."""
+
+    name = fields.String(allow_none=True)
+    ok = fields.Boolean(dump_default=False)
+    code = fields.String()
+    message = fields.String()
+    details = fields.Dict()
+
+
+class BundleUploadResult(Schema):
+    ok = fields.Boolean(dump_default=True)
+    bundles = fields.List(fields.Raw())

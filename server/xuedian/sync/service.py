@@ -1,16 +1,13 @@
-"""Device registration and authentication, and idempotent ingest of record batches.
+"""Idempotent ingest of record batches, from a phone online or out of a sync bundle.
 
-Ingest runs in one transaction: records are inserted with "on conflict do nothing", so a
-record that arrives twice by any path is stored once; the receipt is stored with the batch
-so a retried batch gets the same receipt.
+Records are inserted with "on conflict do nothing", so a record that arrives twice by any
+path is stored once; the receipt is stored with the batch so a retried batch gets the same
+receipt. Who may send a batch is settled before this module runs (``devices.authenticate``).
 """
 
 from __future__ import annotations
 
 import hashlib
-import hmac
-import secrets
-import uuid
 
 from flask import current_app
 from marshmallow import ValidationError as MarshmallowError
@@ -20,26 +17,11 @@ from sqlalchemy.exc import IntegrityError
 
 from ..core.canonjson import canonical_bytes
 from ..core.timeutil import iso, utcnow
-from ..errors import CODES, Unauthorized, XuedianError, register_code
+from ..errors import CODES, XuedianError, register_code
 from ..extensions import db
+from .devices import record_heartbeat
 from .models import Device, LearningRecord, QuarantinedRecord, RecordConflict, SyncBatch
 from .schemas import Record
-
-
-class DeviceUnknown(Unauthorized):
-    code = "device-unknown"
-    message = "This device is not registered with the county server."
-
-
-class DeviceTokenInvalid(Unauthorized):
-    code = "device-token-invalid"
-    message = "The device credentials are not valid."
-
-
-class DeviceRevoked(XuedianError):
-    code = "device-revoked"
-    status = 403
-    message = "This device has been revoked by an administrator."
 
 
 class BatchTooLarge(XuedianError):
@@ -60,45 +42,6 @@ RECORD_INVALID = register_code(
 RECORD_CONFLICT = register_code(
     "record-conflict", "A different record with this id is already stored."
 )
-
-
-def _hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def register_device(app_version: str) -> tuple[Device, str]:
-    """Create a device and return it with its secret token (shown once, stored hashed)."""
-    token = secrets.token_urlsafe(32)
-    device = Device(
-        id=str(uuid.uuid4()),
-        token_hash=_hash_token(token),
-        app_version=app_version,
-        created_at=utcnow(),
-        max_contiguous_seq=0,
-    )
-    db.session.add(device)
-    db.session.commit()
-    return device, token
-
-
-def authenticate(header: str | None) -> Device:
-    """Return the device named by an ``Authorization: Device <id>:<token>`` header.
-
-    Raises :class:`Unauthorized`, :class:`DeviceUnknown`, :class:`DeviceTokenInvalid` or
-    :class:`DeviceRevoked`.
-    """
-    scheme, _, credentials = (header or "").partition(" ")
-    device_id, _, token = credentials.strip().partition(":")
-    if scheme != "Device" or not device_id or not token:
-        raise Unauthorized("Send Authorization: Device <device_id>:<token>.")
-    device = db.session.get(Device, device_id)
-    if device is None:
-        raise DeviceUnknown()
-    if not hmac.compare_digest(device.token_hash, _hash_token(token)):
-        raise DeviceTokenInvalid()
-    if device.revoked_at is not None:
-        raise DeviceRevoked()
-    return device
 
 
 def _insert_ignoring_duplicates():
@@ -183,35 +126,62 @@ def _first_message(reason) -> str:
     return str(reason) or "The record is not valid."
 
 
-def ingest(device: Device, batch: dict, body_hash: str) -> dict:
-    """Store a batch's records once each and return its receipt.
+def message_hash(signed_bytes: bytes) -> str:
+    """Return the hash a batch's receipt is stored under: sha256 of its signed message."""
+    return hashlib.sha256(signed_bytes).hexdigest()
 
-    Raises :class:`BatchTooLarge` or :class:`BatchIdReused`.
+
+def ingest(device: Device, batch: dict, body_hash: str) -> dict:
+    """Store an online batch's records once each, keep its heartbeat, return its receipt.
+
+    ``batch`` is a loaded ``sync-batch`` its device signed. Raises :class:`BatchTooLarge`
+    or :class:`BatchIdReused`.
     """
+    check_size(batch)
     for attempt in range(2):
         try:
-            return _ingest_once(device, batch, body_hash)
+            lock(device)
+            now = utcnow()
+            receipt = ingest_batch(device, batch, body_hash, now)
+            record_heartbeat(device, batch["status"], batch["created"], now)
+            device.last_seen_at = now
+            db.session.commit()
+            return receipt
         except IntegrityError:
             # A concurrent retry of the same batch committed first; answer with its receipt.
             db.session.rollback()
             if attempt:
                 raise
+        except Exception:
+            db.session.rollback()
+            raise
     raise AssertionError("unreachable")
 
 
-def _ingest_once(device: Device, batch: dict, body_hash: str) -> dict:
+def check_size(batch: dict) -> None:
+    """Raise :class:`BatchTooLarge` when a batch holds more records than the setting allows."""
     limit = current_app.config["XUEDIAN"].max_batch_records
     if len(batch["records"]) > limit:
         raise BatchTooLarge(f"A batch may hold at most {limit} records.", limit=limit)
-    # Lock the device row: two batches of one device must not race on max_contiguous_seq.
+
+
+def lock(device: Device) -> None:
+    """Lock the device row: two batches of one device must not race on max_contiguous_seq."""
     db.session.refresh(device, with_for_update=True)
+
+
+def ingest_batch(device: Device, batch: dict, body_hash: str, now) -> dict:
+    """Store one batch's records inside the caller's transaction (the device locked) and
+    return its receipt; a batch already stored gets its stored receipt.
+
+    Raises :class:`BatchIdReused`.
+    """
     stored = db.session.get(SyncBatch, (device.id, batch["batch_id"]))
     if stored is not None:
         if stored.body_hash != body_hash:
             raise BatchIdReused(batch_id=batch["batch_id"])
         return stored.receipt
 
-    now = utcnow()
     rows, rejected, quarantine = _split(device, batch["records"], now)
     fresh = [r for r in rows if not r.get("_repeat")]
     accepted: set[str] = set()
@@ -252,7 +222,6 @@ def _ingest_once(device: Device, batch: dict, body_hash: str) -> dict:
         db.session.execute(db.insert(QuarantinedRecord), quarantine)
 
     _advance_contiguous(device)
-    device.last_seen_at = now
     receipt = {
         "ok": True,
         "batch_id": batch["batch_id"],
@@ -270,7 +239,7 @@ def _ingest_once(device: Device, batch: dict, body_hash: str) -> dict:
             received_at=now,
         )
     )
-    db.session.commit()
+    db.session.flush()
     return receipt
 
 

@@ -19,18 +19,14 @@ def count(model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
 
 
-def post(client, auth, batch, **kwargs):
-    return client.post("/api/v1/sync/batches", json=batch, headers=auth, **kwargs)
-
-
 def test_ingest_stores_each_record_once(app, client):
-    auth = register(client)
+    phone = register(client)
     records = [make_record(seq) for seq in (1, 2, 3)]
-    first = post(client, auth, {"batch_id": str(uuid.uuid4()), "records": records})
+    first = phone.send(client, records)
     assert first.status_code == 200
     assert first.json["accepted"] == [r["id"] for r in records]
     assert first.json["max_contiguous_seq"] == 3
-    again = post(client, auth, {"batch_id": str(uuid.uuid4()), "records": records})
+    again = phone.send(client, records)
     assert again.json["accepted"] == []
     assert sorted(again.json["duplicate"]) == sorted(r["id"] for r in records)
     with app.app_context():
@@ -38,10 +34,10 @@ def test_ingest_stores_each_record_once(app, client):
 
 
 def test_ingest_retry_of_same_batch_gets_same_receipt(app, client):
-    auth = register(client)
-    batch = {"batch_id": str(uuid.uuid4()), "records": [make_record(1), make_record(2)]}
-    first = post(client, auth, batch)
-    second = post(client, auth, batch)
+    phone = register(client)
+    batch = phone.batch([make_record(1), make_record(2)])
+    first = client.post("/api/v1/sync/batches", json=batch)
+    second = client.post("/api/v1/sync/batches", json=batch)
     assert second.status_code == 200
     assert second.json == first.json
     with app.app_context():
@@ -49,10 +45,10 @@ def test_ingest_retry_of_same_batch_gets_same_receipt(app, client):
 
 
 def test_ingest_batch_id_reused_with_other_records_is_refused(app, client):
-    auth = register(client)
+    phone = register(client)
     batch_id = str(uuid.uuid4())
-    post(client, auth, {"batch_id": batch_id, "records": [make_record(1)]})
-    response = post(client, auth, {"batch_id": batch_id, "records": [make_record(2)]})
+    phone.send(client, [make_record(1)], batch_id)
+    response = phone.send(client, [make_record(2)], batch_id)
     assert response.status_code == 409
     assert response.json["code"] == "batch-id-reused"
     with app.app_context():
@@ -60,11 +56,11 @@ def test_ingest_batch_id_reused_with_other_records_is_refused(app, client):
 
 
 def test_ingest_same_id_with_other_content_goes_to_conflicts(app, client):
-    auth = register(client)
+    phone = register(client)
     record = make_record(1)
-    post(client, auth, {"batch_id": str(uuid.uuid4()), "records": [record]})
+    phone.send(client, [record])
     changed = {**record, "result": {"score": 0.5}}
-    response = post(client, auth, {"batch_id": str(uuid.uuid4()), "records": [changed]})
+    response = phone.send(client, [changed])
     assert response.json["rejected"] == [
         {
             "id": record["id"],
@@ -78,10 +74,10 @@ def test_ingest_same_id_with_other_content_goes_to_conflicts(app, client):
 
 
 def test_ingest_invalid_record_is_quarantined_not_dropped(app, client):
-    auth = register(client)
+    phone = register(client)
     good = make_record(1)
     bad = {**make_record(2), "verb": "http://example.org/verbs/liked"}
-    response = post(client, auth, {"batch_id": str(uuid.uuid4()), "records": [good, bad, 7]})
+    response = phone.send(client, [good, bad, 7])
     assert response.json["accepted"] == [good["id"]]
     codes = [(r["id"], r["code"]) for r in response.json["rejected"]]
     assert codes == [(bad["id"], "record-invalid"), (None, "record-invalid")]
@@ -93,9 +89,9 @@ def test_ingest_invalid_record_is_quarantined_not_dropped(app, client):
 
 
 def test_ingest_repeated_id_inside_one_batch_is_stored_once(app, client):
-    auth = register(client)
+    phone = register(client)
     record = make_record(1)
-    response = post(client, auth, {"batch_id": str(uuid.uuid4()), "records": [record, record]})
+    response = phone.send(client, [record, record])
     assert response.json["accepted"] == [record["id"]]
     assert response.json["duplicate"] == [record["id"]]
     with app.app_context():
@@ -103,44 +99,38 @@ def test_ingest_repeated_id_inside_one_batch_is_stored_once(app, client):
 
 
 def test_ingest_contiguous_seq_stops_at_a_gap(client):
-    auth = register(client)
-    response = post(
-        client,
-        auth,
-        {"batch_id": str(uuid.uuid4()), "records": [make_record(s) for s in (1, 2, 4)]},
-    )
+    phone = register(client)
+    response = phone.send(client, [make_record(s) for s in (1, 2, 4)])
     assert response.json["max_contiguous_seq"] == 2
-    response = post(client, auth, {"batch_id": str(uuid.uuid4()), "records": [make_record(3)]})
+    response = phone.send(client, [make_record(3)])
     assert response.json["max_contiguous_seq"] == 4
 
 
 def test_ingest_accepts_gzip_bodies(app, client):
-    auth = register(client)
-    body = gzip.compress(
-        json.dumps({"batch_id": str(uuid.uuid4()), "records": [make_record(1)]}).encode()
-    )
+    phone = register(client)
+    body = gzip.compress(json.dumps(phone.batch([make_record(1)])).encode())
     response = client.post(
         "/api/v1/sync/batches",
         data=body,
-        headers={**auth, "Content-Encoding": "gzip", "Content-Type": "application/json"},
+        headers={"Content-Encoding": "gzip", "Content-Type": "application/json"},
     )
     assert response.status_code == 200
     assert len(response.json["accepted"]) == 1
 
 
 def test_ingest_voiding_record_must_name_its_target(client):
-    auth = register(client)
+    phone = register(client)
     void = make_record(1, verb="http://adlnet.gov/expapi/verbs/voided")
-    response = post(client, auth, {"batch_id": str(uuid.uuid4()), "records": [void]})
+    response = phone.send(client, [void])
     assert response.json["rejected"][0]["code"] == "record-invalid"
     void["object"]["record"] = uuid7()
-    response = post(client, auth, {"batch_id": str(uuid.uuid4()), "records": [void]})
+    response = phone.send(client, [void])
     assert response.json["accepted"] == [void["id"]]
 
 
 @pytest.mark.parametrize("shift_days", [-366, 366])
 def test_ingest_keeps_records_from_a_wrong_clock(client, shift_days):
-    auth = register(client)
+    phone = register(client)
     record = make_record(1, shift_days=shift_days)
-    response = post(client, auth, {"batch_id": str(uuid.uuid4()), "records": [record]})
+    response = phone.send(client, [record])
     assert response.json["accepted"] == [record["id"]]

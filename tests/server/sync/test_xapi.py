@@ -55,7 +55,7 @@ def assert_valid_statement(s: dict) -> None:
 
 
 def test_export_xapi_writes_one_valid_statement_per_record(app, client, tmp_path):
-    auth = register(client)
+    phone = register(client)
     done = make_record(1)
     answered = make_record(2, verb="http://adlnet.gov/expapi/verbs/answered")
     answered["object"]["item"] = "q1"
@@ -63,8 +63,7 @@ def test_export_xapi_writes_one_valid_statement_per_record(app, client, tmp_path
     void = make_record(3, verb="http://adlnet.gov/expapi/verbs/voided")
     void["object"]["record"] = done["id"]
     void["result"] = None
-    batch = {"batch_id": str(uuid.uuid4()), "records": [done, answered, void]}
-    assert client.post("/api/v1/sync/batches", json=batch, headers=auth).status_code == 200
+    assert phone.send(client, [done, answered, void]).status_code == 200
 
     out = tmp_path / "statements.jsonl"
     with app.app_context():

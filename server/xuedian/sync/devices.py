@@ -1,0 +1,219 @@
+"""Devices and their keys: registration with proof of possession, signed-envelope checks,
+the heartbeat each batch carries, and revocation.
+
+A phone makes one Ed25519 key pair and is known by it: its id is the first 32 hex
+characters of sha256(raw public key), so registering again (a county server restored from
+backup, say) gives the same id. Every message it sends is an envelope
+``{"signed": {..., "type", "device_id"}, "signature"}``; the key that checks it is looked up
+by ``signed.device_id``, so a device can only ever speak for itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from marshmallow import ValidationError as MarshmallowError
+from sqlalchemy import select
+
+from ..core.canonjson import canonical_bytes
+from ..core.http import validation_error
+from ..core.timeutil import iso, parse_iso, utcnow
+from ..errors import Unauthorized, ValidationFailed, XuedianError
+from ..extensions import db
+from ..keys.service import b64url_decode
+from .models import Device
+from .schemas import DEVICE_ID, DeviceRegistration, SignedEnvelope
+
+
+class DeviceUnknown(Unauthorized):
+    code = "device-unknown"
+    message = "This device is not registered with the county server."
+
+
+class DeviceSignatureInvalid(Unauthorized):
+    code = "device-signature-invalid"
+    message = "The device signature does not match the signed content."
+
+
+class DeviceRevoked(XuedianError):
+    code = "device-revoked"
+    status = 403
+    message = "This device has been revoked by an administrator."
+
+
+def device_id_for(public_key: bytes) -> str:
+    """Return the device id of a raw 32-byte Ed25519 public key."""
+    return hashlib.sha256(public_key).hexdigest()[:32]
+
+
+def envelope_parts(envelope) -> tuple[dict, str]:
+    """Return ``(signed, signature)`` of an envelope. Raises a validation error envelope."""
+    if not isinstance(envelope, dict):
+        raise ValidationFailed("The request body must be a signed envelope (a JSON object).")
+    try:
+        loaded = SignedEnvelope().load(envelope)
+    except MarshmallowError as exc:
+        raise validation_error(exc.normalized_messages()) from exc
+    return loaded["signed"], loaded["signature"]
+
+
+def verify_signed(envelope: dict, public_key: str, expected_type: str) -> bytes:
+    """Check that ``public_key`` signed ``envelope`` and that it is an ``expected_type``.
+
+    Returns the canonical bytes of ``signed`` (the signed message, used as its hash).
+    Raises :class:`DeviceSignatureInvalid`.
+    """
+    signed, signature = envelope_parts(envelope)
+    if signed.get("type") != expected_type:
+        raise DeviceSignatureInvalid(f"Expected a signed {expected_type}.", type=signed.get("type"))
+    try:
+        message = canonical_bytes(signed)
+        raw_signature = b64url_decode(signature)
+        key = Ed25519PublicKey.from_public_bytes(b64url_decode(public_key))
+        key.verify(raw_signature, message)
+    except (InvalidSignature, TypeError, ValueError, RecursionError) as exc:
+        raise DeviceSignatureInvalid() from exc
+    return message
+
+
+def read_registration(envelope) -> dict:
+    """Return a ``device-registration``'s loaded ``signed`` once it proves its key.
+
+    The registration must be signed by the key it registers, and name the id derived from
+    it. Raises a validation error or :class:`DeviceSignatureInvalid`.
+    """
+    signed, _ = envelope_parts(envelope)
+    if signed.get("type") != "device-registration":
+        raise DeviceSignatureInvalid("Expected a signed device-registration.")
+    try:
+        registration = DeviceRegistration().load(signed)
+    except MarshmallowError as exc:
+        raise validation_error(exc.normalized_messages()) from exc
+    if device_id_for(b64url_decode(registration["public_key"])) != registration["device_id"]:
+        raise DeviceSignatureInvalid("The device id is not derived from this public key.")
+    verify_signed(envelope, registration["public_key"], "device-registration")
+    return registration
+
+
+def known_device(registration: dict) -> Device | None:
+    """Return the stored device a proven registration names, None when it is new.
+
+    Raises :class:`DeviceRevoked`, or :class:`DeviceSignatureInvalid` if the id is stored
+    with another key.
+    """
+    device = db.session.get(Device, registration["device_id"])
+    if device is None:
+        return None
+    if device.public_key != registration["public_key"]:
+        raise DeviceSignatureInvalid("This device id is registered with another key.")
+    if device.revoked_at is not None:
+        raise DeviceRevoked()
+    return device
+
+
+def add_device(registration: dict, now: datetime) -> Device:
+    """Add (not commit) a device for a proven registration and return it."""
+    device = Device(
+        id=registration["device_id"],
+        public_key=registration["public_key"],
+        app_version=registration["app_version"],
+        created_at=now,
+        max_contiguous_seq=0,
+    )
+    db.session.add(device)
+    db.session.flush()
+    return device
+
+
+def register(envelope) -> tuple[Device, bool]:
+    """Register the device of a registration envelope; return it and whether it is new.
+
+    Registering again is harmless: the device keeps its id, records and device_seq.
+    Raises :class:`DeviceSignatureInvalid`, :class:`DeviceRevoked` or a validation error.
+    """
+    registration = read_registration(envelope)
+    now = utcnow()
+    device = known_device(registration)
+    created = device is None
+    if created:
+        device = add_device(registration, now)
+    elif registration["app_version"]:
+        device.app_version = registration["app_version"]
+    device.last_seen_at = now
+    db.session.commit()
+    return device, created
+
+
+def authenticate(envelope, expected_type: str) -> tuple[Device, dict, bytes]:
+    """Return ``(device, signed, signed bytes)`` for an envelope its device signed.
+
+    Raises a validation error, :class:`DeviceUnknown`, :class:`DeviceSignatureInvalid` or
+    :class:`DeviceRevoked`.
+    """
+    signed, _ = envelope_parts(envelope)
+    device_id = signed.get("device_id")
+    if not isinstance(device_id, str) or not DEVICE_ID.match(device_id):
+        raise ValidationFailed(fields={"signed": {"device_id": ["Not a device id."]}})
+    device = db.session.get(Device, device_id)
+    if device is None or device.public_key is None:
+        raise DeviceUnknown(device_id=device_id)
+    message = verify_signed(envelope, device.public_key, expected_type)
+    if device.revoked_at is not None:
+        raise DeviceRevoked(device_id=device_id)
+    return device, signed, message
+
+
+def record_heartbeat(
+    device: Device, status: dict, created: datetime, now: datetime, live: bool = True
+) -> None:
+    """Keep ``status`` as the device's heartbeat.
+
+    A ``live`` one (an online batch) is the phone's state now and always wins. One out of a
+    bundle wins only over an older one by the phone's clock (``created``), so a bundle that
+    travelled for a week does not hide what the phone said online yesterday; comparing
+    only bundles by that clock keeps a phone whose clock jumped back from going unheard.
+    """
+    previous = (device.last_status or {}).get("created")
+    if not live and previous and parse_iso(previous) > created:
+        return
+    device.last_status = {**status, "created": iso(created)}
+    device.last_status_at = now
+    if status.get("app_version"):
+        device.app_version = status["app_version"]
+
+
+def find_device(id_or_prefix: str) -> Device:
+    """Return the device with this id, or the one whose id starts with it (8+ characters).
+
+    Raises ``LookupError`` when none or several match.
+    """
+    device = db.session.get(Device, id_or_prefix)
+    if device is not None:
+        return device
+    if len(id_or_prefix) >= 8:
+        matches = db.session.scalars(
+            select(Device).where(Device.id.startswith(id_or_prefix, autoescape=True)).limit(2)
+        ).all()
+        if len(matches) == 1:
+            return matches[0]
+    raise LookupError(id_or_prefix)
+
+
+def revoke(id_or_prefix: str) -> Device:
+    """Revoke a device (once); its batches and bundles are refused from now on.
+
+    Raises ``LookupError`` for an unknown or ambiguous id.
+    """
+    device = find_device(id_or_prefix)
+    if device.revoked_at is None:
+        device.revoked_at = utcnow()
+        db.session.commit()
+    return device
+
+
+def all_devices() -> list[Device]:
+    """Return every device, oldest first."""
+    return list(db.session.scalars(select(Device).order_by(Device.created_at, Device.id)))

@@ -1,0 +1,180 @@
+"""A phone's own key in real Chromium, and lessons that reach the county by file first and
+online later, stored once either way."""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import hashlib
+import json
+import re
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from xuedian.extensions import db
+from xuedian.sync.models import Device, SyncBatch, SyncBundle
+
+from .test_learning_sync import PACK, download_pack, stored_records
+from .test_shell import wait_for_controller
+
+pytestmark = pytest.mark.e2e
+
+# Opens the app's database only if it exists (aborting the upgrade of a new one, which would
+# otherwise leave the app an empty database at version 1), and describes meta.device_key.
+READ_DEVICE_KEY = """() => new Promise((resolve, reject) => {
+  const open = indexedDB.open('xuedian');
+  open.onupgradeneeded = () => open.transaction.abort();
+  open.onerror = () => resolve(null);
+  open.onsuccess = () => {
+    const idb = open.result;
+    const get = idb.transaction('meta').objectStore('meta').get('device_key');
+    get.onerror = () => reject(get.error);
+    get.onsuccess = () => {
+      idb.close();
+      const key = get.result;
+      if (!key) return resolve(null);
+      const priv = key.keyPair ? key.keyPair.privateKey : null;
+      resolve({
+        kind: key.kind, device_id: key.device_id, public_key: key.public_key,
+        private_is_cryptokey: priv instanceof CryptoKey,
+        extractable: priv ? priv.extractable : null,
+        algorithm: priv ? priv.algorithm.name : null,
+        type: priv ? priv.type : null,
+        usages: priv ? priv.usages : null,
+        has_secret: key.secret instanceof Uint8Array,
+      });
+    };
+  };
+})"""
+
+NO_WEBCRYPTO_ED25519 = """(() => {
+  const generate = crypto.subtle.generateKey.bind(crypto.subtle);
+  crypto.subtle.generateKey = (alg, ...rest) =>
+    (alg && (alg.name || alg)) === 'Ed25519'
+      ? Promise.reject(new DOMException('Unrecognized name.', 'NotSupportedError'))
+      : generate(alg, ...rest);
+})();"""
+
+
+def device_key(page) -> dict:
+    page.wait_for_function(READ_DEVICE_KEY, timeout=15_000)
+    return page.evaluate(READ_DEVICE_KEY)
+
+
+def device_id_of(public_key: str) -> str:
+    raw = base64.urlsafe_b64decode(public_key + "=" * (-len(public_key) % 4))
+    return hashlib.sha256(raw).hexdigest()[:32]
+
+
+def complete_lesson(page, base_url: str, lesson: str) -> None:
+    page.goto(f"{base_url}/#/lesson/{PACK}/{lesson}", timeout=20_000)
+    expect(page.get_by_test_id("lesson-content")).not_to_be_empty(timeout=15_000)
+    page.get_by_test_id("complete-lesson").click()
+    expect(page.get_by_test_id("lesson-saved")).to_be_visible(timeout=10_000)
+
+
+def upload_bundle(base_url: str, data: bytes) -> dict:
+    request = urllib.request.Request(  # noqa: S310 (a loopback test server)
+        f"{base_url}/api/v1/sync/bundles",
+        data=data,
+        method="POST",
+        headers={"Content-Type": "application/octet-stream"},
+    )
+    with urllib.request.urlopen(request, timeout=20) as response:  # noqa: S310
+        assert response.status == 200
+        return json.loads(response.read())
+
+
+def query(live_server, model):
+    with live_server.app.app_context():
+        rows = db.session.scalars(select(model)).all()
+        db.session.remove()
+        return rows
+
+
+def test_device_key_is_a_non_extractable_webcrypto_key(live_server, page):
+    page.goto(live_server.url + "/", timeout=20_000)
+    key = device_key(page)
+    assert key["kind"] == "webcrypto"
+    assert key["private_is_cryptokey"] is True
+    assert key["extractable"] is False
+    assert key["algorithm"] == "Ed25519"
+    assert key["type"] == "private"
+    assert key["usages"] == ["sign"]
+    assert key["device_id"] == device_id_of(key["public_key"])
+    # The same key after a reload: the phone keeps its identity.
+    page.reload(timeout=20_000)
+    assert device_key(page)["device_id"] == key["device_id"]
+
+
+def test_lessons_exported_as_bundle_then_synced_online_are_stored_once(live_server, page):
+    base = live_server.url
+    page.goto(base + "/", timeout=20_000)
+    wait_for_controller(page)
+    download_pack(page)
+    key = device_key(page)
+
+    page.context.set_offline(True)
+    complete_lesson(page, base, "02-offline")
+    complete_lesson(page, base, "03-sync")
+    expect(page.get_by_test_id("outbox-count")).to_have_text("2", timeout=10_000)
+
+    with page.expect_download(timeout=15_000) as info:
+        page.get_by_test_id("export-sync").click()
+    download = info.value
+    assert re.fullmatch(
+        rf"xuedian-{key['device_id'][:8]}-\d{{8}}-\d{{4}}\.xdsync", download.suggested_filename
+    )
+    expect(page.get_by_test_id("export-done")).to_contain_text("已导出 2 条记录", timeout=10_000)
+    # Exporting deletes nothing: the records leave only on a county receipt.
+    expect(page.get_by_test_id("outbox-count")).to_have_text("2")
+    data = Path(download.path()).read_bytes()
+
+    bundle = json.loads(gzip.decompress(data))
+    assert bundle["type"] == "xdsync" and bundle["schema_version"] == 1
+    assert bundle["device_id"] == key["device_id"]
+    assert bundle["registration"]["signed"]["public_key"] == key["public_key"]
+    (batch,) = bundle["batches"]
+    assert [r["object"]["lesson"] for r in batch["signed"]["records"]] == ["02-offline", "03-sync"]
+    assert batch["signed"]["status"]["unsent"] == 2
+    assert batch["signed"]["status"]["packs"] == {PACK: 1}
+
+    # A volunteer uploads the file while the phone is still offline.
+    (answer,) = upload_bundle(base, data)["bundles"]
+    assert answer["ok"] is True
+    assert (answer["device_id"], answer["accepted"]) == (key["device_id"], 2)
+    records = stored_records(live_server)
+    assert sorted(r.object["lesson"] for r in records) == ["02-offline", "03-sync"]
+    assert upload_bundle(base, data)["bundles"][0]["already_imported"] is True
+
+    # Online later, the phone sends the same records: duplicates, and the outbox empties.
+    page.context.set_offline(False)
+    expect(page.get_by_test_id("outbox-count")).to_have_text("0", timeout=60_000)
+    assert len(stored_records(live_server)) == 2
+    assert len(query(live_server, SyncBundle)) == 1
+    online = [b for b in query(live_server, SyncBatch) if b.receipt["duplicate"]]
+    assert sorted(online[0].receipt["duplicate"]) == sorted(r.id for r in records)
+    (device,) = query(live_server, Device)
+    assert device.public_key == key["public_key"]
+    assert device.last_status["app_version"]
+
+
+def test_phone_without_webcrypto_ed25519_signs_with_the_fallback(live_server, page):
+    page.add_init_script(NO_WEBCRYPTO_ED25519)
+    base = live_server.url
+    page.goto(base + "/", timeout=20_000)
+    wait_for_controller(page)
+    download_pack(page)
+    key = device_key(page)
+    assert key["kind"] == "noble"
+    assert key["has_secret"] is True
+    complete_lesson(page, base, "01-welcome")
+    expect(page.get_by_test_id("outbox-count")).to_have_text("0", timeout=60_000)
+    (record,) = stored_records(live_server)
+    assert record.device_id == key["device_id"]
+    (device,) = query(live_server, Device)
+    assert device.public_key == key["public_key"]
