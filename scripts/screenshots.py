@@ -16,7 +16,9 @@ from bench.common import ROOT, demo_instance, served  # noqa: E402
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
-PACK = "xuedian-welcome"
+PACK = "jianzhu-keyuedu"
+LESSON = "01-heyuan-tianjing"
+SHOTS = ("catalog", "pack", "lesson", "import")
 
 
 def main() -> None:
@@ -30,17 +32,28 @@ def main() -> None:
         page.get_by_test_id(f"pack-{PACK}").wait_for(timeout=15_000)
         page.screenshot(path=OUT / "catalog.png")
         page.get_by_test_id(f"download-{PACK}").click()
-        page.get_by_test_id(f"installed-{PACK}").wait_for(timeout=30_000)
+        page.get_by_test_id(f"installed-{PACK}").wait_for(timeout=60_000)
         page.goto(f"{url}/#/pack/{PACK}", timeout=20_000)
-        page.get_by_test_id("lesson-01-welcome").wait_for(timeout=10_000)
+        page.get_by_test_id(f"lesson-{LESSON}").wait_for(timeout=10_000)
         page.screenshot(path=OUT / "pack.png")
-        page.goto(f"{url}/#/lesson/{PACK}/01-welcome", timeout=20_000)
+        page.goto(f"{url}/#/lesson/{PACK}/{LESSON}", timeout=20_000)
         page.get_by_test_id("lesson-content").wait_for(timeout=10_000)
-        page.get_by_test_id("complete-lesson").click()
-        page.get_by_test_id("lesson-saved").wait_for(timeout=10_000)
+        page.get_by_test_id("lesson-audio").wait_for(timeout=10_000)
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('[data-testid=lesson-content] img')]"
+            ".every((img) => img.complete && img.naturalWidth > 0)",
+            timeout=10_000,
+        )
+        # The narration player is at the top; show the first picture, drawn for the course.
+        page.locator("[data-testid=lesson-content] img").first.evaluate(
+            "(img) => img.scrollIntoView({block: 'center'})"
+        )
         page.screenshot(path=OUT / "lesson.png")
+        page.goto(f"{url}/#/import", timeout=20_000)
+        page.get_by_test_id("import-file").wait_for(state="attached", timeout=10_000)
+        page.screenshot(path=OUT / "import.png")
         browser.close()
-    for name in ("catalog", "pack", "lesson"):
+    for name in SHOTS:
         print(OUT / f"{name}.png")
 
 
