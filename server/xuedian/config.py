@@ -52,6 +52,15 @@ class Settings:
     build_cache: str = _setting(
         "", "Folder of cached pack transcodes; empty means $XDG_CACHE_HOME/xuedian/build."
     )
+    relay_upstream: str = _setting(
+        "", "A relay's county URL; empty means the one pinned by `xuedian relay init`."
+    )
+    relay_interval: int = _setting(
+        60, "Seconds between a relay's mirror-and-forward passes while the county answers."
+    )
+    relay_max_backoff: int = _setting(
+        3600, "Longest wait, in seconds, between a relay's attempts while the county is away."
+    )
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Settings:

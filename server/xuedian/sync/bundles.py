@@ -12,7 +12,6 @@ whatever mix of paths brings it.
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,10 +19,10 @@ from flask import current_app
 from marshmallow import ValidationError as MarshmallowError
 from sqlalchemy.exc import IntegrityError
 
-from ..core.http import BadGzip, gunzip_capped
 from ..core.timeutil import iso, utcnow
-from ..errors import BadRequest, BodyTooLarge, ValidationFailed, XuedianError
+from ..errors import ValidationFailed, XuedianError
 from ..extensions import db
+from .bundlefile import BundleInvalid, BundleTooLarge, decode
 from .devices import (
     DeviceSignatureInvalid,
     add_device,
@@ -37,17 +36,6 @@ from .schemas import BundleImported, SyncBatch
 from .schemas import SyncBundle as SyncBundleSchema
 from .service import check_size as check_batch_size
 from .service import ingest_batch, lock, message_hash
-
-
-class BundleInvalid(BadRequest):
-    code = "bundle-invalid"
-    message = "The file is not a readable sync bundle."
-
-
-class BundleTooLarge(XuedianError):
-    code = "bundle-too-large"
-    status = 413
-    message = "The sync bundle is larger than the server accepts."
 
 
 @dataclass
@@ -64,19 +52,7 @@ class VerifiedBundle:
 
 
 def _decode(data: bytes):
-    settings = current_app.config["XUEDIAN"]
-    try:
-        text = gunzip_capped(data, settings.max_bundle_bytes)
-    except BadGzip as exc:
-        raise BundleInvalid("The file is not gzip; is it a .xdsync bundle?") from exc
-    except BodyTooLarge as exc:
-        raise BundleTooLarge(
-            "The bundle expands beyond the accepted size.", limit=settings.max_bundle_bytes
-        ) from exc
-    try:
-        return json.loads(text.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-        raise BundleInvalid("The bundle does not hold valid JSON.") from exc
+    return decode(data, current_app.config["XUEDIAN"].max_bundle_bytes)
 
 
 def check_size(data: bytes) -> None:

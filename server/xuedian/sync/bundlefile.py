@@ -1,0 +1,68 @@
+"""The ``.xdsync`` file format on its own, without the database: decoding a bundle under the
+gzip-bomb cap and checking its shape.
+
+The county's import (``bundles.py``) and a village relay's upload page both read files
+through here, so a relay refuses exactly the malformed files the county would, without
+loading the county's tables (a Raspberry Pi has little memory to spare).
+"""
+
+from __future__ import annotations
+
+import json
+
+from marshmallow import ValidationError as MarshmallowError
+
+from ..core.http import BadGzip, gunzip_capped
+from ..errors import BadRequest, BodyTooLarge, XuedianError
+from .schemas import DeviceRegistration
+from .schemas import SyncBundle as SyncBundleSchema
+
+
+class BundleInvalid(BadRequest):
+    code = "bundle-invalid"
+    message = "The file is not a readable sync bundle."
+
+
+class BundleTooLarge(XuedianError):
+    code = "bundle-too-large"
+    status = 413
+    message = "The sync bundle is larger than the server accepts."
+
+
+def decode(data: bytes, max_decoded: int):
+    """Return the JSON value inside gzip ``data``, decoding at most ``max_decoded`` bytes.
+
+    Raises :class:`BundleInvalid` (not gzip, not UTF-8 JSON) or :class:`BundleTooLarge`.
+    """
+    try:
+        text = gunzip_capped(data, max_decoded)
+    except BadGzip as exc:
+        raise BundleInvalid("The file is not gzip; is it a .xdsync bundle?") from exc
+    except BodyTooLarge as exc:
+        raise BundleTooLarge(
+            "The bundle expands beyond the accepted size.", limit=max_decoded
+        ) from exc
+    try:
+        return json.loads(text.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise BundleInvalid("The bundle does not hold valid JSON.") from exc
+
+
+def check_shape(data: bytes, max_decoded: int) -> dict:
+    """Return ``{"device_id", "created"}`` of a well-formed bundle file.
+
+    Checks the gzip, the JSON, the ``xdsync`` schema and that the registration names the
+    bundle's device; it does not check signatures (the county does). Raises
+    :class:`BundleInvalid` or :class:`BundleTooLarge`.
+    """
+    value = decode(data, max_decoded)
+    if not isinstance(value, dict):
+        raise BundleInvalid("The bundle must be a JSON object.")
+    try:
+        bundle = SyncBundleSchema().load(value)
+        registration = DeviceRegistration().load(bundle["registration"]["signed"])
+    except MarshmallowError as exc:
+        raise BundleInvalid(fields=exc.normalized_messages()) from exc
+    if registration["device_id"] != bundle["device_id"]:
+        raise BundleInvalid("The bundle names another device than its registration.")
+    return {"device_id": bundle["device_id"], "created": bundle["created"]}
