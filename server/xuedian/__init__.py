@@ -91,4 +91,34 @@ def create_app(config=None) -> Flask:
     return app
 
 
-__all__ = ["create_app", "__version__"]
+def create_relay_app(config=None) -> Flask:
+    """Return the Flask app of a village kiosk relay (docs/relay.md).
+
+    It serves the LAN pages over the files in ``<instance>/relay/`` and has no database;
+    ``config`` is as for :func:`create_app`. The mirror-and-forward thread is not started
+    here: ``xuedian relay run`` starts it in the serving process.
+    """
+    from flask import Flask
+
+    from .config import Settings
+    from .errors import register_error_handlers
+    from .relay import routes as relay_routes
+    from .relay.service import Relay
+
+    settings = config if isinstance(config, Settings) else Settings.from_env(**(config or {}))
+    instance = settings.resolved_instance(CHECKOUT / "instance")
+    app = Flask(__name__, instance_path=str(instance), instance_relative_config=False)
+    instance.mkdir(parents=True, exist_ok=True)
+    app.config.update(
+        XUEDIAN=settings,
+        SECRET_KEY=_secret_key(instance, settings.secret_key),
+        MAX_CONTENT_LENGTH=None,  # the upload route sets its own cap
+        JSON_SORT_KEYS=False,
+    )
+    app.extensions["xuedian.relay"] = Relay(instance / "relay", settings)
+    register_error_handlers(app)
+    app.register_blueprint(relay_routes.bp)
+    return app
+
+
+__all__ = ["create_app", "create_relay_app", "__version__"]

@@ -10,6 +10,7 @@ from flask import Flask, current_app, has_app_context
 
 from . import CHECKOUT, create_app
 from .errors import XuedianError
+from .relay.cli import relay
 
 
 def _app() -> Flask:
@@ -364,3 +365,6 @@ def demo(packs_dir: str) -> None:
             built = _build_with_progress(build, source, out, app)
             publish(built.archive)
             click.echo(f"published {pack['id']} v{pack['version']}")
+
+
+main.add_command(relay)

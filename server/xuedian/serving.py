@@ -41,11 +41,32 @@ def settings_from_env() -> dict:
     )
 
 
-def exec_gunicorn(host: str, port: int, workers: int) -> None:
-    """Replace this process with a gunicorn master serving the app. Does not return."""
+def relay_settings_from_env() -> dict:
+    """Return the gunicorn settings of ``xuedian relay run``: one worker serving the LAN
+    pages, whose background thread mirrors and forwards (so there must be exactly one)."""
+    settings = gunicorn_settings(
+        host=os.environ.get("XUEDIAN_BIND_HOST", "0.0.0.0"),  # noqa: S104 - a LAN kiosk
+        port=int(os.environ.get("XUEDIAN_BIND_PORT", "8080")),
+        workers=1,
+    )
+    # Recycling the worker would only interrupt a forward under way; a kiosk has no leak
+    # budget to protect. Phones on weak Wi-Fi upload slowly, hence more threads.
+    settings.update(
+        threads=8, max_requests=0, max_requests_jitter=0, wsgi_app="xuedian:create_relay_app()"
+    )
+    return settings
+
+
+def exec_gunicorn(
+    host: str, port: int, workers: int, config_module: str = "xuedian.gunicorn_conf"
+) -> None:
+    """Replace this process with a gunicorn master configured by ``config_module``.
+
+    Does not return.
+    """
     os.environ.update(
         XUEDIAN_BIND_HOST=host, XUEDIAN_BIND_PORT=str(port), XUEDIAN_WORKERS=str(workers)
     )
     os.execv(  # noqa: S606 - a fixed argv, no shell
-        sys.executable, [sys.executable, "-m", "gunicorn", "-c", "python:xuedian.gunicorn_conf"]
+        sys.executable, [sys.executable, "-m", "gunicorn", "-c", f"python:{config_module}"]
     )

@@ -59,6 +59,15 @@ def read_manifest(archive: Path, trusted: list[dict]) -> tuple[dict, bytes]:
     return verify_envelope(envelope, "manifest", trusted), raw
 
 
+def served_manifest(raw: bytes) -> str:
+    """Return the manifest text the county serves for an archive's ``manifest.json`` bytes.
+
+    Its sha256 is the catalog's ``manifest_sha256``, which ties an archive to its catalog
+    entry. Raises ``ValueError`` when ``raw`` is not JSON.
+    """
+    return json.dumps(json.loads(raw), ensure_ascii=False, separators=(",", ":"))
+
+
 def _check_entries(infos: list[zipfile.ZipInfo]) -> None:
     if len(infos) > MAX_ARCHIVE_ENTRIES:
         raise ArchiveUnsafe("The archive has too many entries.")

@@ -19,7 +19,7 @@ from ..core.instance import blob_store, keyring
 from ..core.timeutil import iso, utcnow
 from ..errors import NotFound, XuedianError
 from ..extensions import db
-from .archive import check_archive, extract_blobs, read_manifest
+from .archive import check_archive, extract_blobs, read_manifest, served_manifest
 from .models import CatalogSnapshot, PackRelease
 
 #: Re-sign the catalog when less than this is left before it expires.
@@ -61,7 +61,7 @@ def publish(archive: Path) -> PackRelease:
     extract_blobs(archive, manifest, store)
     name = f"{manifest['pack_id']}-v{manifest['version']}.xdpack"
     store.put_archive(name, archive)
-    envelope_text = json.dumps(json.loads(raw), ensure_ascii=False, separators=(",", ":"))
+    envelope_text = served_manifest(raw)
     release = PackRelease(
         pack_id=manifest["pack_id"],
         version=manifest["version"],

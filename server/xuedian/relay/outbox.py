@@ -1,0 +1,212 @@
+"""The relay's custody of bundle files: ``outbox/``, ``forwarded/`` and ``refused/``.
+
+Each received file is kept as ``<sha256>.xdsync`` with a sidecar ``<sha256>.json``
+``{"received_at", "name", "size", "device_id", "made_at"}``; the sidecar gains what the
+county said when the file moves on. The same bytes are kept once, whichever folder holds
+them. A file leaves ``outbox/`` only by a rename into ``forwarded/`` (after the county's 200)
+or ``refused/`` (with the county's code); nothing here ever deletes a received file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import BinaryIO
+
+from ..core.timeutil import iso, parse_iso
+from ..errors import XuedianError
+from ..sync.bundlefile import BundleTooLarge, check_shape
+from .files import fsync_dir, move, read_json, temp_path, write_json
+
+FOLDERS = ("outbox", "forwarded", "refused")
+MAX_NAME = 200
+
+
+@dataclass
+class Receipt:
+    """What the LAN page tells the volunteer about one uploaded file."""
+
+    name: str
+    ok: bool
+    bundle_id: str | None = None
+    device_id: str | None = None
+    received_at: str | None = None
+    already: bool = False
+    code: str | None = None
+    message: str | None = None
+
+
+@dataclass
+class Item:
+    """A bundle file in custody, with its sidecar."""
+
+    bundle_id: str
+    path: Path
+    meta: dict
+
+    @property
+    def received_at(self) -> datetime:
+        return parse_iso(self.meta["received_at"])
+
+    @property
+    def device_id(self) -> str:
+        return self.meta["device_id"]
+
+
+class Outbox:
+    """The bundle folders under one relay root."""
+
+    def __init__(self, root: Path, max_file_bytes: int, max_decoded_bytes: int, clock):
+        self.root = root
+        self.max_file_bytes = max_file_bytes
+        self.max_decoded_bytes = max_decoded_bytes
+        self.clock = clock
+        self._lock = threading.Lock()
+
+    def folder(self, name: str) -> Path:
+        path = self.root / name
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def find(self, bundle_id: str) -> tuple[str, Item] | None:
+        """Return (folder, item) of a file already in custody, or None."""
+        for name in FOLDERS:
+            path = self.root / name / f"{bundle_id}.xdsync"
+            if path.is_file():
+                meta = read_json(path.with_suffix(".json"), {}) or {}
+                return name, Item(bundle_id, path, meta)
+        return None
+
+    def receive(self, stream: BinaryIO, name: str | None) -> Receipt:
+        """Take custody of one uploaded file, or refuse it without keeping anything.
+
+        The file streams to disk while it is hashed, at most ``max_file_bytes``; then its
+        shape is checked (gzip, JSON, an ``xdsync`` bundle naming one device).
+        """
+        name = (name or "").replace("\\", "/").rsplit("/", 1)[-1][:MAX_NAME] or "?"
+        tmp_dir = self.folder("tmp")
+        tmp = temp_path(tmp_dir / "upload")
+        try:
+            try:
+                digest, size = _copy_capped(stream, tmp, self.max_file_bytes)
+                with open(tmp, "rb") as handle:
+                    shape = check_shape(handle.read(), self.max_decoded_bytes)
+            except XuedianError as error:
+                return Receipt(name, ok=False, code=error.code, message=error.message)
+            with self._lock:
+                found = self.find(digest)
+                if found is not None:
+                    _, item = found
+                    return Receipt(
+                        name,
+                        ok=True,
+                        bundle_id=digest,
+                        device_id=item.meta.get("device_id"),
+                        received_at=item.meta.get("received_at"),
+                        already=True,
+                    )
+                meta = {
+                    "received_at": iso(self.clock()),
+                    "name": name,
+                    "size": size,
+                    "device_id": shape["device_id"],
+                    "made_at": iso(shape["created"]),
+                }
+                outbox = self.folder("outbox")
+                # The sidecar first: a bundle file in outbox/ always has its received_at.
+                write_json(outbox / f"{digest}.json", meta)
+                tmp.replace(outbox / f"{digest}.xdsync")
+                fsync_dir(outbox)
+            return Receipt(
+                name,
+                ok=True,
+                bundle_id=digest,
+                device_id=meta["device_id"],
+                received_at=meta["received_at"],
+            )
+        finally:
+            tmp.unlink(missing_ok=True)
+
+    def pending(self) -> Iterator[Item]:
+        """Yield the files waiting in ``outbox/``, oldest received first (sidecars only are
+        read here; the bundles stay on disk)."""
+        self._tidy()
+        items = []
+        for path in self.folder("outbox").glob("*.xdsync"):
+            meta = read_json(path.with_suffix(".json"))
+            if not meta or "received_at" not in meta:
+                # Only a crash mid-receive could leave this; keep the file, date it by mtime.
+                meta = _recovered_meta(path)
+                write_json(path.with_suffix(".json"), meta)
+            items.append(Item(path.stem, path, meta))
+        items.sort(key=lambda item: (item.meta["received_at"], item.bundle_id))
+        yield from items
+
+    def _tidy(self) -> None:
+        """Move a sidecar left behind in ``outbox/`` (a crash between the two renames of
+        :meth:`settle`) to the folder its bundle went to."""
+        for sidecar in self.folder("outbox").glob("*.json"):
+            if sidecar.with_suffix(".xdsync").exists():
+                continue
+            for name in FOLDERS[1:]:
+                if (self.root / name / f"{sidecar.stem}.xdsync").exists():
+                    move(sidecar, self.root / name)
+                    break
+
+    def settle(self, item: Item, folder: str, **outcome) -> Item:
+        """Move a file from ``outbox/`` to ``forwarded/`` or ``refused/`` with ``outcome``
+        added to its sidecar."""
+        with self._lock:
+            meta = {**item.meta, **outcome}
+            sidecar = item.path.with_suffix(".json")
+            write_json(sidecar, meta)
+            target = self.folder(folder)
+            moved = move(item.path, target)
+            move(sidecar, target)
+            return Item(item.bundle_id, moved, meta)
+
+    def counts(self) -> dict[str, int]:
+        """Return how many files each folder holds."""
+        return {name: sum(1 for _ in self.folder(name).glob("*.xdsync")) for name in FOLDERS}
+
+    def items(self, folder: str) -> list[Item]:
+        """Return the items of one folder, newest received first."""
+        found = [
+            Item(p.stem, p, read_json(p.with_suffix(".json"), {}) or {})
+            for p in self.folder(folder).glob("*.xdsync")
+        ]
+        return sorted(found, key=lambda i: i.meta.get("received_at", ""), reverse=True)
+
+
+def _copy_capped(stream: BinaryIO, target: Path, limit: int) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    with open(target, "wb") as out:
+        while data := stream.read(1 << 16):
+            size += len(data)
+            if size > limit:
+                raise BundleTooLarge(limit=limit)
+            digest.update(data)
+            out.write(data)
+        out.flush()
+        os.fsync(out.fileno())
+    return digest.hexdigest(), size
+
+
+def _recovered_meta(path: Path) -> dict:
+    from datetime import UTC
+
+    moment = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+    return {
+        "received_at": iso(moment),
+        "name": path.name,
+        "size": path.stat().st_size,
+        "device_id": None,
+        "made_at": None,
+        "recovered": True,
+    }

@@ -1,0 +1,174 @@
+"""The relay's LAN site: plain HTML forms, no JavaScript, for any phone browser.
+
+``/`` lists the mirrored packs and takes bundle uploads, ``/upload`` answers with a custody
+receipt, ``/acks`` hands out a device's county ``.xdack``. Archives are served with Range and
+If-Range so a download over weak Wi-Fi resumes. Every answer carries a CSP that allows no
+script at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask import Blueprint, Response, current_app, render_template, request, send_file
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from .. import __version__
+from ..errors import NotFound
+from . import text
+from .acks import PREFIX
+from .service import Relay
+
+bp = Blueprint(
+    "relay",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/relay-static",
+)
+
+CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+    "base-uri 'none'; frame-ancestors 'none'"
+)
+HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+def relay() -> Relay:
+    return current_app.extensions["xuedian.relay"]
+
+
+@bp.after_app_request
+def security_headers(response: Response) -> Response:
+    for name, value in HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+@bp.app_template_filter("size")
+def _size(value) -> str:
+    return text.size_text(value)
+
+
+@bp.app_template_filter("localtime")
+def _localtime(value) -> str:
+    return text.local_time(value)
+
+
+@bp.app_template_filter("reason_zh")
+def _reason_zh(code) -> str:
+    return text.reason_zh(code)
+
+
+def _html(template: str, status: int = 200, **context) -> Response:
+    response = Response(render_template(template, **context), status=status, mimetype="text/html")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/")
+def index():
+    current = relay()
+    return _html(
+        "relay/index.html",
+        status=current.status(),
+        refused=current.outbox.items("refused")[:20],
+    )
+
+
+@bp.post("/upload")
+def upload():
+    current = relay()
+    request.max_content_length = current.settings.max_upload_bytes
+    files = [f for f in request.files.getlist("bundles") if f.filename]
+    receipts = [current.outbox.receive(f.stream, f.filename) for f in files]
+    if any(r.ok and not r.already for r in receipts):
+        current.wake()
+    return _html("relay/receipt.html", status=200 if files else 400, receipts=receipts)
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(_error):
+    limit = relay().settings.max_upload_bytes
+    return _html("relay/receipt.html", status=413, receipts=[], too_large=limit)
+
+
+@bp.get("/acks")
+def acks():
+    prefix = (request.args.get("device") or "").strip().lower()
+    valid = PREFIX.match(prefix) is not None
+    found = relay().acks.find(prefix) if valid else []
+    return _html("relay/acks.html", prefix=prefix, asked=bool(prefix), valid=valid, found=found)
+
+
+@bp.get("/acks/<device_id>.xdack")
+def ack_file(device_id: str):
+    current = relay()
+    path = current.acks.path(device_id)
+    meta = current.acks.meta(device_id)
+    if path is None or meta is None:
+        raise NotFound()
+    response = send_file(
+        path,
+        mimetype="application/octet-stream",
+        as_attachment=True,
+        download_name=meta["filename"],
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _archive(file: str):
+    found = relay().mirror.archive(file)
+    if found is None:
+        raise NotFound(f"No mirrored archive {file[:100]}.")
+    path, entry = found
+    response = send_file(
+        path,
+        mimetype="application/octet-stream",
+        conditional=True,
+        etag=entry["manifest_sha256"],
+        as_attachment=True,
+        download_name=entry["file"],
+        max_age=0,
+    )
+    # The same name always holds the same bytes (a new version gets a new name).
+    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
+
+
+@bp.get("/packs/<file>")
+def archive(file: str):
+    return _archive(file)
+
+
+@bp.get("/api/v1/packs/<pack_id>/<int:version>/archive")
+def archive_api(pack_id: str, version: int):
+    """The county's own archive path, for a phone app that talks to the kiosk directly."""
+    return _archive(f"{pack_id}-v{version}.xdpack")
+
+
+@bp.get("/api/v1/catalog")
+def catalog():
+    """The county's signed catalog, byte for byte as mirrored."""
+    body = relay().mirror.catalog_bytes()
+    if body is None:
+        raise NotFound("Nothing mirrored yet.")
+    etag = hashlib.sha256(body).hexdigest()[:32]
+    if etag in request.if_none_match:
+        response = Response(status=304)
+    else:
+        response = Response(body, mimetype="application/json")
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/api/v1/health")
+def health():
+    return {"ok": True, "version": __version__, "mode": "relay"}

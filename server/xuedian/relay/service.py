@@ -1,0 +1,276 @@
+"""One relay: its pinned keys, state, outbox, mirror and acks, and the pass that moves
+files between them and the county.
+
+A pass forwards the outbox first (records matter most and are small), then fetches the
+``.xdack`` of every device it forwarded for, then updates the pack mirror. The pass runs in
+a background thread of the serving process every ``relay_interval`` seconds, or sooner
+after an upload; while the county is away it waits longer each time, up to
+``relay_max_backoff``. A file lock keeps one pass at a time per instance, across processes.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+from ..core.timeutil import iso, utcnow
+from ..errors import XuedianError
+from ..sync.schemas import DEVICE_ID
+from .acks import MAX_ACK_BYTES, Acks
+from .keys import PinnedKeys, RelayNotInitialised
+from .mirror import Mirror
+from .outbox import Outbox
+from .state import State, due
+from .upstream import Upstream, UpstreamRefused, UpstreamUnreachable, quote
+
+log = logging.getLogger("xuedian.relay")
+
+BUNDLES_PATH = "/api/v1/sync/bundles"
+RECEIVED_AT_HEADER = "X-Xuedian-Received-At"
+#: HTTP statuses with which the county refuses a bundle file itself. Anything else (a 404
+#: from a wrong URL, a proxy's 502) leaves the file in the outbox to try again.
+FILE_REFUSALS = frozenset({400, 401, 403, 409, 413, 415, 422})
+#: Codes of an acks answer that mean no ack will ever come for that device.
+ACK_NEVER = frozenset({"device-unknown", "device-revoked"})
+
+
+class Relay:
+    """The relay kept in ``root`` (``<instance>/relay``), configured by ``settings``."""
+
+    def __init__(self, root: Path, settings, clock=utcnow):
+        self.root = Path(root)
+        self.settings = settings
+        #: Replaceable (tests move time on); everything here asks it for "now".
+        self.clock = clock
+        self.keys = PinnedKeys(self.root / "trusted-keys.json")
+        self.state = State(self.root / "state.json")
+        self.outbox = Outbox(
+            self.root, settings.max_body_bytes, settings.max_bundle_bytes, lambda: self.clock()
+        )
+        self.mirror = Mirror(self.root / "mirror")
+        self.acks = Acks(self.root / "acks")
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    @property
+    def upstream_url(self) -> str | None:
+        """The county's URL: the setting, else the one pinned by ``relay init``."""
+        pinned = self.keys.document() or {}
+        return (self.settings.relay_upstream or pinned.get("upstream") or "").rstrip("/") or None
+
+    def status(self) -> dict:
+        """Return what the LAN page and ``relay status`` show."""
+        url = self.upstream_url
+        return {
+            "upstream": url,
+            "initialised": bool(self.keys.document()),
+            "cursor": self.state.cursor(url) if url else None,
+            "counts": self.outbox.counts(),
+            "packs": self.mirror.packs(),
+        }
+
+    # -- the pass ---------------------------------------------------------------------
+
+    def run_pass(self, force: bool = False) -> float:
+        """Run one mirror-and-forward pass if it is due (or ``force``); return the seconds
+        until the next one should run."""
+        interval = self.settings.relay_interval
+        url = self.upstream_url
+        if url is None:
+            log.warning("no upstream: run `xuedian relay init --upstream URL`")
+            return interval
+        with self._exclusive() as mine:
+            if not mine:
+                return interval
+            cursor = self.state.cursor(url)
+            wait = due(cursor, self.clock())
+            if wait and not force:
+                return wait
+            try:
+                trusted = self.keys.trusted()
+            except RelayNotInitialised as error:
+                log.warning("%s", error.message)
+                return interval
+            upstream = Upstream(url)
+            try:
+                self._forward(upstream, url)
+                self._fetch_acks(upstream, trusted)
+                self._mirror(upstream, trusted, url)
+            except UpstreamUnreachable as error:
+                cursor = self.state.failed(
+                    url,
+                    self.clock(),
+                    error.code,
+                    error.message,
+                    interval,
+                    self.settings.relay_max_backoff,
+                )
+                log.warning(
+                    "county unreachable (%s); next try %s", error.message, cursor["next_attempt"]
+                )
+                return due(cursor, self.clock())
+        return interval
+
+    @contextmanager
+    def _exclusive(self):
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / ".pass.lock", "w") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _forward(self, upstream: Upstream, url: str) -> None:
+        forwarded = 0
+        devices = set()
+        try:
+            for item in self.outbox.pending():
+                if self._stop.is_set():
+                    break
+                name = item.meta.get("name") or ""
+                try:
+                    answer = upstream.post_file(
+                        f"{BUNDLES_PATH}?name={quote(name)}",
+                        item.path,
+                        {RECEIVED_AT_HEADER: item.meta["received_at"]},
+                    )
+                    result = _bundle_answer(answer.json())
+                except UpstreamRefused as refusal:
+                    if refusal.http_status not in FILE_REFUSALS:
+                        raise UpstreamUnreachable(
+                            f"The county answered {refusal.http_status} {refusal.code}.",
+                            status=refusal.http_status,
+                        ) from refusal
+                    result = {"ok": False, "code": refusal.code, "message": refusal.message}
+                self.state.contacted(url, self.clock())
+                if result.get("ok") is not True:
+                    self.outbox.settle(
+                        item,
+                        "refused",
+                        refused_at=iso(self.clock()),
+                        upstream=url,
+                        code=result.get("code"),
+                        message=result.get("message"),
+                    )
+                    log.warning(
+                        "county refused %s (%s): %s", name, item.bundle_id[:12], result.get("code")
+                    )
+                    continue
+                self.outbox.settle(
+                    item,
+                    "forwarded",
+                    forwarded_at=iso(self.clock()),
+                    upstream=url,
+                    county={
+                        k: result.get(k)
+                        for k in (
+                            "received_at",
+                            "imported_at",
+                            "already_imported",
+                            "records",
+                            "accepted",
+                            "duplicate",
+                            "rejected",
+                        )
+                    },
+                )
+                forwarded += 1
+                if item.device_id:
+                    devices.add(item.device_id)
+        finally:
+            if forwarded:
+                total = self.state.cursor(url)["forwarded"] + forwarded
+                self.state.update(url, last_forward=iso(self.clock()), forwarded=total)
+                self.state.set_pending_acks(self.state.pending_acks() | devices)
+                log.info("forwarded %d bundles to %s", forwarded, url)
+
+    def _fetch_acks(self, upstream: Upstream, trusted: list[dict]) -> None:
+        pending = {d for d in self.state.pending_acks() if DEVICE_ID.match(d)}
+        done = set()
+        for device_id in sorted(pending):
+            if self._stop.is_set():
+                break
+            try:
+                answer = upstream.request(
+                    "GET", f"/api/v1/sync/acks/{device_id}", limit=MAX_ACK_BYTES
+                )
+                self.acks.store(
+                    device_id, answer.body, answer.headers.get("Content-Disposition"), trusted
+                )
+                done.add(device_id)
+            except UpstreamRefused as refusal:
+                # A county without the acks endpoint yet answers not-found: ask again later.
+                if refusal.code in ACK_NEVER:
+                    done.add(device_id)
+                log.info("no ack for %s: %s", device_id[:8], refusal.code)
+            except UpstreamUnreachable:
+                raise
+            except XuedianError as error:
+                done.add(device_id)
+                log.warning("ack for %s refused: %s: %s", device_id[:8], error.code, error.message)
+        if done:
+            self.state.set_pending_acks(self.state.pending_acks() - done)
+
+    def _mirror(self, upstream: Upstream, trusted: list[dict], url: str) -> None:
+        cursor = self.state.cursor(url)
+        result = self.mirror.update(upstream, trusted, cursor["catalog_etag"])
+        self.state.contacted(url, self.clock())
+        self.state.update(url, catalog_etag=result.etag, last_mirror=iso(self.clock()))
+        for what, error in result.refused:
+            self.state.noted_error(url, self.clock(), error.code, f"{what}: {error.message}")
+
+    # -- the background thread ------------------------------------------------------
+
+    def start(self) -> None:
+        """Run passes in a background thread until :meth:`stop`."""
+        if self._thread is not None:
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._loop, name="xuedian-relay", daemon=True)
+        self._thread.start()
+
+    def wake(self) -> None:
+        """Ask for a pass soon (after an upload); a county in backoff still waits."""
+        self._wake.set()
+
+    def stop(self, timeout: float = 15) -> None:
+        """Stop the background thread, letting a file move under way finish."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    def _loop(self) -> None:
+        delay = 0.0
+        while not self._stop.is_set():
+            self._wake.wait(delay)
+            self._wake.clear()
+            if self._stop.is_set():
+                break
+            try:
+                delay = self.run_pass()
+            except Exception:
+                log.exception("relay pass failed")
+                delay = self.settings.relay_interval
+
+
+def _bundle_answer(value) -> dict:
+    try:
+        (result,) = value["bundles"]
+    except (KeyError, TypeError, ValueError) as exc:
+        raise UpstreamUnreachable(
+            "The county's answer to a bundle upload is not readable."
+        ) from exc
+    if not isinstance(result, dict):
+        raise UpstreamUnreachable("The county's answer to a bundle upload is not readable.")
+    return result

@@ -1,0 +1,42 @@
+"""Words on the LAN pages that come from data: why a file was refused, sizes and times.
+
+The pages put zh-CN first and English under it; the English reason is the error's own
+message, the zh-CN one comes from here (the PWA has its own copy in ``i18n.js``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ..core.timeutil import parse_iso
+
+REASONS_ZH = {
+    "bundle-invalid": "这不是学点的同步文件（.xdsync），或者文件已损坏。请在手机上重新导出。",
+    "bundle-too-large": "这个同步文件太大，收不下。",
+    "device-signature-invalid": "文件的签名对不上，可能被改动过。请在手机上重新导出。",
+    "device-revoked": "这台手机已被县里停用。",
+    "batch-too-large": "文件里有一批记录太多，县里不接受。",
+    "batch-id-reused": "文件里的一批记录和县里已有的冲突。",
+    "body-too-large": "文件太大，县里不接受。",
+}
+FALLBACK_ZH = "县里没有收下这个文件。"
+
+
+def reason_zh(code: str | None) -> str:
+    return REASONS_ZH.get(code or "", FALLBACK_ZH)
+
+
+def size_text(size: int | None) -> str:
+    """Return ``3.4 MB`` or ``180 KB``."""
+    size = size or 0
+    if size >= 1_000_000:
+        return f"{size / 1_000_000:.1f} MB"
+    return f"{max(1, round(size / 1000))} KB"
+
+
+def local_time(value: str | datetime | None) -> str:
+    """Return a time in the kiosk's own time zone as ``2026-11-24 16:05``."""
+    if not value:
+        return "—"
+    moment = parse_iso(value) if isinstance(value, str) else value
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
