@@ -52,7 +52,12 @@ def relay_settings_from_env() -> dict:
     # Recycling the worker would only interrupt a forward under way; a kiosk has no leak
     # budget to protect. Phones on weak Wi-Fi upload slowly, hence more threads.
     settings.update(
-        threads=8, max_requests=0, max_requests_jitter=0, wsgi_app="xuedian:create_relay_app()"
+        threads=8,
+        max_requests=0,
+        max_requests_jitter=0,
+        # gunicorn's control socket is one path per user (~/.gunicorn); a kiosk needs none.
+        control_socket_disable=True,
+        wsgi_app="xuedian:create_relay_app()",
     )
     return settings
 

@@ -64,8 +64,9 @@ def _reason_zh(code) -> str:
     return text.reason_zh(code)
 
 
-def _html(template: str, status: int = 200, **context) -> Response:
-    response = Response(render_template(template, **context), status=status, mimetype="text/html")
+def _html(template: str, http_status: int = 200, **context) -> Response:
+    body = render_template(template, **context)
+    response = Response(body, status=http_status, mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -88,13 +89,13 @@ def upload():
     receipts = [current.outbox.receive(f.stream, f.filename) for f in files]
     if any(r.ok and not r.already for r in receipts):
         current.wake()
-    return _html("relay/receipt.html", status=200 if files else 400, receipts=receipts)
+    return _html("relay/receipt.html", 200 if files else 400, receipts=receipts)
 
 
 @bp.errorhandler(RequestEntityTooLarge)
 def too_large(_error):
     limit = relay().settings.max_upload_bytes
-    return _html("relay/receipt.html", status=413, receipts=[], too_large=limit)
+    return _html("relay/receipt.html", 413, receipts=[], too_large=limit)
 
 
 @bp.get("/acks")
