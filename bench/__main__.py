@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from . import pack_import_heap, packs, server_rss, shell_size, sync
+from . import pack_import_heap, packs, relay_rss, server_rss, shell_size, sync
 
 if __name__ == "__main__":
     print("== app shell size ==")
     shell_size.main()
     print("== server memory ==")
     server_rss.main()
+    print("== relay memory ==")
+    relay_rss.main()
     print("== sync ingest ==")
     sync.main()
     print("== pack sizes ==")
