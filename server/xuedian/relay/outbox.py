@@ -174,6 +174,23 @@ class Outbox:
         """Return how many files each folder holds."""
         return {name: sum(1 for _ in self.folder(name).glob("*.xdsync")) for name in FOLDERS}
 
+    def recent(self, limit: int = 10) -> list[tuple[str, Item]]:
+        """Return (folder, item) of the files that arrived or moved on last, newest first;
+        only ``limit`` sidecars are read, however many files the folders hold."""
+        found = []
+        for name in ("outbox", "forwarded"):
+            with os.scandir(self.folder(name)) as entries:
+                for entry in entries:
+                    if entry.name.endswith(".json"):
+                        found.append((entry.stat().st_mtime, name, Path(entry.path)))
+        found.sort(reverse=True)
+        recent = []
+        for _, name, sidecar in found[:limit]:
+            meta = read_json(sidecar)
+            if meta:
+                recent.append((name, Item(sidecar.stem, sidecar.with_suffix(".xdsync"), meta)))
+        return recent
+
     def items(self, folder: str) -> list[Item]:
         """Return the items of one folder, newest received first."""
         found = [

@@ -78,6 +78,7 @@ def index():
         "relay/index.html",
         status=current.status(),
         refused=current.outbox.items("refused")[:20],
+        recent=current.outbox.recent(),
     )
 
 

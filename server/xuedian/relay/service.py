@@ -151,7 +151,7 @@ class Relay:
                             status=refusal.http_status,
                         ) from refusal
                     result = {"ok": False, "code": refusal.code, "message": refusal.message}
-                self.state.contacted(url, self.clock())
+                self.state.contacted(url, self.clock(), upstream.county_date)
                 if result.get("ok") is not True:
                     self.outbox.settle(
                         item,
@@ -223,7 +223,7 @@ class Relay:
     def _mirror(self, upstream: Upstream, trusted: list[dict], url: str) -> None:
         cursor = self.state.cursor(url)
         result = self.mirror.update(upstream, trusted, cursor["catalog_etag"])
-        self.state.contacted(url, self.clock())
+        self.state.contacted(url, self.clock(), upstream.county_date)
         self.state.update(url, catalog_etag=result.etag, last_mirror=iso(self.clock()))
         for what, error in result.refused:
             self.state.noted_error(url, self.clock(), error.code, f"{what}: {error.message}")

@@ -24,6 +24,7 @@ EMPTY_CURSOR = {
     "failures": 0,
     "next_attempt": None,
     "last_error": None,
+    "clock_skew": None,
 }
 
 
@@ -62,10 +63,21 @@ class State:
             value["pending_acks"] = sorted(devices)
             write_json(self.path, value)
 
-    def contacted(self, upstream: str, now: datetime) -> dict:
-        """Note that the county answered: contact time, and the failure count back to 0."""
+    def contacted(self, upstream: str, now: datetime, county_now: datetime | None = None) -> dict:
+        """Note that the county answered: contact time, the failure count back to 0, and
+        how far this machine's clock is from the county's (``county_now``, its Date header).
+
+        A Raspberry Pi has no clock battery: after a power cut it may believe it is an old
+        day until it reaches a time server, and its receipts would carry that day.
+        """
+        skew = round((county_now - now).total_seconds()) if county_now else None
         return self.update(
-            upstream, last_contact=iso(now), failures=0, next_attempt=None, last_error=None
+            upstream,
+            last_contact=iso(now),
+            failures=0,
+            next_attempt=None,
+            last_error=None,
+            clock_skew=skew,
         )
 
     def failed(

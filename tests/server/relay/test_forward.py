@@ -105,7 +105,10 @@ def test_offline_for_days_then_every_bundle_reaches_the_county_once(relay, relay
     assert county_count(county, LearningRecord) == 350
     cursor = relay.state.cursor(county.url)
     assert cursor["failures"] == 0 and cursor["forwarded"] == 3
-    assert "上次连上县里：还没有" not in relay_client.get("/").get_data(as_text=True)
+    page = relay_client.get("/").get_data(as_text=True)
+    assert "上次连上县里：还没有" not in page
+    assert page.count("县里导入") == 3 and "等待转交县里：0 个文件" in page
+    assert "时钟" not in page
 
 
 @one_backend
@@ -188,3 +191,13 @@ def test_an_ack_that_does_not_verify_is_not_kept(relay, relay_client, county):
     relay.run_pass(force=True)
     assert relay.acks.path(phone.device_id) is None
     assert relay.outbox.counts()["forwarded"] == 1
+
+
+@one_backend
+def test_a_kiosk_clock_far_from_the_county_is_shown(relay, relay_client, county):
+    # A Raspberry Pi without a clock battery, back from a power cut, believes it is Monday.
+    relay.clock = Clock(utcnow() - timedelta(days=2))
+    relay.run_pass(force=True)
+    assert relay.state.cursor(county.url)["clock_skew"] > 2 * 86400 - 60
+    page = relay_client.get("/").get_data(as_text=True)
+    assert "这台电脑的时钟和县里相差 2880 分钟" in page
