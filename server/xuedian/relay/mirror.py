@@ -106,6 +106,8 @@ class Mirror:
         headers = {"If-None-Match": f'"{etag}"'} if etag and stored else {}
         answer = upstream.request("GET", CATALOG_PATH, headers, limit=MAX_CATALOG_BYTES)
         result = MirrorResult(etag=etag)
+        if answer.status == 304 and stored is None:
+            raise UpstreamUnreachable("The county answered 304 to an unconditional request.")
         try:
             if answer.status == 304:
                 signed = verify_envelope(json.loads(stored), "catalog", trusted)

@@ -100,7 +100,9 @@ class Relay:
                 self._forward(upstream, url)
                 self._fetch_acks(upstream, trusted)
                 self._mirror(upstream, trusted, url)
-            except UpstreamUnreachable as error:
+            except (UpstreamUnreachable, UpstreamRefused) as error:
+                # A refusal reaching here is of a request, not of a file (say, a county too
+                # old for an endpoint): wait and try again like an outage.
                 cursor = self.state.failed(
                     url,
                     self.clock(),

@@ -11,7 +11,7 @@ from flask import Blueprint, Flask, Response, jsonify
 from sqlalchemy import select
 
 from xuedian.core.instance import keyring
-from xuedian.core.timeutil import utcnow
+from xuedian.core.timeutil import iso, utcnow
 from xuedian.extensions import db
 from xuedian.sync.models import Device, LearningRecord
 
@@ -47,7 +47,7 @@ def _acks(device_id: str):
             "type": "xdack",
             "schema_version": 1,
             "device_id": device_id,
-            "created": now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z",
+            "created": iso(now),
             "max_contiguous_seq": device.max_contiguous_seq,
             "stored_seq_ranges": _ranges(seqs),
         }

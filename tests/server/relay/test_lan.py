@@ -4,6 +4,7 @@ is a custody receipt; malformed or oversized files are refused without being kep
 from __future__ import annotations
 
 import gzip
+import hashlib
 import io
 import json
 import re
@@ -102,8 +103,6 @@ def test_upload_of_several_files_one_bad_gives_a_custody_receipt(lone_relay):
     files_kept = stored(relay)
     assert len(files_kept) == 6  # three bundles, three sidecars
     for body, name in (files[0], files[2], files[4]):
-        import hashlib
-
         digest = hashlib.sha256(body).hexdigest()
         assert (relay.root / "outbox" / f"{digest}.xdsync").read_bytes() == body
         meta = json.loads((relay.root / "outbox" / f"{digest}.json").read_text())
