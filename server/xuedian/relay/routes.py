@@ -171,6 +171,11 @@ def catalog():
     return response
 
 
+@bp.get("/favicon.ico")
+def favicon():
+    return Response(status=204)
+
+
 @bp.get("/api/v1/health")
 def health():
     return {"ok": True, "version": __version__, "mode": "relay"}
