@@ -116,6 +116,10 @@ const zh = {
   'err.pack-archive-unsafe': '课程包含有不安全的内容，已拒绝。',
   'err.manifest-hash-mismatch': '课程清单与目录不一致，已停止安装。',
   'err.pack-incomplete': '课程文件还不完整，请重新下载。',
+  'err.cursor-invalid': '同步位置已失效，将从头重新同步，不会丢失记录。',
+  'err.ack-invalid': '这不是学点的确认文件（.xdack），也不是课程文件。没有删除任何记录。',
+  'err.ack-signature-invalid': '确认文件的签名不对，可能被改动过或不是本县发的。没有删除任何记录。',
+  'err.ack-wrong-device': '这个确认文件是另一部手机的，不能用在这部手机上。没有删除任何记录。',
 };
 
 /** @type {typeof zh} */
@@ -231,6 +235,10 @@ const en = {
   'err.pack-archive-unsafe': 'The course archive holds unsafe content; refused.',
   'err.manifest-hash-mismatch': 'The course manifest does not match the catalog; installation stopped.',
   'err.pack-incomplete': 'Some course files are missing; please download it again.',
+  'err.cursor-invalid': 'The sync position is no longer valid; syncing starts over. No record is lost.',
+  'err.ack-invalid': 'This is not a Xuedian acknowledgement file (.xdack) or a course file. No record was deleted.',
+  'err.ack-signature-invalid': 'The acknowledgement file’s signature is wrong: it was changed, or is not from this county. No record was deleted.',
+  'err.ack-wrong-device': 'This acknowledgement file is for another phone. No record was deleted.',
 };
 
 /** @type {Record<string, typeof zh>} */
