@@ -269,3 +269,60 @@ def test_progress_from_the_feed_shows_on_the_pack_screen_and_the_cursor_advances
     assert live_server.faults.uploads == uploads  # nothing unsent: no batch, only the ask
     wait_for_store(page, "meta", "feed_cursor", answer["cursor"])
     assert read_store(page, "meta", "feed_cursor") != cursor
+
+
+# The database as app version 2 left it: every store, one row in each that matters.
+MAKE_V2_DATABASE = """(record) => new Promise((resolve, reject) => {
+  const open = indexedDB.open('xuedian', 2);
+  open.onupgradeneeded = () => {
+    const idb = open.result;
+    idb.createObjectStore('meta');
+    const outbox = idb.createObjectStore('outbox', { keyPath: 'id' });
+    outbox.createIndex('device_seq', 'device_seq', { unique: true });
+    idb.createObjectStore('packs', { keyPath: 'pack_id' });
+    idb.createObjectStore('downloads', { keyPath: 'pack_id' });
+    idb.createObjectStore('chunks');
+    const tx = open.transaction;
+    tx.objectStore('meta').put(record.learner, 'active_learner');
+    tx.objectStore('meta').put(1, 'device_seq');
+    tx.objectStore('meta').put('kept', 'note');
+    tx.objectStore('outbox').put(record);
+    tx.objectStore('chunks').put(new ArrayBuffer(3), ['blob', 0]);
+  };
+  open.onerror = () => reject(open.error);
+  open.onsuccess = () => { open.result.close(); resolve(true); };
+})"""
+
+
+def test_database_upgrade_to_version_3_keeps_every_store_and_row(live_server, page):
+    base = live_server.url
+    page.goto(base + "/api/v1/health", timeout=20_000)
+    record = {
+        "id": "0193a0c4-5f00-7000-8000-000000000001",
+        "learner": "6f1f3c1e-0000-4000-8000-000000000001",
+        "verb": "http://adlnet.gov/expapi/verbs/completed",
+        "object": {"pack": PACK, "version": 1, "lesson": "01-welcome"},
+        "result": {"duration": "PT1M"},
+        "timestamp": "2026-11-20T08:00:00.000Z",
+        "device_seq": 1,
+    }
+    assert page.evaluate(MAKE_V2_DATABASE, record) is True
+
+    page.goto(base + "/", timeout=20_000)
+    expect(page.get_by_test_id("catalog")).to_be_visible(timeout=15_000)
+    assert read_store(page, "meta", "note") == "kept"
+    assert read_store(page, "chunks", ["blob", 0]) is not None
+    # The record made under version 2 is still the phone's: it goes to the county, once.
+    wait_until(lambda: len(stored_records(live_server)) == 1, "the old record is uploaded")
+    (stored,) = stored_records(live_server)
+    assert stored.id == record["id"]
+    learner = record["learner"]
+    wait_for_store(page, "progress", [learner, PACK, "01-welcome"])
+    assert read_store(page, "outbox") == []
+    assert (
+        page.evaluate("""() => new Promise((resolve) => {
+      const open = indexedDB.open('xuedian');
+      open.onsuccess = () => { const v = open.result.version; open.result.close(); resolve(v); };
+    })""")
+        == 3
+    )
