@@ -69,7 +69,7 @@ export function Inbox() {
       <ul>
         ${messages.slice(0, SHOWN).map((m) => html`
           <li key=${m.id} class=${m.read ? 'message' : 'message is-unread'} data-testid=${`message-${m.id}`}>
-            <h4>${!m.read && html`<span class="new">${t('inbox.new')}</span>`}${pick(m.title)}</h4>
+            <h3>${!m.read && html`<span class="new">${t('inbox.new')}</span>`}${pick(m.title)}</h3>
             <p class="meta">${day(m.created)}</p>
             <p>${pick(m.body)}</p>
           </li>`)}
