@@ -6,17 +6,19 @@ county ack. Which learners changed is found by the device's ``change_seq``: inge
 under the device row lock in the same transaction as the records, so reading the counter
 and then the records up to it never skips a record committed late.
 
-The cursor is opaque to the phone: base64url of a small JSON state, then ``.`` and a
-truncated HMAC-SHA256 of it under the app's secret key, so a phone can neither forge nor
+The cursor is opaque to the phone: base64url of a truncated HMAC-SHA256 (under the app's
+secret key) followed by the small JSON state it covers, so a phone can neither forge nor
 edit one (``cursor-invalid``), nor use another device's.
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import hmac
 import json
+import re
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 
@@ -38,6 +40,7 @@ PAGE_MESSAGES = 50
 SEEN_EVERY = timedelta(minutes=1)
 _TAG_BYTES = 16
 _CONTEXT = b"xuedian-feed-cursor\x00"
+_BASE64URL = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
 class CursorInvalid(BadRequest):
@@ -66,19 +69,14 @@ def _key() -> bytes:
     return str(current_app.config["SECRET_KEY"]).encode("utf-8")
 
 
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+def _tag(payload: bytes) -> bytes:
+    return hmac.new(_key(), _CONTEXT + payload, hashlib.sha256).digest()[:_TAG_BYTES]
 
 
 def encode_cursor(cursor: Cursor) -> str:
     """Return the opaque text of ``cursor``."""
-    payload = _b64(json.dumps(asdict(cursor), separators=(",", ":"), sort_keys=True).encode())
-    tag = hmac.new(_key(), _CONTEXT + payload.encode("ascii"), hashlib.sha256).digest()
-    return f"{payload}.{_b64(tag[:_TAG_BYTES])}"
+    payload = json.dumps(asdict(cursor), separators=(",", ":"), sort_keys=True).encode()
+    return base64.urlsafe_b64encode(_tag(payload) + payload).rstrip(b"=").decode("ascii")
 
 
 def _is_count(value, nullable: bool = False) -> bool:
@@ -92,13 +90,14 @@ def decode_cursor(text: str | None, device_id: str) -> Cursor:
     if text is None:
         return Cursor(d=device_id)
     try:
-        payload, tag = text.split(".")
-        expected = hmac.new(_key(), _CONTEXT + payload.encode("ascii"), hashlib.sha256).digest()
-        if not hmac.compare_digest(_unb64(tag), expected[:_TAG_BYTES]):
+        if not _BASE64URL.match(text):
+            raise ValueError("alphabet")
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        tag, payload = raw[:_TAG_BYTES], raw[_TAG_BYTES:]
+        if not hmac.compare_digest(tag, _tag(payload)):
             raise ValueError("tag")
-        state = json.loads(_unb64(payload))
-        cursor = Cursor(**state)
-    except (ValueError, TypeError, UnicodeError) as exc:
+        cursor = Cursor(**json.loads(payload))
+    except (ValueError, TypeError, UnicodeError, binascii.Error) as exc:
         raise CursorInvalid() from exc
     valid = (
         cursor.d == device_id

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import uuid
 
 import pytest
@@ -184,18 +185,29 @@ def test_changes_pages_never_split_a_learner(app, client):
     assert changes(client, phone, cursor)["totals"] == []
 
 
+def _flip(text: str, index: int) -> str:
+    return text[:index] + ("A" if text[index] != "A" else "B") + text[index + 1 :]
+
+
 def test_changes_cursor_tampered_or_foreign_is_refused(app, client):
     phone, other = register(client), register(client)
     phone.send(client, [make_record(1)])
     cursor = changes(client, phone)["cursor"]
-    payload, tag = cursor.split(".")
-    flipped = payload[:-2] + ("A" if payload[-2] != "A" else "B") + payload[-1]
-    for bad in (f"{flipped}.{tag}", f"{payload}.{tag[::-1]}", "abc", f"{payload}.", "a.b.c"):
+    assert re.fullmatch(r"[A-Za-z0-9_-]+", cursor)
+    for bad in (
+        _flip(cursor, 3),  # the tag
+        _flip(cursor, len(cursor) // 2),  # the state
+        cursor[:-4],
+        cursor + "AAAA",
+        "abc",
+        cursor[:10] + "." + cursor[10:],
+    ):
         assert_envelope(ask(client, phone, bad), 400, "cursor-invalid")
-    # Another device's cursor is refused too, though its own tag is right.
+    # Another device's cursor is refused too, though its tag is right.
     assert_envelope(ask(client, other, cursor), 400, "cursor-invalid")
     assert_envelope(ask(client, phone, "x" * 1001), 422, "validation-failed")
     assert_envelope(ask(client, phone, cursor, extra=1), 422, "unknown-field")
+    assert changes(client, phone, cursor)["progress"] == []
 
 
 def test_changes_need_a_known_unrevoked_device_and_its_signature(app, client, runner):
