@@ -1,25 +1,32 @@
-"""Sync ingest speed: 10,506 records from one device into an empty server, then a re-send
-of them all, on SQLite and on PostgreSQL (budgets: ≤ 3 s and ≥ 5,000 records/s), with every
-batch a signed envelope as phones send them; then what the signatures cost, and the same
-number of another phone's records imported as one .xdsync bundle.
+"""Sync speed: 10,506 records from one device into an empty server, then a re-send of them
+all, on SQLite and on PostgreSQL (budgets: ≤ 3 s and ≥ 5,000 records/s), with every batch a
+signed envelope as phones send them; what the signatures cost; the changes feed for that
+device (its first full feed, and the no-op re-sync of a phone with nothing new, budget
+≤ 0.3 s, in process and through HTTP to `xuedian serve`); and the same number of another
+phone's records imported as one .xdsync bundle.
 
 Requests go through the real app (routing, signature check, JSON, validation, one
-transaction per batch) with Flask's test client, so the figures are server cost without
-network time.
+transaction per batch) with Flask's test client, so the in-process figures are server cost
+without network time; the HTTP figure adds gunicorn and a loopback connection.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import statistics
 import tempfile
 import time
+import urllib.request
 
 import sqlalchemy as sa
 
-from .common import figure
+from .common import figure, served
 
 RECORDS = 10_506
 BATCH = 500
+#: Changes requests timed for the no-op figure (the median is reported).
+NOOP_TRIES = 30
 PG_BASE = os.environ.get("XUEDIAN_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
@@ -50,6 +57,81 @@ def _verify_only(app, phone, envelopes: list[dict]) -> float:
         for envelope in envelopes:
             verify_signed(envelope, phone.public_key, "sync-batch")
         return time.perf_counter() - start
+
+
+def _ask(phone, cursor: str | None) -> dict:
+    from tests.server.sync.helpers import now_iso
+
+    return phone.sign(
+        {
+            "type": "changes-request",
+            "device_id": phone.device_id,
+            "created": now_iso(),
+            "cursor": cursor,
+        }
+    )
+
+
+def _full_feed(client, phone) -> tuple[float, int, int, str]:
+    """Seconds, pages and progress rows of a first feed (no cursor), and its last cursor."""
+    start = time.perf_counter()
+    cursor, pages, rows = None, 0, 0
+    while True:
+        response = client.post("/api/v1/sync/changes", json=_ask(phone, cursor))
+        assert response.status_code == 200, response.json
+        pages += 1
+        rows += len(response.json["progress"])
+        cursor = response.json["cursor"]
+        if not response.json["more"]:
+            return time.perf_counter() - start, pages, rows, cursor
+
+
+def _noop_times(post, phone, cursor: str) -> list[float]:
+    """Seconds of each no-op changes request (signing excluded: that is the phone's time)."""
+    times = []
+    for _ in range(NOOP_TRIES):
+        envelope = _ask(phone, cursor)
+        start = time.perf_counter()
+        answer = post(envelope)
+        times.append(time.perf_counter() - start)
+        assert answer["progress"] == [] and answer["more"] is False, answer
+    return times
+
+
+def _http_post(base: str):
+    def post(envelope: dict) -> dict:
+        request = urllib.request.Request(  # noqa: S310 (loopback)
+            f"{base}/api/v1/sync/changes",
+            data=json.dumps(envelope).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=20) as response:  # noqa: S310
+            return json.loads(response.read())
+
+    return post
+
+
+def _feed(backend: str, client, phone, instance: str, database_url: str) -> None:
+    first, pages, rows, cursor = _full_feed(client, phone)
+    name = f"[{backend}] first full feed of {RECORDS:,} records ({pages} page, {rows} rows)"
+    figure(name, first * 1000, "ms")
+
+    def post(envelope: dict) -> dict:
+        response = client.post("/api/v1/sync/changes", json=envelope)
+        assert response.status_code == 200, response.json
+        return response.json
+
+    ms = [t * 1000 for t in _noop_times(post, phone, cursor)]
+    figure(f"[{backend}] no-op re-sync, in process (median)", statistics.median(ms), "ms", 300)
+    figure(f"[{backend}] no-op re-sync, in process (slowest of {NOOP_TRIES})", max(ms), "ms", 300)
+    env = {**os.environ, "XUEDIAN_INSTANCE_PATH": instance}
+    if database_url:
+        env["XUEDIAN_DATABASE_URL"] = database_url
+    with served(env) as (base, _):
+        ms = [t * 1000 for t in _noop_times(_http_post(base), phone, cursor)]
+    median = statistics.median(ms)
+    figure(f"[{backend}] no-op re-sync, HTTP to xuedian serve (median)", median, "ms", 300)
+    figure(f"[{backend}] no-op re-sync, HTTP (slowest of {NOOP_TRIES})", max(ms), "ms", 300)
 
 
 def run(backend: str, database_url: str, instance: str) -> None:
@@ -87,6 +169,7 @@ def run(backend: str, database_url: str, instance: str) -> None:
     figure(f"[{backend}] signature checks, share of ingest time", 100 * verifying / first, "%")
     figure(f"[{backend}] signature check rate", RECORDS / verifying, "records/s")
     figure(f"[{backend}] client signing (Python, not a phone)", signing * 1000, "ms")
+    _feed(backend, client, phone, instance, database_url)
 
     # Another phone's records, as a volunteer would bring them: all new to the server.
     other, fresh = Phone(), _records(RECORDS)

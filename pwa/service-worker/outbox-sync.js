@@ -1,19 +1,22 @@
 /**
- * Background Sync for the outbox. Owns nothing: the outbox and its flush
- * (under the shared Web Lock) are in src/lib/outbox.js, bundled in here too,
- * with the device key of src/lib/device.js. A service worker may not call
- * import(), so esbuild inlines the @noble/ed25519 fallback here that the page
- * loads lazily.
+ * Background Sync for the outbox. Owns nothing: the sync cycle (changes feed,
+ * upload, acks, under the shared Web Lock) is src/lib/feed.js and the outbox
+ * src/lib/outbox.js, bundled in here too, with the device key of
+ * src/lib/device.js. A service worker may not call import(), so esbuild inlines
+ * the @noble/ed25519 fallback here that the page loads lazily.
  */
-import { flush, SYNC_TAG } from '../src/lib/outbox.js';
+import { SYNC_TAG } from '../src/lib/outbox.js';
+import { syncAll } from '../src/lib/feed.js';
 
 /**
- * Flush on a `sync` event with our tag. A rejection tells the browser to retry
- * later with its own backoff; nothing is deleted without a receipt.
+ * Sync on a `sync` event with our tag: the same cycle as the page's, so the
+ * progress an upload makes arrives with it (open pages hear of it through the
+ * feed's BroadcastChannel). A rejection tells the browser to retry later with
+ * its own backoff; nothing is deleted without a county receipt or ack.
  * @param {any} event a SyncEvent
  * @returns {void}
  */
 export function onSync(event) {
   if (event.tag !== SYNC_TAG) return;
-  event.waitUntil(flush());
+  event.waitUntil(syncAll());
 }

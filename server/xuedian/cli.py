@@ -258,7 +258,7 @@ def devices_revoke(device_id: str) -> None:
 
 @main.group()
 def sync() -> None:
-    """Move learning records in by file."""
+    """Move learning records in by file, and acknowledgements back out."""
 
 
 @sync.command("import-bundle")
@@ -306,6 +306,83 @@ def sync_import_bundle(files: tuple[str, ...], received_at: str | None) -> None:
             )
     if failed:
         raise click.ClickException(f"{failed} of {len(files)} bundles refused.")
+
+
+@sync.command("ack")
+@click.argument("device_id")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(),
+    help="File to write, or a folder to write xuedian-<id>-<time>.xdack into.",
+)
+def sync_ack(device_id: str, out: str) -> None:
+    """Write a county-signed .xdack for a device, to carry back to the phone."""
+    from .sync.acks import ack_file
+    from .sync.devices import DeviceRevoked, find_device
+
+    app = _app()
+    with app.app_context():
+        try:
+            device = find_device(device_id)
+        except LookupError:
+            raise click.ClickException(f"No single device matches {device_id}.") from None
+        if device.revoked_at is not None:
+            raise DeviceRevoked(device_id=device.id)
+        name, body = ack_file(device)
+        path = Path(out)
+        if path.is_dir():
+            path = path / name
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_bytes(body)
+        tmp.replace(path)
+        click.echo(f"{path}\t{device.id}\tmax_contiguous_seq {device.max_contiguous_seq}")
+
+
+@main.group()
+def inbox() -> None:
+    """Send messages to phones (they arrive with the next sync)."""
+
+
+@inbox.command("send")
+@click.option("--title-zh", required=True, help="Title in Chinese.")
+@click.option("--title-en", required=True, help="Title in English.")
+@click.option("--body-zh", required=True, help="Text in Chinese.")
+@click.option("--body-en", required=True, help="Text in English.")
+@click.option("--device", "device_id", default=None, help="Only this device (id or 8+ chars).")
+def inbox_send(
+    title_zh: str, title_en: str, body_zh: str, body_en: str, device_id: str | None
+) -> None:
+    """Send a message to one device, or to every device."""
+    from .push.service import send
+    from .sync.devices import find_device
+
+    app = _app()
+    with app.app_context():
+        device = None
+        if device_id:
+            try:
+                device = find_device(device_id)
+            except LookupError:
+                raise click.ClickException(f"No single device matches {device_id}.") from None
+        message = send(
+            {"zh-CN": title_zh, "en": title_en}, {"zh-CN": body_zh, "en": body_en}, device
+        )
+        click.echo(f"message {message.id}\tto {device.id if device else 'all devices'}")
+
+
+@inbox.command("list")
+def inbox_list() -> None:
+    """List every message sent: id, created, to, zh-CN title."""
+    from .core.timeutil import iso
+    from .push.service import all_messages
+
+    app = _app()
+    with app.app_context():
+        click.echo("id\tcreated\tto\ttitle")
+        for message in all_messages():
+            to = message.device_id or "all"
+            click.echo(f"{message.id}\t{iso(message.created_at)}\t{to}\t{message.title['zh-CN']}")
 
 
 @main.group()

@@ -45,6 +45,9 @@ class Settings:
     max_upload_bytes: int = _setting(
         64 * 1024 * 1024, "Largest multipart upload of many sync bundles at once, in bytes."
     )
+    feed_page_rows: int = _setting(
+        500, "Progress rows after which a changes-feed page ends (a learner is never split)."
+    )
     catalog_days: int = _setting(30, "Days until a signed catalog expires.")
     sqlite_busy_ms: int = _setting(
         5000, "How long SQLite waits on a locked database, in milliseconds."

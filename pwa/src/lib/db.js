@@ -11,7 +11,13 @@
  *            envelope, manifest, state: 'running'|'paused'|'failed', done, total, error}.
  * - `chunks` bytes of partly downloaded blobs, out-of-line key [blob_id, start],
  *            value an ArrayBuffer.
+ * - `progress` the county's derived progress (keyPath [learner, pack, lesson]):
+ *            {learner, pack, lesson, completed, best_score, seconds, updated}, from the
+ *            changes feed (lib/feed.js), which also keeps `feed_cursor`, `learner_totals`
+ *            and `feed_catalog` in `meta`.
+ * - `inbox`  messages from the county (keyPath `id`): {id, created, title, body, read}.
  *
+ * Version 3 added `progress` and `inbox`; every older store and row is kept.
  * Version 2 added `downloads` and `chunks` and moved pack files from the
  * `xuedian-content` cache to content-addressed blobs (lib/blobstore.js); the old
  * cache is deleted on upgrade and packs installed before it are re-downloaded
@@ -21,7 +27,7 @@
  */
 
 export const DB_NAME = 'xuedian';
-const DB_VERSION = 2;
+const DB_VERSION = 3;
 /** The cache version 1 kept pack files in; unused since version 2. */
 const LEGACY_CONTENT_CACHE = 'xuedian-content';
 
@@ -61,6 +67,10 @@ export function openDb() {
       if (!db.objectStoreNames.contains('packs')) db.createObjectStore('packs', { keyPath: 'pack_id' });
       if (!db.objectStoreNames.contains('downloads')) db.createObjectStore('downloads', { keyPath: 'pack_id' });
       if (!db.objectStoreNames.contains('chunks')) db.createObjectStore('chunks');
+      if (!db.objectStoreNames.contains('progress')) {
+        db.createObjectStore('progress', { keyPath: ['learner', 'pack', 'lesson'] });
+      }
+      if (!db.objectStoreNames.contains('inbox')) db.createObjectStore('inbox', { keyPath: 'id' });
       if (event.oldVersion === 1 && typeof caches !== 'undefined') {
         // Version 1 files are unreachable now; free their space. Their `packs` rows stay,
         // and the catalog offers to fetch the blobs they lack (missingBlobs).

@@ -3,9 +3,11 @@
  * `device_seq` counter, the `active_learner` profile id and `last_synced`.
  * (The device key and registration are lib/device.js's.)
  *
- * Records are append-only. One leaves the outbox only when the county's
- * receipt lists it as accepted or duplicate; a rejected one stays, quarantined.
- * Exporting a sync bundle deletes nothing. Runs in the page and in the service
+ * Records are append-only. One leaves the outbox only when the county has it:
+ * its batch receipt lists it as accepted or duplicate, or a county ack (the
+ * changes feed's or a signed .xdack file's, lib/ack-ranges.js) covers its
+ * device_seq; a rejected one stays, quarantined. Exporting a sync bundle, or a
+ * relay's receipt, deletes nothing. Runs in the page and in the service
  * worker alike.
  */
 import { req, withTx, getAll, isQuotaError } from './db.js';
@@ -28,9 +30,13 @@ const listeners = new Set();
 const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(OUTBOX_CHANNEL) : null;
 if (channel) channel.onmessage = () => listeners.forEach((fn) => fn());
 
-function notify() {
+/**
+ * Tell every listener, here and in the other realms (page ↔ service worker),
+ * that the outbox changed.
+ * @returns {void}
+ */
+export function notify() {
   listeners.forEach((fn) => fn());
-  // Tells the other realm (page ↔ service worker) that counts changed.
   channel?.postMessage({ type: 'outbox-changed' });
 }
 
@@ -221,30 +227,46 @@ async function applyReceipt(receipt, sentIds) {
 }
 
 /**
- * Send waiting records to the county, batch by batch. Runs under a Web Lock so
- * two flushes (two tabs, or a tab and the service worker) never overlap; a
+ * Run `fn` holding the sync Web Lock, so two syncs (two tabs, or a tab and the
+ * service worker) never overlap; if another holds it, resolve at once with `busy`.
+ * Everything that talks to the county about the outbox runs under it.
+ * @template T
+ * @param {() => Promise<T>} fn
+ * @param {T} busy
+ * @returns {Promise<T>}
+ */
+export async function withSyncLock(fn, busy) {
+  const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
+  if (locks?.request) {
+    return locks.request(FLUSH_LOCK, { ifAvailable: true }, (lock) => (lock ? fn() : busy));
+  }
+  // Without Web Locks (old WebView) only this realm can be guarded.
+  if (locked) return busy;
+  locked = true;
+  try {
+    return await fn();
+  } finally {
+    locked = false;
+  }
+}
+let locked = false;
+
+/**
+ * Send waiting records to the county, batch by batch, under the sync lock; a
  * caller that finds the lock taken returns at once with `skipped`.
  * @returns {Promise<{skipped?: boolean, sent: number, acknowledged: number, rejected: number}>}
  * @throws {XuedianError} on network failure or a non-2xx answer; nothing is lost
  */
-export async function flush() {
-  const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
-  if (locks?.request) {
-    return locks.request(FLUSH_LOCK, { ifAvailable: true }, (lock) =>
-      lock ? flushLocked() : { skipped: true, sent: 0, acknowledged: 0, rejected: 0 });
-  }
-  // Without Web Locks (old WebView) only this realm can be guarded.
-  if (flushing) return { skipped: true, sent: 0, acknowledged: 0, rejected: 0 };
-  flushing = true;
-  try {
-    return await flushLocked();
-  } finally {
-    flushing = false;
-  }
+export function flush() {
+  return withSyncLock(flushLocked, { skipped: true, sent: 0, acknowledged: 0, rejected: 0 });
 }
-let flushing = false;
 
-async function flushLocked() {
+/**
+ * The flush itself; call only holding the sync lock (withSyncLock).
+ * @returns {Promise<{sent: number, acknowledged: number, rejected: number}>}
+ * @throws {XuedianError} on network failure or a non-2xx answer; nothing is lost
+ */
+export async function flushLocked() {
   const totals = { sent: 0, acknowledged: 0, rejected: 0 };
   for (;;) {
     const records = await unsentRecords(MAX_BATCH);

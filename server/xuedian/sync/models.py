@@ -30,6 +30,9 @@ class Device(db.Model):
     #: The newest heartbeat (a batch's ``status`` plus its ``created``), and when it came.
     last_status: Mapped[dict | None] = mapped_column(JSON)
     last_status_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Bumped (under the device row lock) by every ingest that stores a new record of this
+    #: device; the changes feed reads it first, then the records up to it.
+    change_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class LearningRecord(db.Model):
@@ -47,8 +50,13 @@ class LearningRecord(db.Model):
     timestamp: Mapped[datetime] = mapped_column(UTCDateTime)
     content_hash: Mapped[str] = mapped_column(String(64))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: The device's ``change_seq`` of the ingest that stored it (0: stored before 0003).
+    change_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
-    __table_args__ = (Index("ix_learning_record_device_seq", "device_id", "device_seq"),)
+    __table_args__ = (
+        Index("ix_learning_record_device_seq", "device_id", "device_seq"),
+        Index("ix_learning_record_device_change", "device_id", "change_seq"),
+    )
 
 
 class RecordConflict(db.Model):

@@ -1,16 +1,26 @@
-"""HTTP endpoints of the sync protocol: device registration, signed batches, bundle upload."""
+"""HTTP endpoints of the sync protocol: device registration, signed batches, bundle upload,
+the changes feed and the county's signed acknowledgements."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, Response, current_app, request
 
 from ..core.http import load, parse_json, raw_body, read_capped
 from ..core.timeutil import parse_iso, utcnow
 from ..errors import BodyEncodingUnsupported, ValidationFailed, XuedianError
 from ..extensions import db
+from .acks import ack_file, device_for_ack
 from .bundles import BundleTooLarge, import_bundle, refusal
 from .devices import authenticate, register
-from .schemas import BundleUploadResult, DeviceRegistered, SyncBatch, SyncReceipt
+from .feed import changes
+from .schemas import (
+    BundleUploadResult,
+    ChangesAnswer,
+    ChangesRequest,
+    DeviceRegistered,
+    SyncBatch,
+    SyncReceipt,
+)
 from .service import ingest, message_hash
 
 bp = Blueprint("sync", __name__, url_prefix="/api/v1")
@@ -29,6 +39,24 @@ def post_batch():
     device, signed, message = authenticate(parse_json(raw_body()), "sync-batch")
     batch = load(SyncBatch(), signed)
     return SyncReceipt().dump(ingest(device, batch, message_hash(message)))
+
+
+@bp.post("/sync/changes")
+def post_changes():
+    device, signed, _ = authenticate(parse_json(raw_body()), "changes-request")
+    asked = load(ChangesRequest(), signed)
+    response = current_app.json.response(ChangesAnswer().dump(changes(device, asked["cursor"])))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/sync/acks/<device_id>")
+def get_ack(device_id: str):
+    name, body = ack_file(device_for_ack(device_id))
+    response = Response(body, mimetype="application/octet-stream")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _received_at(value: str | None):

@@ -202,3 +202,88 @@ class BundleRefused(Schema):
 class BundleUploadResult(Schema):
     ok = fields.Boolean(dump_default=True)
     bundles = fields.List(fields.Raw())
+
+
+#: Longest feed cursor a phone may send back (they are about 150 characters).
+MAX_CURSOR = 1000
+
+
+class ChangesRequest(_Strict):
+    """``signed`` of a ``changes-request`` envelope: "what changed since this cursor?"."""
+
+    type = fields.String(required=True, validate=validate.Equal("changes-request"))
+    device_id = device_id_field()
+    created = fields.AwareDateTime(required=True, format="iso")
+    cursor = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(min=1, max=MAX_CURSOR)
+    )
+
+
+class LessonProgressItem(Schema):
+    learner = fields.String()
+    pack = fields.String()
+    lesson = fields.String()
+    completed = fields.Boolean()
+    best_score = fields.Float(allow_none=True)
+    seconds = fields.Integer()
+    updated = fields.String(allow_none=True)
+
+
+class LearnerTotalsItem(Schema):
+    learner = fields.String()
+    lessons_completed = fields.Integer()
+    hours = fields.Float()
+    credits = fields.Float()
+
+
+class LocalizedText(Schema):
+    zh_cn = fields.String(data_key="zh-CN", attribute="zh-CN")
+    en = fields.String()
+
+
+class InboxMessageItem(Schema):
+    id = fields.Integer()
+    created = fields.String()
+    title = fields.Nested(LocalizedText)
+    body = fields.Nested(LocalizedText)
+
+
+class CatalogVersion(Schema):
+    etag = fields.String()
+    created = fields.String()
+
+
+class Ack(Schema):
+    """Which of the device's records the county has stored (docs/protocol.md, acks)."""
+
+    max_contiguous_seq = fields.Integer()
+    stored_seq_ranges = fields.List(fields.List(fields.Integer()))
+
+
+class ChangesAnswer(Schema):
+    """The answer to a changes request: one page of what changed, and the next cursor."""
+
+    ok = fields.Boolean(dump_default=True)
+    cursor = fields.String()
+    more = fields.Boolean()
+    progress = fields.List(fields.Nested(LessonProgressItem))
+    totals = fields.List(fields.Nested(LearnerTotalsItem))
+    messages = fields.List(fields.Nested(InboxMessageItem))
+    catalog = fields.Nested(CatalogVersion, allow_none=True)
+    ack = fields.Nested(Ack)
+
+
+class AckFile(_Strict):
+    """``signed`` of a county-signed ``.xdack``: the device's stored device_seq ranges."""
+
+    type = fields.String(required=True, validate=validate.Equal("xdack"))
+    schema_version = fields.Integer(required=True, strict=True, validate=validate.Equal(1))
+    device_id = device_id_field()
+    created = fields.AwareDateTime(required=True, format="iso")
+    key_id = fields.String(required=True)
+    max_contiguous_seq = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
+    stored_seq_ranges = fields.List(
+        fields.List(fields.Integer(strict=True, validate=validate.Range(min=1))),
+        required=True,
+        validate=validate.Length(max=1000),
+    )

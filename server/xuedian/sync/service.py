@@ -183,13 +183,18 @@ def ingest_batch(device: Device, batch: dict, body_hash: str, now) -> dict:
         return stored.receipt
 
     rows, rejected, quarantine = _split(device, batch["records"], now)
-    fresh = [r for r in rows if not r.get("_repeat")]
+    # The changes feed reads device.change_seq, then the records up to it; the device row is
+    # locked, so the counter and the records it covers commit together.
+    change = (device.change_seq or 0) + 1
+    fresh = [{**r, "change_seq": change} for r in rows if not r.get("_repeat")]
     accepted: set[str] = set()
     if fresh:
         inserted = db.session.execute(
             _insert_ignoring_duplicates().returning(LearningRecord.id), fresh
         )
         accepted = set(inserted.scalars())
+    if accepted:
+        device.change_seq = change
     others = [r for r in rows if r["id"] not in accepted or r.get("_repeat")]
     existing = {}
     if others:

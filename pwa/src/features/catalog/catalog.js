@@ -1,7 +1,8 @@
 /**
  * The catalog screen. Owns per-screen state only: the installed rows, the
  * download statuses it has heard of, the bytes updates still need, refusals
- * and the storage line. The catalog comes from lib/catalog.js; downloads go
+ * and the storage line. Above the courses: the learner's totals and the
+ * county's messages (inbox.js). The catalog comes from lib/catalog.js; downloads go
  * through lib/downloads.js, which is fetched only when there is one to show
  * or start.
  */
@@ -13,6 +14,7 @@ import { getAll } from '../../lib/db.js';
 import { errorCode } from '../../lib/errors.js';
 import { t, errorText } from '../../lib/i18n.js';
 import { PackCard } from './pack-card.js';
+import { Inbox, Totals } from './inbox.js';
 
 function StorageLine({ storage }) {
   if (!storage) return null;
@@ -130,14 +132,18 @@ export default function CatalogScreen() {
 
   if (loadError) {
     return html`
+      <${Totals} />
+      <${Inbox} />
       <h2>${t('catalog.title')}</h2>
       <p class="error" role="alert" data-testid="catalog-error">${errorText(loadError)}</p>
       <button type="button" class="btn" onClick=${load}>${t('error.retry')}</button>
       <p><a class="btn btn-secondary" href="#/import" data-testid="go-import">${t('import.link')}</a></p>`;
   }
-  if (!view) return html`<h2>${t('catalog.title')}</h2><p class="muted">${t('catalog.loading')}</p>`;
+  if (!view) return html`<${Totals} /><${Inbox} /><h2>${t('catalog.title')}</h2><p class="muted">${t('catalog.loading')}</p>`;
   const packs = view.catalog.packs || [];
   return html`
+    <${Totals} />
+    <${Inbox} />
     <h2>${t('catalog.title')}</h2>
     ${view.fromCache && html`<p class="warn" data-testid="catalog-offline">${t('catalog.offline')}</p>`}
     ${view.expired && html`<p class="warn" data-testid="catalog-expired">${t('catalog.expired')}</p>`}

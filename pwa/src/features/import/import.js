@@ -1,13 +1,16 @@
 /**
- * The import screen (route `#/import`): install a pack from a `.xdpack` file
- * carried on an SD card or sent through a messaging app, with no network.
- * Owns per-screen state only: the running import's progress, its result or
- * its refusal. The work happens in the import worker (lib/import.js).
+ * The import screen (route `#/import`), with no network: install a pack from a
+ * `.xdpack` file carried on an SD card or sent through a messaging app, or take
+ * in a county acknowledgement (`.xdack`) a volunteer brought back, which clears
+ * the records it confirms. Owns per-screen state only: the running import's
+ * progress, its result or its refusal. Packs go through the import worker
+ * (lib/import.js), acks through lib/ack.js.
  */
 import { useRef, useState } from 'preact/hooks';
 import { html } from '../../app/html.js';
 import { href } from '../../app/router.js';
 import { importPack } from '../../lib/import.js';
+import { importAck, isAckFile } from '../../lib/ack.js';
 import { askPersistence } from '../../lib/packs.js';
 import { errorCode } from '../../lib/errors.js';
 import { t, pick, errorText } from '../../lib/i18n.js';
@@ -47,6 +50,10 @@ export default function ImportScreen() {
     if (!file) return;
     setJob({ state: 'running', done: 0, total: file.size });
     try {
+      if (await isAckFile(file)) {
+        setJob({ state: 'ack-done', ...(await importAck(file)) });
+        return;
+      }
       const row = await importPack(file, (done, total) => setJob({ state: 'running', done, total }));
       setJob({ state: 'done', row });
       askPersistence().catch(() => null);
@@ -60,7 +67,7 @@ export default function ImportScreen() {
     <p><a class="back" href="#/">${t('nav.back')}</a></p>
     <h2>${t('import.title')}</h2>
     <p>${t('import.intro')}</p>
-    <input ref=${input} type="file" hidden accept=".xdpack,application/zip,application/octet-stream"
+    <input ref=${input} type="file" hidden accept=".xdpack,.xdack,application/zip,application/json,application/octet-stream"
       data-testid="import-file" onChange=${start} />
     <button type="button" class="btn btn-big" disabled=${running} onClick=${() => input.current?.click()}>
       ${t('import.choose')}
@@ -73,6 +80,9 @@ export default function ImportScreen() {
           <p class="ok">${t('import.done')}：${pick(row.manifest.title) || row.pack_id} · ${t('import.version')} ${row.version}</p>
           <a class="btn" href=${href('pack', row.pack_id)} data-testid="import-open">${t('import.open')}</a>
         </div>`}
+      ${job.state === 'ack-done' && html`
+        <p class="ok card" role="status" data-testid="ack-done" data-deleted=${job.deleted}>${
+          job.deleted > 0 ? t('import.ackDone').replace('{n}', String(job.deleted)) : t('import.ackNone')}</p>`}
     </div>
     ${job.state === 'error' && html`
       <p class="error" role="alert" data-testid="import-error" data-code=${job.code}>${refusalText(job.code)}</p>

@@ -104,7 +104,9 @@ export default function LessonScreen({ route }) {
         else if (live) setMissing(true);
         return;
       }
-      if (!contentRef.current) return setMissing(true);
+      // Not mounted: the screen is between lessons (a hash change re-renders it as loading
+      // before this effect's cleanup runs); the effect runs again once it is back.
+      if (!contentRef.current) return;
       const fragment = lessonFragment(text, row, file);
       const made = contentServed() ? [] : await localizeMedia(fragment, row);
       if (!live || !contentRef.current) {

@@ -1,11 +1,16 @@
 /**
- * The pack screen: the lessons of one installed pack. Owns nothing; it reads
- * the pack's verified manifest from the `packs` store.
+ * The pack screen: the lessons of one installed pack, how many the learner has
+ * completed ("已学完 3/10 课") and a tick on each one done. Owns nothing; it reads
+ * the pack's verified manifest from the `packs` store and the learner's
+ * progress from lib/progress.js (the county's, merged with local records).
  */
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../../app/html.js';
 import { href } from '../../app/router.js';
 import { installedPack, resumeDownloads } from '../../lib/packs.js';
+import { packProgress } from '../../lib/progress.js';
+import { onFeedChange } from '../../lib/feed.js';
+import { onOutboxChange } from '../../lib/outbox.js';
 import { t, pick } from '../../lib/i18n.js';
 
 /**
@@ -14,11 +19,24 @@ import { t, pick } from '../../lib/i18n.js';
  */
 export default function PackScreen({ route }) {
   const [row, setRow] = useState(/** @type {any} */ (undefined));
+  const [done, setDone] = useState(/** @type {Set<string>} */ (new Set()));
   useEffect(() => {
     resumeDownloads().catch(() => {});
   }, []);
   useEffect(() => {
     installedPack(route.packId).then((r) => setRow(r || null)).catch(() => setRow(null));
+  }, [route.packId]);
+  useEffect(() => {
+    let live = true;
+    const load = () => packProgress(route.packId).then((p) => live && setDone(p.completed)).catch(() => {});
+    load();
+    const offFeed = onFeedChange(load);
+    const offOutbox = onOutboxChange(load);
+    return () => {
+      live = false;
+      offFeed();
+      offOutbox();
+    };
   }, [route.packId]);
   if (row === undefined) return html`<p class="muted">${t('lesson.loading')}</p>`;
   if (row === null) {
@@ -28,16 +46,26 @@ export default function PackScreen({ route }) {
       <a class="btn" href="#/">${t('pack.goCatalog')}</a>`;
   }
   const m = row.manifest;
+  const count = m.lessons.filter((lesson) => done.has(lesson.id)).length;
+  const progress = t('pack.progress').replace('{done}', String(count)).replace('{total}', String(m.lessons.length));
   return html`
     <p><a class="back" href="#/">${t('nav.back')}</a></p>
     <h2 data-testid="pack-title">${pick(m.title) || m.pack_id}</h2>
     ${m.description && html`<p>${pick(m.description)}</p>`}
+    <p class="progress-line" data-testid="pack-progress" data-done=${count}>${progress}</p>
     <h3>${t('pack.lessons')}</h3>
     <ol class="lessons">
-      ${m.lessons.map((lesson) => html`
+      ${m.lessons.map((lesson) => {
+        const isDone = done.has(lesson.id);
+        return html`
         <li key=${lesson.id}>
-          <a class="btn btn-row" href=${href('lesson', m.pack_id, lesson.id)}
-            data-testid=${`lesson-${lesson.id}`}>${pick(lesson.title) || lesson.id}</a>
-        </li>`)}
+          <a class=${isDone ? 'btn btn-row is-done' : 'btn btn-row'} href=${href('lesson', m.pack_id, lesson.id)}
+            data-testid=${`lesson-${lesson.id}`} data-done=${isDone ? 'true' : 'false'}>
+            ${isDone && html`<span class="tick" aria-hidden="true" data-testid=${`done-${lesson.id}`}>✓</span>`}
+            <span>${pick(lesson.title) || lesson.id}</span>
+            ${isDone && html`<span class="sr-only">${` · ${t('pack.done')}`}</span>`}
+          </a>
+        </li>`;
+      })}
     </ol>`;
 }

@@ -1,0 +1,1 @@
+"""Learners: progress, hours and credits derived from their learning records."""

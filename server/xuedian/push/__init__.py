@@ -1,0 +1,1 @@
+"""Reaching phones: the inbox now (delivered by the changes feed); Web Push is another issue."""

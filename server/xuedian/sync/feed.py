@@ -1,0 +1,173 @@
+"""The changes feed: what changed for a device since its cursor, one page at a time.
+
+A page carries the full derived progress of every learner it names (the phone replaces
+that learner's rows), the inbox messages after the cursor's, the catalog version and the
+county ack. Which learners changed is found by the device's ``change_seq``: ingest bumps it
+under the device row lock in the same transaction as the records, so reading the counter
+and then the records up to it never skips a record committed late.
+
+The cursor is opaque to the phone: base64url of a truncated HMAC-SHA256 (under the app's
+secret key) followed by the small JSON state it covers, so a phone can neither forge nor
+edit one (``cursor-invalid``), nor use another device's.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import json
+import re
+from dataclasses import asdict, dataclass
+from datetime import timedelta
+
+from flask import current_app
+
+from ..core.timeutil import iso, utcnow
+from ..errors import BadRequest
+from ..extensions import db
+from ..keys.service import NoSigningKey
+from ..learners import service as learners
+from ..packs.service import catalog
+from ..push import service as inbox
+from .acks import ack
+from .models import Device
+
+#: Most inbox messages one page carries.
+PAGE_MESSAGES = 50
+#: A feed request marks the device seen at most this often (a no-op stays read-only).
+SEEN_EVERY = timedelta(minutes=1)
+_TAG_BYTES = 16
+_CONTEXT = b"xuedian-feed-cursor\x00"
+_BASE64URL = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+class CursorInvalid(BadRequest):
+    code = "cursor-invalid"
+    message = "The feed cursor is not one this server made for this device; start again."
+
+
+@dataclass
+class Cursor:
+    """Where a device is in the feed."""
+
+    #: Device the cursor belongs to.
+    d: str
+    #: Every change up to this one has been sent (None: nothing yet, start from scratch).
+    c: int | None = None
+    #: The change a pass in progress goes up to, and the last learner it sent.
+    n: int | None = None
+    l: str | None = None  # noqa: E741 (kept short: it travels in every request)
+    #: The last inbox message sent.
+    m: int = 0
+    #: The releases mark the progress was derived under (credits follow the releases).
+    r: int = 0
+
+
+def _key() -> bytes:
+    return str(current_app.config["SECRET_KEY"]).encode("utf-8")
+
+
+def _tag(payload: bytes) -> bytes:
+    return hmac.new(_key(), _CONTEXT + payload, hashlib.sha256).digest()[:_TAG_BYTES]
+
+
+def encode_cursor(cursor: Cursor) -> str:
+    """Return the opaque text of ``cursor``."""
+    payload = json.dumps(asdict(cursor), separators=(",", ":"), sort_keys=True).encode()
+    return base64.urlsafe_b64encode(_tag(payload) + payload).rstrip(b"=").decode("ascii")
+
+
+def _is_count(value, nullable: bool = False) -> bool:
+    if value is None:
+        return nullable
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def decode_cursor(text: str | None, device_id: str) -> Cursor:
+    """Return the cursor in ``text`` (a fresh one for None). Raises :class:`CursorInvalid`."""
+    if text is None:
+        return Cursor(d=device_id)
+    try:
+        if not _BASE64URL.match(text):
+            raise ValueError("alphabet")
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        tag, payload = raw[:_TAG_BYTES], raw[_TAG_BYTES:]
+        if not hmac.compare_digest(tag, _tag(payload)):
+            raise ValueError("tag")
+        cursor = Cursor(**json.loads(payload))
+    except (ValueError, TypeError, UnicodeError, binascii.Error) as exc:
+        raise CursorInvalid() from exc
+    valid = (
+        cursor.d == device_id
+        and _is_count(cursor.c, nullable=True)
+        and _is_count(cursor.n, nullable=True)
+        and (cursor.l is None or isinstance(cursor.l, str))
+        and _is_count(cursor.m)
+        and _is_count(cursor.r)
+    )
+    if not valid:
+        raise CursorInvalid()
+    return cursor
+
+
+def _catalog_version() -> dict | None:
+    try:
+        snapshot = catalog()
+    except NoSigningKey:
+        return None
+    return {"etag": snapshot.etag, "created": iso(snapshot.created_at)}
+
+
+def _progress_page(device: Device, cursor: Cursor, page_rows: int):
+    """Return (progress, totals, next cursor, more) for one page of changed learners."""
+    mark = learners.releases_mark()
+    nxt = Cursor(**asdict(cursor))
+    if nxt.r != mark or (nxt.c or 0) > device.change_seq:
+        # Packs were published (credits may differ for every learner), or the county was
+        # restored from an older backup: derive everything again.
+        nxt.c = nxt.n = nxt.l = None
+        nxt.r = mark
+    upto = nxt.n if nxt.n is not None else device.change_seq
+    changed = learners.changed_learners(device.id, nxt.c, upto, nxt.l)
+    progress, totals = [], []
+    rules = learners.credit_rules() if changed else {}
+    for index, learner in enumerate(changed):
+        derived = learners.learner_progress(learner, rules)
+        progress.extend(learners.progress_rows(derived))
+        totals.append(learners.totals_row(derived))
+        if len(progress) >= page_rows and index + 1 < len(changed):
+            nxt.n, nxt.l = upto, learner
+            return progress, totals, nxt, True
+    nxt.c, nxt.n, nxt.l = upto, None, None
+    return progress, totals, nxt, device.change_seq > upto
+
+
+def changes(device: Device, cursor_text: str | None) -> dict:
+    """Return one page of the feed for ``device`` after ``cursor_text`` (a ChangesAnswer).
+
+    Raises :class:`CursorInvalid`.
+    """
+    cursor = decode_cursor(cursor_text, device.id)
+    page_rows = current_app.config["XUEDIAN"].feed_page_rows
+    progress, totals, nxt, more = _progress_page(device, cursor, page_rows)
+    messages = inbox.messages_for(device.id, cursor.m, PAGE_MESSAGES + 1)
+    if len(messages) > PAGE_MESSAGES:
+        messages, more = messages[:PAGE_MESSAGES], True
+    if messages:
+        nxt.m = messages[-1].id
+    answer = {
+        "cursor": encode_cursor(nxt),
+        "more": more,
+        "progress": progress,
+        "totals": totals,
+        "messages": [inbox.wire(m) for m in messages],
+        "catalog": _catalog_version(),
+        "ack": ack(device),
+    }
+    now = utcnow()
+    if device.last_seen_at is None or now - device.last_seen_at > SEEN_EVERY:
+        device.last_seen_at = now
+        db.session.commit()
+    return answer
