@@ -18,7 +18,6 @@ from xuedian.relay.keys import parse_keys
 from xuedian.relay.upstream import Upstream
 
 from .live import LiveCounty
-from .standin import add_acks_route
 
 ROOT = Path(__file__).resolve().parents[3]
 #: Most relay tests need one database only; the forwarding test runs on every backend.
@@ -56,7 +55,6 @@ def county(app, county_kit):
     shutil.copytree(county_kit.keys, keys)
     with app.app_context():
         publish(county_kit.v1)
-    add_acks_route(app)
     live = LiveCounty(app).start()
     yield live
     live.stop()
