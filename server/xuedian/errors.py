@@ -153,6 +153,13 @@ def register_error_handlers(app: Flask) -> None:
         response.headers["Retry-After"] = str(DatabaseBusy.retry_after)
         return response, busy.status
 
+    @app.errorhandler(ConnectionError)
+    def handle_client_gone(error: ConnectionError):
+        # The phone's link dropped mid-body (a reset): as common on 2G as it is harmless,
+        # so no traceback; answered like Werkzeug's ClientDisconnected, which nobody reads.
+        app.logger.info("client went away on %s: %s", request.path, error)
+        return jsonify(BadRequest().envelope()), BadRequest.status
+
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):
         app.logger.exception("unhandled error on %s", request.path)
