@@ -102,7 +102,7 @@ DB_READY = """() => new Promise((resolve) => {
 })"""
 
 # Records every text the "N 条待同步" counter shows, and how late a 100 ms timer fires
-# (the longest the main thread was blocked), from now on.
+# (the longest the main thread was blocked), from now on; as an init script, from the start.
 WATCH_STATUS = """() => {
   const seen = window.__xdSeen = [];
   const note = () => {
@@ -111,7 +111,7 @@ WATCH_STATUS = """() => {
     if (text !== null && seen[seen.length - 1] !== text) seen.push(text);
   };
   note();
-  new MutationObserver(note).observe(document.body,
+  new MutationObserver(note).observe(document,
     { subtree: true, childList: true, characterData: true });
   window.__xdStall = 0;
   let last = performance.now();

@@ -151,10 +151,13 @@ def test_tab_closed_mid_sync_new_tab_sends_the_rest_exactly_once(live_server, pa
 
     # The resident opens the app again: it sends what has no receipt, at once.
     again = page.context.new_page()
+    again.add_init_script(f"({WATCH_STATUS})()")
     again.goto(live_server.url + "/", timeout=20_000)
-    # (The status line reads 0 until it has read the outbox, so ask the outbox itself.)
     wait_until(again, lambda: outbox_rows(again) == [], 60, "the new tab did not send the rest")
     expect(again.get_by_test_id("outbox-count")).to_have_text("0", timeout=10_000)
+    # Its status line never said "0 waiting" before it had read the outbox.
+    shown = [v for v in again.evaluate("window.__xdSeen") if v.isdigit()]
+    assert shown[0] == "700" and shown[-1] == "0" and "0" not in shown[:-1], shown
     middle = server_state(live_server)
     assert (middle["records"], middle["accepted"], middle["duplicate"]) == (1_200, 1_200, 0)
 
@@ -196,7 +199,7 @@ def test_ten_thousand_backed_up_records_drain_exactly_once(live_server, page):
     drained = time.monotonic() - started
     assert text == "0", f"still {text} waiting after 90 s"
 
-    seen = [int(v) for v in page.evaluate("window.__xdSeen")]
+    seen = [int(v) for v in page.evaluate("window.__xdSeen") if v.isdigit()]
     stall_ms = page.evaluate("window.__xdStall")
     state = assert_drained(live_server, page, 10_000)
     assert (state["batches"], state["accepted"], state["duplicate"]) == (20, 10_000, 0)
