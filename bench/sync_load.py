@@ -13,7 +13,7 @@ so p95 is about the time the server needs for the whole burst. A last round spre
 same devices' batches evenly over ``--spread`` seconds instead, which is what "syncing at
 once" looks like when a village's phones come online over a few seconds.
 
-    python -m bench.sync_load [--devices 200] [--records 200] [--rounds 3] [--workers 2]
+    python -m bench.sync_load [--devices 200] [--records 200] [--rounds 3] [--workers 2xcores]
                               [--spread 20] [--backends sqlite,postgresql]
 """
 
@@ -233,7 +233,12 @@ def parse(argv=None):
     parser.add_argument("--devices", type=int, default=200)
     parser.add_argument("--records", type=int, default=200, help="records per batch")
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=2 * (os.cpu_count() or 1),
+        help="gunicorn worker processes (default: two per core, as deploy/gunicorn.conf.py)",
+    )
     parser.add_argument(
         "--spread", type=float, default=20.0, help="seconds to spread the last round over; 0: none"
     )

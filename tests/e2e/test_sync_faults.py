@@ -1,6 +1,6 @@
 """Sync faults on a real phone browser: the network cut mid-upload, the tab closed
-mid-sync, 10,000 records backed up, a database that stays busy. After each, the county holds
-every record exactly once and the phone's outbox is empty."""
+mid-sync, 10,000 records backed up, a database that stays busy, a clock a year off. After
+each, the county holds every record exactly once and the phone's outbox is empty."""
 
 from __future__ import annotations
 
