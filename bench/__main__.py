@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import pack_import_heap, packs, relay_rss, server_rss, shell_size, sync
+from . import pack_import_heap, packs, relay_rss, server_rss, shell_size, sync, sync_load
 
 if __name__ == "__main__":
     print("== app shell size ==")
@@ -13,6 +13,8 @@ if __name__ == "__main__":
     relay_rss.main()
     print("== sync ingest ==")
     sync.main()
+    print("== sync under load (gunicorn, 200 devices at once) ==")
+    sync_load.main([])
     print("== pack sizes ==")
     packs.main()
     print("== pack import heap ==")

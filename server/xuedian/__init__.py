@@ -82,6 +82,12 @@ def create_app(config=None) -> Flask:
     app.extensions["xuedian.keyring"] = KeyRing(instance)
     app.extensions["xuedian.blobs"] = FileBlobStore(instance / "store")
 
+    if settings.fault_ingest_delay_ms:
+        app.logger.warning(
+            "XUEDIAN_FAULT_INGEST_DELAY_MS=%d: every sync batch is held open on purpose "
+            "(a fault drill); unset it in production",
+            settings.fault_ingest_delay_ms,
+        )
     register_error_handlers(app)
     app.register_blueprint(web_routes.bp)
     app.register_blueprint(pack_routes.bp)

@@ -52,6 +52,11 @@ class Settings:
     sqlite_busy_ms: int = _setting(
         5000, "How long SQLite waits on a locked database, in milliseconds."
     )
+    fault_ingest_delay_ms: int = _setting(
+        0,
+        "Fault drills only: pause this long inside every batch's ingest transaction, after "
+        "its records are written and before commit; 0 (the default) turns it off.",
+    )
     build_cache: str = _setting(
         "", "Folder of cached pack transcodes; empty means $XDG_CACHE_HOME/xuedian/build."
     )

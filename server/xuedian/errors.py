@@ -8,6 +8,7 @@ and every HTTP error under ``/api/``, into
 from __future__ import annotations
 
 from flask import Flask, jsonify, request
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 #: Every stable error code the server can send, with its English message.
@@ -91,6 +92,30 @@ class Unauthorized(XuedianError):
     message = "Credentials are missing."
 
 
+class DatabaseBusy(XuedianError):
+    """The database stayed locked past its wait (SQLite's busy timeout, a PostgreSQL lock or
+    serialization failure). Nothing of the request was stored; the same request may be sent
+    again after ``Retry-After`` seconds."""
+
+    code = "database-busy"
+    status = 503
+    message = "The database is busy; nothing was stored, please send again shortly."
+    retry_after = 5
+
+
+#: SQLite's words for a lock it could not get in time.
+_SQLITE_BUSY = ("database is locked", "database table is locked", "database is busy")
+#: PostgreSQL lock_not_available, serialization_failure, deadlock_detected.
+_PG_BUSY = {"55P03", "40001", "40P01"}
+
+
+def is_busy(error: OperationalError) -> bool:
+    """Whether a database error means "locked or busy, try again" rather than a fault."""
+    if getattr(error.orig, "sqlstate", None) in _PG_BUSY:
+        return True
+    return any(words in str(error.orig).lower() for words in _SQLITE_BUSY)
+
+
 _HTTP_CODES = {404: NotFound, 405: MethodNotAllowed, 413: BodyTooLarge}
 
 
@@ -114,6 +139,26 @@ def register_error_handlers(app: Flask) -> None:
             mapped = BadRequest if (error.code or 500) < 500 else XuedianError
         envelope = mapped().envelope()
         return jsonify(envelope), error.code or mapped.status
+
+    @app.errorhandler(OperationalError)
+    def handle_database_error(error: OperationalError):
+        from .extensions import db
+
+        db.session.rollback()
+        if not is_busy(error):
+            return handle_unexpected(error)
+        app.logger.warning("database busy on %s: %s", request.path, error.orig)
+        busy = DatabaseBusy(retry_after=DatabaseBusy.retry_after)
+        response = jsonify(busy.envelope())
+        response.headers["Retry-After"] = str(DatabaseBusy.retry_after)
+        return response, busy.status
+
+    @app.errorhandler(ConnectionError)
+    def handle_client_gone(error: ConnectionError):
+        # The phone's link dropped mid-body (a reset): as common on 2G as it is harmless,
+        # so no traceback; answered like Werkzeug's ClientDisconnected, which nobody reads.
+        app.logger.info("client went away on %s: %s", request.path, error)
+        return jsonify(BadRequest().envelope()), BadRequest.status
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):

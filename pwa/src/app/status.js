@@ -7,7 +7,8 @@ import { outboxStatus, onOutboxChange } from '../lib/outbox.js';
 
 /**
  * @typedef {object} SyncState
- * @property {number} pending records waiting to be sent
+ * @property {number | null} pending records waiting to be sent; null until the outbox
+ *   has been read, so a fresh start never claims that nothing waits
  * @property {object[]} quarantined records the county rejected (kept, not re-sent)
  * @property {string | null} lastSynced ISO time of the last receipt
  * @property {boolean} online
@@ -18,7 +19,7 @@ import { outboxStatus, onOutboxChange } from '../lib/outbox.js';
 
 /** @type {SyncState} */
 let state = {
-  pending: 0,
+  pending: null,
   quarantined: [],
   lastSynced: null,
   online: typeof navigator === 'undefined' ? true : navigator.onLine,

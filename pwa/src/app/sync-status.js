@@ -18,14 +18,14 @@ function hhmm(iso) {
 
 /**
  * The export button and what it last did: for phones that sync by file.
- * @param {{pending: number}} props
+ * @param {{pending: number | null}} props
  * @returns {import('preact').VNode | null}
  */
 function ExportBundle({ pending }) {
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState(/** @type {{count: number} | null} */ (null));
   const [failed, setFailed] = useState(/** @type {string | null} */ (null));
-  if (pending === 0 && !done && !failed) return null;
+  if (!pending && !done && !failed) return null;
   const run = async () => {
     setBusy(true);
     setDone(null);
@@ -64,7 +64,7 @@ export function SyncStatus() {
   return html`
     <section class="sync" aria-label=${zh ? '同步' : 'Sync'}>
       <p id="sync-status" role="status" aria-live="polite" class=${offline ? 'sync-line is-offline' : 'sync-line'}>
-        <span data-testid="outbox-count">${s.pending}</span>${waiting}${last}
+        <span data-testid="outbox-count">${s.pending ?? '…'}</span>${waiting}${last}
         ${offline && html`<span class="badge" data-testid="offline-indicator">${' · '}${t('sync.offline')}</span>`}
       </p>
       <button type="button" class="btn btn-secondary" data-testid="sync-now"

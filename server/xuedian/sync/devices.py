@@ -175,10 +175,16 @@ def record_heartbeat(
     bundle wins only over an older one by the phone's clock (``created``), so a bundle that
     travelled for a week does not hide what the phone said online yesterday; comparing
     only bundles by that clock keeps a phone whose clock jumped back from going unheard.
+    Neither side counts as newer than when it reached the server: a phone whose clock ran a
+    year ahead would otherwise shut out every later bundle for that year.
     """
     previous = (device.last_status or {}).get("created")
-    if not live and previous and parse_iso(previous) > created:
-        return
+    if not live and previous:
+        stored = parse_iso(previous)
+        if device.last_status_at is not None:
+            stored = min(stored, device.last_status_at)
+        if stored > min(created, now):
+            return
     device.last_status = {**status, "created": iso(created)}
     device.last_status_at = now
     if status.get("app_version"):

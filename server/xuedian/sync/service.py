@@ -8,6 +8,7 @@ receipt. Who may send a batch is settled before this module runs (``devices.auth
 from __future__ import annotations
 
 import hashlib
+import time
 
 from flask import current_app
 from marshmallow import ValidationError as MarshmallowError
@@ -145,6 +146,7 @@ def ingest(device: Device, batch: dict, body_hash: str) -> dict:
             receipt = ingest_batch(device, batch, body_hash, now)
             record_heartbeat(device, batch["status"], batch["created"], now)
             device.last_seen_at = now
+            _fault_drill_pause()
             db.session.commit()
             return receipt
         except IntegrityError:
@@ -156,6 +158,14 @@ def ingest(device: Device, batch: dict, body_hash: str) -> dict:
             db.session.rollback()
             raise
     raise AssertionError("unreachable")
+
+
+def _fault_drill_pause() -> None:
+    # XUEDIAN_FAULT_INGEST_DELAY_MS (off by default) holds the transaction open with the
+    # records written, so a drill can kill the server mid-batch (tests/faults/).
+    delay = current_app.config["XUEDIAN"].fault_ingest_delay_ms
+    if delay > 0:
+        time.sleep(delay / 1000)
 
 
 def check_size(batch: dict) -> None:
