@@ -56,7 +56,9 @@ def create_app(config=None) -> Flask:
     from .keys.service import KeyRing
     from .packs import routes as pack_routes
     from .packs.storage import FileBlobStore
+    from .sync import pages as volunteer_pages
     from .sync import routes as sync_routes
+    from .web import plain
     from .web import routes as web_routes
 
     settings = config if isinstance(config, Settings) else Settings.from_env(**(config or {}))
@@ -92,6 +94,8 @@ def create_app(config=None) -> Flask:
     app.register_blueprint(web_routes.bp)
     app.register_blueprint(pack_routes.bp)
     app.register_blueprint(sync_routes.bp)
+    app.register_blueprint(volunteer_pages.bp)
+    app.register_blueprint(plain.bp)
     dist = Path(settings.pwa_dist) if settings.pwa_dist else CHECKOUT / "pwa" / "dist"
     web_routes.serve_pwa(app, dist)
     return app
@@ -110,6 +114,7 @@ def create_relay_app(config=None) -> Flask:
     from .errors import register_error_handlers
     from .relay import routes as relay_routes
     from .relay.service import Relay
+    from .web import plain
 
     settings = config if isinstance(config, Settings) else Settings.from_env(**(config or {}))
     instance = settings.resolved_instance(CHECKOUT / "instance")
@@ -124,6 +129,7 @@ def create_relay_app(config=None) -> Flask:
     app.extensions["xuedian.relay"] = Relay(instance / "relay", settings)
     register_error_handlers(app)
     app.register_blueprint(relay_routes.bp)
+    app.register_blueprint(plain.bp)
     return app
 
 

@@ -23,8 +23,6 @@ bp = Blueprint(
     "relay",
     __name__,
     template_folder="templates",
-    static_folder="static",
-    static_url_path="/relay-static",
 )
 
 CSP = (

@@ -72,6 +72,24 @@ def _received_at(value: str | None):
     return min(moment, utcnow())
 
 
+def import_uploads(files, received_at=None) -> list[dict]:
+    """Import uploaded bundle files one by one; a bad file is answered, not raised."""
+    limit = current_app.config["XUEDIAN"].max_body_bytes
+    answers = []
+    for upload in files:
+        try:
+            data = read_capped(upload.stream, limit)
+        except XuedianError:
+            answers.append(refusal(BundleTooLarge(limit=limit), upload.filename))
+            continue
+        try:
+            answers.append(import_bundle(data, upload.filename, received_at))
+        except XuedianError as error:
+            db.session.rollback()
+            answers.append(refusal(error, upload.filename))
+    return answers
+
+
 @bp.post("/sync/bundles")
 def post_bundles():
     settings = current_app.config["XUEDIAN"]
@@ -86,21 +104,7 @@ def post_bundles():
         received_at = _received_at(
             request.headers.get(RECEIVED_AT_HEADER) or request.form.get("received_at")
         )
-        answers = []
-        for upload in files:
-            try:
-                data = read_capped(upload.stream, settings.max_body_bytes)
-            except XuedianError:
-                answers.append(
-                    refusal(BundleTooLarge(limit=settings.max_body_bytes), upload.filename)
-                )
-                continue
-            try:
-                answers.append(import_bundle(data, upload.filename, received_at))
-            except XuedianError as error:
-                db.session.rollback()
-                answers.append(refusal(error, upload.filename))
-        return BundleUploadResult().dump({"bundles": answers})
+        return BundleUploadResult().dump({"bundles": import_uploads(files, received_at)})
 
     encoding = (request.headers.get("Content-Encoding") or "identity").strip().lower()
     if encoding != "identity":

@@ -56,7 +56,7 @@ def test_pages_have_no_script_and_send_a_strict_csp(lone_relay):
         assert_no_script(response)
     receipt = post_files(client, [(bundle(), "a.xdsync")])
     assert_no_script(receipt)
-    css = client.get("/relay-static/relay.css")
+    css = client.get("/plain-static/plain.css")
     assert css.status_code == 200 and css.mimetype == "text/css"
 
 
