@@ -82,3 +82,24 @@ def children(pid: int) -> list[int]:
     """Return the direct children of ``pid``."""
     path = Path(f"/proc/{pid}/task/{pid}/children")
     return [int(p) for p in path.read_text().split()] if path.exists() else []
+
+
+#: The PostgreSQL the benchmarks use (the same database the tests use).
+PG_BASE = os.environ.get("XUEDIAN_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+@contextmanager
+def pg_schema(prefix: str):
+    """Yield a database URL whose tables go into a new schema, dropped afterwards."""
+    import sqlalchemy as sa
+
+    schema = f"{prefix}_{os.getpid()}"
+    admin = sa.create_engine(PG_BASE, poolclass=sa.pool.NullPool)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{PG_BASE}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()

@@ -19,15 +19,12 @@ import tempfile
 import time
 import urllib.request
 
-import sqlalchemy as sa
-
-from .common import figure, served
+from .common import figure, pg_schema, served
 
 RECORDS = 10_506
 BATCH = 500
 #: Changes requests timed for the no-op figure (the median is reported).
 NOOP_TRIES = 30
-PG_BASE = os.environ.get("XUEDIAN_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
 def _records(count: int) -> list[dict]:
@@ -196,17 +193,11 @@ def run(backend: str, database_url: str, instance: str) -> None:
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="xuedian-bench-") as folder:
         run("sqlite", "", folder)
-    schema = f"xd_bench_{os.getpid()}"
-    admin = sa.create_engine(PG_BASE)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        with tempfile.TemporaryDirectory(prefix="xuedian-bench-") as folder:
-            run("postgresql", f"{PG_BASE}?options=-csearch_path%3D{schema}", folder)
-    finally:
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with (
+        pg_schema("xd_bench") as url,
+        tempfile.TemporaryDirectory(prefix="xuedian-bench-") as folder,
+    ):
+        run("postgresql", url, folder)
 
 
 if __name__ == "__main__":

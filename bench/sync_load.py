@@ -35,9 +35,8 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 
-from .common import figure, served
+from .common import figure, pg_schema, served
 
-PG_BASE = os.environ.get("XUEDIAN_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 BUDGET_P95_MS = 300
 #: A round that takes longer than this is cut short (and its missing answers are errors).
 ROUND_TIMEOUT_S = 180
@@ -255,18 +254,11 @@ def main(argv=None) -> None:
         with tempfile.TemporaryDirectory(prefix="xuedian-bench-") as folder:
             run("sqlite", "", folder, args)
     if "postgresql" in backends:
-        schema = f"xd_load_{os.getpid()}"
-        admin = sa.create_engine(PG_BASE, poolclass=sa.pool.NullPool)
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-        try:
-            with tempfile.TemporaryDirectory(prefix="xuedian-bench-") as folder:
-                url = f"{PG_BASE}?options=-csearch_path%3D{schema}"
-                run("postgresql", url, folder, args)
-        finally:
-            with admin.begin() as conn:
-                conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-            admin.dispose()
+        with (
+            pg_schema("xd_load") as url,
+            tempfile.TemporaryDirectory(prefix="xuedian-bench-") as folder,
+        ):
+            run("postgresql", url, folder, args)
 
 
 if __name__ == "__main__":

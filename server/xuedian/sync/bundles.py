@@ -17,9 +17,9 @@ from datetime import datetime
 
 from flask import current_app
 from marshmallow import ValidationError as MarshmallowError
-from sqlalchemy.exc import IntegrityError
 
 from ..core.timeutil import iso, utcnow
+from ..core.transaction import retry_once_on_conflict
 from ..errors import ValidationFailed, XuedianError
 from ..extensions import db
 from .bundlefile import BundleInvalid, BundleTooLarge, decode
@@ -126,18 +126,8 @@ def import_bundle(data: bytes, name: str | None = None, received_at: datetime | 
     if stored is not None:
         return answer(stored, name, already_imported=True)
     verified = read_bundle(data)
-    for attempt in range(2):
-        try:
-            return _import_once(verified, name, received_at)
-        except IntegrityError:
-            # The same file (or the same new device) was imported concurrently; look again.
-            db.session.rollback()
-            if attempt:
-                raise
-        except Exception:
-            db.session.rollback()
-            raise
-    raise AssertionError("unreachable")
+    # The same file (or the same new device) may be imported concurrently: look again then.
+    return retry_once_on_conflict(lambda: _import_once(verified, name, received_at))
 
 
 def _import_once(verified: VerifiedBundle, name: str | None, received_at: datetime | None):

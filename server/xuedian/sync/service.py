@@ -14,10 +14,10 @@ from flask import current_app
 from marshmallow import ValidationError as MarshmallowError
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 
 from ..core.canonjson import canonical_bytes
 from ..core.timeutil import iso, utcnow
+from ..core.transaction import retry_once_on_conflict
 from ..errors import CODES, XuedianError, register_code
 from ..extensions import db
 from .devices import record_heartbeat
@@ -139,25 +139,20 @@ def ingest(device: Device, batch: dict, body_hash: str) -> dict:
     or :class:`BatchIdReused`.
     """
     check_size(batch)
-    for attempt in range(2):
-        try:
-            lock(device)
-            now = utcnow()
-            receipt = ingest_batch(device, batch, body_hash, now)
-            record_heartbeat(device, batch["status"], batch["created"], now)
-            device.last_seen_at = now
-            _fault_drill_pause()
-            db.session.commit()
-            return receipt
-        except IntegrityError:
-            # A concurrent retry of the same batch committed first; answer with its receipt.
-            db.session.rollback()
-            if attempt:
-                raise
-        except Exception:
-            db.session.rollback()
-            raise
-    raise AssertionError("unreachable")
+
+    def work() -> dict:
+        lock(device)
+        now = utcnow()
+        receipt = ingest_batch(device, batch, body_hash, now)
+        record_heartbeat(device, batch["status"], batch["created"], now)
+        device.last_seen_at = now
+        _fault_drill_pause()
+        db.session.commit()
+        return receipt
+
+    # A concurrent retry of the same batch may commit first; the second run answers with
+    # its stored receipt.
+    return retry_once_on_conflict(work)
 
 
 def _fault_drill_pause() -> None:
