@@ -131,8 +131,9 @@ def test_network_cut_mid_upload_then_outbox_drains_exactly_once(live_server, pag
     expect(page.get_by_test_id("outbox-count")).to_have_text("0", timeout=60_000)
     state = assert_drained(live_server, page, 1_200)
     assert (state["batches"], state["accepted"], state["duplicate"]) == (3, 1_200, 0)
+    # (The phone may also have tried while offline: such posts never reach the county.)
     assert watch.outcomes() == ["cut unread", "200", "cut", "200"]
-    assert len(posts) == 4
+    assert len(posts) >= 4
     print(f"\nnetwork cut: server saw {watch.outcomes()}")
 
 
@@ -326,7 +327,7 @@ def test_phone_clock_a_year_off_keeps_device_times_and_exact_counts(live_server,
     assert (first["accepted"], first["duplicate"]) == (1, 0)
     assert parse_iso(first["made_at"]).year == datetime.now(UTC).year + 1
     status, _ = heartbeat(live_server, ahead)
-    assert status["unsent"] == 1 and near(parse_iso(status["created"]), YEAR)
+    assert status["unsent"] == 1 and near(parse_iso(status["created"]), YEAR), status
 
     # ...then the clock is put right, and the next file must still count as the newer one.
     page.evaluate("globalThis.__xdClockShift = 0")
@@ -334,18 +335,19 @@ def test_phone_clock_a_year_off_keeps_device_times_and_exact_counts(live_server,
     expect(page.get_by_test_id("outbox-count")).to_have_text("2")
     second = upload_bundle(base, export_bundle(page))["bundles"][0]
     assert (second["accepted"], second["duplicate"]) == (1, 1)
-    status, _ = heartbeat(live_server, ahead)
-    assert status["unsent"] == 2 and near(parse_iso(status["created"]), 0)
+    status, at = heartbeat(live_server, ahead)
+    assert status["unsent"] == 2 and near(parse_iso(status["created"]), 0), (status, at)
 
     page.context.set_offline(False)
     expect(page.get_by_test_id("outbox-count")).to_have_text("0", timeout=60_000)
     records = stored_by_lesson(live_server, ahead)
     assert sorted(records) == ["01-welcome", "02-offline"]
-    assert near(records["01-welcome"].timestamp, YEAR)
-    assert near(uuid7_time(records["01-welcome"].id), YEAR)
-    assert near(records["02-offline"].timestamp, 0)
+    times = {k: (r.id, r.timestamp, r.received_at) for k, r in records.items()}
+    assert near(records["01-welcome"].timestamp, YEAR), times
+    assert near(uuid7_time(records["01-welcome"].id), YEAR), times
+    assert near(records["02-offline"].timestamp, 0), times
     for record in records.values():
-        assert near(record.received_at, 0)
+        assert near(record.received_at, 0), times
     status, status_at = heartbeat(live_server, ahead)
     assert near(status_at, 0)
 
