@@ -1,0 +1,113 @@
+"""``xuedian packs build|publish|list|export``: build, publish and hand out content packs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask
+
+from ..core.cliapp import cli_app as _app
+from ..errors import XuedianError
+
+
+@click.group()
+def packs() -> None:
+    """Build and publish content packs."""
+
+
+@packs.command("build")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False))
+@click.option(
+    "--out",
+    default="build/packs",
+    show_default=True,
+    type=click.Path(),
+    help="Folder for the .xdpack archives.",
+)
+def packs_build(sources: tuple[str, ...], out: str) -> None:
+    """Build pack source folders into signed .xdpack archives."""
+    from .builder import build
+
+    app = _app()
+    for source in sources:
+        try:
+            built = build_with_progress(build, Path(source), Path(out), app)
+        except XuedianError as exc:
+            # Name the folder too: one command may build several packs.
+            raise click.ClickException(f"{exc.code}: {source}: {exc.message}") from exc
+        click.echo(
+            f"{built.archive}\t{built.archive_size} bytes ({built.archive_size / 1e6:.2f} MB)"
+            f"\t{built.audio_seconds / 60:.1f} min audio"
+        )
+
+
+def build_with_progress(build, source: Path, out: Path, app: Flask):
+    """Build one pack source, with a progress bar on standard error once the total is known."""
+    import sys
+
+    from .media import default_cache_dir
+
+    bar = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = click.progressbar(
+                length=total,
+                label=f"build {source.name}",
+                file=sys.stderr,
+                show_pos=True,
+            )
+            bar.__enter__()
+        bar.update(1)
+
+    cache = default_cache_dir(app.config["XUEDIAN"].build_cache)
+    try:
+        return build(source, out, app.extensions["xuedian.keyring"], progress, cache)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+
+
+@packs.command("publish")
+@click.argument("archives", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+def packs_publish(archives: tuple[str, ...]) -> None:
+    """Publish built archives and re-sign the catalog."""
+    from .service import publish
+
+    app = _app()
+    with app.app_context():
+        for archive in archives:
+            release = publish(Path(archive))
+            click.echo(f"published {release.pack_id} v{release.version}")
+
+
+@packs.command("list")
+def packs_list() -> None:
+    """List the current release of every published pack."""
+    from .service import current_releases
+
+    app = _app()
+    with app.app_context():
+        for release in current_releases():
+            title = release.title.get("zh-CN", "")
+            click.echo(f"{release.pack_id}\tv{release.version}\t{release.size} bytes\t{title}")
+
+
+@packs.command("export")
+@click.argument("pack_ids", nargs=-1)
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Folder to copy the archives to (an SD card, a kiosk folder).",
+)
+def packs_export(pack_ids: tuple[str, ...], out: str) -> None:
+    """Copy the current .xdpack archive of each pack (all packs by default) to a folder."""
+    from .service import export_archives
+
+    app = _app()
+    with app.app_context():
+        for path in export_archives(Path(out), list(pack_ids) or None):
+            click.echo(f"{path}\t{path.stat().st_size} bytes")
