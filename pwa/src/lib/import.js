@@ -4,7 +4,7 @@
  * its answer. The worker verifies, stores and activates (workers/pack-import.js).
  */
 import { trustedKeys } from './verify.js';
-import { installedPacks, askPersistence } from './packs.js';
+import { installedPacks } from './packs.js';
 import { XuedianError } from './errors.js';
 
 /**
@@ -32,9 +32,8 @@ export async function importPack(file, onProgress = () => {}) {
   const [trusted, rows] = await Promise.all([trustedKeys(), installedPacks()]);
   const installed = Object.fromEntries(rows.map((r) => [r.pack_id, r.version]));
   const worker = new Worker(WORKER_URL, { name: 'xuedian-import' });
-  let row;
   try {
-    row = await new Promise((resolve, reject) => {
+    return await new Promise((resolve, reject) => {
       worker.onmessage = ({ data }) => {
         if (data?.type === 'progress') onProgress(data.done, data.total);
         else if (data?.type === 'done') resolve({ ...data.row, stats: data.stats });
@@ -50,7 +49,4 @@ export async function importPack(file, onProgress = () => {}) {
   } finally {
     worker.terminate();
   }
-  // As after a download: the first pack on the phone is worth keeping under storage pressure.
-  await askPersistence().catch(() => null);
-  return row;
 }
