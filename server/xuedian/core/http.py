@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import zlib
 
-from flask import current_app, request
+from flask import Response, current_app, request, send_file
 from marshmallow import Schema
 from marshmallow import ValidationError as MarshmallowError
 
@@ -17,6 +17,7 @@ from ..errors import (
     BodyEncodingUnsupported,
     BodyNotJson,
     BodyTooLarge,
+    NotFound,
     ValidationFailed,
     XuedianError,
 )
@@ -115,3 +116,29 @@ def load(schema: Schema, value) -> dict:
 def load_body(schema: Schema) -> dict:
     """Return the request's JSON body loaded through ``schema``."""
     return load(schema, parse_json(raw_body()))
+
+
+#: Content-addressed or versioned files never change under their name.
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+def send_immutable(path, etag: str, download_name: str | None = None) -> Response:
+    """Send a file that never changes under its URL, with Range, If-Range and ETag.
+
+    Flask's ``send_file`` answers If-Range correctly (WhiteNoise does not), and the bytes go
+    out as stored (``application/octet-stream``, never re-encoded). Raises
+    :class:`~xuedian.errors.NotFound` when the file is missing.
+    """
+    if not path.is_file():
+        raise NotFound()
+    response = send_file(
+        path,
+        mimetype="application/octet-stream",
+        conditional=True,
+        etag=etag,
+        max_age=31536000,
+        as_attachment=download_name is not None,
+        download_name=download_name,
+    )
+    response.headers["Cache-Control"] = IMMUTABLE
+    return response

@@ -202,9 +202,17 @@ def verify_envelope(envelope: dict, expected_type: str, trusted: list[dict]) -> 
     expires = by_id[key_id].get("expires")
     if expires and parse_iso(expires) <= utcnow():
         raise KeyExpired(key_id=key_id, expires=expires)
-    public = Ed25519PublicKey.from_public_bytes(b64url_decode(by_id[key_id]["public_key"]))
-    try:
-        public.verify(signature, canonical_bytes(signed))
-    except InvalidSignature as exc:
-        raise SignatureInvalid() from exc
+    if not ed25519_verify(by_id[key_id]["public_key"], signature, canonical_bytes(signed)):
+        raise SignatureInvalid()
     return signed
+
+
+def ed25519_verify(public_key: str, signature: bytes, message: bytes) -> bool:
+    """Whether ``signature`` is the Ed25519 signature of ``message`` by the base64url raw
+    ``public_key``. Raises ``ValueError`` for a key that is not 32 base64url bytes."""
+    public = Ed25519PublicKey.from_public_bytes(b64url_decode(public_key))
+    try:
+        public.verify(signature, message)
+    except InvalidSignature:
+        return False
+    return True

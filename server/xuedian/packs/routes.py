@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, request, send_file
+from flask import Blueprint, Response, request
 
+from ..core.http import IMMUTABLE, send_immutable
 from ..core.instance import blob_store
 from ..errors import NotFound
 from . import service
 from .storage import BLOB_ID
 
 bp = Blueprint("packs", __name__)
-
-IMMUTABLE = "public, max-age=31536000, immutable"
 
 
 def _json(text: str, etag: str | None = None, cache: str = "no-cache") -> Response:
@@ -40,27 +39,11 @@ def get_manifest(pack_id: str, version: int):
     return _json(release.manifest, etag=release.manifest_sha256, cache=IMMUTABLE)
 
 
-def _file(path, etag: str, download_name: str | None = None):
-    if not path.is_file():
-        raise NotFound()
-    response = send_file(
-        path,
-        mimetype="application/octet-stream",
-        conditional=True,
-        etag=etag,
-        max_age=31536000,
-        as_attachment=download_name is not None,
-        download_name=download_name,
-    )
-    response.headers["Cache-Control"] = IMMUTABLE
-    return response
-
-
 @bp.get("/blobs/<blob_id>")
 def get_blob(blob_id: str):
     if not BLOB_ID.match(blob_id):
         raise NotFound()
-    return _file(blob_store().path(blob_id), etag=blob_id)
+    return send_immutable(blob_store().path(blob_id), etag=blob_id)
 
 
 @bp.get("/api/v1/packs/<pack_id>/<int:version>/archive")
@@ -69,4 +52,4 @@ def get_archive(pack_id: str, version: int):
     if release is None:
         raise NotFound(f"No pack {pack_id} v{version}.", pack_id=pack_id, version=version)
     path = blob_store().archive_path(release.archive_name)
-    return _file(path, etag=release.manifest_sha256, download_name=release.archive_name)
+    return send_immutable(path, etag=release.manifest_sha256, download_name=release.archive_name)

@@ -14,6 +14,7 @@ from flask import Blueprint, Response, current_app, render_template, request, se
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from .. import __version__
+from ..core.http import send_immutable
 from ..errors import NotFound
 from . import text
 from .acks import PREFIX
@@ -128,18 +129,8 @@ def _archive(file: str):
     if found is None:
         raise NotFound(f"No mirrored archive {file[:100]}.")
     path, entry = found
-    response = send_file(
-        path,
-        mimetype="application/octet-stream",
-        conditional=True,
-        etag=entry["manifest_sha256"],
-        as_attachment=True,
-        download_name=entry["file"],
-        max_age=0,
-    )
     # The same name always holds the same bytes (a new version gets a new name).
-    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
-    return response
+    return send_immutable(path, etag=entry["manifest_sha256"], download_name=entry["file"])
 
 
 @bp.get("/packs/<file>")

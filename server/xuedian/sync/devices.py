@@ -13,8 +13,6 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from marshmallow import ValidationError as MarshmallowError
 from sqlalchemy import select
 
@@ -23,7 +21,7 @@ from ..core.http import validation_error
 from ..core.timeutil import iso, parse_iso, utcnow
 from ..errors import Unauthorized, ValidationFailed, XuedianError
 from ..extensions import db
-from ..keys.service import b64url_decode
+from ..keys.service import b64url_decode, ed25519_verify
 from .models import Device
 from .schemas import DEVICE_ID, DeviceRegistration, SignedEnvelope
 
@@ -71,11 +69,11 @@ def verify_signed(envelope: dict, public_key: str, expected_type: str) -> bytes:
         raise DeviceSignatureInvalid(f"Expected a signed {expected_type}.", type=signed.get("type"))
     try:
         message = canonical_bytes(signed)
-        raw_signature = b64url_decode(signature)
-        key = Ed25519PublicKey.from_public_bytes(b64url_decode(public_key))
-        key.verify(raw_signature, message)
-    except (InvalidSignature, TypeError, ValueError, RecursionError) as exc:
+        valid = ed25519_verify(public_key, b64url_decode(signature), message)
+    except (TypeError, ValueError, RecursionError) as exc:
         raise DeviceSignatureInvalid() from exc
+    if not valid:
+        raise DeviceSignatureInvalid()
     return message
 
 
