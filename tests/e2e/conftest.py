@@ -273,3 +273,25 @@ def browser_context_args(browser_context_args):
         "locale": "zh-CN",
         "service_workers": "allow",
     }
+
+
+@pytest.fixture(scope="module")
+def pack_server(tmp_path_factory, pwa_dist):
+    """A live server publishing the welcome pack and ``e2e-big``, shared by one module."""
+    from .pack_server import BIG, WELCOME, write_big_pack
+
+    base = tmp_path_factory.mktemp("packs")
+    packs = base / "sources"
+    shutil.copytree(ROOT / "content_packs" / WELCOME, packs / WELCOME)
+    write_big_pack(packs / BIG)
+    server = start_live_server(base / "instance", pwa_dist, packs)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def server(pack_server):
+    pack_server.bytes.clear()
+    pack_server.bytes.hold.set()
+    yield pack_server
+    pack_server.bytes.hold.set()
