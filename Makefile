@@ -10,7 +10,7 @@ export XUEDIAN_INSTANCE_PATH ?= $(CURDIR)/instance
 
 .PHONY: run test system deps pwa lint format bench screenshots clean
 
-run: deps pwa
+run: system deps pwa
 	$(BIN)/xuedian demo
 	$(BIN)/xuedian serve --host $(HOST) --port $(PORT)
 
