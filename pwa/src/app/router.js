@@ -21,6 +21,8 @@ export function parseRoute(hash) {
   if (parts[0] === 'pack' && parts.length === 2) return { name: 'pack', packId: parts[1] };
   if (parts[0] === 'lesson' && parts.length === 3) return { name: 'lesson', packId: parts[1], lessonId: parts[2] };
   if (parts[0] === 'import' && parts.length === 1) return { name: 'import' };
+  // -- home, quiz, my learning, recommendations (add routes here) --
+  // -- profiles, settings, inbox, topic requests (add routes here) --
   return { name: 'catalog' };
 }
 
@@ -39,4 +41,6 @@ export const screens = {
   pack: () => import('../features/pack/pack.js'),
   lesson: () => import('../features/lesson/lesson.js'),
   import: () => import('../features/import/import.js'),
+  // -- home, quiz, my learning, recommendations (add screens here) --
+  // -- profiles, settings, inbox, topic requests (add screens here) --
 };

@@ -135,6 +135,8 @@ const zh = {
   'err.ack-invalid': '这不是学点的确认文件（.xdack），也不是课程文件。没有删除任何记录。',
   'err.ack-signature-invalid': '确认文件的签名不对，可能被改动过或不是本县发的。没有删除任何记录。',
   'err.ack-wrong-device': '这个确认文件是另一部手机的，不能用在这部手机上。没有删除任何记录。',
+  // -- home, quiz, my learning, recommendations, catalog search (add keys here) --
+  // -- profiles, settings, inbox, topic requests, updates, in-app browser (add keys here) --
 };
 
 /** @type {typeof zh} */
@@ -269,6 +271,8 @@ const en = {
   'err.ack-invalid': 'This is not a Xuedian acknowledgement file (.xdack) or a course file. No record was deleted.',
   'err.ack-signature-invalid': 'The acknowledgement file’s signature is wrong: it was changed, or is not from this county. No record was deleted.',
   'err.ack-wrong-device': 'This acknowledgement file is for another phone. No record was deleted.',
+  // -- home, quiz, my learning, recommendations, catalog search (add keys here) --
+  // -- profiles, settings, inbox, topic requests, updates, in-app browser (add keys here) --
 };
 
 /** @type {Record<string, typeof zh>} */
