@@ -12,6 +12,7 @@ import { SyncStatus } from './sync-status.js';
 import { startSync } from './sync.js';
 import { registerServiceWorker, applyUpdate } from './sw-register.js';
 import { t, getLang, setLang, onLangChange, errorText } from '../lib/i18n.js';
+import { applySettings } from '../lib/settings.js';
 
 function useRoute() {
   const [route, setRoute] = useState(() => parseRoute(location.hash));
@@ -82,6 +83,7 @@ function App() {
 }
 
 document.documentElement.lang = getLang();
+applySettings();
 const root = /** @type {HTMLElement} */ (document.getElementById('app'));
 // Drop the static "opening…" text; render() would otherwise keep it beside the app.
 root.textContent = '';
