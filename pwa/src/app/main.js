@@ -13,6 +13,8 @@ import { startSync } from './sync.js';
 import { registerServiceWorker, applyUpdate } from './sw-register.js';
 import { t, getLang, setLang, onLangChange, errorText } from '../lib/i18n.js';
 import { applySettings } from '../lib/settings.js';
+import { capturePointCode } from '../lib/profiles.js';
+import { ProfileChip } from './profile-chip.js';
 
 function useRoute() {
   const [route, setRoute] = useState(() => parseRoute(location.hash));
@@ -62,6 +64,8 @@ function App() {
   useEffect(() => {
     registerServiceWorker(setUpdateReg);
     startSync();
+    // Course updates that may download by themselves (data saver permitting), after start-up.
+    setTimeout(() => import('../lib/auto-update.js').then((m) => m.startAutoUpdate()).catch(() => {}), 2000);
   }, []);
   useEffect(() => {
     // Screen readers and keyboards start at the new screen, not the old scroll spot.
@@ -72,6 +76,7 @@ function App() {
   return html`
     <header class="top">
       <a class="brand" href="#/">${t('app.name')}</a>
+      <${ProfileChip} />
       <button type="button" class="btn btn-secondary lang" lang=${other} data-testid="lang-toggle"
         aria-label=${`${t('lang.toggle')} · ${t('lang.toggleLabel')}`} onClick=${() => setLang(other)}>${t('lang.toggle')}</button>
     </header>
@@ -84,6 +89,8 @@ function App() {
 
 document.documentElement.lang = getLang();
 applySettings();
+// The learning point of the install or enrol URL (`?point=CODE`) goes into the sync heartbeat.
+capturePointCode(location.search).catch(() => {});
 const root = /** @type {HTMLElement} */ (document.getElementById('app'));
 // Drop the static "opening…" text; render() would otherwise keep it beside the app.
 root.textContent = '';

@@ -23,6 +23,10 @@ export function parseRoute(hash) {
   if (parts[0] === 'import' && parts.length === 1) return { name: 'import' };
   // -- home, quiz, my learning, recommendations (add routes here) --
   // -- profiles, settings, inbox, topic requests (add routes here) --
+  // `#/profiles`, `#/settings` ("More"), `#/inbox`, `#/request` ("I want to learn…").
+  if (['profiles', 'settings', 'inbox', 'request'].includes(parts[0]) && parts.length === 1) {
+    return /** @type {any} */ ({ name: parts[0] });
+  }
   return { name: 'catalog' };
 }
 
@@ -43,4 +47,8 @@ export const screens = {
   import: () => import('../features/import/import.js'),
   // -- home, quiz, my learning, recommendations (add screens here) --
   // -- profiles, settings, inbox, topic requests (add screens here) --
+  profiles: () => import('../features/profiles/profiles.js'),
+  settings: () => import('../features/settings/settings.js'),
+  inbox: () => import('../features/inbox/inbox.js'),
+  request: () => import('../features/request/request.js'),
 };

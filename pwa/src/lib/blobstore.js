@@ -284,3 +284,18 @@ export async function readFile(row, path) {
   if (body.size !== file.size) return null;
   return new Response(body, { headers });
 }
+
+/**
+ * Delete an installed pack from the phone: its `packs` row and any download of
+ * it go in one transaction, then every blob no other pack uses. Learning
+ * records and progress stay. The catalog then offers the pack for download again.
+ * @param {string} packId
+ * @returns {Promise<number>} how many blobs were deleted (0 if collection was deferred)
+ */
+export async function removePack(packId) {
+  await withTx(['packs', 'downloads'], 'readwrite', async (tx) => {
+    await req(tx.objectStore('packs').delete(packId));
+    await req(tx.objectStore('downloads').delete(packId));
+  });
+  return collectGarbage();
+}

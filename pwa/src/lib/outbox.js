@@ -16,6 +16,7 @@ import { request, errorFromResponse } from './api.js';
 import { ensureRegistered, forgetRegistration, sign } from './device.js';
 import { XuedianError } from './errors.js';
 import { APP_VERSION } from './version.js';
+import { profilesForStatus, pointCode } from './profiles.js';
 
 export const FLUSH_LOCK = 'xuedian-outbox-flush';
 export const SYNC_TAG = 'xuedian-outbox';
@@ -161,9 +162,12 @@ async function storageFree() {
 
 /**
  * The heartbeat every batch and bundle carries: what waits, what was
- * refused, which app and packs this phone runs, and how much room is left.
+ * refused, which app and packs this phone runs, how much room is left, the
+ * learning point it was enrolled at and its profiles (id, age band and
+ * village only: names never leave the phone; lib/profiles.js).
  * @returns {Promise<{unsent: number, quarantined: number, app_version: string,
- *   packs: Record<string, number>, storage_free: number | null}>}
+ *   packs: Record<string, number>, storage_free: number | null, point?: string,
+ *   profiles?: {learner: string, age_band?: string, village?: string}[]}>}
  */
 export async function deviceStatus() {
   const { pending, quarantined } = await outboxStatus();
@@ -171,7 +175,12 @@ export async function deviceStatus() {
   for (const row of await getAll('packs')) {
     if (row && typeof row.pack_id === 'string' && Number.isInteger(row.version)) packs[row.pack_id] = row.version;
   }
-  return { unsent: pending, quarantined: quarantined.length, app_version: APP_VERSION, packs, storage_free: await storageFree() };
+  const status = { unsent: pending, quarantined: quarantined.length, app_version: APP_VERSION, packs, storage_free: await storageFree() };
+  const point = await pointCode();
+  if (point) status.point = point;
+  const profiles = await profilesForStatus().catch(() => []);
+  if (profiles.length) status.profiles = profiles;
+  return status;
 }
 
 /**

@@ -1,32 +1,15 @@
 /**
- * Messages from the county, and the learner's totals, on the catalog screen.
+ * The learner's totals and an unread-messages link, on the catalog screen.
  * Owns nothing durable: it reads the `inbox` store and `meta.learner_totals`
- * (written by the changes feed, lib/feed.js) and marks messages read.
+ * (written by the changes feed, lib/feed.js). The messages are shown and
+ * marked read on their own screen (features/inbox, `#/inbox`).
  */
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../../app/html.js';
-import { getAll, withTx, req } from '../../lib/db.js';
+import { getAll } from '../../lib/db.js';
 import { onFeedChange } from '../../lib/feed.js';
 import { learnerTotals } from '../../lib/progress.js';
-import { t, pick, getLang } from '../../lib/i18n.js';
-
-/** At most this many messages are listed, newest first. */
-const SHOWN = 20;
-
-function day(iso) {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return '';
-  return getLang() === 'zh-CN'
-    ? `${d.getFullYear()}年${d.getMonth() + 1}月${d.getDate()}日`
-    : d.toLocaleDateString('en', { year: 'numeric', month: 'short', day: 'numeric' });
-}
-
-function markAllRead() {
-  return withTx(['inbox'], 'readwrite', async (tx) => {
-    const store = tx.objectStore('inbox');
-    for (const m of await req(store.getAll())) if (!m.read) store.put({ ...m, read: true });
-  });
-}
+import { t } from '../../lib/i18n.js';
 
 /** Re-run `load` whenever the feed brings something. */
 function useFeed(load) {
@@ -52,30 +35,15 @@ export function Totals() {
 }
 
 /**
- * The inbox: title, date and text of each message, newest first, with the
- * unread count and a button that marks them read. Hidden while empty.
+ * A link to the messages screen (`#/inbox`) with the unread count; hidden
+ * while nothing is unread. The messages themselves are features/inbox.
  * @returns {import('preact').VNode | null}
  */
 export function Inbox() {
-  const [messages, setMessages] = useState(/** @type {any[]} */ ([]));
-  const load = () => getAll('inbox').then((rows) => setMessages(rows.sort((a, b) => b.id - a.id))).catch(() => {});
-  useFeed(load);
-  if (messages.length === 0) return null;
-  const unread = messages.filter((m) => !m.read).length;
+  const [unread, setUnread] = useState(0);
+  useFeed(() => getAll('inbox').then((rows) => setUnread(rows.filter((m) => !m.read).length)).catch(() => {}));
+  if (unread === 0) return null;
   return html`
-    <section class="inbox" aria-labelledby="inbox-title" data-testid="inbox">
-      <h2 id="inbox-title">${t('inbox.title')}${unread > 0 && html`
-        <span class="muted" data-testid="inbox-unread" data-count=${unread}>${` · ${t('inbox.unread').replace('{n}', String(unread))}`}</span>`}</h2>
-      <ul>
-        ${messages.slice(0, SHOWN).map((m) => html`
-          <li key=${m.id} class=${m.read ? 'message' : 'message is-unread'} data-testid=${`message-${m.id}`}>
-            <h3>${!m.read && html`<span class="new">${t('inbox.new')}</span>`}${pick(m.title)}</h3>
-            <p class="meta">${day(m.created)}</p>
-            <p>${pick(m.body)}</p>
-          </li>`)}
-      </ul>
-      ${unread > 0 && html`
-        <p><button type="button" class="btn btn-secondary" data-testid="inbox-mark-read"
-          onClick=${() => markAllRead().then(load).catch(() => {})}>${t('inbox.markRead')}</button></p>`}
-    </section>`;
+    <p><a class="btn btn-secondary btn-row" href="#/inbox" data-testid="inbox-badge" data-count=${unread}>
+      <span class="new">${t('inbox.new')}</span>${t('inboxScreen.badge').replace('{n}', String(unread))}</a></p>`;
 }

@@ -15,6 +15,7 @@ import { recordEvent } from '../../lib/outbox.js';
 import { errorCode } from '../../lib/errors.js';
 import { t, pick, errorText, getLang } from '../../lib/i18n.js';
 import { lessonFragment, isoDuration, contentServed, objectUrl, localizeMedia } from './content.js';
+import { ReadAloud } from './read-aloud.js';
 
 export const VERB_COMPLETED = 'http://adlnet.gov/expapi/verbs/completed';
 
@@ -151,6 +152,7 @@ export default function LessonScreen({ route }) {
     ${back}
     <h2 data-testid="lesson-title">${pick(lesson.title) || lesson.id}</h2>
     ${lesson.audio?.path && html`<${LessonAudio} row=${row} audio=${lesson.audio} />`}
+    <${ReadAloud} contentRef=${contentRef} title=${pick(lesson.title) || lesson.id} />
     <article class="lesson" data-testid="lesson-content" ref=${contentRef}></article>
     <div class="complete">
       <button type="button" class="btn btn-big" data-testid="complete-lesson" disabled=${saving}

@@ -1,0 +1,81 @@
+/**
+ * The settings screen, "More" (route `#/settings`): language, text size up to
+ * 200%, high contrast, read-aloud, data saver, storage with per-pack delete
+ * (storage.js), and links to profiles, messages, "I want to learn…" and
+ * import. Owns only view state; settings are lib/settings.js's and the
+ * language lib/i18n.js's.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { html } from '../../app/html.js';
+import { getSettings, setSettings, onSettingsChange, mayAutoDownload, TEXT_SCALES } from '../../lib/settings.js';
+import { t, getLang, setLang } from '../../lib/i18n.js';
+import { StorageSection } from './storage.js';
+
+const LANGS = [['zh-CN', '中文'], ['en', 'English']];
+const SAVER = [['auto', 'settings.dataSaverAuto'], ['on', 'settings.dataSaverOn'], ['off', 'settings.dataSaverOff']];
+const saverValue = (v) => (v === true ? 'on' : v === false ? 'off' : 'auto');
+const saverSetting = (v) => (v === 'on' ? true : v === 'off' ? false : 'auto');
+
+/** A radio group with a visible legend; each choice is a 48 px row. */
+function Choices({ name, legend, options, value, onChange, testid }) {
+  return html`
+    <fieldset class="choices" data-testid=${testid}>
+      <legend>${legend}</legend>
+      ${options.map(([v, label, lang]) => html`
+        <label key=${v} class="choice" lang=${lang}>
+          <input type="radio" name=${name} value=${v} checked=${value === v} data-testid=${`${testid}-${v}`}
+            onChange=${() => onChange(v)} />
+          <span>${label}</span>
+        </label>`)}
+    </fieldset>`;
+}
+
+function Toggle({ label, checked, disabled, onChange, testid, hint }) {
+  return html`
+    <label class="choice">
+      <input type="checkbox" checked=${checked} disabled=${disabled} data-testid=${testid}
+        onChange=${(e) => onChange(e.currentTarget.checked)} />
+      <span>${label}${hint && html`<br /><span class="muted">${hint}</span>`}</span>
+    </label>`;
+}
+
+/** @returns {import('preact').VNode} */
+export default function SettingsScreen() {
+  const [s, setS] = useState(getSettings());
+  useEffect(() => onSettingsChange(setS), []);
+  const canSpeak = typeof window.speechSynthesis !== 'undefined';
+  const lang = getLang();
+  return html`
+    <h2>${t('settings.title')}</h2>
+    <section aria-labelledby="display-title">
+      <h3 id="display-title">${t('settings.display')}</h3>
+      <${Choices} name="lang" testid="setting-lang" legend=${t('settings.language')} value=${lang}
+        options=${LANGS.map(([v, label]) => [v, label, v])} onChange=${setLang} />
+      <${Choices} name="text-size" testid="setting-text" legend=${t('settings.textSize')} value=${String(s.textScale)}
+        options=${TEXT_SCALES.map((n) => [String(n), `${Math.round(n * 100)}%`])}
+        onChange=${(v) => setSettings({ textScale: Number(v) })} />
+      <${Toggle} label=${t('settings.contrast')} checked=${s.contrast} testid="setting-contrast"
+        onChange=${(v) => setSettings({ contrast: v })} />
+      <${Toggle} label=${t('settings.readAloud')} checked=${canSpeak && s.readAloud} disabled=${!canSpeak}
+        testid="setting-read-aloud" hint=${canSpeak ? t('settings.readAloudHint') : t('settings.readAloudMissing')}
+        onChange=${(v) => setSettings({ readAloud: v })} />
+    </section>
+    <section aria-labelledby="saver-title">
+      <h3 id="saver-title">${t('settings.dataSaver')}</h3>
+      <${Choices} name="data-saver" testid="setting-saver" legend=${t('settings.dataSaver')} value=${saverValue(s.dataSaver)}
+        options=${SAVER.map(([v, key]) => [v, t(/** @type {any} */ (key))])}
+        onChange=${(v) => setSettings({ dataSaver: saverSetting(v) })} />
+      <p class="muted" data-testid="auto-download" data-allowed=${mayAutoDownload() ? 'true' : 'false'}>
+        ${mayAutoDownload() ? t('settings.autoNow') : t('settings.autoBlocked')}</p>
+    </section>
+    <${StorageSection} />
+    <section aria-labelledby="more-title">
+      <h3 id="more-title">${t('settings.more')}</h3>
+      <ul class="links">
+        <li><a class="btn btn-secondary btn-row" href="#/profiles" data-testid="go-profiles">${t('settings.profiles')}</a></li>
+        <li><a class="btn btn-secondary btn-row" href="#/inbox" data-testid="go-inbox">${t('settings.inbox')}</a></li>
+        <li><a class="btn btn-secondary btn-row" href="#/request" data-testid="go-request">${t('settings.request')}</a></li>
+        <li><a class="btn btn-secondary btn-row" href="#/import" data-testid="go-import">${t('settings.import')}</a></li>
+      </ul>
+    </section>`;
+}
