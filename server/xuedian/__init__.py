@@ -51,6 +51,7 @@ def create_app(config=None) -> Flask:
     from sqlalchemy import event
 
     from .config import Settings
+    from .core import ratelimit
     from .errors import register_error_handlers
     from .extensions import db, migrate
     from .keys.service import KeyRing
@@ -83,6 +84,7 @@ def create_app(config=None) -> Flask:
 
     app.extensions["xuedian.keyring"] = KeyRing(instance)
     app.extensions["xuedian.blobs"] = FileBlobStore(instance / "store")
+    ratelimit.init_app(app)
 
     if settings.fault_ingest_delay_ms:
         app.logger.warning(

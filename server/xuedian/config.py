@@ -60,6 +60,23 @@ class Settings:
     build_cache: str = _setting(
         "", "Folder of cached pack transcodes; empty means $XDG_CACHE_HOME/xuedian/build."
     )
+    ratelimit_storage: str = _setting(
+        "memory://",
+        "Where rate-limit counts live: memory:// (one process) or redis://HOST:PORT (shared "
+        "by every gunicorn worker and app node).",
+    )
+    rate_limit_address: str = _setting(
+        "3000/minute",
+        "Sync API requests allowed per client address (a kiosk or NAT shares one); empty "
+        "turns the limit off.",
+    )
+    rate_limit_device: str = _setting(
+        "120/minute", "Signed sync requests allowed per device; empty turns the limit off."
+    )
+    rate_limit_login: str = _setting(
+        "5/minute; 20/hour",
+        "Failed staff logins allowed per address and per account; empty turns the limit off.",
+    )
     relay_upstream: str = _setting(
         "", "A relay's county URL; empty means the one pinned by `xuedian relay init`."
     )

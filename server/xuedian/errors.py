@@ -128,7 +128,11 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(XuedianError)
     def handle_xuedian_error(error: XuedianError):
-        return jsonify(error.envelope()), error.status
+        response = jsonify(error.envelope())
+        retry_after = getattr(error, "retry_after", None)
+        if retry_after:
+            response.headers["Retry-After"] = str(retry_after)
+        return response, error.status
 
     @app.errorhandler(HTTPException)
     def handle_http_error(error: HTTPException):

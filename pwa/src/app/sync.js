@@ -77,7 +77,9 @@ export async function syncNow({ fresh = false } = {}) {
     failures += 1;
     const code = err instanceof XuedianError ? err.code : 'internal-error';
     patchSyncState({ error: { code, message: err?.message } });
-    schedule(backoffDelay(failures));
+    // A busy or rate-limited county says when to come back; never sooner.
+    const wait = Number(err instanceof XuedianError ? err.details?.retry_after : 0) || 0;
+    schedule(Math.max(backoffDelay(failures), wait * 1000));
   } finally {
     patchSyncState({ syncing: false });
     await refreshSyncState();

@@ -22,6 +22,8 @@ from ..core.timeutil import iso, parse_iso, utcnow
 from ..errors import Unauthorized, ValidationFailed, XuedianError
 from ..extensions import db
 from ..keys.service import b64url_decode, ed25519_verify
+from ..learners.models import LearnerProfile
+from ..org.models import LearningPoint
 from .models import Device
 from .schemas import DEVICE_ID, DeviceRegistration, SignedEnvelope
 
@@ -187,6 +189,31 @@ def record_heartbeat(
     device.last_status_at = now
     if status.get("app_version"):
         device.app_version = status["app_version"]
+    enrol(device, status, now)
+
+
+def enrol(device: Device, status: dict, now: datetime) -> None:
+    """Apply a heartbeat's learning point and profiles.
+
+    A code no point has (mistyped, or a point not yet created) leaves the device where it
+    was; the code stays in ``last_status`` for reports. Profiles are upserted, so the
+    newest heartbeat's age band and village win.
+    """
+    code = status.get("point")
+    if code:
+        point_id = db.session.scalar(select(LearningPoint.id).where(LearningPoint.code == code))
+        if point_id is not None:
+            device.learning_point_id = point_id
+    for profile in status.get("profiles") or ():
+        row = db.session.get(LearnerProfile, profile["learner"])
+        if row is None:
+            row = LearnerProfile(learner=profile["learner"], device_id=device.id)
+            db.session.add(row)
+        elif row.device_id != device.id:
+            continue  # another phone's profile: only its own phone speaks for it
+        row.age_band = profile.get("age_band")
+        row.village = profile.get("village")
+        row.updated_at = now
 
 
 def find_device(id_or_prefix: str) -> Device:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core.dbtypes import UTCDateTime
 from ..extensions import db
+from ..org import models as _org_models  # noqa: F401  (device.learning_point_id's table)
 
 
 class Device(db.Model):
@@ -33,6 +34,10 @@ class Device(db.Model):
     #: Bumped (under the device row lock) by every ingest that stores a new record of this
     #: device; the changes feed reads it first, then the records up to it.
     change_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: The learning point the phone was enrolled at (its heartbeat's ``point`` code).
+    learning_point_id: Mapped[int | None] = mapped_column(
+        ForeignKey("learning_point.id"), index=True
+    )
 
 
 class LearningRecord(db.Model):

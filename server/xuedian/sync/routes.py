@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, request
 
+from ..core import ratelimit
 from ..core.http import load, parse_json, raw_body, read_capped
 from ..core.timeutil import parse_iso, utcnow
 from ..errors import BodyEncodingUnsupported, ValidationFailed, XuedianError
@@ -28,6 +29,18 @@ bp = Blueprint("sync", __name__, url_prefix="/api/v1")
 RECEIVED_AT_HEADER = "X-Xuedian-Received-At"
 
 
+@bp.before_request
+def limit_address():
+    """A cheap guard before any parsing: requests per client address."""
+    settings = current_app.config["XUEDIAN"]
+    ratelimit.hit("sync-address", ratelimit.client_address(), settings.rate_limit_address)
+
+
+def limit_device(device) -> None:
+    """Signed requests per device, counted once its signature is known to be good."""
+    ratelimit.hit("sync-device", device.id, current_app.config["XUEDIAN"].rate_limit_device)
+
+
 @bp.post("/devices")
 def post_device():
     device, created = register(parse_json(raw_body()))
@@ -37,6 +50,7 @@ def post_device():
 @bp.post("/sync/batches")
 def post_batch():
     device, signed, message = authenticate(parse_json(raw_body()), "sync-batch")
+    limit_device(device)
     batch = load(SyncBatch(), signed)
     return SyncReceipt().dump(ingest(device, batch, message_hash(message)))
 
@@ -44,6 +58,7 @@ def post_batch():
 @bp.post("/sync/changes")
 def post_changes():
     device, signed, _ = authenticate(parse_json(raw_body()), "changes-request")
+    limit_device(device)
     asked = load(ChangesRequest(), signed)
     response = current_app.json.response(ChangesAnswer().dump(changes(device, asked["cursor"])))
     response.headers["Cache-Control"] = "no-store"

@@ -7,8 +7,21 @@ import uuid
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from ..learners.models import AGE_BANDS
+
 VERB_BASE = "http://adlnet.gov/expapi/verbs/"
-VERBS = ("completed", "attempted", "answered", "progressed", "experienced", "attended", "voided")
+VERBS = (
+    "completed",
+    "attempted",
+    "answered",
+    "progressed",
+    "experienced",
+    "attended",
+    "voided",
+    "asked",
+)
+#: A topic request ("I want to learn…"): names a topic, not a pack.
+ASKED = VERB_BASE + "asked"
 VERB_IRIS = tuple(VERB_BASE + v for v in VERBS)
 
 _DURATION = re.compile(
@@ -76,6 +89,12 @@ class DeviceRegistered(Schema):
     device_id = fields.String()
 
 
+class ProfileStatus(_Strict):
+    learner = fields.String(required=True, validate=uuid_text())
+    age_band = fields.String(allow_none=True, validate=validate.OneOf(AGE_BANDS))
+    village = fields.String(allow_none=True, validate=validate.Length(min=1, max=60))
+
+
 class DeviceStatus(_Strict):
     """The heartbeat every batch carries: what the phone holds and what it runs."""
 
@@ -91,15 +110,25 @@ class DeviceStatus(_Strict):
     storage_free = fields.Integer(
         required=True, strict=True, allow_none=True, validate=validate.Range(min=0)
     )
+    #: The learning point's code from the install URL the phone was enrolled with.
+    point = fields.String(
+        validate=validate.Regexp(r"^[A-Za-z0-9-]{1,32}$", error="Not a learning-point code.")
+    )
+    #: The phone's local profiles, for aggregate reports only (names stay on the phone).
+    profiles = fields.List(fields.Nested(ProfileStatus), validate=validate.Length(max=20))
 
 
 class RecordObject(_Strict):
-    pack = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    version = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    #: Required for every verb but ``asked`` (see Record).
+    pack = fields.String(validate=validate.Length(min=1, max=64))
+    version = fields.Integer(strict=True, validate=validate.Range(min=1))
     lesson = fields.String(validate=validate.Length(min=1, max=64))
     item = fields.String(validate=validate.Length(min=1, max=64))
     #: For a voiding record: the id of the record it corrects.
     record = fields.String(validate=uuid_text())
+    #: For a topic request: what the learner wants to learn, and an optional category.
+    topic = fields.String(validate=validate.Length(min=1, max=200))
+    category = fields.String(validate=validate.Length(min=1, max=40))
 
 
 class RecordResult(_Strict):
@@ -123,9 +152,15 @@ class Record(_Strict):
     )
 
     @validates_schema
-    def _voiding_names_its_target(self, data, **kwargs):
-        if data.get("verb") == VERB_BASE + "voided" and "record" not in data.get("object", {}):
+    def _object_fits_the_verb(self, data, **kwargs):
+        verb, obj = data.get("verb"), data.get("object", {})
+        if verb == VERB_BASE + "voided" and "record" not in obj:
             raise ValidationError("A voiding record must name the record it voids.", "object")
+        if verb == ASKED:
+            if "topic" not in obj or "pack" in obj or "lesson" in obj:
+                raise ValidationError("A topic request names a topic and no pack.", "object")
+        elif "pack" not in obj or "version" not in obj:
+            raise ValidationError("The record must name its pack and version.", "object")
 
 
 class SyncBatch(_Strict):

@@ -19,6 +19,20 @@ from .schemas import VERB_BASE
 XAPI_VERSION = "1.0.3"
 
 
+def _topic_request(base: str, record_id: str, obj: dict) -> dict:
+    definition = {
+        "type": f"{base}/xapi/activity-types/topic-request",
+        "name": {"und": obj["topic"]},
+    }
+    if "category" in obj:
+        definition["extensions"] = {f"{base}/xapi/extensions/category": obj["category"]}
+    return {
+        "objectType": "Activity",
+        "id": f"{base}/xapi/activities/topic-requests/{record_id}",
+        "definition": definition,
+    }
+
+
 def _activity(base: str, obj: dict) -> dict:
     iri = f"{base}/xapi/activities/packs/{obj['pack']}"
     kind = "course"
@@ -53,6 +67,8 @@ def statement(record: LearningRecord, base_url: str) -> dict:
     verb_name = record.verb.removeprefix(VERB_BASE)
     if verb_name == "voided":
         target = {"objectType": "StatementRef", "id": record.object["record"]}
+    elif "topic" in record.object:
+        target = _topic_request(base, record.id, record.object)
     else:
         target = _activity(base, record.object)
     out = {
@@ -68,10 +84,13 @@ def statement(record: LearningRecord, base_url: str) -> dict:
             "extensions": {
                 f"{base}/xapi/extensions/device": record.device_id,
                 f"{base}/xapi/extensions/device-seq": record.device_seq,
-                f"{base}/xapi/extensions/pack-version": record.object["version"],
             },
         },
     }
+    if "version" in record.object:
+        out["context"]["extensions"][f"{base}/xapi/extensions/pack-version"] = record.object[
+            "version"
+        ]
     result = _result(record.result)
     if result:
         out["result"] = result

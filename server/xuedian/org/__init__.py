@@ -1,0 +1,1 @@
+"""Organisation: areas (county › township › village), learning points, staff and roles."""

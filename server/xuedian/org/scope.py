@@ -1,0 +1,51 @@
+"""What a staff member may see: every query of staff pages and reports goes through here.
+
+An administrator sees the learning points (and their devices, learners and records) in
+the areas under their own; a volunteer sees only their learning point. Nothing else.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, false, select
+
+from ..extensions import db
+from .models import Area, LearningPoint, Staff
+
+
+def areas_in_scope(staff: Staff) -> Select:
+    """``SELECT area.id`` of the areas the staff member may see (volunteers: their village)."""
+    if staff.role == "admin" and staff.area_id is not None:
+        root = db.session.get(Area, staff.area_id)
+        if root is not None:
+            return select(Area.id).where(Area.path.startswith(root.path, autoescape=True))
+    if staff.role == "volunteer" and staff.point_id is not None:
+        return select(LearningPoint.area_id).where(LearningPoint.id == staff.point_id)
+    return select(Area.id).where(false())
+
+
+def points_in_scope(staff: Staff) -> Select:
+    """``SELECT learning_point.id`` of the points the staff member may see."""
+    if staff.role == "volunteer":
+        if staff.point_id is None:
+            return select(LearningPoint.id).where(false())
+        return select(LearningPoint.id).where(LearningPoint.id == staff.point_id)
+    return select(LearningPoint.id).where(LearningPoint.area_id.in_(areas_in_scope(staff)))
+
+
+def devices_in_scope(staff: Staff) -> Select:
+    """``SELECT device.id`` of the phones enrolled at points the staff member may see."""
+    from ..sync.models import Device
+
+    return select(Device.id).where(Device.learning_point_id.in_(points_in_scope(staff)))
+
+
+def point_visible(staff: Staff, point_id: int) -> bool:
+    query = select(LearningPoint.id).where(
+        LearningPoint.id == point_id, LearningPoint.id.in_(points_in_scope(staff))
+    )
+    return db.session.scalar(query) is not None
+
+
+def area_visible(staff: Staff, area_id: int) -> bool:
+    query = select(Area.id).where(Area.id == area_id, Area.id.in_(areas_in_scope(staff)))
+    return db.session.scalar(query) is not None
