@@ -206,6 +206,8 @@ def test_inbox_message_sent_with_the_cli_arrives_with_the_next_sync(live_server,
     cli(live_server, "inbox", "send", *text_other, *body_other, "--device", other)
 
     page.get_by_test_id("sync-now").click(timeout=10_000)
+    expect(page.get_by_test_id("inbox-badge")).to_have_attribute("data-count", "1", timeout=15_000)
+    page.get_by_test_id("inbox-badge").click()
     inbox = page.get_by_test_id("inbox")
     expect(inbox).to_contain_text("周三有志愿者", timeout=15_000)
     expect(inbox).to_contain_text("村学习点周三下午有志愿者帮您。")

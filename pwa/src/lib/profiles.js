@@ -23,6 +23,8 @@ export const PIN_PATTERN = /^[0-9]{4,6}$/;
 export const POINT_PATTERN = /^[A-Za-z0-9-]{1,32}$/;
 export const NAME_MAX = 40;
 export const VILLAGE_MAX = 60;
+/** The county takes at most this many profiles per phone in a heartbeat. */
+export const MAX_PROFILES = 20;
 /** Wrong PINs in a row allowed before each further try must wait. */
 export const FREE_TRIES = 3;
 const BASE_WAIT_MS = 30_000;
@@ -150,7 +152,12 @@ export async function addProfile({ name, pin, ...details }) {
     ...cleanDetails(details),
     created: new Date().toISOString(),
   };
-  await writeList((list) => list.push(profile));
+  await writeList((list) => {
+    if (list.length >= MAX_PROFILES) {
+      throw new XuedianError('validation-failed', 'A phone holds at most 20 profiles.', { details: { field: 'count' } });
+    }
+    list.push(profile);
+  });
   notifyProfile();
   return profile;
 }
@@ -250,7 +257,7 @@ export function onProfileChange(fn) {
  */
 export async function profilesForStatus() {
   const list = ((await getMeta('profiles')) || []).map(normalize);
-  return list.map((p) => ({
+  return list.slice(0, MAX_PROFILES).map((p) => ({
     learner: p.id,
     ...(AGE_BANDS.includes(p.age_band) ? { age_band: p.age_band } : {}),
     ...(typeof p.village === 'string' && p.village ? { village: p.village.slice(0, VILLAGE_MAX) } : {}),
