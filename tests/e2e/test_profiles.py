@@ -4,6 +4,8 @@ names change, and the sync heartbeat names the learning point and profiles but n
 
 from __future__ import annotations
 
+import gzip
+import io
 import json
 
 import pytest
@@ -20,6 +22,24 @@ COUNT_EVENTS = """
 window.__profileEvents = 0;
 window.addEventListener('xuedian:profile', () => { window.__profileEvents += 1; });
 """
+
+
+def capture_batches(server) -> list[dict]:
+    """Record every sync batch the phone sends (from the page or its service worker) as the
+    county receives it, by wrapping the live server's WSGI app."""
+    bodies: list[dict] = []
+    inner = server.server.app
+
+    def app(environ, start_response):
+        if environ["PATH_INFO"] == "/api/v1/sync/batches" and environ["REQUEST_METHOD"] == "POST":
+            raw = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+            environ["wsgi.input"] = io.BytesIO(raw)
+            gz = environ.get("HTTP_CONTENT_ENCODING") == "gzip"
+            bodies.append(json.loads(gzip.decompress(raw) if gz else raw))
+        return inner(environ, start_response)
+
+    server.server.app = app
+    return bodies
 
 
 def profile_row(page, name: str):
@@ -179,13 +199,7 @@ def test_pin_is_hashed_refused_when_wrong_delayed_after_tries_and_names_change(
 
 def test_heartbeat_names_the_point_and_profiles_but_never_a_name(live_server, page):
     base = live_server.url
-    bodies: list[dict] = []
-
-    def on_request(request):
-        if request.url.endswith("/api/v1/sync/batches") and request.method == "POST":
-            bodies.append(json.loads(request.post_data))
-
-    page.on("request", on_request)
+    bodies = capture_batches(live_server)
     page.goto(f"{base}/?point=XIANG-01#/profiles", timeout=20_000)
     wait_for_controller(page)
     expect(page.get_by_test_id("profile-chip")).to_have_text("👤 我", timeout=10_000)
