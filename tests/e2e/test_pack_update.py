@@ -47,7 +47,9 @@ def test_update_fetches_only_changed_blobs_and_keeps_v1_until_activation(server,
     import json
 
     # Updates by hand here: with data saver off the app would start this one by itself.
-    page.add_init_script("localStorage.setItem('xuedian-settings', JSON.stringify({dataSaver: true}))")
+    page.add_init_script(
+        "localStorage.setItem('xuedian-settings', JSON.stringify({dataSaver: true}))"
+    )
     download_welcome(page, server)
     v1 = stored_blob_ids(page)
     entry = publish_welcome_v2(server, tmp_path)

@@ -127,9 +127,7 @@ def test_two_profiles_keep_separate_progress_offline(server, page):
     assert hong_row["pin"] is None
 
 
-def test_pin_is_hashed_refused_when_wrong_delayed_after_tries_and_names_change(
-    live_server, page
-):
+def test_pin_is_hashed_refused_when_wrong_delayed_after_tries_and_names_change(live_server, page):
     base = live_server.url
     page.goto(f"{base}/#/profiles", timeout=20_000)
     wait_for_controller(page)
@@ -210,7 +208,9 @@ def test_heartbeat_names_the_point_and_profiles_but_never_a_name(live_server, pa
     page.goto(f"{base}/?point=bad%20code!#/request", timeout=20_000)
     page.get_by_test_id("request-topic").fill("种土豆")
     page.get_by_test_id("request-send").click()
-    expect(page.get_by_test_id("request-item")).to_have_attribute("data-sent", "true", timeout=30_000)
+    expect(page.get_by_test_id("request-item")).to_have_attribute(
+        "data-sent", "true", timeout=30_000
+    )
     assert read_store(page, "outbox") == []
 
     assert bodies, "the phone sent a batch"

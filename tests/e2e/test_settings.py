@@ -5,7 +5,6 @@ from the county is marked read; a topic request waits in the outbox and then rea
 
 from __future__ import annotations
 
-import json
 import time
 
 import pytest
@@ -26,7 +25,9 @@ Object.defineProperty(navigator, 'connection', {
   value: { saveData: true, effectiveType: '4g', addEventListener() {}, removeEventListener() {} },
 });
 """
-NO_SPEECH = "Object.defineProperty(window, 'speechSynthesis', { configurable: true, value: undefined });"
+NO_SPEECH = (
+    "Object.defineProperty(window, 'speechSynthesis', { configurable: true, value: undefined });"
+)
 ASKED = "http://adlnet.gov/expapi/verbs/asked"
 
 
@@ -89,9 +90,7 @@ def test_data_saver_stops_an_update_downloading_by_itself(server, page, tmp_path
         assert time.monotonic() < deadline, "the update did not start by itself"
         page.wait_for_timeout(200)
     assert len(blob_requests(server)) >= 1
-    assert {e.path for e in blob_requests(server)} <= {
-        f"/blobs/{b}" for b in stored_blob_ids(page)
-    }
+    assert {e.path for e in blob_requests(server)} <= {f"/blobs/{b}" for b in stored_blob_ids(page)}
 
 
 def test_delete_a_pack_offline_frees_its_blobs_and_read_aloud_follows_the_phone(server, page):
@@ -203,7 +202,9 @@ def test_topic_request_is_kept_offline_then_reaches_the_county(live_server, page
     assert "result" not in record
     assert record["learner"] == read_store(page, "meta", "active_learner")
     page.reload(timeout=20_000)
-    expect(page.get_by_test_id("request-item")).to_contain_text("怎样用手机挂号看病", timeout=10_000)
+    expect(page.get_by_test_id("request-item")).to_contain_text(
+        "怎样用手机挂号看病", timeout=10_000
+    )
     assert bodies == []
 
     page.context.set_offline(False)
