@@ -89,11 +89,11 @@ def test_two_profiles_keep_separate_progress_offline(server, page):
 
     page.goto(f"{base}/#/profiles", timeout=20_000)
     chip = page.get_by_test_id("profile-chip")
-    expect(chip).to_have_text("👤 我", timeout=10_000)
+    expect(chip).to_have_text("我", timeout=10_000)
     me = chip.get_attribute("data-learner")
     assert me and profile_row(page, "我").get_attribute("data-active") == "true"
     add_profile(page, "小红", age="60-69", village="李家村")
-    expect(chip).to_have_text("👤 我")  # adding does not switch
+    expect(chip).to_have_text("我")  # adding does not switch
 
     complete_lesson(page, base, "02-offline")
     assert done_lessons(page, base) == {"02-offline"}
@@ -102,7 +102,7 @@ def test_two_profiles_keep_separate_progress_offline(server, page):
     before = page.evaluate("window.__profileEvents")
     switch_to(page, "小红")
     expect(page.get_by_test_id("profile-note")).to_have_text("现在是 小红 在学习。", timeout=10_000)
-    expect(chip).to_have_text("👤 小红")
+    expect(chip).to_have_text("小红")
     assert page.evaluate("window.__profileEvents") > before
     hong = chip.get_attribute("data-learner")
     assert hong != me
@@ -116,9 +116,9 @@ def test_two_profiles_keep_separate_progress_offline(server, page):
 
     page.goto(f"{base}/#/profiles", timeout=20_000)
     switch_to(page, "我")
-    expect(chip).to_have_text("👤 我", timeout=10_000)
+    expect(chip).to_have_text("我", timeout=10_000)
     page.reload(timeout=20_000)
-    expect(chip).to_have_text("👤 我", timeout=10_000)
+    expect(chip).to_have_text("我", timeout=10_000)
     assert done_lessons(page, base) == {"02-offline"}
 
     profiles = read_store(page, "meta", "profiles")
@@ -134,7 +134,7 @@ def test_pin_is_hashed_refused_when_wrong_delayed_after_tries_and_names_change(l
     page.context.set_offline(True)
     page.reload(timeout=20_000)
     chip = page.get_by_test_id("profile-chip")
-    expect(chip).to_have_text("👤 我", timeout=10_000)
+    expect(chip).to_have_text("我", timeout=10_000)
 
     # A PIN that is not 4-6 digits is refused before anything is stored.
     page.get_by_test_id("add-name").fill("爷爷")
@@ -154,25 +154,25 @@ def test_pin_is_hashed_refused_when_wrong_delayed_after_tries_and_names_change(l
     switch_to(page, "爷爷", "1111")
     error = profile_row(page, "爷爷").get_by_test_id("pin-error")
     expect(error).to_have_text("PIN 密码不对，请再试一次。", timeout=15_000)
-    expect(chip).to_have_text("👤 我")
+    expect(chip).to_have_text("我")
     # Right PIN: switched.
     row = profile_row(page, "爷爷")
     row.get_by_test_id("pin-input").fill("4321")
     row.get_by_test_id("pin-submit").click()
-    expect(chip).to_have_text("👤 爷爷", timeout=15_000)
+    expect(chip).to_have_text("爷爷", timeout=15_000)
 
     # Rename (and it stays renamed after a reload).
     row.get_by_test_id("profile-edit").click()
     row.get_by_test_id("edit-name").fill("外公")
     row.get_by_test_id("edit-save").click()
-    expect(chip).to_have_text("👤 外公", timeout=10_000)
+    expect(chip).to_have_text("外公", timeout=10_000)
     page.reload(timeout=20_000)
-    expect(chip).to_have_text("👤 外公", timeout=10_000)
+    expect(chip).to_have_text("外公", timeout=10_000)
     expect(profile_row(page, "外公")).to_have_attribute("data-active", "true")
 
     # Three wrong tries in a row: each further try must wait, even with the right PIN.
     switch_to(page, "我")
-    expect(chip).to_have_text("👤 我", timeout=10_000)
+    expect(chip).to_have_text("我", timeout=10_000)
     page.evaluate("localStorage.setItem('xuedian-lang', 'en')")
     page.reload(timeout=20_000)
     row = profile_row(page, "外公")
@@ -190,7 +190,7 @@ def test_pin_is_hashed_refused_when_wrong_delayed_after_tries_and_names_change(l
     row.get_by_test_id("pin-input").fill("4321")
     row.get_by_test_id("pin-submit").click()
     expect(row.get_by_test_id("pin-error")).to_contain_text("Too many wrong tries", timeout=10_000)
-    expect(chip).to_have_text("👤 Me")
+    expect(chip).to_have_text("Me")
     tries = read_store(page, "meta", "pin_tries")
     assert list(tries.values())[0]["fails"] == 3
 
@@ -200,7 +200,7 @@ def test_heartbeat_names_the_point_and_profiles_but_never_a_name(live_server, pa
     bodies = capture_batches(live_server)
     page.goto(f"{base}/?point=XIANG-01#/profiles", timeout=20_000)
     wait_for_controller(page)
-    expect(page.get_by_test_id("profile-chip")).to_have_text("👤 我", timeout=10_000)
+    expect(page.get_by_test_id("profile-chip")).to_have_text("我", timeout=10_000)
     add_profile(page, "小明", age="70+", village="王家村")
     assert read_store(page, "meta", "point_code") == "XIANG-01"
 

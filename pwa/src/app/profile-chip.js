@@ -29,6 +29,6 @@ export function ProfileChip() {
   return html`
     <a class="chip" href="#/profiles" data-testid="profile-chip" data-learner=${profile?.id || ''}
       aria-label=${t('profile.chipLabel').replace('{name}', name)}>
-      <span aria-hidden="true">👤 </span>${name}
+      ${name}
     </a>`;
 }
