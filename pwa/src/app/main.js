@@ -42,8 +42,12 @@ function Screen({ route }) {
   return html`<${mod.Component} route=${route} />`;
 }
 
+/** Routes where an update must not even be offered: the learner is reading or answering. */
+const BUSY_ROUTES = /^#\/(lesson|quiz)\//;
+
 function UpdateBanner({ reg }) {
-  if (!reg) return null;
+  // Shown again once the learner leaves the lesson or quiz (App re-renders on hashchange).
+  if (!reg || BUSY_ROUTES.test(location.hash)) return null;
   return html`
     <div class="banner" role="region" aria-label=${t('update.apply')} data-testid="update-banner">
       <p>${t('update.ready')}</p>
