@@ -57,8 +57,20 @@ function UpdateBanner({ reg }) {
     </div>`;
 }
 
+/** In-app browsers (WeChat, QQ, Weibo, DingTalk, Alipay, Douyin): their notice is fetched only there. */
+const IN_APP = /MicroMessenger|\bQQ\/|MQQBrowser|Weibo|DingTalk|AlipayClient|AliApp|aweme|Bytedance|ByteLocale/i;
+
+function useInAppNotice() {
+  const [Notice, setNotice] = useState(/** @type {any} */ (null));
+  useEffect(() => {
+    if (IN_APP.test(navigator.userAgent)) import('./inapp.js').then((m) => setNotice(() => m.default)).catch(() => {});
+  }, []);
+  return Notice;
+}
+
 function App() {
   const route = useRoute();
+  const InAppNotice = useInAppNotice();
   const [, setLangTick] = useState(0);
   const [updateReg, setUpdateReg] = useState(/** @type {ServiceWorkerRegistration | null} */ (null));
   const mainRef = useRef(/** @type {HTMLElement | null} */ (null));
@@ -79,6 +91,7 @@ function App() {
       <button type="button" class="btn btn-secondary lang" lang=${other} data-testid="lang-toggle"
         aria-label=${`${t('lang.toggle')} · ${t('lang.toggleLabel')}`} onClick=${() => setLang(other)}>${t('lang.toggle')}</button>
     </header>
+    ${InAppNotice && html`<${InAppNotice} />`}
     <${UpdateBanner} reg=${updateReg} />
     <${SyncStatus} />
     <main id="main" tabindex="-1" ref=${mainRef}>
