@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 
 from .axe import assert_no_serious_violations
 from .pack_server import BIG, WELCOME, open_catalog
+from .test_inapp import IN_APP
 from .test_shell import wait_for_controller
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
@@ -93,12 +94,26 @@ def sync_problems(page, server):
     return clean
 
 
+def in_app_browser(page, server):
+    """The notice shown inside WeChat (the user agent is overridden for this page only)."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Emulation.setUserAgentOverride", {"userAgent": IN_APP["wechat"]})
+    page.reload(timeout=20_000)
+    expect(page.get_by_test_id("inapp")).to_be_visible(timeout=10_000)
+
+    def clean():
+        cdp.detach()
+
+    return clean
+
+
 SCREENS: list[Screen] = [
     Screen("catalog", CATALOG_HASH, f"[data-testid=download-{BIG}]"),
     Screen("pack", f"#/pack/{WELCOME}", f"[data-testid=lesson-{WELCOME_LESSON}]"),
     Screen("lesson", f"#/lesson/{WELCOME}/{WELCOME_LESSON}", "[data-testid=lesson-content] p"),
     Screen("import", "#/import", "main h2"),
     Screen("shell-sync-problems", f"#/pack/{WELCOME}", "[data-testid=pack-title]", sync_problems),
+    Screen("shell-in-app-browser", f"#/pack/{WELCOME}", "[data-testid=pack-title]", in_app_browser),
 ]
 LANGS = ["zh-CN", "en"]
 TEXT_SCALES = [1, 2]
@@ -143,6 +158,9 @@ def test_screen_is_accessible(installed, screen, lang, scale):
             size = page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
             assert size >= 39, f"200% text not applied: root font size {size}px"
         assert_no_serious_violations(page, f"{screen.name} {lang} {scale * 100}%")
+        # Nothing runs off a 360 px screen sideways, even at 200% text.
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1, f"the page is {overflow}px wider than the screen"
     finally:
         if clean:
             clean()
