@@ -91,8 +91,8 @@ function App() {
       <button type="button" class="btn btn-secondary lang" lang=${other} data-testid="lang-toggle"
         aria-label=${`${t('lang.toggle')} · ${t('lang.toggleLabel')}`} onClick=${() => setLang(other)}>${t('lang.toggle')}</button>
     </header>
-    ${InAppNotice && html`<${InAppNotice} />`}
     <${UpdateBanner} reg=${updateReg} />
+    ${InAppNotice && html`<${InAppNotice} />`}
     <${SyncStatus} />
     <main id="main" tabindex="-1" ref=${mainRef}>
       <${Screen} route=${route} />
