@@ -10,6 +10,7 @@ import json
 import pytest
 from playwright.sync_api import expect
 
+from .axe import assert_no_serious_violations
 from .outbox_faults import OUTBOX_ROWS
 from .pack_server import WELCOME, open_catalog
 from .test_a11y import CATALOG_HASH, WELCOME_LESSON
@@ -99,6 +100,7 @@ def test_update_waits_outside_lessons_and_reloads_only_when_asked(
     expect(page.get_by_test_id("update-banner")).to_be_visible(timeout=10_000)
     page.evaluate(f"location.hash = '{CATALOG_HASH}'")
     expect(page.get_by_test_id("update-banner")).to_be_visible(timeout=10_000)
+    assert_no_serious_violations(page, "update banner")
     # Back into a lesson: the offer steps aside again.
     page.evaluate(f"location.hash = '#/lesson/{WELCOME}/{WELCOME_LESSON}'")
     expect(page.get_by_test_id("lesson-content")).to_be_visible(timeout=15_000)
