@@ -138,6 +138,22 @@ const zh = {
   'err.ack-wrong-device': '这个确认文件是另一部手机的，不能用在这部手机上。没有删除任何记录。',
   // -- home, quiz, my learning, recommendations, catalog search (add keys here) --
   // -- profiles, settings, inbox, topic requests, updates, in-app browser (add keys here) --
+  'inapp.title': '请用手机浏览器打开学点',
+  'inapp.why': '你现在是在{app}里打开的学点。在这里不能安装学点，下载的课程也可能被清除。',
+  'inapp.step1': '点右上角的 ···（三个点）。',
+  'inapp.step2': '选「在浏览器中打开」（苹果手机上是「在 Safari 中打开」）。',
+  'inapp.step3': '在浏览器里打开菜单，选「添加到主屏幕」或「安装应用」，以后从手机桌面打开学点。',
+  'inapp.link': '学点的链接',
+  'inapp.copy': '复制链接',
+  'inapp.copied': '链接已复制，可以粘贴到浏览器的地址栏里打开。',
+  'inapp.copyFailed': '没能自动复制。请长按上面的链接，选「复制」。',
+  'inapp.dismiss': '先在这里看',
+  'inapp.app.wechat': '微信',
+  'inapp.app.qq': 'QQ',
+  'inapp.app.weibo': '微博',
+  'inapp.app.dingtalk': '钉钉',
+  'inapp.app.alipay': '支付宝',
+  'inapp.app.douyin': '抖音',
 };
 
 /** @type {typeof zh} */
@@ -275,6 +291,22 @@ const en = {
   'err.ack-wrong-device': 'This acknowledgement file is for another phone. No record was deleted.',
   // -- home, quiz, my learning, recommendations, catalog search (add keys here) --
   // -- profiles, settings, inbox, topic requests, updates, in-app browser (add keys here) --
+  'inapp.title': 'Open Xuedian in your phone’s browser',
+  'inapp.why': 'You opened Xuedian inside {app}. It cannot be installed here, and downloaded courses may be cleared.',
+  'inapp.step1': 'Tap ··· (three dots) at the top right.',
+  'inapp.step2': 'Choose “Open in browser” (on an iPhone: “Open in Safari”).',
+  'inapp.step3': 'In the browser, open its menu and choose “Add to Home screen” or “Install app”; then open Xuedian from your home screen.',
+  'inapp.link': 'Xuedian’s link',
+  'inapp.copy': 'Copy link',
+  'inapp.copied': 'Link copied: paste it into the browser’s address bar.',
+  'inapp.copyFailed': 'Could not copy it. Press and hold the link above and choose “Copy”.',
+  'inapp.dismiss': 'Stay here for now',
+  'inapp.app.wechat': 'WeChat',
+  'inapp.app.qq': 'QQ',
+  'inapp.app.weibo': 'Weibo',
+  'inapp.app.dingtalk': 'DingTalk',
+  'inapp.app.alipay': 'Alipay',
+  'inapp.app.douyin': 'Douyin',
 };
 
 /** @type {Record<string, typeof zh>} */
