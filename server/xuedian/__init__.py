@@ -92,6 +92,11 @@ def create_app(config=None) -> Flask:
             "(a fault drill); unset it in production",
             settings.fault_ingest_delay_ms,
         )
+    if settings.proxy_hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = settings.proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     register_error_handlers(app)
     app.register_blueprint(web_routes.bp)
     app.register_blueprint(pack_routes.bp)

@@ -60,6 +60,11 @@ class Settings:
     build_cache: str = _setting(
         "", "Folder of cached pack transcodes; empty means $XDG_CACHE_HOME/xuedian/build."
     )
+    proxy_hops: int = _setting(
+        0,
+        "Reverse proxies in front of the app (nginx: 1); their X-Forwarded-For/-Proto give "
+        "the client's address for rate limits and https for cookies. 0 trusts no header.",
+    )
     ratelimit_storage: str = _setting(
         "memory://",
         "Where rate-limit counts live: memory:// (one process) or redis://HOST:PORT (shared "

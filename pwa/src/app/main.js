@@ -44,8 +44,12 @@ function Screen({ route }) {
   return html`<${mod.Component} route=${route} />`;
 }
 
+/** Routes where an update must not even be offered: the learner is reading or answering. */
+const BUSY_ROUTES = /^#\/(lesson|quiz)\//;
+
 function UpdateBanner({ reg }) {
-  if (!reg) return null;
+  // Shown again once the learner leaves the lesson or quiz (App re-renders on hashchange).
+  if (!reg || BUSY_ROUTES.test(location.hash)) return null;
   return html`
     <div class="banner" role="region" aria-label=${t('update.apply')} data-testid="update-banner">
       <p>${t('update.ready')}</p>
@@ -55,8 +59,20 @@ function UpdateBanner({ reg }) {
     </div>`;
 }
 
+/** In-app browsers (WeChat, QQ, Weibo, DingTalk, Alipay, Douyin): their notice is fetched only there. */
+const IN_APP = /MicroMessenger|\bQQ\/|MQQBrowser|Weibo|DingTalk|AlipayClient|AliApp|aweme|Bytedance|ByteLocale/i;
+
+function useInAppNotice() {
+  const [Notice, setNotice] = useState(/** @type {any} */ (null));
+  useEffect(() => {
+    if (IN_APP.test(navigator.userAgent)) import('./inapp.js').then((m) => setNotice(() => m.default)).catch(() => {});
+  }, []);
+  return Notice;
+}
+
 function App() {
   const route = useRoute();
+  const InAppNotice = useInAppNotice();
   const [, setLangTick] = useState(0);
   const [updateReg, setUpdateReg] = useState(/** @type {ServiceWorkerRegistration | null} */ (null));
   const mainRef = useRef(/** @type {HTMLElement | null} */ (null));
@@ -81,6 +97,7 @@ function App() {
         aria-label=${`${t('lang.toggle')} · ${t('lang.toggleLabel')}`} onClick=${() => setLang(other)}>${t('lang.toggle')}</button>
     </header>
     <${UpdateBanner} reg=${updateReg} />
+    ${InAppNotice && html`<${InAppNotice} />`}
     <${SyncStatus} />
     <main id="main" tabindex="-1" ref=${mainRef}>
       <${Screen} route=${route} />

@@ -113,10 +113,16 @@ def stored_bundle(data: bytes) -> SyncBundle | None:
     return db.session.get(SyncBundle, hashlib.sha256(data).hexdigest())
 
 
-def import_bundle(data: bytes, name: str | None = None, received_at: datetime | None = None):
+def import_bundle(
+    data: bytes,
+    name: str | None = None,
+    received_at: datetime | None = None,
+    carried_by: int | None = None,
+):
     """Import one bundle file and return its answer (``BundleImported``).
 
-    ``received_at`` is when a kiosk first received the file, if it says so; else now. A file
+    ``received_at`` is when a kiosk first received the file, if it says so; else now.
+    ``carried_by`` is the signed-in volunteer who uploaded it, for carry-delay reports. A file
     imported before is answered from its custody row and changes nothing. Raises
     :class:`BundleTooLarge`, :class:`BundleInvalid`, ``device-signature-invalid``,
     ``device-revoked``, ``batch-too-large`` or ``batch-id-reused``; then nothing is stored.
@@ -127,10 +133,15 @@ def import_bundle(data: bytes, name: str | None = None, received_at: datetime | 
         return answer(stored, name, already_imported=True)
     verified = read_bundle(data)
     # The same file (or the same new device) may be imported concurrently: look again then.
-    return retry_once_on_conflict(lambda: _import_once(verified, name, received_at))
+    return retry_once_on_conflict(lambda: _import_once(verified, name, received_at, carried_by))
 
 
-def _import_once(verified: VerifiedBundle, name: str | None, received_at: datetime | None):
+def _import_once(
+    verified: VerifiedBundle,
+    name: str | None,
+    received_at: datetime | None,
+    carried_by: int | None,
+):
     stored = db.session.get(SyncBundle, verified.bundle_id)
     if stored is not None:
         return answer(stored, name, already_imported=True)
@@ -150,6 +161,7 @@ def _import_once(verified: VerifiedBundle, name: str | None, received_at: dateti
         made_at=verified.made_at,
         received_at=received_at or now,
         imported_at=now,
+        carried_by=carried_by,
         size=verified.size,
         batches=len(receipts),
         records=sum(len(b["records"]) for b, _ in verified.batches),

@@ -116,6 +116,9 @@ class SyncBundle(db.Model):
     #: When this server, or the kiosk that forwarded it, first received the file.
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: The volunteer (staff id) who uploaded it while signed in; NULL for anonymous
+    #: uploads, kiosk forwards and the CLI.
+    carried_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
     size: Mapped[int] = mapped_column(Integer)
     batches: Mapped[int] = mapped_column(Integer)
     records: Mapped[int] = mapped_column(Integer)

@@ -87,8 +87,9 @@ def _received_at(value: str | None):
     return min(moment, utcnow())
 
 
-def import_uploads(files, received_at=None) -> list[dict]:
-    """Import uploaded bundle files one by one; a bad file is answered, not raised."""
+def import_uploads(files, received_at=None, carried_by=None) -> list[dict]:
+    """Import uploaded bundle files one by one; a bad file is answered, not raised.
+    ``carried_by``: the signed-in volunteer's staff id, if any."""
     limit = current_app.config["XUEDIAN"].max_body_bytes
     answers = []
     for upload in files:
@@ -98,7 +99,7 @@ def import_uploads(files, received_at=None) -> list[dict]:
             answers.append(refusal(BundleTooLarge(limit=limit), upload.filename))
             continue
         try:
-            answers.append(import_bundle(data, upload.filename, received_at))
+            answers.append(import_bundle(data, upload.filename, received_at, carried_by))
         except XuedianError as error:
             db.session.rollback()
             answers.append(refusal(error, upload.filename))

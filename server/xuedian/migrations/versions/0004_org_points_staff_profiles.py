@@ -1,4 +1,5 @@
-"""org: areas, learning points, staff; devices enrolled at a point; learner profiles
+"""org: areas, learning points, staff; devices enrolled at a point; learner profiles;
+who carried a bundle
 
 Revision ID: 0004
 Revises: 0003
@@ -80,6 +81,11 @@ def upgrade():
             "fk_device_learning_point_id", "learning_point", ["learning_point_id"], ["id"]
         )
 
+    with op.batch_alter_table("sync_bundle", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("carried_by", sa.Integer(), nullable=True))
+        batch_op.create_index(batch_op.f("ix_sync_bundle_carried_by"), ["carried_by"], unique=False)
+        batch_op.create_foreign_key("fk_sync_bundle_carried_by", "staff", ["carried_by"], ["id"])
+
     op.create_table(
         "learner_profile",
         sa.Column("learner", sa.String(length=36), nullable=False),
@@ -100,6 +106,10 @@ def downgrade():
     with op.batch_alter_table("learner_profile", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_learner_profile_device_id"))
     op.drop_table("learner_profile")
+    with op.batch_alter_table("sync_bundle", schema=None) as batch_op:
+        batch_op.drop_constraint("fk_sync_bundle_carried_by", type_="foreignkey")
+        batch_op.drop_index(batch_op.f("ix_sync_bundle_carried_by"))
+        batch_op.drop_column("carried_by")
     with op.batch_alter_table("device", schema=None) as batch_op:
         batch_op.drop_constraint("fk_device_learning_point_id", type_="foreignkey")
         batch_op.drop_index(batch_op.f("ix_device_learning_point_id"))
