@@ -107,6 +107,22 @@ def in_app_browser(page, server):
     return clean
 
 
+def open_profile_forms(page, server):
+    """The profiles screen with the edit form open (the add form is always shown)."""
+    page.get_by_test_id("profile-edit").first.click()
+    expect(page.get_by_test_id("edit-name")).to_be_visible(timeout=5_000)
+
+
+def contrast(page, server):
+    """High contrast, as the settings toggle applies it (class on <html>)."""
+    page.evaluate("document.documentElement.classList.add('high-contrast')")
+
+    def clean():
+        page.evaluate("document.documentElement.classList.remove('high-contrast')")
+
+    return clean
+
+
 SCREENS: list[Screen] = [
     Screen("catalog", CATALOG_HASH, f"[data-testid=download-{BIG}]"),
     Screen("pack", f"#/pack/{WELCOME}", f"[data-testid=lesson-{WELCOME_LESSON}]"),
@@ -114,6 +130,11 @@ SCREENS: list[Screen] = [
     Screen("import", "#/import", "main h2"),
     Screen("shell-sync-problems", f"#/pack/{WELCOME}", "[data-testid=pack-title]", sync_problems),
     Screen("shell-in-app-browser", f"#/pack/{WELCOME}", "[data-testid=pack-title]", in_app_browser),
+    Screen("profiles", "#/profiles", "[data-testid=add-profile]", open_profile_forms),
+    Screen("settings", "#/settings", f"[data-testid=stored-{WELCOME}]"),
+    Screen("settings-high-contrast", "#/settings", f"[data-testid=stored-{WELCOME}]", contrast),
+    Screen("inbox", "#/inbox", "[data-testid=inbox]"),
+    Screen("request", "#/request", "[data-testid=request-form]"),
 ]
 LANGS = ["zh-CN", "en"]
 TEXT_SCALES = [1, 2]

@@ -35,7 +35,7 @@ function Details({ prefix, band, village, setBand, setVillage }) {
     <select id=${`${prefix}-age`} class="input" data-testid=${`${prefix}-age`} value=${band}
       onChange=${(e) => setBand(e.currentTarget.value)}>
       <option value="">${t('profile.ageNone')}</option>
-      ${AGE_BANDS.map((b) => html`<option key=${b} value=${b}>${t(/** @type {any} */ (`profile.age.${b}`))}</option>`)}
+      ${AGE_BANDS.map((b) => html`<option key=${b} value=${b}>${t(`profile.age.${b}`)}</option>`)}
     </select>
     <label class="field" for=${`${prefix}-village`}>${t('profile.village')}</label>
     <input id=${`${prefix}-village`} class="input" data-testid=${`${prefix}-village`} maxlength=${VILLAGE_MAX}

@@ -101,7 +101,7 @@ export default function RequestScreen() {
       <select id="request-category" class="input" data-testid="request-category" value=${category}
         onChange=${(e) => setCategory(e.currentTarget.value)}>
         <option value="">${t('request.catNone')}</option>
-        ${CATEGORIES.map((c) => html`<option key=${c} value=${c}>${t(/** @type {any} */ (`request.cat.${c}`))}</option>`)}
+        ${CATEGORIES.map((c) => html`<option key=${c} value=${c}>${t(`request.cat.${c}`)}</option>`)}
       </select>
       ${error && html`<p class="error" role="alert" data-testid="request-error">${error}</p>`}
       ${note && html`<p class="ok" role="status" data-testid="request-saved">${t('request.sent')}</p>`}
@@ -114,7 +114,7 @@ export default function RequestScreen() {
           ${mine.map((r) => html`
             <li key=${r.id} class="card" data-testid="request-item" data-sent=${r.sent ? 'true' : 'false'}>
               <p>${r.topic}</p>
-              <p class="meta">${r.category ? `${t(/** @type {any} */ (`request.cat.${r.category}`))} · ` : ''}${r.sent ? t('request.delivered') : t('request.waiting')}</p>
+              <p class="meta">${r.category ? `${t(`request.cat.${r.category}`)} · ` : ''}${r.sent ? t('request.delivered') : t('request.waiting')}</p>
             </li>`)}
         </ul>
       </section>`}`;
