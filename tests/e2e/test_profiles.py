@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .pack_server import WELCOME, download_welcome
+from .test_a11y import focus_by_tab
 from .test_feed import read_store
 from .test_shell import wait_for_controller
 
@@ -233,3 +234,22 @@ def test_heartbeat_names_the_point_and_profiles_but_never_a_name(live_server, pa
         row = db.session.get(LearnerProfile, ming)
         assert (row.age_band, row.village) == ("70+", "王家村")
         db.session.remove()
+
+
+def test_adding_and_switching_to_a_pin_profile_works_by_keyboard(live_server, page):
+    page.goto(f"{live_server.url}/#/profiles", timeout=20_000)
+    expect(page.get_by_test_id("profile-chip")).to_have_text("我", timeout=15_000)
+    focus_by_tab(page, "add-name")
+    page.keyboard.type("奶奶")
+    focus_by_tab(page, "add-pin")
+    page.keyboard.type("2468")
+    page.keyboard.press("Enter")
+    expect(profile_row(page, "奶奶")).to_be_visible(timeout=10_000)
+    page.locator("main").focus()
+    focus_by_tab(page, "profile-switch")
+    page.keyboard.press("Enter")
+    pin = page.get_by_test_id("pin-input")
+    expect(pin).to_be_focused(timeout=5_000)
+    page.keyboard.type("2468")
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("profile-chip")).to_have_text("奶奶", timeout=15_000)

@@ -4,7 +4,7 @@
  * changing a name, age band or village. Owns only view state; the profiles are
  * lib/profiles.js's.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from '../../app/html.js';
 import { profileName } from '../../app/profile-chip.js';
 import {
@@ -47,6 +47,9 @@ function PinForm({ profile, onDone, onCancel }) {
   const [pin, setPin] = useState('');
   const [error, setError] = useState(/** @type {string | null} */ (null));
   const [busy, setBusy] = useState(false);
+  const input = useRef(/** @type {HTMLInputElement | null} */ (null));
+  // The PIN field takes the focus, so the keyboard (and a screen reader) land on it.
+  useEffect(() => input.current?.focus(), [error]);
   const submit = async (e) => {
     e.preventDefault();
     setBusy(true);
@@ -66,7 +69,7 @@ function PinForm({ profile, onDone, onCancel }) {
     <form class="stack" onSubmit=${submit}>
       <label class="field" for=${id}>${fill('profile.enterPin', { name: profileName(profile) })}</label>
       <input id=${id} class="input" type="password" inputmode="numeric" autocomplete="off" maxlength="6"
-        pattern="[0-9]*" data-testid="pin-input" value=${pin} onInput=${(e) => setPin(e.currentTarget.value)} />
+        pattern="[0-9]*" data-testid="pin-input" ref=${input} value=${pin} onInput=${(e) => setPin(e.currentTarget.value)} />
       ${error && html`<p class="error" role="alert" data-testid="pin-error">${error}</p>`}
       <div class="actions">
         <button type="submit" class="btn" data-testid="pin-submit" disabled=${busy}>${t('profile.confirm')}</button>
