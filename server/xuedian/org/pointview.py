@@ -86,18 +86,19 @@ def point_view(point: LearningPoint) -> PointView:
     quarantined: dict[str, int] = {}
     bands: Counter[str] = Counter()
     if ids:
-        quarantined = dict(
-            db.session.execute(
+        quarantined = {
+            device_id: count
+            for device_id, count in db.session.execute(
                 select(QuarantinedRecord.device_id, func.count())
                 .where(QuarantinedRecord.device_id.in_(ids))
                 .group_by(QuarantinedRecord.device_id)
-            ).tuples()
-        )
+            )
+        }
         for band, count in db.session.execute(
             select(LearnerProfile.age_band, func.count())
             .where(LearnerProfile.device_id.in_(ids))
             .group_by(LearnerProfile.age_band)
-        ).tuples():
+        ):
             bands[band if band in AGE_BANDS else "unknown"] += count
     releases = current_releases()
     packs = {r.pack_id: PackRow(r) for r in releases}
@@ -154,4 +155,4 @@ def point_summaries(point_ids) -> list[tuple[LearningPoint, Area, int, datetime 
         .where(LearningPoint.id.in_(point_ids))
         .order_by(Area.path, LearningPoint.code)
     )
-    return [(p, a, n or 0, last) for p, a, n, last in db.session.execute(query).tuples()]
+    return [(p, a, n or 0, last) for p, a, n, last in db.session.execute(query)]

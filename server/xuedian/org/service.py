@@ -177,7 +177,7 @@ def list_areas() -> list[Area]:
 
 def list_points() -> list[tuple[LearningPoint, Area]]:
     query = select(LearningPoint, Area).join(Area, LearningPoint.area_id == Area.id)
-    return list(db.session.execute(query.order_by(Area.path, LearningPoint.code)).tuples())
+    return [(p, a) for p, a in db.session.execute(query.order_by(Area.path, LearningPoint.code))]
 
 
 def list_staff() -> list[Staff]:
