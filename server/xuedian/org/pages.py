@@ -49,7 +49,7 @@ def enrol_url(point: LearningPoint) -> str:
 def qr_svg(url: str, title: str) -> str:
     """An inline SVG QR code (no width/height: CSS sizes it)."""
     code = segno.make(url, error="m")
-    return code.svg_inline(scale=1, border=2, omitsize=True, title=title, svgclass="qr")
+    return code.svg_inline(scale=1, border=4, omitsize=True, title=title, svgclass="qr")
 
 
 @bp.get("/points")

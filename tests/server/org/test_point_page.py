@@ -100,7 +100,7 @@ def test_qr_code_opens_the_install_url_with_the_point(app, client):
     text = client.get(f"/staff/points/{world.points['A']}").text
     url = f"http://127.0.0.1:8000/?point={POINTS['A'][0]}"
     assert f'data-testid="enrol-url">{url}<' in text
-    expected = segno.make(url, error="m").svg_inline(scale=1, border=2, omitsize=True)
+    expected = segno.make(url, error="m").svg_inline(scale=1, border=4, omitsize=True)
     path = expected[expected.index("<path") : expected.index("/>", expected.index("<path"))]
     assert path in text
     assert "<script>" not in text
