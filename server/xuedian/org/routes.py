@@ -115,9 +115,13 @@ def staff_context() -> dict:
 
 
 def _lang_url(code: str) -> str:
+    """This page in another language; after a POST (or an error), the start page."""
+    if request.method != "GET" or request.endpoint is None or request.routing_exception:
+        start = "staff.home" if auth.current_staff() else "staff.login"
+        return url_for(start, lang=code)
     args = request.args.to_dict()
     args["lang"] = code
-    return url_for(request.endpoint or "staff.login", **(request.view_args or {}), **args)
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
 def html(template: str, status: int = 200, **context) -> Response:

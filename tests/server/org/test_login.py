@@ -210,3 +210,14 @@ def test_pages_send_a_strict_csp(app, client):
     csp = response.headers["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
     assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_errors_under_staff_are_pages_in_the_readers_language(app, client):
+    missing = client.get("/staff/no-such-page?lang=en")
+    assert missing.status_code == 404 and missing.mimetype == "text/html"
+    assert "This page does not exist" in missing.text
+    wrong_method = client.get("/staff/logout")
+    assert wrong_method.status_code == 405 and wrong_method.mimetype == "text/html"
+    # After a refused POST the language link goes to a page that answers GET.
+    refused = client.post("/staff/login", data={})
+    assert 'href="/staff/login?lang=en"' in refused.text
