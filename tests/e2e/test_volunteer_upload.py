@@ -42,7 +42,6 @@ def test_volunteer_uploads_two_bundles_and_sees_each_result(county, page, tmp_pa
     first, second = Phone(), Phone()
     files = [tmp_path / "first.xdsync", tmp_path / "second.xdsync"]
     files[0].write_bytes(first.bundle([[make_record(1), make_record(2)]]))
-    # A large second file, so the upload takes several progress events.
     files[1].write_bytes(second.bundle([[make_record(i) for i in range(1, 301)]]))
 
     page.goto(f"{county.url}/staff/points", timeout=20_000)
@@ -120,3 +119,25 @@ def test_upload_without_javascript_lists_each_file(county, browser, tmp_path):
         expect(receipts.locator("li.refused")).to_contain_text("bad.xdsync", timeout=5_000)
     finally:
         context.close()
+
+
+def test_script_shows_the_servers_refusal_of_a_too_large_upload(county, page, tmp_path):
+    import dataclasses
+
+    settings = county.app.config["XUEDIAN"]
+    county.app.config["XUEDIAN"] = dataclasses.replace(settings, max_upload_bytes=5_000)
+    big = tmp_path / "big.xdsync"
+    big.write_bytes(Phone().bundle([[make_record(i) for i in range(1, 401)]]))
+    assert big.stat().st_size > 5_000
+    page.goto(f"{county.url}/staff/login", timeout=20_000)
+    page.get_by_test_id("username").fill(VOLUNTEER[0], timeout=5_000)
+    page.get_by_test_id("password").fill(VOLUNTEER[1], timeout=5_000)
+    page.get_by_test_id("login").click(timeout=5_000)
+    expect(page.get_by_test_id("point-code")).to_have_text("liucun", timeout=10_000)
+    page.get_by_test_id("bundles").set_input_files([big], timeout=10_000)
+    page.get_by_test_id("upload").click(timeout=5_000)
+    expect(page.get_by_test_id("result-summary")).to_contain_text(
+        "一次上传的文件太多或太大", timeout=15_000
+    )
+    with county.app.app_context():
+        assert db.session.scalars(select(SyncBundle)).all() == []

@@ -24,7 +24,10 @@ PARENT_LEVEL = {"county": None, "township": "county", "village": "township"}
 
 
 class OrgError(ValueError):
-    """Invalid organisation data; the message says what to change."""
+    """Invalid organisation data; the message says what to change.
+
+    A ValueError rather than a XuedianError: it only reaches the CLI (and tests), never an
+    HTTP client, so it needs no stable error code."""
 
 
 def _check_code(code: str, what: str) -> str:

@@ -57,7 +57,10 @@
         show(answer.summary, answer.files);
         form.reset();
       } else {
-        show(form.getAttribute('data-failed'), []);
+        // An error page (too large, expired form): show its own sentence.
+        var page = new DOMParser().parseFromString(xhr.responseText || '', 'text/html');
+        var said = page.querySelector('[data-testid=error]');
+        show(said ? said.textContent : form.getAttribute('data-failed'), []);
       }
     });
     xhr.addEventListener('error', function () {
