@@ -55,6 +55,7 @@ def create_app(config=None) -> Flask:
     from .errors import register_error_handlers
     from .extensions import db, migrate
     from .keys.service import KeyRing
+    from .org import routes as staff_routes
     from .packs import routes as pack_routes
     from .packs.storage import FileBlobStore
     from .sync import pages as volunteer_pages
@@ -103,6 +104,7 @@ def create_app(config=None) -> Flask:
     app.register_blueprint(sync_routes.bp)
     app.register_blueprint(volunteer_pages.bp)
     app.register_blueprint(plain.bp)
+    staff_routes.init_app(app)
     dist = Path(settings.pwa_dist) if settings.pwa_dist else CHECKOUT / "pwa" / "dist"
     web_routes.serve_pwa(app, dist)
     return app

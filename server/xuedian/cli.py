@@ -10,6 +10,7 @@ import click
 from . import CHECKOUT
 from .core.cliapp import cli_app as _app
 from .errors import XuedianError
+from .org.cli import create_admin, org
 from .packs.cli import build_with_progress, packs
 from .push.cli import inbox
 from .relay.cli import relay
@@ -141,9 +142,11 @@ def export_xapi(out) -> None:
     help="Folder of pack sources.",
 )
 def demo(packs_dir: str) -> None:
-    """Initialise the instance and publish every demo pack not yet published."""
+    """Initialise the instance, publish every demo pack not yet published and create the
+    demo organisation (county qingshui, staff `admin` and `volunteer`)."""
     from flask_migrate import upgrade
 
+    from .org.demo import ensure_demo_org
     from .packs.builder import build
     from .packs.service import current_version, publish
     from .packs.source import read_source
@@ -161,7 +164,9 @@ def demo(packs_dir: str) -> None:
             built = build_with_progress(build, source, out, app)
             publish(built.archive)
             click.echo(f"published {pack['id']} v{pack['version']}")
+        made = ensure_demo_org()
+        click.echo(f"demo organisation: {', '.join(made) if made else 'already there'}")
 
 
-for group in (packs, devices, sync, inbox, relay):
+for group in (packs, devices, sync, inbox, relay, org, create_admin):
     main.add_command(group)
