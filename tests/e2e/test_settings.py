@@ -133,7 +133,8 @@ def test_delete_a_pack_offline_frees_its_blobs_and_read_aloud_follows_the_phone(
     assert stored_blob_ids(page) == set()
 
     # The catalog (from its saved copy, offline) offers the course again.
-    page.goto(f"{base}/", timeout=20_000)
+    # `#/catalog` (`#/` is the home screen once it lands; today any unknown hash is the catalog).
+    page.goto(f"{base}/#/catalog", timeout=20_000)
     expect(page.get_by_test_id(f"download-{WELCOME}")).to_be_visible(timeout=15_000)
     page.goto(f"{base}/#/lesson/{WELCOME}/02-offline", timeout=20_000)
     expect(page.get_by_test_id("lesson-missing")).to_be_visible(timeout=15_000)

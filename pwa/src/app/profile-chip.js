@@ -27,7 +27,7 @@ export function ProfileChip() {
   }, []);
   const name = profileName(profile);
   return html`
-    <a class="chip" href="#/profiles" data-testid="profile-chip" data-learner=${profile?.id || ''}
+    <a class="profile-chip" href="#/profiles" data-testid="profile-chip" data-learner=${profile?.id || ''}
       aria-label=${t('profile.chipLabel').replace('{name}', name)}>
       ${name}
     </a>`;

@@ -19,10 +19,10 @@ const saverSetting = (v) => (v === 'on' ? true : v === 'off' ? false : 'auto');
 /** A radio group with a visible legend; each choice is a 48 px row. */
 function Choices({ name, legend, options, value, onChange, testid }) {
   return html`
-    <fieldset class="choices" data-testid=${testid}>
+    <fieldset class="setting-group" data-testid=${testid}>
       <legend>${legend}</legend>
       ${options.map(([v, label, lang]) => html`
-        <label key=${v} class="choice" lang=${lang}>
+        <label key=${v} class="setting-option" lang=${lang}>
           <input type="radio" name=${name} value=${v} checked=${value === v} data-testid=${`${testid}-${v}`}
             onChange=${() => onChange(v)} />
           <span>${label}</span>
@@ -32,7 +32,7 @@ function Choices({ name, legend, options, value, onChange, testid }) {
 
 function Toggle({ label, checked, disabled, onChange, testid, hint }) {
   return html`
-    <label class="choice">
+    <label class="setting-option">
       <input type="checkbox" checked=${checked} disabled=${disabled} data-testid=${testid}
         onChange=${(e) => onChange(e.currentTarget.checked)} />
       <span>${label}${hint && html`<br /><span class="muted">${hint}</span>`}</span>
