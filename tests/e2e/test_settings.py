@@ -5,6 +5,7 @@ from the county is marked read; a topic request waits in the outbox and then rea
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -91,6 +92,20 @@ def test_data_saver_stops_an_update_downloading_by_itself(server, page, tmp_path
         page.wait_for_timeout(200)
     assert len(blob_requests(server)) >= 1
     assert {e.path for e in blob_requests(server)} <= {f"/blobs/{b}" for b in stored_blob_ids(page)}
+
+
+def test_data_saver_auto_follows_a_slow_link_and_on_off_override_it(live_server, page):
+    page.add_init_script(SAVE_DATA.replace("saveData: true", "saveData: false").replace("4g", "2g"))
+    page.goto(f"{live_server.url}/#/settings", timeout=20_000)
+    allowed = page.get_by_test_id("auto-download")
+    expect(page.get_by_test_id("setting-saver-auto")).to_be_checked(timeout=15_000)
+    expect(allowed).to_have_attribute("data-allowed", "false")  # a 2G link
+    page.get_by_test_id("setting-saver-off").check()
+    expect(allowed).to_have_attribute("data-allowed", "true")
+    page.get_by_test_id("setting-saver-on").check()
+    expect(allowed).to_have_attribute("data-allowed", "false")
+    expect(allowed).to_have_text("现在：不会自己下载，请在课程目录里点“更新”。")
+    assert json.loads(page.evaluate("localStorage.getItem('xuedian-settings')"))["dataSaver"]
 
 
 def test_delete_a_pack_offline_frees_its_blobs_and_read_aloud_follows_the_phone(server, page):
