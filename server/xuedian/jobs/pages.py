@@ -42,7 +42,13 @@ def _summary(run) -> str:
         return run.error
     if not run.summary:
         return ""
-    return json.dumps(run.summary, ensure_ascii=False, separators=(", ", ": "))[1:-1]
+
+    def text(value) -> str:
+        if isinstance(value, int | float | str):
+            return str(value)
+        return json.dumps(value, ensure_ascii=False)
+
+    return ", ".join(f"{key}: {text(value)}" for key, value in run.summary.items())
 
 
 @bp.get("/staff/jobs")
