@@ -17,7 +17,7 @@ bp = Blueprint(
     __name__,
     template_folder="templates",
     static_folder="static",
-    static_url_path="/staff/jobs-static",
+    static_url_path="/jobs-static",
 )
 bp.before_request(check_csrf)
 
