@@ -70,7 +70,11 @@ def notify(
 
     if devices is None:
         messages = [send(title, body)]
-        subs_query = select(PushSubscription)
+        subs_query = (
+            select(PushSubscription)
+            .join(Device, Device.id == PushSubscription.device_id)
+            .where(Device.revoked_at.is_(None))
+        )
     else:
         _text("title", title, MAX_TITLE), _text("body", body, MAX_BODY)  # all or nothing
         messages = [send(title, body, device) for device in devices]

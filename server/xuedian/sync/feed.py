@@ -162,7 +162,7 @@ def changes(device: Device, cursor_text: str | None) -> dict:
         messages, more = messages[:PAGE_MESSAGES], True
     if messages:
         nxt.m = messages[-1].id
-    orders = instructions.for_feed(device, cursor.i)
+    orders, confirmed = instructions.for_feed(device, cursor.i)
     if orders:
         nxt.i = orders[-1].id
     answer = {
@@ -178,6 +178,7 @@ def changes(device: Device, cursor_text: str | None) -> dict:
     now = utcnow()
     if device.last_seen_at is None or now - device.last_seen_at > SEEN_EVERY:
         device.last_seen_at = now
-    if db.session.dirty or db.session.new or cursor.i:
-        db.session.commit()  # instructions marked delivered, last seen
+        confirmed = True
+    if confirmed:
+        db.session.commit()  # last seen, instructions marked delivered
     return answer
