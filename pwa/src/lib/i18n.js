@@ -154,6 +154,13 @@ const zh = {
   'inapp.app.dingtalk': '钉钉',
   'inapp.app.alipay': '支付宝',
   'inapp.app.douyin': '抖音',
+  'push.title': '消息提醒',
+  'push.label': '有新消息时在手机上提醒我',
+  'push.inboxNote': '不开提醒也不会漏掉消息：每次同步时，县里的消息都会送到收件箱。',
+  'push.unavailable': '这部手机现在收不到提醒（在国内很常见）。消息会在同步时送到收件箱。',
+  'push.denied': '手机不允许本应用发提醒。可以在浏览器设置里打开。',
+  'push.offline': '没有网络，连网后再试。',
+  'push.failed': '没能打开提醒，请稍后再试。',
 };
 
 /** @type {typeof zh} */
@@ -307,6 +314,13 @@ const en = {
   'inapp.app.dingtalk': 'DingTalk',
   'inapp.app.alipay': 'Alipay',
   'inapp.app.douyin': 'Douyin',
+  'push.title': 'Notifications',
+  'push.label': 'Tell me on this phone when a message arrives',
+  'push.inboxNote': 'You miss nothing without them: every county message reaches the inbox when the phone syncs.',
+  'push.unavailable': 'This phone cannot receive notifications now (common in mainland China). Messages arrive in the inbox when it syncs.',
+  'push.denied': 'Notifications are blocked for this app. You can allow them in the browser settings.',
+  'push.offline': 'No network; try again when you are online.',
+  'push.failed': 'Notifications could not be turned on; please try again later.',
 };
 
 /** @type {Record<string, typeof zh>} */
