@@ -9,6 +9,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from './html.js';
 import { parseRoute, screens } from './router.js';
 import { SyncStatus } from './sync-status.js';
+import { BottomNav } from './nav.js';
 import { startSync } from './sync.js';
 import { registerServiceWorker, applyUpdate } from './sw-register.js';
 import { t, getLang, setLang, onLangChange, errorText } from '../lib/i18n.js';
@@ -79,7 +80,8 @@ function App() {
     <${SyncStatus} />
     <main id="main" tabindex="-1" ref=${mainRef}>
       <${Screen} route=${route} />
-    </main>`;
+    </main>
+    <${BottomNav} route=${route} />`;
 }
 
 document.documentElement.lang = getLang();
