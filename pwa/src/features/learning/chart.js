@@ -44,12 +44,12 @@ export function WeeklyChart({ weeks }) {
           </g>`;
         })}
       </svg>
-      <table class="sr-only" data-testid="chart-table">
+      <div class="sr-only"><table data-testid="chart-table">
         <caption>${t('learning.chart')}</caption>
         <thead><tr><th scope="col">${t('learning.week')}</th><th scope="col">${t('learning.count')}</th></tr></thead>
         <tbody>
           ${weeks.map((w) => html`<tr key=${w.start}><th scope="row">${tf('learning.weekOf', { date: dayLabel(w.start) })}</th><td>${w.count}</td></tr>`)}
         </tbody>
-      </table>
+      </table></div>
     </figure>`;
 }
