@@ -60,6 +60,9 @@ def main() -> None:
         page.screenshot(path=OUT / "quiz.png")
         page.goto(f"{url}/#/learning", timeout=20_000)
         page.get_by_test_id("learning-chart").wait_for(timeout=10_000)
+        page.get_by_test_id("learning-chart").evaluate(
+            "(el) => el.scrollIntoView({block: 'center'})"
+        )
         page.screenshot(path=OUT / "learning.png")
         page.goto(f"{url}/#/import", timeout=20_000)
         page.get_by_test_id("import-file").wait_for(state="attached", timeout=10_000)

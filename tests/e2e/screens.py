@@ -90,19 +90,36 @@ def idb_all(page, store: str) -> list:
     )
 
 
-def idb_put(page, store: str, value: dict) -> None:
+def idb_put(page, store: str, value, key=None) -> None:
+    """Put one row; ``key`` for stores without a key path (``meta``)."""
     page.evaluate(
-        """([store, value]) => new Promise((resolve, reject) => {
+        """([store, value, key]) => new Promise((resolve, reject) => {
             const open = indexedDB.open('xuedian');
             open.onerror = () => reject(open.error);
             open.onsuccess = () => {
                 const tx = open.result.transaction(store, 'readwrite');
-                tx.objectStore(store).put(value);
+                if (key === null) tx.objectStore(store).put(value);
+                else tx.objectStore(store).put(value, key);
                 tx.oncomplete = () => { resolve(); open.result.close(); };
                 tx.onerror = () => reject(tx.error);
             };
         })""",
-        [store, value],
+        [store, value, key],
+    )
+
+
+def idb_meta(page, key: str):
+    return page.evaluate(
+        """(key) => new Promise((resolve, reject) => {
+            const open = indexedDB.open('xuedian');
+            open.onerror = () => reject(open.error);
+            open.onsuccess = () => {
+                const req = open.result.transaction('meta').objectStore('meta').get(key);
+                req.onsuccess = () => { resolve(req.result ?? null); open.result.close(); };
+                req.onerror = () => reject(req.error);
+            };
+        })""",
+        key,
     )
 
 

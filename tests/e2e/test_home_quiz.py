@@ -33,13 +33,25 @@ def test_home_shows_continue_packs_and_inbox_badge_offline(screens_server, page)
     server = screens_server
     install(page, server)
     page.goto(f"{server.url}/#/lesson/{WELCOME}/02-offline", timeout=20_000)
-    expect(page.get_by_test_id("lesson-content")).to_contain_text("保存在您的手机里", timeout=15_000)
+    expect(page.get_by_test_id("lesson-content")).to_contain_text(
+        "保存在您的手机里", timeout=15_000
+    )
     idb_put(
         page,
         "inbox",
-        {"id": 7, "created": "2026-11-24T08:00:00Z", "title": {"zh-CN": "通知"}, "body": {}, "read": False},
+        {
+            "id": 7,
+            "created": "2026-11-24T08:00:00Z",
+            "title": {"zh-CN": "通知"},
+            "body": {},
+            "read": False,
+        },
     )
-    idb_put(page, "inbox", {"id": 8, "created": "2026-11-23T08:00:00Z", "title": {}, "body": {}, "read": True})
+    idb_put(
+        page,
+        "inbox",
+        {"id": 8, "created": "2026-11-23T08:00:00Z", "title": {}, "body": {}, "read": True},
+    )
 
     page.context.set_offline(True)
     page.goto(server.url + "/#/", timeout=20_000)
@@ -110,7 +122,9 @@ def test_catalog_categories_and_search_work_offline(screens_server, page):
     expect(page.get_by_test_id("search-count")).to_have_text("没有找到相关的课程或课文。")
     search.fill("没有网络也能")
     page.get_by_test_id(f"hit-{WELCOME}-02-offline").click()
-    expect(page.get_by_test_id("lesson-content")).to_contain_text("保存在您的手机里", timeout=15_000)
+    expect(page.get_by_test_id("lesson-content")).to_contain_text(
+        "保存在您的手机里", timeout=15_000
+    )
 
 
 def outbox_quiz_records(page) -> list:
@@ -132,7 +146,9 @@ def test_quiz_offline_feedback_score_retry_and_records_reach_the_county(screens_
     feedback = page.get_by_test_id("quiz-feedback")
     expect(feedback).to_have_attribute("data-correct", "false")
     expect(feedback).to_contain_text("答错了")
-    expect(page.get_by_test_id("quiz-explanation")).to_have_text("课程保存在手机里，打开就能学，不用网络。")
+    expect(page.get_by_test_id("quiz-explanation")).to_have_text(
+        "课程保存在手机里，打开就能学，不用网络。"
+    )
     expect(page.get_by_test_id("quiz-answer")).to_contain_text("能，没有网络也能学")
     page.get_by_test_id("quiz-next").click()
     expect(page.get_by_test_id("quiz-score")).to_have_attribute("data-right", "0")
@@ -153,7 +169,12 @@ def test_quiz_offline_feedback_score_retry_and_records_reach_the_county(screens_
         ("answered", "q1"),
         ("attempted", "quiz"),
     ]
-    assert records[0]["object"] == {"pack": WELCOME, "version": 1, "lesson": "01-welcome", "item": "q1"}
+    assert records[0]["object"] == {
+        "pack": WELCOME,
+        "version": 1,
+        "lesson": "01-welcome",
+        "item": "q1",
+    }
     assert records[0]["result"] == {"success": False, "response": "1", "score": 0}
     assert records[1]["result"] == {"score": 0, "success": False}
     assert records[2]["result"] == {"success": True, "response": "0", "score": 1}
@@ -212,9 +233,12 @@ def test_narration_player_speed_seek_and_skip_offline(screens_server, page):
     assert abs(audio.evaluate("(a) => a.currentTime") - 5) < 0.5
 
     page.get_by_test_id("audio-play").click()
-    expect(page.get_by_test_id("audio-play")).to_have_attribute("data-playing", "true", timeout=10_000)
+    expect(page.get_by_test_id("audio-play")).to_have_attribute(
+        "data-playing", "true", timeout=10_000
+    )
     page.wait_for_function(
-        "() => document.querySelector('[data-testid=lesson-audio]').currentTime > 5.3", timeout=10_000
+        "() => document.querySelector('[data-testid=lesson-audio]').currentTime > 5.3",
+        timeout=10_000,
     )
     page.get_by_test_id("audio-play").click()
     expect(page.get_by_test_id("audio-play")).to_have_attribute("data-playing", "false")

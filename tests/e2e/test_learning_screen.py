@@ -17,6 +17,8 @@ from .screens import (
     WELCOME,
     complete_lesson,
     idb_all,
+    idb_meta,
+    idb_put,
     install,
     no_horizontal_scroll,
     start_screens_server,
@@ -82,6 +84,37 @@ def test_recommendations_follow_progress_and_switch_off_offline(screens_server, 
     )
 
 
+def test_recommendations_from_stated_interests_offline(screens_server, page):
+    server = screens_server
+    install(page, server)
+    page.goto(f"{server.url}/#/lesson/{WELCOME}/01-welcome", timeout=20_000)
+    expect(page.get_by_test_id("lesson-content")).not_to_be_empty(timeout=15_000)
+    learner = idb_meta(page, "active_learner")
+    assert learner
+    page.context.set_offline(True)
+    # A topic kept by the request screen, and one still waiting in the outbox.
+    idb_put(page, "meta", {learner: [{"topic": "菜园"}]}, "interests")
+    seq = (idb_meta(page, "device_seq") or 0) + 1
+    record = {
+        "id": "0190a000-0000-7000-8000-000000000001",
+        "learner": learner,
+        "verb": "http://adlnet.gov/expapi/verbs/asked",
+        "object": {"topic": "支付"},
+        "timestamp": "2026-11-24T08:00:00Z",
+        "device_seq": seq,
+    }
+    idb_put(page, "outbox", record)
+    idb_put(page, "meta", seq, "device_seq")
+    page.goto(server.url + "/#/", timeout=20_000)
+    garden = page.get_by_test_id(f"rec-{GARDEN}")
+    expect(garden).to_have_attribute("data-kind", "interest", timeout=15_000)
+    expect(garden.get_by_test_id("rec-reason")).to_have_text("因为您想学“菜园”")
+    phone = page.get_by_test_id(f"rec-{PHONE}")
+    expect(phone.get_by_test_id("rec-reason")).to_have_text("因为您想学“支付”")
+    page.get_by_test_id("rec-switch").click()
+    expect(page.get_by_test_id("rec-list")).to_have_count(0)
+
+
 def learning_numbers(page) -> dict:
     return {
         k: page.get_by_test_id(f"learning-{k}").inner_text()
@@ -118,7 +151,8 @@ def test_my_learning_counts_chart_and_county_merge(screens_server, page):
         """() => new Promise((resolve) => {
             const open = indexedDB.open('xuedian');
             open.onsuccess = () => {
-                const req = open.result.transaction('meta').objectStore('meta').get('learner_totals');
+                const meta = open.result.transaction('meta').objectStore('meta');
+                const req = meta.get('learner_totals');
                 req.onsuccess = () => {
                     const all = req.result || {};
                     resolve(Object.values(all).some((t) => t.lessons_completed === 3));
@@ -168,7 +202,8 @@ RUN_RECOMMEND = """
 import { recommend, matchesInterest } from %s;
 const input = JSON.parse(process.argv[1]);
 for (const [k, v] of Object.entries(input.completed)) input.completed[k] = new Set(v);
-console.log(JSON.stringify({ recs: recommend(input), match: matchesInterest(input.catalog[1], {topic: '菜园'}) }));
+const match = matchesInterest(input.catalog[1], { topic: '菜园' });
+console.log(JSON.stringify({ recs: recommend(input), match }));
 """
 
 
@@ -176,14 +211,33 @@ console.log(JSON.stringify({ recs: recommend(input), match: matchesInterest(inpu
 def test_recommend_rules_run_alone():
     lesson = lambda i: {"id": f"l{i}", "title": {"zh-CN": f"第{i}课", "en": f"Lesson {i}"}}  # noqa: E731
     installed = [
-        {"pack_id": "a", "manifest": {"title": {"zh-CN": "甲"}, "category": "c1", "lessons": [lesson(1), lesson(2)]}},
-        {"pack_id": "b", "manifest": {"title": {"zh-CN": "乙"}, "category": "c2", "lessons": [lesson(1), lesson(2)]}},
+        {
+            "pack_id": "a",
+            "manifest": {
+                "title": {"zh-CN": "甲"},
+                "category": "c1",
+                "lessons": [lesson(1), lesson(2)],
+            },
+        },
+        {
+            "pack_id": "b",
+            "manifest": {
+                "title": {"zh-CN": "乙"},
+                "category": "c2",
+                "lessons": [lesson(1), lesson(2)],
+            },
+        },
     ]
     catalog = [
         {"pack_id": "a", "category": "c1", "title": {"zh-CN": "甲"}},
         {"pack_id": "g", "category": "farming", "title": {"zh-CN": "菜园管理", "en": "Garden"}},
         {"pack_id": "c", "category": "c1", "title": {"zh-CN": "丙"}},
-        {"pack_id": "d", "category": "c3", "title": {"zh-CN": "丁"}, "description": {"en": "Raising chickens"}},
+        {
+            "pack_id": "d",
+            "category": "c3",
+            "title": {"zh-CN": "丁"},
+            "description": {"en": "Raising chickens"},
+        },
     ]
     payload = {
         "installed": installed,

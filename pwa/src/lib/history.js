@@ -75,6 +75,7 @@ export function weeklyCounts(times, now, weeks = 8) {
  * @property {any[]} packs installed pack rows
  * @property {any[]} packsDone installed pack rows whose every lesson is completed
  * @property {{topic: string, category?: string}[]} interests topics the learner asked for
+ *   (`meta.interests[learner]`, and `asked` records still in the outbox)
  */
 
 /**
@@ -115,12 +116,16 @@ export function learnerHistory() {
       (countyDone[row.pack] ||= new Set()).add(row.lesson);
       out.completedAt.push(Date.parse(row.updated || ''));
     }
+    // Topics asked for: kept in `meta.interests` ({[learner]: [{topic, category?}]}) where the
+    // request screen keeps them, plus those still in the outbox (an acked record leaves it).
+    const kept = ((await req(meta.get('interests'))) || {})[learner];
+    if (Array.isArray(kept)) out.interests.push(...kept.filter((i) => typeof i?.topic === 'string'));
     let newLessons = 0;
     let localSeconds = 0;
     for (const r of local) {
       if (voided.has(r.id) || r.verb === VOIDED) continue;
       localSeconds += durationSeconds(r.result?.duration);
-      if (r.verb === ASKED && typeof r.object?.topic === 'string') {
+      if (r.verb === ASKED && typeof r.object?.topic === 'string' && !out.interests.some((i) => i.topic === r.object.topic)) {
         out.interests.push({ topic: r.object.topic, category: r.object.category });
       }
       if (r.verb !== COMPLETED || !r.object?.pack || !r.object.lesson) continue;
