@@ -71,6 +71,13 @@ def test_home_shows_continue_packs_and_inbox_badge_offline(screens_server, page)
         box = page.get_by_test_id(f"nav-{item}").bounding_box()
         assert box and box["height"] >= 48 and box["width"] >= 48, (item, box)
     assert no_horizontal_scroll(page)
+    # Docked at the bottom of the screen; the page above it scrolls, so it covers nothing.
+    nav = page.get_by_test_id("bottom-nav").bounding_box()
+    assert nav and abs(nav["y"] + nav["height"] - 740) < 2, nav
+    last = page.get_by_test_id("home-learning")
+    last.scroll_into_view_if_needed()
+    box = last.bounding_box()
+    assert box and box["y"] + box["height"] <= nav["y"] + 1, (box, nav)
 
     # Continue opens the lesson, offline.
     cont.click()

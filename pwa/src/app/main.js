@@ -73,6 +73,7 @@ function App() {
   }, [route.name, route.packId, route.lessonId]);
   const other = getLang() === 'zh-CN' ? 'en' : 'zh-CN';
   return html`
+    <div class="page">
     <header class="top">
       <a class="brand" href="#/">${t('app.name')}</a>
       <button type="button" class="btn btn-secondary lang" lang=${other} data-testid="lang-toggle"
@@ -83,6 +84,7 @@ function App() {
     <main id="main" tabindex="-1" ref=${mainRef}>
       <${Screen} route=${route} />
     </main>
+    </div>
     <${BottomNav} route=${route} />`;
 }
 

@@ -1,8 +1,13 @@
 /**
  * The bottom navigation bar: Home, Catalog, My learning, More (settings).
- * Owns only which item counts as current for a route. Large targets (≥ 56 px),
- * an icon and a text label each, `aria-current="page"` on the active item; at
- * large text sizes the bar stops floating so it never covers half the screen.
+ * Owns which item counts as current for a route, and whether the bar is
+ * docked. Large targets (≥ 56 px), an icon and a text label each,
+ * `aria-current="page"` on the active item.
+ *
+ * Docked (class `nav-docked` on <html>, below 150 % text): the page above the
+ * bar (`.page`) is the scroll container, so the bar never covers a control (a
+ * floating bar would, which is an obscured target). At larger text the bar is
+ * simply the end of the page, so it never takes half the screen.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { html } from './html.js';
@@ -38,15 +43,23 @@ export function navItemFor(name) {
 }
 
 /**
- * @param {{route: {name: string}}} props
+ * @param {{route: {name: string, packId?: string, lessonId?: string}}} props
  * @returns {import('preact').VNode}
  */
 export function BottomNav({ route }) {
   const [scale, setScale] = useState(getSettings().textScale);
   useEffect(() => onSettingsChange((s) => setScale(s.textScale)), []);
+  const docked = scale < 1.5;
+  useEffect(() => {
+    document.documentElement.classList.toggle('nav-docked', docked);
+  }, [docked]);
+  // The shell scrolls the window to the top on a new screen; docked, the page scrolls instead.
+  useEffect(() => {
+    document.querySelector('.page')?.scrollTo?.(0, 0);
+  }, [route.name, route.packId, route.lessonId]);
   const current = navItemFor(route.name);
   return html`
-    <nav class=${scale >= 1.5 ? 'bottom-nav is-static' : 'bottom-nav'} aria-label=${t('nav.label')}
+    <nav class="bottom-nav" aria-label=${t('nav.label')}
       data-testid="bottom-nav">
       <ul>
         ${ITEMS.map((item) => html`
