@@ -161,11 +161,16 @@ def test_quiz_offline_feedback_score_retry_and_records_reach_the_county(screens_
     expect(page.get_by_test_id("quiz-score")).to_have_attribute("data-right", "0")
     expect(page.get_by_test_id("quiz-score")).to_contain_text("答对 0 题，共 1 题")
 
+    # The second try by keyboard alone: the feedback takes focus, Tab reaches "next".
     page.get_by_test_id("quiz-retry").click()
-    page.get_by_test_id("quiz-choice-0").click()
+    page.get_by_test_id("quiz-choice-0").focus()
+    page.keyboard.press("Enter")
     expect(feedback).to_have_attribute("data-correct", "true")
     expect(feedback).to_contain_text("答对了")
-    page.get_by_test_id("quiz-next").click()
+    expect(feedback).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.get_by_test_id("quiz-next")).to_be_focused()
+    page.keyboard.press("Enter")
     expect(page.get_by_test_id("quiz-score")).to_have_attribute("data-right", "1")
     expect(page.get_by_test_id("quiz-score")).to_contain_text("通过了")
 

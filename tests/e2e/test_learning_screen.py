@@ -195,7 +195,10 @@ def test_screens_fit_a_phone_at_200_percent_text(screens_server, page, lang):
         assert page.evaluate("() => document.documentElement.style.fontSize") == "250%"
         assert no_horizontal_scroll(page), (path, wide_elements(page))
         # At large text the bar stops floating over the screen.
-        assert page.evaluate("() => document.documentElement.classList.contains('nav-docked')") is False
+        assert (
+            page.evaluate("() => document.documentElement.classList.contains('nav-docked')")
+            is False
+        )
 
 
 RUN_RECOMMEND = """
