@@ -49,7 +49,7 @@ LINK = {
 }
 #: The home screen, and the catalog (`#/catalog` once the home screen has its own route).
 HOME_HASH = "#/"
-CATALOG_HASH = "#/"
+CATALOG_HASH = "#/catalog"
 PACK = "xuedian-welcome"
 LESSON = "01-welcome"
 

@@ -54,10 +54,13 @@ def create_app(config=None) -> Flask:
     from .core import ratelimit
     from .errors import register_error_handlers
     from .extensions import db, migrate
+    from .instructions import pages as instruction_pages
+    from .jobs import pages as job_pages
     from .keys.service import KeyRing
     from .org import routes as staff_routes
     from .packs import routes as pack_routes
     from .packs.storage import FileBlobStore
+    from .push import routes as push_routes
     from .sync import pages as volunteer_pages
     from .sync import routes as sync_routes
     from .web import plain
@@ -105,6 +108,9 @@ def create_app(config=None) -> Flask:
     app.register_blueprint(volunteer_pages.bp)
     app.register_blueprint(plain.bp)
     staff_routes.init_app(app)
+    app.register_blueprint(push_routes.bp)
+    app.register_blueprint(job_pages.bp)
+    app.register_blueprint(instruction_pages.bp)
     dist = Path(settings.pwa_dist) if settings.pwa_dist else CHECKOUT / "pwa" / "dist"
     web_routes.serve_pwa(app, dist)
     return app

@@ -10,6 +10,8 @@ import click
 from . import CHECKOUT
 from .core.cliapp import cli_app as _app
 from .errors import XuedianError
+from .instructions.cli import instructions
+from .jobs.cli import jobs, scheduler
 from .org.cli import create_admin, org
 from .packs.cli import build_with_progress, packs
 from .push.cli import inbox
@@ -168,5 +170,14 @@ def demo(packs_dir: str) -> None:
         click.echo(f"demo organisation: {', '.join(made) if made else 'already there'}")
 
 
-for group in (packs, devices, sync, inbox, relay, org, create_admin):
+@keys.command("vapid")
+def keys_vapid() -> None:
+    """Make the Web Push (VAPID) key pair if missing; print its public key."""
+    from .push import vapid
+
+    app = _app()
+    click.echo(vapid.public_key_b64(vapid.ensure(Path(app.instance_path))))
+
+
+for group in (packs, devices, sync, inbox, relay, instructions, jobs, scheduler, org, create_admin):
     main.add_command(group)

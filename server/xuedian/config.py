@@ -92,6 +92,33 @@ class Settings:
         3600, "Longest wait, in seconds, between a relay's attempts while the county is away."
     )
 
+    scheduler_timezone: str = _setting(
+        "Asia/Shanghai", "Timezone the scheduled jobs' cron lines are read in."
+    )
+    job_schedule: str = _setting(
+        "",
+        "Overrides of job schedules, `name=cron; other=off` (a cron line of 5 fields, or 6 "
+        "with seconds first; off turns a job off); empty keeps every job's own line.",
+    )
+    push_enabled: int = _setting(
+        1, "1 sends Web Push after writing each notification to the inbox; 0 only writes it."
+    )
+    push_subject: str = _setting(
+        "mailto:admin@xuedian.invalid",
+        "VAPID subject (a mailto: or https: URL) push services may use to reach the county.",
+    )
+    push_ttl: int = _setting(
+        172800, "Seconds a push service keeps an undelivered push (the TTL header)."
+    )
+    push_timeout: int = _setting(10, "Seconds to wait for a push service to answer one push.")
+    push_concurrency: int = _setting(8, "Pushes sent at the same time.")
+    push_endpoint_schemes: str = _setting(
+        "https", "URL schemes a phone's push endpoint may use, comma-separated."
+    )
+    push_stale_days: int = _setting(
+        60, "Days a subscription may fail every push before the push-cleanup job removes it."
+    )
+
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Settings:
         """Return settings from ``XUEDIAN_*`` variables, then ``overrides``.

@@ -22,7 +22,7 @@ from .test_shell import wait_for_controller
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
 
 #: The catalog's hash. The catalog moves from `#/` to `#/catalog` when the home screen lands.
-CATALOG_HASH = "#/"
+CATALOG_HASH = "#/catalog"
 WELCOME_LESSON = "01-welcome"
 
 
@@ -128,6 +128,9 @@ SCREENS: list[Screen] = [
     Screen("pack", f"#/pack/{WELCOME}", f"[data-testid=lesson-{WELCOME_LESSON}]"),
     Screen("lesson", f"#/lesson/{WELCOME}/{WELCOME_LESSON}", "[data-testid=lesson-content] p"),
     Screen("import", "#/import", "main h2"),
+    Screen("home", "#/", "[data-testid=home-sync]"),
+    Screen("quiz", f"#/quiz/{WELCOME}/{WELCOME_LESSON}", "[data-testid=quiz-question]"),
+    Screen("learning", "#/learning", "[data-testid=learning-chart]"),
     Screen("shell-sync-problems", f"#/pack/{WELCOME}", "[data-testid=pack-title]", sync_problems),
     Screen("shell-in-app-browser", f"#/pack/{WELCOME}", "[data-testid=pack-title]", in_app_browser),
     Screen("profiles", "#/profiles", "[data-testid=add-profile]", open_profile_forms),

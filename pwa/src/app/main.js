@@ -9,6 +9,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from './html.js';
 import { parseRoute, screens } from './router.js';
 import { SyncStatus } from './sync-status.js';
+import { BottomNav } from './nav.js';
 import { startSync } from './sync.js';
 import { registerServiceWorker, applyUpdate } from './sw-register.js';
 import { t, getLang, setLang, onLangChange, errorText } from '../lib/i18n.js';
@@ -21,6 +22,8 @@ function useRoute() {
   useEffect(() => {
     const onHash = () => setRoute(parseRoute(location.hash));
     window.addEventListener('hashchange', onHash);
+    // A hash change before this effect ran (right after load) would otherwise be missed.
+    onHash();
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
   return route;
@@ -90,6 +93,7 @@ function App() {
   }, [route.name, route.packId, route.lessonId]);
   const other = getLang() === 'zh-CN' ? 'en' : 'zh-CN';
   return html`
+    <div class="page">
     <header class="top">
       <a class="brand" href="#/">${t('app.name')}</a>
       <${ProfileChip} />
@@ -101,7 +105,9 @@ function App() {
     <${SyncStatus} />
     <main id="main" tabindex="-1" ref=${mainRef}>
       <${Screen} route=${route} />
-    </main>`;
+    </main>
+    </div>
+    <${BottomNav} route=${route} />`;
 }
 
 document.documentElement.lang = getLang();
