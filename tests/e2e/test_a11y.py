@@ -136,6 +136,7 @@ SCREENS: list[Screen] = [
     Screen("profiles", "#/profiles", "[data-testid=add-profile]", open_profile_forms),
     Screen("settings", "#/settings", f"[data-testid=stored-{WELCOME}]"),
     Screen("settings-high-contrast", "#/settings", f"[data-testid=stored-{WELCOME}]", contrast),
+    Screen("home-high-contrast", "#/", "[data-testid=home-sync]", contrast),
     Screen("inbox", "#/inbox", "[data-testid=inbox]"),
     Screen("request", "#/request", "[data-testid=request-form]"),
 ]
