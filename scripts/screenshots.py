@@ -18,7 +18,35 @@ from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 OUT = ROOT / "docs" / "screenshots"
 PACK = "jianzhu-keyuedu"
 LESSON = "01-heyuan-tianjing"
-SHOTS = ("catalog", "pack", "lesson", "home", "quiz", "learning", "import")
+SHOTS = (
+    "catalog",
+    "pack",
+    "lesson",
+    "home",
+    "quiz",
+    "learning",
+    "import",
+    "profiles",
+    "settings",
+    "inbox",
+    "request",
+)
+# A message as the changes feed stores it (lib/feed.js), for the messages screen.
+MESSAGE = """() => new Promise((resolve, reject) => {
+  const open = indexedDB.open('xuedian');
+  open.onerror = () => reject(open.error);
+  open.onsuccess = () => {
+    const tx = open.result.transaction('inbox', 'readwrite');
+    tx.objectStore('inbox').put({
+      id: 1, created: new Date().toISOString(), read: false,
+      title: { 'zh-CN': '周三下午有志愿者', en: 'A volunteer on Wednesday' },
+      body: { 'zh-CN': '村学习点周三下午两点有志愿者，帮您下载课程、解答问题。',
+              en: 'A volunteer is at the learning point on Wednesday at 2 pm.' },
+    });
+    tx.oncomplete = () => { open.result.close(); resolve(); };
+    tx.onerror = () => reject(tx.error);
+  };
+})"""
 
 
 def main() -> None:
@@ -67,6 +95,30 @@ def main() -> None:
         page.goto(f"{url}/#/import", timeout=20_000)
         page.get_by_test_id("import-file").wait_for(state="attached", timeout=10_000)
         page.screenshot(path=OUT / "import.png")
+        page.goto(f"{url}/#/profiles", timeout=20_000)
+        page.get_by_test_id("add-name").fill("奶奶", timeout=10_000)
+        page.get_by_test_id("add-pin").fill("2468")
+        page.get_by_test_id("add-age").select_option("70+")
+        page.get_by_test_id("add-save").click()
+        page.locator('[data-testid=profile][data-name="奶奶"]').wait_for(timeout=10_000)
+        # The page scrolls inside the docked layout: bring the title back into view.
+        page.locator("main h2").first.evaluate("(el) => el.scrollIntoView({block: 'start'})")
+        page.screenshot(path=OUT / "profiles.png")
+        page.goto(f"{url}/#/settings", timeout=20_000)
+        page.get_by_test_id(f"stored-{PACK}").wait_for(timeout=10_000)
+        page.screenshot(path=OUT / "settings.png")
+        page.evaluate(MESSAGE)
+        page.goto(f"{url}/#/inbox", timeout=20_000)
+        page.get_by_test_id("message-1").wait_for(timeout=10_000)
+        page.screenshot(path=OUT / "inbox.png")
+        page.goto(f"{url}/#/request", timeout=20_000)
+        page.get_by_test_id("request-topic").fill("怎样用手机挂号看病", timeout=10_000)
+        page.get_by_test_id("request-category").select_option("health")
+        page.get_by_test_id("request-send").click()
+        page.get_by_test_id("request-item").wait_for(timeout=10_000)
+        # The saved note, the send button and the list of what was asked.
+        page.get_by_test_id("request-item").evaluate("(el) => el.scrollIntoView({block: 'end'})")
+        page.screenshot(path=OUT / "request.png")
         browser.close()
     for name in SHOTS:
         print(OUT / f"{name}.png")

@@ -102,7 +102,7 @@ def test_two_profiles_keep_separate_progress_offline(server, page):
     page.goto(f"{base}/#/profiles", timeout=20_000)
     before = page.evaluate("window.__profileEvents")
     switch_to(page, "小红")
-    expect(page.get_by_test_id("profile-note")).to_have_text("现在是 小红 在学习。", timeout=10_000)
+    expect(page.get_by_test_id("profile-note")).to_have_text("现在是小红在学习。", timeout=10_000)
     expect(chip).to_have_text("小红")
     assert page.evaluate("window.__profileEvents") > before
     hong = chip.get_attribute("data-learner")
