@@ -1,18 +1,14 @@
-"""Text of the jobs and instructions pages in zh-CN (default) and en, and the page language:
-``?lang=en`` or ``?lang=zh-CN`` chooses and remembers it in the session, else the browser's
-Accept-Language, else zh-CN."""
+"""Text of the jobs and instructions pages in zh-CN (default) and en. The language and the
+layout's own words are the staff pages' (org/text.py)."""
 
 from __future__ import annotations
 
-from flask import request, session
+from ..org.text import current_lang, translate
 
 LANGS = ("zh-CN", "en")
 
 TEXT = {
     "zh-CN": {
-        "brand": "学点 · 县管理",
-        "other_lang": "English",
-        "other_lang_code": "en",
         "jobs.title": "定时任务运行记录",
         "jobs.registered": "已登记的任务",
         "jobs.schedule": "时间表",
@@ -27,8 +23,6 @@ TEXT = {
         "status.ok": "成功",
         "status.failed": "失败",
         "status.running": "运行中",
-        "nav.jobs": "定时任务",
-        "nav.instructions": "远程指令",
         "ins.title": "远程指令",
         "ins.intro": "指令在手机下次同步时送达。",
         "ins.kind": "指令",
@@ -55,9 +49,6 @@ TEXT = {
         "err.by": "日期格式应为 年-月-日。",
     },
     "en": {
-        "brand": "Xuedian · county admin",
-        "other_lang": "中文",
-        "other_lang_code": "zh-CN",
         "jobs.title": "Scheduled job runs",
         "jobs.registered": "Registered jobs",
         "jobs.schedule": "Schedule",
@@ -72,8 +63,6 @@ TEXT = {
         "status.ok": "OK",
         "status.failed": "Failed",
         "status.running": "Running",
-        "nav.jobs": "Jobs",
-        "nav.instructions": "Instructions",
         "ins.title": "Remote instructions",
         "ins.intro": "Instructions reach each phone at its next sync.",
         "ins.kind": "Instruction",
@@ -103,24 +92,18 @@ TEXT = {
 
 
 def page_lang() -> str:
-    """The page language; ``?lang=`` is remembered in the session."""
-    asked = request.args.get("lang")
-    if asked in LANGS:
-        session["lang"] = asked
-        return asked
-    saved = session.get("lang")
-    if saved in LANGS:
-        return saved
-    best = request.accept_languages.best_match(["zh-CN", "zh", "en"], default="zh-CN")
-    return "en" if best == "en" else "zh-CN"
+    """The staff pages' language (org/text.py: ``?lang=``, remembered in the session)."""
+    return current_lang()
 
 
 def translator(lang: str):
-    """Return ``t(key, **values)`` for ``lang``."""
+    """Return ``t(key, **values)`` for ``lang``: these pages' words, then the staff layout's."""
     table = TEXT[lang]
 
     def t(key: str, **values) -> str:
-        text = table.get(key, key)
+        if key not in table:
+            return translate(key, lang, **values)
+        text = table[key]
         return text.format(**values) if values else text
 
     return t

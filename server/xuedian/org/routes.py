@@ -46,6 +46,7 @@ NAV = (
     ("reports.dashboard", "nav_dashboard", ("admin",)),
     ("reports.register", "nav_register", ("admin",)),
     ("jobs.runs", "nav_jobs", ("admin",)),
+    ("instructions.page", "nav_instructions", ("admin",)),
     ("staff.points", "nav_points", ("admin",)),
     ("staff.my_point", "nav_my_point", ("volunteer",)),
 )
