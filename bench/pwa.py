@@ -166,7 +166,7 @@ def walk_flows(page, heap: HeapWatch, url: str) -> None:
     page.get_by_test_id(f"open-{PACK}").click()
     heap.visible(f"lesson-{LESSON}")
     page.get_by_test_id(f"lesson-{LESSON}").click()
-    heap.visible("lesson-audio")
+    heap.visible("audio-play")
     page.evaluate("document.querySelector('[data-testid=lesson-audio]').play()")
     heap.until(
         lambda: (

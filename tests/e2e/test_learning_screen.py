@@ -93,7 +93,8 @@ def test_recommendations_from_stated_interests_offline(screens_server, page):
     assert learner
     page.context.set_offline(True)
     # A topic kept by the request screen, and one still waiting in the outbox.
-    idb_put(page, "meta", {learner: [{"topic": "菜园"}]}, "interests")
+    kept = [{"id": "0190a000-0000-7000-8000-0000000000aa", "learner": learner, "topic": "菜园"}]
+    idb_put(page, "meta", kept, "topic_requests")
     seq = (idb_meta(page, "device_seq") or 0) + 1
     record = {
         "id": "0190a000-0000-7000-8000-000000000001",

@@ -75,7 +75,7 @@ export function weeklyCounts(times, now, weeks = 8) {
  * @property {any[]} packs installed pack rows
  * @property {any[]} packsDone installed pack rows whose every lesson is completed
  * @property {{topic: string, category?: string}[]} interests topics the learner asked for
- *   (`meta.interests[learner]`, and `asked` records still in the outbox)
+ *   (`meta.topic_requests`, and `asked` records still in the outbox)
  */
 
 /**
@@ -116,10 +116,14 @@ export function learnerHistory() {
       (countyDone[row.pack] ||= new Set()).add(row.lesson);
       out.completedAt.push(Date.parse(row.updated || ''));
     }
-    // Topics asked for: kept in `meta.interests` ({[learner]: [{topic, category?}]}) where the
-    // request screen keeps them, plus those still in the outbox (an acked record leaves it).
-    const kept = ((await req(meta.get('interests'))) || {})[learner];
-    if (Array.isArray(kept)) out.interests.push(...kept.filter((i) => typeof i?.topic === 'string'));
+    // Topics asked for: the request screen keeps them in `meta.topic_requests`
+    // ([{learner, topic, category?}], newest first), plus those still in the outbox.
+    const kept = (await req(meta.get('topic_requests'))) || [];
+    for (const r of Array.isArray(kept) ? kept : []) {
+      if (r?.learner === learner && typeof r.topic === 'string' && !out.interests.some((i) => i.topic === r.topic)) {
+        out.interests.push(r.category ? { topic: r.topic, category: r.category } : { topic: r.topic });
+      }
+    }
     let newLessons = 0;
     let localSeconds = 0;
     for (const r of local) {

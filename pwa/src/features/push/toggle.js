@@ -45,7 +45,7 @@ export default function PushToggle() {
     <section class="push-toggle" aria-labelledby="push-title" data-testid="push-toggle">
       <h3 id="push-title">${t('push.title')}</h3>
       ${supported
-        ? html`<label class="switch">
+        ? html`<label class="setting-option">
             <input type="checkbox" checked=${on} disabled=${busy} onChange=${toggle} data-testid="push-switch" />
             <span>${t('push.label')}</span>
           </label>`

@@ -1,7 +1,7 @@
 /**
  * The settings screen, "More" (route `#/settings`): language, text size up to
- * 200%, high contrast, read-aloud, data saver, storage with per-pack delete
- * (storage.js), and links to profiles, messages, "I want to learn…" and
+ * 200%, high contrast, read-aloud, data saver, push notifications
+ * (features/push/toggle.js), storage with per-pack delete (storage.js), and links to profiles, messages, "I want to learn…" and
  * import. Owns only view state; settings are lib/settings.js's and the
  * language lib/i18n.js's.
  */
@@ -10,6 +10,7 @@ import { html } from '../../app/html.js';
 import { getSettings, setSettings, onSettingsChange, mayAutoDownload, TEXT_SCALES } from '../../lib/settings.js';
 import { t, getLang, setLang } from '../../lib/i18n.js';
 import { StorageSection } from './storage.js';
+import PushToggle from '../push/toggle.js';
 
 const LANGS = [['zh-CN', '中文'], ['en', 'English']];
 const SAVER = [['auto', 'settings.dataSaverAuto'], ['on', 'settings.dataSaverOn'], ['off', 'settings.dataSaverOff']];
@@ -68,6 +69,7 @@ export default function SettingsScreen() {
       <p class="muted" data-testid="auto-download" data-allowed=${mayAutoDownload() ? 'true' : 'false'}>
         ${mayAutoDownload() ? t('settings.autoNow') : t('settings.autoBlocked')}</p>
     </section>
+    <${PushToggle} />
     <${StorageSection} />
     <section aria-labelledby="more-title">
       <h3 id="more-title">${t('settings.more')}</h3>
