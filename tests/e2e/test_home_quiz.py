@@ -163,7 +163,10 @@ def test_quiz_offline_feedback_score_retry_and_records_reach_the_county(screens_
 
     # The second try by keyboard alone: the feedback takes focus, Tab reaches "next".
     page.get_by_test_id("quiz-retry").click()
+    # A fresh try puts the focus on the quiz's heading; wait for it before moving on.
+    expect(page.get_by_test_id("quiz-title")).to_be_focused()
     page.get_by_test_id("quiz-choice-0").focus()
+    expect(page.get_by_test_id("quiz-choice-0")).to_be_focused()
     page.keyboard.press("Enter")
     expect(feedback).to_have_attribute("data-correct", "true")
     expect(feedback).to_contain_text("答对了")
@@ -232,8 +235,11 @@ def test_narration_player_speed_seek_and_skip_offline(screens_server, page):
     page.get_by_test_id("audio-speed-1.5").click()
     expect(page.get_by_test_id("audio-speed-1.5")).to_have_attribute("aria-pressed", "true")
     expect(page.get_by_test_id("audio-speed-1")).to_have_attribute("aria-pressed", "false")
-    assert audio.evaluate("(a) => a.playbackRate") == 1.5
+    rate = "(r) => document.querySelector('[data-testid=lesson-audio]').playbackRate === r"
+    # The player applies the speed in an effect after the render that presses the button.
+    page.wait_for_function(rate, arg=1.5, timeout=5_000)
     page.get_by_test_id("audio-speed-0.75").click()
+    page.wait_for_function(rate, arg=0.75, timeout=5_000)
     assert audio.evaluate("(a) => a.playbackRate") == 0.75
 
     page.get_by_test_id("audio-forward").click()
