@@ -57,6 +57,7 @@ def create_app(config=None) -> Flask:
     from .keys.service import KeyRing
     from .packs import routes as pack_routes
     from .packs.storage import FileBlobStore
+    from .reports import views as report_views
     from .sync import pages as volunteer_pages
     from .sync import routes as sync_routes
     from .web import plain
@@ -98,6 +99,7 @@ def create_app(config=None) -> Flask:
     app.register_blueprint(sync_routes.bp)
     app.register_blueprint(volunteer_pages.bp)
     app.register_blueprint(plain.bp)
+    app.register_blueprint(report_views.bp)
     dist = Path(settings.pwa_dist) if settings.pwa_dist else CHECKOUT / "pwa" / "dist"
     web_routes.serve_pwa(app, dist)
     return app
