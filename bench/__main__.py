@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from . import pack_import_heap, packs, relay_rss, server_rss, shell_size, sync, sync_load
+from . import (
+    pack_import_heap,
+    packs,
+    relay_rss,
+    reports,
+    server_rss,
+    shell_size,
+    sync,
+    sync_load,
+)
 
 if __name__ == "__main__":
     print("== app shell size ==")
@@ -19,3 +28,5 @@ if __name__ == "__main__":
     packs.main()
     print("== pack import heap ==")
     pack_import_heap.main()
+    print("== reports at county scale (1,000,000 records) ==")
+    reports.main()

@@ -115,35 +115,35 @@ RECORD_HEADER = ["id", "device", "point", "learner", "verb", "object", "result"]
 RECORD_HEADER += ["timestamp", "received"]
 
 
-def record_rows(frame: Frame, batch: int = 2000) -> Iterator[list]:
-    """Every learning record in the frame's scope, read ``batch`` at a time (a server-side
-    cursor on PostgreSQL), never all at once."""
-    query = (
-        select(
-            LearningRecord.id,
-            LearningRecord.device_id,
-            LearningPoint.code,
-            LearningRecord.learner,
-            LearningRecord.verb,
-            LearningRecord.object,
-            LearningRecord.result,
-            LearningRecord.timestamp,
-            LearningRecord.received_at,
-        )
-        .join(Device, Device.id == LearningRecord.device_id)
+def record_rows(frame: Frame, devices_per_query: int = 100) -> Iterator[list]:
+    """Every learning record in the frame's scope: the scope's phones are listed first,
+    then their records are read a few phones at a time (by the device index), so memory
+    stays flat however many records there are."""
+    devices = db.session.execute(
+        select(Device.id, LearningPoint.code)
         .join(LearningPoint, LearningPoint.id == Device.learning_point_id)
-        .where(LearningRecord.device_id.in_(frame.devices()))
-        .execution_options(yield_per=batch)
-    )
-    for row in db.session.execute(query):
-        yield [
-            row[0],
-            row[1],
-            row[2],
-            row[3],
-            row[4].rsplit("/", 1)[-1],
-            json.dumps(row[5], ensure_ascii=False, sort_keys=True),
-            json.dumps(row[6], ensure_ascii=False, sort_keys=True) if row[6] else "",
-            iso(row[7]),
-            iso(row[8]),
-        ]
+        .where(Device.id.in_(frame.devices()))
+        .order_by(Device.id)
+    ).all()
+    r = LearningRecord
+    columns = (r.id, r.device_id, r.learner, r.verb, r.object, r.result, r.timestamp)
+    for i in range(0, len(devices), devices_per_query):
+        codes = dict(devices[i : i + devices_per_query])
+        query = (
+            select(*columns, r.received_at)
+            .where(r.device_id.in_(list(codes)))
+            .order_by(r.device_id, r.device_seq)
+        )
+        for row in db.session.execute(query):
+            yield [
+                row[0],
+                row[1],
+                codes[row[1]],
+                row[2],
+                row[3].rsplit("/", 1)[-1],
+                json.dumps(row[4], ensure_ascii=False, sort_keys=True),
+                json.dumps(row[5], ensure_ascii=False, sort_keys=True) if row[5] else "",
+                iso(row[6]),
+                iso(row[7]),
+            ]
+        db.session.expunge_all()
