@@ -133,12 +133,14 @@ def _records(now, rng, tally):
 
 
 def _copy_pg(db, rows):
-    columns = list(next(iter([rows[0]])).keys())
+    columns = ", ".join(rows[0])
     raw = db.session.connection().connection.driver_connection
-    with raw.cursor() as cursor:
-        with cursor.copy(f"COPY learning_record ({', '.join(columns)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row([json.dumps(v) if isinstance(v, dict) else v for v in row.values()])
+    with (
+        raw.cursor() as cursor,
+        cursor.copy(f"COPY learning_record ({columns}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row([json.dumps(v) if isinstance(v, dict) else v for v in row.values()])
 
 
 def seed(app, backend: str, now: datetime) -> int:
@@ -192,7 +194,9 @@ start = time.perf_counter()
 response = client.get("/staff/reports/export/records.csv", buffered=False)
 size = lines = 0
 for chunk in response.response:
-    size += len(chunk); lines += chunk.count(b"\\n") if isinstance(chunk, bytes) else chunk.count("\\n")
+    chunk = chunk if isinstance(chunk, bytes) else chunk.encode()
+    size += len(chunk)
+    lines += chunk.count(b"\\n")
 # VmHWM, not ru_maxrss: Linux keeps ru_maxrss across exec, so it would report the parent.
 hwm = [l for l in open("/proc/self/status") if l.startswith("VmHWM:")][0].split()[1]
 print(hwm, size, lines, time.perf_counter() - start)

@@ -50,7 +50,8 @@ def test_dashboard_shows_figures_and_unknown_apart_from_zero(app, client, lang):
     # The empty point is unknown, not zero, at the village level.
     html = client.get(f"{DASH}?area={ids['v1a']}&lang={'en' if lang == 'en' else 'zh'}")
     html = html.get_data(as_text=True)
-    row = re.search(r"<tr>\s*<th scope=\"row\"><a[^>]*>(p1a-empty|东庄二点)</a>.*?</tr>", html, re.S)
+    pattern = r"<tr>\s*<th scope=\"row\"><a[^>]*>(p1a-empty|东庄二点)</a>.*?</tr>"
+    row = re.search(pattern, html, re.S)
     assert row and text["unknown"] in row.group(0)
     # A point with no phone has no learning figures at all.
     html = client.get(f"{DASH}?point={ids['p1a-empty']}{'&lang=en' if lang == 'en' else ''}")
