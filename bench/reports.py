@@ -1,5 +1,6 @@
-"""Reports at county scale: 1,000,000 records over 500 learning points and 20,000 learners,
-on SQLite and on PostgreSQL. Prints the seed time, the dashboard's render time (median of
+"""Reports at county scale: 1,000,000 records over 500 learning points and 20,000 learners
+(with profiles), 5,000 phones, 20,000 carried bundles and 24 pack releases, on SQLite and
+on PostgreSQL. Prints the seed time, the dashboard's render time (median of
 several requests through the real app, budget ≤ 1 s) and the peak RSS of a process that
 exports every record as CSV (budget ≤ 150 MB; the
 child's VmHWM, its high-water mark, which covers the app's own baseline too).
@@ -30,6 +31,7 @@ LEARNERS = 20_000
 DEVICES = 5_000
 DAYS = 120
 CHUNK = 50_000
+BUNDLES = 20_000
 RUNS = 5
 VERB = "http://adlnet.gov/expapi/verbs/"
 PACKS = [f"course-{i}" for i in range(8)]
@@ -89,10 +91,85 @@ def _devices(points, now, rng):
     return rows
 
 
-def _records(now, rng, tally):
+def _extras(db, now, rng, points, learners):
+    """Pack releases, learner profiles and carried bundles, so every figure has work."""
+    from sqlalchemy import insert
+
+    from xuedian.learners.models import AGE_BANDS, LearnerProfile
+    from xuedian.org.models import Staff
+    from xuedian.packs.models import PackRelease
+    from xuedian.sync.models import SyncBundle
+
+    manifest = json.dumps({"signed": {"lessons": [{"id": f"l{i}"} for i in range(6)]}})
+    db.session.execute(
+        insert(PackRelease),
+        [
+            {
+                "pack_id": pack,
+                "version": v,
+                "title": {"zh-CN": f"课程{pack}", "en": pack},
+                "description": {"zh-CN": "", "en": ""},
+                "category": "farming",
+                "credit_hours": 1.0,
+                "size": 1000,
+                "manifest": manifest,
+                "manifest_sha256": "0" * 64,
+                "archive_name": f"{pack}-{v}.zip",
+                "published_at": now - timedelta(days=30 * (4 - v)),
+            }
+            for pack in PACKS
+            for v in (1, 2, 3)
+        ],
+    )
+    bands = [*AGE_BANDS, None]
+    db.session.execute(
+        insert(LearnerProfile),
+        [
+            {
+                "learner": learner,
+                "device_id": f"{n % DEVICES:032x}",
+                "age_band": rng.choice(bands),
+                "village": None,
+                "updated_at": now,
+            }
+            for n, learner in enumerate(learners)
+        ],
+    )
+    volunteers = []
+    for i, point in enumerate(points):
+        staff = Staff(username=f"vol{i}", role="volunteer", point_id=point, created_at=now)
+        staff.password_hash = "!"  # noqa: S105  (not a hash: nobody can sign in)
+        volunteers.append(staff)
+    db.session.add_all(volunteers)
+    db.session.flush()
+    bundles = []
+    for i in range(BUNDLES):
+        made = now - timedelta(days=rng.uniform(0, DAYS))
+        received = made + timedelta(hours=rng.expovariate(1 / 30))
+        device = i % DEVICES
+        bundles.append(
+            {
+                "bundle_id": f"{i:064x}",
+                "device_id": f"{device:032x}",
+                "made_at": made,
+                "received_at": received,
+                "imported_at": received + timedelta(hours=rng.expovariate(1 / 6)),
+                "carried_by": volunteers[device % (len(points) - 5)].id if i % 5 else None,
+                "size": 20_000,
+                "batches": 1,
+                "records": 50,
+                "accepted": 50,
+                "duplicate": 0,
+                "rejected": 0,
+                "receipts": [],
+            }
+        )
+    db.session.execute(insert(SyncBundle), bundles)
+
+
+def _records(now, rng, tally, learners):
     """Yield record rows: each learner studies in sessions of ~10 records on a few days."""
     per_learner = RECORDS // LEARNERS
-    learners = [str(uuid.UUID(int=rng.getrandbits(128), version=4)) for _ in range(LEARNERS)]
     seqs = [0] * DEVICES
     for n, learner in enumerate(learners):
         device = n % DEVICES
@@ -154,9 +231,11 @@ def seed(app, backend: str, now: datetime) -> int:
     with app.app_context():
         admin_id, points = _org(db, now)
         db.session.execute(insert(Device), _devices(points, now, rng))
+        learners = [str(uuid.UUID(int=rng.getrandbits(128), version=4)) for _ in range(LEARNERS)]
+        _extras(db, now, rng, points, learners)
         tally = Tally()
         chunk = []
-        for row in _records(now, rng, tally):
+        for row in _records(now, rng, tally, learners):
             chunk.append(row)
             if len(chunk) == CHUNK:
                 if backend == "postgresql":

@@ -18,9 +18,10 @@ def _svg(title: str, height: int, body: str) -> Markup:
     t = escape(title)
     # Every piece of text in body and title went through escape().
     return Markup(  # noqa: S704
-        f'<svg class="chart" role="img" aria-label="{t}" viewBox="0 0 {WIDTH} {height}" '
+        f'<figure class="chart"><figcaption>{t}</figcaption>'
+        f'<svg role="img" aria-label="{t}" viewBox="0 0 {WIDTH} {height}" '
         f'width="100%" preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">'
-        f"<title>{t}</title>{body}</svg>"
+        f"<title>{t}</title>{body}</svg></figure>"
     )
 
 

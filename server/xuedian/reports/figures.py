@@ -8,21 +8,20 @@ pages and exports show apart from zero.
 from __future__ import annotations
 
 import json
-import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from ..extensions import db
 from ..learners.models import AGE_BANDS, LearnerProfile
-from ..org.models import Area, LearningPoint, Staff
-from ..packs.models import PackRelease
+from ..org.models import Area, LearningPoint
 from ..packs.service import current_releases
-from ..sync.models import Device, QuarantinedRecord, RecordConflict, SyncBundle
+from ..sync.models import Device, QuarantinedRecord, RecordConflict
 from .models import ActivityDaily, CourseLearner, TopicDaily
 from .scope import Frame
+from .sneakernet import carry, spread
 
 SILENT = (7, 14, 30)
 FRESH = (3, 7, 30, 60)
@@ -174,42 +173,54 @@ def build(frame: Frame) -> dict:
         "funnel": _funnel(frame, current),
         "ages": _ages(frame),
         "topics": _topics(frame),
-        "carry": _carry(frame, points),
-        "spread": _spread(groups),
+        "carry": carry(frame, points),
+        "spread": spread(groups),
     }
 
 
 def _activity(frame: Frame, device_group: dict[str, Group]) -> None:
+    """Active learners (7 and 30 days to today) and the period's sums, in one pass."""
     a = ActivityDaily
     recent = frame.today - timedelta(days=29)
     week = frame.today - timedelta(days=6)
-    for device_id, learner, last in db.session.execute(
-        select(a.device_id, a.learner, func.max(a.day))
-        .where(a.device_id.in_(frame.devices()), a.day >= recent, a.day <= frame.today)
-        .group_by(a.device_id, a.learner)
-    ):
-        group = device_group[device_id]
-        group.active30.add(learner)
-        if last >= week:
-            group.active7.add(learner)
-    for device_id, learner, records, lessons, seconds, asked in db.session.execute(
+    within = (a.day >= frame.start) & (a.day <= frame.end)
+    latest = func.max(case((a.day >= recent, a.day)))
+
+    def period(column):
+        return func.sum(case((within, column), else_=0))
+
+    query = (
         select(
             a.device_id,
             a.learner,
-            func.sum(a.records),
-            func.sum(a.lessons),
-            func.sum(a.seconds),
-            func.sum(a.asked),
+            latest,
+            func.count(case((within, 1))),
+            period(a.records),
+            period(a.lessons),
+            period(a.seconds),
+            period(a.asked),
         )
-        .where(a.device_id.in_(frame.devices()), a.day >= frame.start, a.day <= frame.end)
+        .where(
+            a.device_id.in_(frame.devices()),
+            a.day >= min(recent, frame.start),
+            a.day <= max(frame.today, frame.end),
+        )
         .group_by(a.device_id, a.learner)
+    )
+    for device_id, learner, last, days, records, lessons, seconds, asked in db.session.execute(
+        query
     ):
         group = device_group[device_id]
-        group.learners.add(learner)
-        group.records += records
-        group.lessons += lessons
-        group.seconds += seconds
-        group.asked += asked
+        if last is not None and last <= frame.today:
+            group.active30.add(learner)
+            if last >= week:
+                group.active7.add(learner)
+        if days:
+            group.learners.add(learner)
+            group.records += records
+            group.lessons += lessons
+            group.seconds += seconds
+            group.asked += asked
 
 
 def _totals(frame: Frame, groups: list[Group], points: int) -> dict:
@@ -312,83 +323,3 @@ def _topics(frame: Frame, limit: int = 10) -> list[tuple[str, int]]:
             .limit(limit)
         )
     ]
-
-
-def _hours(delta: timedelta) -> float:
-    return max(delta.total_seconds(), 0) / 3600
-
-
-def _carry(frame: Frame, points: dict) -> dict:
-    start = datetime.combine(frame.start, datetime.min.time(), frame.now.tzinfo) - timedelta(
-        hours=8
-    )
-    end = start + timedelta(days=(frame.end - frame.start).days + 1)
-    rows = db.session.execute(
-        select(SyncBundle, Device.learning_point_id, Staff.username)
-        .join(Device, Device.id == SyncBundle.device_id)
-        .outerjoin(Staff, Staff.id == SyncBundle.carried_by)
-        .where(
-            SyncBundle.device_id.in_(frame.devices()),
-            SyncBundle.imported_at >= start,
-            SyncBundle.imported_at < end,
-        )
-    ).all()
-    villages = {p.area_id for p in points.values()}
-    names = {a.id: a for a in db.session.scalars(select(Area).where(Area.id.in_(villages)))}
-    by_volunteer, by_village = defaultdict(list), defaultdict(list)
-    for bundle, point_id, username in rows:
-        delays = (
-            _hours(bundle.received_at - bundle.made_at),
-            _hours(bundle.imported_at - bundle.received_at),
-        )
-        by_volunteer[username].append(delays)
-        area = names.get(points[point_id].area_id) if point_id in points else None
-        by_village[(area.name, area.name_en or area.name) if area else ("", "")].append(delays)
-
-    def summary(items):
-        return {
-            "bundles": len(items),
-            "carry": round(statistics.median(d[0] for d in items), 1),
-            "import": round(statistics.median(d[1] for d in items), 1),
-            "worst": round(max(d[0] + d[1] for d in items), 1),
-        }
-
-    return {
-        "volunteers": sorted(((k, summary(v)) for k, v in by_volunteer.items()), key=_name),
-        "villages": sorted(((k, summary(v)) for k, v in by_village.items()), key=_name),
-    }
-
-
-def _name(item) -> str:
-    key = item[0]
-    return str(key[0] if isinstance(key, tuple) else key or "")
-
-
-def _spread(groups: list[Group], per_pack: int = 3) -> list[dict]:
-    """Rows (pack, version) × groups: the share of reporting phones holding ≥ version."""
-    releases = db.session.execute(
-        select(PackRelease.pack_id, PackRelease.version, PackRelease.title).order_by(
-            PackRelease.pack_id, PackRelease.version.desc()
-        )
-    ).all()
-    seen: dict[str, int] = defaultdict(int)
-    out = []
-    for pack_id, version, title in releases:
-        seen[pack_id] += 1
-        if seen[pack_id] > per_pack:
-            continue
-        cells = []
-        for g in groups:
-            reporting = [p for p in g.packs if p]
-            holding = sum(1 for p in reporting if p.get(pack_id, 0) >= version)
-            cells.append(round(100 * holding / len(reporting)) if reporting else None)
-        out.append(
-            {
-                "pack": pack_id,
-                "version": version,
-                "title": (title or {}).get("zh-CN") or pack_id,
-                "title_en": (title or {}).get("en") or pack_id,
-                "cells": cells,
-            }
-        )
-    return out

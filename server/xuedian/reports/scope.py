@@ -14,7 +14,7 @@ from werkzeug.exceptions import NotFound
 
 from ..extensions import db
 from ..org.models import Area, LearningPoint, Staff
-from ..org.scope import area_visible, point_visible, points_in_scope
+from ..org.scope import area_visible, areas_in_scope, point_visible, points_in_scope
 from ..sync.models import Device
 from .aggregates import local_day
 
@@ -95,3 +95,13 @@ def breadcrumbs(frame: Frame) -> list[Area]:
     areas = {a.id: a for a in db.session.scalars(select(Area).where(Area.id.in_(ids)))}
     chain = [areas[i] for i in ids if i in areas]
     return [a for a in chain if area_visible(frame.staff, a.id)]
+
+
+def area_choices(staff: Staff) -> list[tuple[int, str, str, int]]:
+    """(id, name, English name, depth) of every area in scope, in tree order, for the
+    area filter."""
+    rows = db.session.scalars(
+        select(Area).where(Area.id.in_(areas_in_scope(staff))).order_by(Area.path)
+    ).all()
+    top = min((a.path.count("/") for a in rows), default=0)
+    return [(a.id, a.name, a.name_en or a.name, a.path.count("/") - top) for a in rows]

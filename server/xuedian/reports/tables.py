@@ -60,13 +60,13 @@ def table(report: dict, name: str, lang: str, text: dict) -> tuple[list[str], li
         keys = ["name", *FRESH_KEYS]
         rows = [[_label(g, lang), *_shares(getattr(g, attr))] for g in groups]
     elif name == "funnel":
-        keys = ["course", "lessons", "started", "first_lesson", "half", "all"]
+        keys = ["course", "course_lessons", "started", "first_lesson", "half", "all"]
         rows = [
             [f["title_en"] if lang == "en" else f["title"], f["lessons"], *f["stages"]]
             for f in report["funnel"]
         ]
     elif name == "ages":
-        keys = ["band", "learners", "share"]
+        keys = ["band", "profiles", "share"]
         total = sum(n for _, n in report["ages"])
         rows = [
             [text[f"age_{band}"], n, round(100 * n / total) if total else None]

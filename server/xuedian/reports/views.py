@@ -12,7 +12,7 @@ from . import jobs as _jobs  # noqa: F401  (registers the report jobs)
 from . import register as register_rows
 from .aggregates import LOCAL_OFFSET
 from .exports import RECORD_HEADER, csv_response, record_rows, xlsx_response
-from .scope import breadcrumbs, frame
+from .scope import area_choices, breadcrumbs, frame
 from .tables import FRESH_KEYS, NAMES, table
 from .text import TEXT, lang
 
@@ -91,7 +91,7 @@ def _charts(report: dict, text: dict, language: str) -> dict:
         ),
         "ages": charts.stacked(
             text["ages"],
-            [(text["learners"], [r[2] for r in table(report, "ages", language, text)[1]])],
+            [(text["share"], [r[2] for r in table(report, "ages", language, text)[1]])],
             [text[f"age_{band}"] for band, _ in report["ages"]],
         ),
         "funnels": [
@@ -140,6 +140,7 @@ def dashboard():
         tables=tables,
         charts=_charts(report, text, language),
         drill=drill,
+        areas=area_choices(f.staff),
     )
 
 
