@@ -100,6 +100,7 @@ def create_app(config=None) -> Flask:
     app.register_blueprint(volunteer_pages.bp)
     app.register_blueprint(plain.bp)
     app.register_blueprint(report_views.bp)
+    app.register_blueprint(report_views.assets)
     dist = Path(settings.pwa_dist) if settings.pwa_dist else CHECKOUT / "pwa" / "dist"
     web_routes.serve_pwa(app, dist)
     return app

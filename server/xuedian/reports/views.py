@@ -16,13 +16,10 @@ from .scope import area_choices, breadcrumbs, frame
 from .tables import FRESH_KEYS, NAMES, table
 from .text import TEXT, lang
 
-bp = Blueprint(
-    "reports",
-    __name__,
-    url_prefix="/staff/reports",
-    template_folder="templates",
-    static_folder="static",
-    static_url_path="/static",
+bp = Blueprint("reports", __name__, url_prefix="/staff/reports", template_folder="templates")
+#: The pages' stylesheet, public and outside /staff (it holds nothing private).
+assets = Blueprint(
+    "reports_assets", __name__, static_folder="static", static_url_path="/reports-static"
 )
 bp.before_request(check_csrf)
 

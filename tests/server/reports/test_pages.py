@@ -3,10 +3,13 @@ languages, drill-down county → township → point."""
 
 from __future__ import annotations
 
+import io
 import re
 
+import openpyxl
 import pytest
 
+from xuedian.reports.tables import NAMES
 from xuedian.reports.text import TEXT
 
 from .helpers import Learner, make_org, sign_in
@@ -87,6 +90,17 @@ def test_a_township_admin_never_sees_the_other_township(app, client):
         assert client.get("/staff/reports/register" + query).status_code == 404
     register = client.get("/staff/reports/register").get_data(as_text=True)
     assert b.phone.device_id not in register
+    for name in (*NAMES, "register", "records"):
+        for fmt in ("csv", "xlsx") if name != "records" else ("csv",):
+            for lang in ("", "&lang=en"):
+                response = client.get(f"/staff/reports/export/{name}.{fmt}?x=1{lang}")
+                assert response.status_code == 200, (name, fmt)
+                body = response.get_data()
+                if fmt == "xlsx":
+                    book = openpyxl.load_workbook(io.BytesIO(body))
+                    body = repr(list(book.active.iter_rows(values_only=True))).encode()
+                for secret in ("西", "t1b", "p1b", b.phone.device_id, "西边的主题"):
+                    assert secret.encode() not in body, (name, fmt, secret)
     # The county admin sees 1b's problem record, with something to do about it.
     sign_in(client, ids["admin"])
     register = client.get("/staff/reports/register").get_data(as_text=True)
