@@ -115,9 +115,9 @@ RECORD_HEADER = ["id", "device", "point", "learner", "verb", "object", "result"]
 RECORD_HEADER += ["timestamp", "received"]
 
 
-def record_rows(frame: Frame, devices_per_query: int = 100) -> Iterator[list]:
+def record_rows(frame: Frame, devices_per_query: int = 25) -> Iterator[list]:
     """Every learning record in the frame's scope: the scope's phones are listed first,
-    then their records are read a few phones at a time (by the device index), so memory
+    then their records are read 25 phones at a time (by the device index), so memory
     stays flat however many records there are."""
     devices = db.session.execute(
         select(Device.id, LearningPoint.code)

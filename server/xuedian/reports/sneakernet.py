@@ -21,12 +21,15 @@ def _hours(delta: timedelta) -> float:
 
 
 def carry(frame: Frame, points: dict) -> dict:
+    """Median carry and import delays (hours) of bundles imported in the period, per
+    volunteer and per village, slowest first."""
     start = datetime.combine(frame.start, datetime.min.time(), frame.now.tzinfo) - timedelta(
         hours=8
     )
     end = start + timedelta(days=(frame.end - frame.start).days + 1)
+    b = SyncBundle
     rows = db.session.execute(
-        select(SyncBundle, Device.learning_point_id, Staff.username)
+        select(b.made_at, b.received_at, b.imported_at, Device.learning_point_id, Staff.username)
         .join(Device, Device.id == SyncBundle.device_id)
         .outerjoin(Staff, Staff.id == SyncBundle.carried_by)
         .where(
@@ -38,11 +41,8 @@ def carry(frame: Frame, points: dict) -> dict:
     villages = {p.area_id for p in points.values()}
     names = {a.id: a for a in db.session.scalars(select(Area).where(Area.id.in_(villages)))}
     by_volunteer, by_village = defaultdict(list), defaultdict(list)
-    for bundle, point_id, username in rows:
-        delays = (
-            _hours(bundle.received_at - bundle.made_at),
-            _hours(bundle.imported_at - bundle.received_at),
-        )
+    for made, received, imported, point_id, username in rows:
+        delays = (_hours(received - made), _hours(imported - received))
         by_volunteer[username].append(delays)
         area = names.get(points[point_id].area_id) if point_id in points else None
         by_village[(area.name, area.name_en or area.name) if area else ("", "")].append(delays)
@@ -55,14 +55,14 @@ def carry(frame: Frame, points: dict) -> dict:
             "worst": round(max(d[0] + d[1] for d in items), 1),
         }
 
-    return {
-        "volunteers": sorted(((k, summary(v)) for k, v in by_volunteer.items()), key=_name),
-        "villages": sorted(((k, summary(v)) for k, v in by_village.items()), key=_name),
-    }
+    def slowest_first(items):
+        rows = [(k, summary(v)) for k, v in items.items()]
+        return sorted(rows, key=lambda r: (-r[1]["carry"], _name(r[0])))
+
+    return {"volunteers": slowest_first(by_volunteer), "villages": slowest_first(by_village)}
 
 
-def _name(item) -> str:
-    key = item[0]
+def _name(key) -> str:
     return str(key[0] if isinstance(key, tuple) else key or "")
 
 

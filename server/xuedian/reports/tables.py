@@ -34,6 +34,12 @@ def _shares(counts: list[int]) -> list:
     return [round(100 * n / total) if total else None for n in counts]
 
 
+#: Tables that can run to hundreds of rows; the page shows the first rows (slowest first),
+#: the exports every row.
+LONG = ("carry_volunteers", "carry_villages")
+PAGE_ROWS = 20
+
+
 def table(report: dict, name: str, lang: str, text: dict) -> tuple[list[str], list[list]]:
     """Return the header labels and rows of table ``name``."""
     groups = report["groups"]

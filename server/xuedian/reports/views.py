@@ -13,7 +13,7 @@ from . import register as register_rows
 from .aggregates import LOCAL_OFFSET
 from .exports import RECORD_HEADER, csv_response, record_rows, xlsx_response
 from .scope import area_choices, breadcrumbs, frame
-from .tables import FRESH_KEYS, NAMES, table
+from .tables import FRESH_KEYS, LONG, NAMES, PAGE_ROWS, table
 from .text import TEXT, lang
 
 bp = Blueprint("reports", __name__, url_prefix="/staff/reports", template_folder="templates")
@@ -121,6 +121,11 @@ def dashboard():
     language = lang()
     text = TEXT[language]
     tables = {name: table(report, name, language, text) for name in NAMES}
+    more = {}
+    for name in LONG:
+        header, rows = tables[name]
+        more[name] = max(len(rows) - PAGE_ROWS, 0)
+        tables[name] = (header, rows[:PAGE_ROWS])
     drill = [
         link("reports.dashboard", area=g.id, point=None)
         if g.kind == "area"
@@ -137,6 +142,7 @@ def dashboard():
         tables=tables,
         charts=_charts(report, text, language),
         drill=drill,
+        more=more,
         areas=area_choices(f.staff),
     )
 
