@@ -13,6 +13,7 @@ from .errors import XuedianError
 from .packs.cli import build_with_progress, packs
 from .push.cli import inbox
 from .relay.cli import relay
+from .reports.cli import reports
 from .sync.cli import devices, sync
 
 
@@ -163,5 +164,5 @@ def demo(packs_dir: str) -> None:
             click.echo(f"published {pack['id']} v{pack['version']}")
 
 
-for group in (packs, devices, sync, inbox, relay):
+for group in (packs, devices, sync, inbox, relay, reports):
     main.add_command(group)

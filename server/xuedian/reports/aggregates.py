@@ -130,7 +130,7 @@ def store(tally: Tally) -> None:
         stmt = _insert(LessonDone).on_conflict_do_nothing(
             index_elements=["learner", "pack", "lesson"]
         )
-        rows = [{"learner": a, "pack": b, "lesson": c} for a, b, c in tally.lessons]
+        rows = [{"learner": a, "pack": b, "lesson": c} for a, b, c in sorted(tally.lessons)]
         inserted = db.session.execute(stmt.returning(LessonDone.learner, LessonDone.pack), rows)
         for learner, pack in inserted.all():
             new_lessons[(pack, learner)] += 1

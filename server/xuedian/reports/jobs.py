@@ -16,17 +16,16 @@ from ..jobs.registry import job
 from ..org.models import Area, LearningPoint
 from ..push.models import InboxMessage
 from ..sync.models import Device
-from .aggregates import local_day, rebuild
+from .aggregates import local_day
 from .models import ActivityDaily, PointDaily, ReportSnapshot, SilentAlert
 
 THRESHOLDS = (30, 14, 7)
 
 
-@job("reports-rollup", "15 2 * * *", "Recount report aggregates; keep yesterday per point")
+@job("reports-rollup", "15 2 * * *", "Keep yesterday's figures per learning point")
 def nightly_rollup(now: datetime) -> dict:
-    """Recompute the aggregates from every record (repairing any drift), then store the
-    previous local day's figures per learning point in ``report_point_daily``."""
-    records = rebuild()
+    """Store the previous local day's figures per learning point in ``report_point_daily``
+    (replacing that day's rows, so a second run changes nothing)."""
     day = local_day(now) - timedelta(days=1)
     start = datetime.combine(day, datetime.min.time(), now.tzinfo) - timedelta(hours=8)
     end = start + timedelta(days=1)
@@ -71,7 +70,7 @@ def nightly_rollup(now: datetime) -> dict:
             )
         )
     db.session.commit()
-    return {"records": records, "day": day.isoformat(), "points": len(devices)}
+    return {"day": day.isoformat(), "points": len(devices)}
 
 
 @job("reports-weekly", "30 2 * * 1", "Snapshot each county's headline figures for the week")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from click.testing import CliRunner
 from sqlalchemy import select, update
 
+from xuedian.cli import main
 from xuedian.core.timeutil import utcnow
 from xuedian.extensions import db
 from xuedian.jobs.registry import JOBS
@@ -21,18 +23,30 @@ def test_jobs_are_registered():
     assert {"reports-rollup", "reports-weekly", "reports-silent-points"} <= set(JOBS)
 
 
-def test_rollup_repairs_drift_and_keeps_yesterday(app, client):
+def test_rollup_keeps_yesterday_per_point(app, client):
     ids = make_org(app)
+    a = Learner(client, "p1a")
+    a.send([a.record(lesson="01-a"), a.record(lesson="02-b")])
+    with app.app_context():
+        for _ in range(2):  # a second run replaces the day, never adds to it
+            summary = jobs.nightly_rollup(utcnow() + timedelta(days=1))
+        assert summary["points"] == 1
+        row = db.session.scalars(select(PointDaily)).one()
+        assert (row.point_id, row.devices, row.learners, row.lessons) == (ids["p1a"], 1, 1, 2)
+        assert (row.devices_seen, row.records) == (1, 2)
+
+
+def test_rebuild_command_repairs_drift(app, client):
+    make_org(app)
     a = Learner(client, "p1a")
     a.send([a.record(lesson="01-a"), a.record(lesson="02-b")])
     with app.app_context():
         db.session.execute(update(ActivityDaily).values(records=99))  # drift
         db.session.commit()
-        summary = jobs.nightly_rollup(utcnow() + timedelta(days=1))
-        assert summary["records"] == 2 and summary["points"] == 1
+        result = CliRunner().invoke(main, ["reports", "rebuild"])
+        assert result.exit_code == 0 and "recounted 2 records" in result.output
+        db.session.remove()
         assert db.session.scalar(select(ActivityDaily.records)) == 2
-        row = db.session.scalars(select(PointDaily)).one()
-        assert (row.point_id, row.devices, row.learners, row.lessons) == (ids["p1a"], 1, 1, 2)
 
 
 def test_weekly_snapshot(app, client):
