@@ -61,3 +61,16 @@ def test_carry_spread_stale_and_funnel(app, client):
     assert rows[2][0] == "t1b" and rows[2][-1] == "unknown"
     rows = _csv(client.get(f"{EXPORT}/funnel.csv?lang=en"))
     assert rows[1] == ["Welcome", "4", "1", "1", "1", "0"]
+
+
+def test_age_bands_and_topics_are_escaped_in_charts(app, client):
+    ids = make_org(app)
+    a = Learner(client, "p1a")
+    profiles = [{"learner": a.learner, "age_band": "60-69"}]
+    a.send([a.record(lesson="00-x"), a.asked("<b>养鸡</b>")], profiles=profiles)
+    sign_in(client, ids["admin"])
+    rows = _csv(client.get(f"{EXPORT}/ages.csv?lang=en"))
+    assert ["60–69", "1", "100"] in rows and ["70 and over", "0", "0"] in rows
+    html = client.get("/staff/reports/").get_data(as_text=True)
+    assert "<b>养鸡</b>" not in html and "&lt;b&gt;养鸡&lt;/b&gt;" in html
+    assert 'role="img" aria-label="最想学的主题"' in html
