@@ -1,10 +1,14 @@
-"""Run every benchmark: `python -m bench` (or `make bench`)."""
+"""Run the benchmarks: `python -m bench` (or `make bench`) runs every one; `python -m bench pwa
+sync` runs only those named."""
 
 from __future__ import annotations
+
+import sys
 
 from . import (
     pack_import_heap,
     packs,
+    pwa,
     relay_rss,
     reports,
     server_rss,
@@ -13,20 +17,24 @@ from . import (
     sync_load,
 )
 
+BENCHES = {
+    "shell_size": ("app shell size", shell_size.main),
+    "server_rss": ("server memory", server_rss.main),
+    "relay_rss": ("relay memory", relay_rss.main),
+    "sync": ("sync ingest", sync.main),
+    "sync_load": ("sync under load (gunicorn, 200 devices at once)", lambda: sync_load.main([])),
+    "packs": ("pack sizes", packs.main),
+    "pack_import_heap": ("pack import heap", pack_import_heap.main),
+    "pwa": ("the app on a slow phone (4x CPU, 400 Kbps, 400 ms)", pwa.main),
+    "reports": ("reports at county scale (1,000,000 records)", reports.main),
+}
+
 if __name__ == "__main__":
-    print("== app shell size ==")
-    shell_size.main()
-    print("== server memory ==")
-    server_rss.main()
-    print("== relay memory ==")
-    relay_rss.main()
-    print("== sync ingest ==")
-    sync.main()
-    print("== sync under load (gunicorn, 200 devices at once) ==")
-    sync_load.main([])
-    print("== pack sizes ==")
-    packs.main()
-    print("== pack import heap ==")
-    pack_import_heap.main()
-    print("== reports at county scale (1,000,000 records) ==")
-    reports.main()
+    names = sys.argv[1:] or list(BENCHES)
+    unknown = [n for n in names if n not in BENCHES]
+    if unknown:
+        sys.exit(f"unknown benchmark(s): {', '.join(unknown)}; choose from {', '.join(BENCHES)}")
+    for name in names:
+        title, run = BENCHES[name]
+        print(f"== {title} ==")
+        run()

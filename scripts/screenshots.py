@@ -18,7 +18,7 @@ from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 OUT = ROOT / "docs" / "screenshots"
 PACK = "jianzhu-keyuedu"
 LESSON = "01-heyuan-tianjing"
-SHOTS = ("catalog", "pack", "lesson", "import")
+SHOTS = ("catalog", "pack", "lesson", "home", "quiz", "learning", "import")
 
 
 def main() -> None:
@@ -28,7 +28,7 @@ def main() -> None:
         page = browser.new_page(
             viewport={"width": 360, "height": 740}, locale="zh-CN", device_scale_factor=2
         )
-        page.goto(url + "/", timeout=20_000)
+        page.goto(url + "/#/catalog", timeout=20_000)
         page.get_by_test_id(f"pack-{PACK}").wait_for(timeout=15_000)
         page.screenshot(path=OUT / "catalog.png")
         page.get_by_test_id(f"download-{PACK}").click()
@@ -38,7 +38,7 @@ def main() -> None:
         page.screenshot(path=OUT / "pack.png")
         page.goto(f"{url}/#/lesson/{PACK}/{LESSON}", timeout=20_000)
         page.get_by_test_id("lesson-content").wait_for(timeout=10_000)
-        page.get_by_test_id("lesson-audio").wait_for(timeout=10_000)
+        page.get_by_test_id("lesson-audio").wait_for(state="attached", timeout=10_000)
         page.wait_for_function(
             "() => [...document.querySelectorAll('[data-testid=lesson-content] img')]"
             ".every((img) => img.complete && img.naturalWidth > 0)",
@@ -49,6 +49,21 @@ def main() -> None:
             "(img) => img.scrollIntoView({block: 'center'})"
         )
         page.screenshot(path=OUT / "lesson.png")
+        page.get_by_test_id("complete-lesson").click()
+        page.get_by_test_id("lesson-saved").wait_for(timeout=10_000)
+        page.goto(f"{url}/#/", timeout=20_000)
+        page.get_by_test_id("home-continue").wait_for(timeout=10_000)
+        page.screenshot(path=OUT / "home.png")
+        page.goto(f"{url}/#/quiz/{PACK}/{LESSON}", timeout=20_000)
+        page.get_by_test_id("quiz-choice-0").click(timeout=10_000)
+        page.get_by_test_id("quiz-feedback").wait_for(timeout=10_000)
+        page.screenshot(path=OUT / "quiz.png")
+        page.goto(f"{url}/#/learning", timeout=20_000)
+        page.get_by_test_id("learning-chart").wait_for(timeout=10_000)
+        page.get_by_test_id("learning-chart").evaluate(
+            "(el) => el.scrollIntoView({block: 'center'})"
+        )
+        page.screenshot(path=OUT / "learning.png")
         page.goto(f"{url}/#/import", timeout=20_000)
         page.get_by_test_id("import-file").wait_for(state="attached", timeout=10_000)
         page.screenshot(path=OUT / "import.png")

@@ -7,6 +7,7 @@ import { setupShell, setupNavigation } from './shell.js';
 import { setupContentRoute } from './content.js';
 import { onSync } from './outbox-sync.js';
 import { onMessage, setupLifecycle } from './lifecycle.js';
+import { onPush, onNotificationClick } from './push.js';
 
 // Sets self.XUEDIAN_KEYS_REVISION; the browser checks it for changes on every
 // update check, so new signing keys bring a new worker.
@@ -18,3 +19,5 @@ setupContentRoute();
 setupNavigation();
 self.addEventListener('message', onMessage);
 self.addEventListener('sync', onSync);
+self.addEventListener('push', onPush);
+self.addEventListener('notificationclick', onNotificationClick);

@@ -54,9 +54,13 @@ def create_app(config=None) -> Flask:
     from .core import ratelimit
     from .errors import register_error_handlers
     from .extensions import db, migrate
+    from .instructions import pages as instruction_pages
+    from .jobs import pages as job_pages
     from .keys.service import KeyRing
+    from .org import routes as staff_routes
     from .packs import routes as pack_routes
     from .packs.storage import FileBlobStore
+    from .push import routes as push_routes
     from .reports import views as report_views
     from .sync import pages as volunteer_pages
     from .sync import routes as sync_routes
@@ -93,12 +97,21 @@ def create_app(config=None) -> Flask:
             "(a fault drill); unset it in production",
             settings.fault_ingest_delay_ms,
         )
+    if settings.proxy_hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = settings.proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     register_error_handlers(app)
     app.register_blueprint(web_routes.bp)
     app.register_blueprint(pack_routes.bp)
     app.register_blueprint(sync_routes.bp)
     app.register_blueprint(volunteer_pages.bp)
     app.register_blueprint(plain.bp)
+    staff_routes.init_app(app)
+    app.register_blueprint(push_routes.bp)
+    app.register_blueprint(job_pages.bp)
+    app.register_blueprint(instruction_pages.bp)
     app.register_blueprint(report_views.bp)
     app.register_blueprint(report_views.assets)
     dist = Path(settings.pwa_dist) if settings.pwa_dist else CHECKOUT / "pwa" / "dist"

@@ -10,6 +10,9 @@ import click
 from . import CHECKOUT
 from .core.cliapp import cli_app as _app
 from .errors import XuedianError
+from .instructions.cli import instructions
+from .jobs.cli import jobs, scheduler
+from .org.cli import create_admin, org
 from .packs.cli import build_with_progress, packs
 from .push.cli import inbox
 from .relay.cli import relay
@@ -142,9 +145,11 @@ def export_xapi(out) -> None:
     help="Folder of pack sources.",
 )
 def demo(packs_dir: str) -> None:
-    """Initialise the instance and publish every demo pack not yet published."""
+    """Initialise the instance, publish every demo pack not yet published and create the
+    demo organisation (county qingshui, staff `admin` and `volunteer`)."""
     from flask_migrate import upgrade
 
+    from .org.demo import ensure_demo_org
     from .packs.builder import build
     from .packs.service import current_version, publish
     from .packs.source import read_source
@@ -162,7 +167,30 @@ def demo(packs_dir: str) -> None:
             built = build_with_progress(build, source, out, app)
             publish(built.archive)
             click.echo(f"published {pack['id']} v{pack['version']}")
+        made = ensure_demo_org()
+        click.echo(f"demo organisation: {', '.join(made) if made else 'already there'}")
 
 
-for group in (packs, devices, sync, inbox, relay, reports):
+@keys.command("vapid")
+def keys_vapid() -> None:
+    """Make the Web Push (VAPID) key pair if missing; print its public key."""
+    from .push import vapid
+
+    app = _app()
+    click.echo(vapid.public_key_b64(vapid.ensure(Path(app.instance_path))))
+
+
+for group in (
+    packs,
+    devices,
+    sync,
+    inbox,
+    relay,
+    instructions,
+    jobs,
+    scheduler,
+    org,
+    create_admin,
+    reports,
+):
     main.add_command(group)

@@ -60,6 +60,11 @@ class Settings:
     build_cache: str = _setting(
         "", "Folder of cached pack transcodes; empty means $XDG_CACHE_HOME/xuedian/build."
     )
+    proxy_hops: int = _setting(
+        0,
+        "Reverse proxies in front of the app (nginx: 1); their X-Forwarded-For/-Proto give "
+        "the client's address for rate limits and https for cookies. 0 trusts no header.",
+    )
     ratelimit_storage: str = _setting(
         "memory://",
         "Where rate-limit counts live: memory:// (one process) or redis://HOST:PORT (shared "
@@ -85,6 +90,33 @@ class Settings:
     )
     relay_max_backoff: int = _setting(
         3600, "Longest wait, in seconds, between a relay's attempts while the county is away."
+    )
+
+    scheduler_timezone: str = _setting(
+        "Asia/Shanghai", "Timezone the scheduled jobs' cron lines are read in."
+    )
+    job_schedule: str = _setting(
+        "",
+        "Overrides of job schedules, `name=cron; other=off` (a cron line of 5 fields, or 6 "
+        "with seconds first; off turns a job off); empty keeps every job's own line.",
+    )
+    push_enabled: int = _setting(
+        1, "1 sends Web Push after writing each notification to the inbox; 0 only writes it."
+    )
+    push_subject: str = _setting(
+        "mailto:admin@xuedian.invalid",
+        "VAPID subject (a mailto: or https: URL) push services may use to reach the county.",
+    )
+    push_ttl: int = _setting(
+        172800, "Seconds a push service keeps an undelivered push (the TTL header)."
+    )
+    push_timeout: int = _setting(10, "Seconds to wait for a push service to answer one push.")
+    push_concurrency: int = _setting(8, "Pushes sent at the same time.")
+    push_endpoint_schemes: str = _setting(
+        "https", "URL schemes a phone's push endpoint may use, comma-separated."
+    )
+    push_stale_days: int = _setting(
+        60, "Days a subscription may fail every push before the push-cleanup job removes it."
     )
 
     @classmethod

@@ -7,7 +7,7 @@ and every HTTP error under ``/api/``, into
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, request
+from flask import Flask, current_app, jsonify, request
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
@@ -123,11 +123,28 @@ def _wants_envelope() -> bool:
     return request.path.startswith(("/api/", "/blobs/"))
 
 
+def _html_renderer():
+    """The page renderer registered for this path's prefix (staff pages), if any.
+
+    ``app.extensions["xuedian.html_errors"]`` maps a path prefix to ``fn(error, status)``
+    returning a response; API paths always get the envelope.
+    """
+    if _wants_envelope():
+        return None
+    for prefix, render in current_app.extensions.get("xuedian.html_errors", {}).items():
+        if request.path.startswith(prefix):
+            return render
+    return None
+
+
 def register_error_handlers(app: Flask) -> None:
-    """Send every API error as the JSON envelope."""
+    """Send every API error as the JSON envelope (HTML pages may register their own)."""
 
     @app.errorhandler(XuedianError)
     def handle_xuedian_error(error: XuedianError):
+        render = _html_renderer()
+        if render is not None:
+            return render(error, error.status)
         response = jsonify(error.envelope())
         retry_after = getattr(error, "retry_after", None)
         if retry_after:
@@ -137,7 +154,8 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def handle_http_error(error: HTTPException):
         if not _wants_envelope():
-            return error
+            render = _html_renderer() if (error.code or 500) >= 400 else None
+            return render(error, error.code or 500) if render is not None else error
         mapped = _HTTP_CODES.get(error.code or 500)
         if mapped is None:
             mapped = BadRequest if (error.code or 500) < 500 else XuedianError

@@ -105,7 +105,7 @@ def throttle(page, mbps: float, latency_ms: int = 150, offline: bool = False):
 
 
 def open_catalog(page, server) -> None:
-    page.goto(server.url + "/", timeout=20_000)
+    page.goto(server.url + "/#/catalog", timeout=20_000)
     wait_for_controller(page)
     expect(page.get_by_test_id(f"pack-{BIG}")).to_be_visible(timeout=15_000)
 

@@ -188,7 +188,7 @@ def test_ack_file_imported_offline_clears_exactly_its_records(live_server, page,
 
 def test_inbox_message_sent_with_the_cli_arrives_with_the_next_sync(live_server, page):
     base = live_server.url
-    page.goto(base + "/", timeout=20_000)
+    page.goto(base + "/#/catalog", timeout=20_000)
     wait_for_controller(page)
     me = device_key(page)["device_id"]
     expect(page.get_by_test_id("catalog")).to_be_visible(timeout=15_000)
@@ -256,7 +256,7 @@ def test_progress_from_the_feed_shows_on_the_pack_screen_and_the_cursor_advances
     expect(page.get_by_test_id("outbox-count")).to_have_text("0", timeout=30_000)
 
     # Synced: the county counts both, and a second sync brings nothing new.
-    page.goto(base + "/#/", timeout=20_000)
+    page.goto(base + "/#/catalog", timeout=20_000)
     expect(page.get_by_test_id("learner-totals")).to_contain_text("学完 2 课", timeout=15_000)
     expect(page.get_by_test_id("sync-now")).to_be_enabled(timeout=15_000)
     uploads = live_server.faults.uploads
@@ -308,7 +308,7 @@ def test_database_upgrade_to_version_3_keeps_every_store_and_row(live_server, pa
     }
     assert page.evaluate(MAKE_V2_DATABASE, record) is True
 
-    page.goto(base + "/", timeout=20_000)
+    page.goto(base + "/#/catalog", timeout=20_000)
     expect(page.get_by_test_id("catalog")).to_be_visible(timeout=15_000)
     assert read_store(page, "meta", "note") == "kept"
     assert read_store(page, "chunks", ["blob", 0]) is not None

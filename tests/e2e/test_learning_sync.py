@@ -25,7 +25,7 @@ def stored_records(live_server) -> list[LearningRecord]:
 
 
 def download_pack(page) -> None:
-    page.goto(page.url.split("#")[0] + "#/", timeout=20_000)
+    page.goto(page.url.split("#")[0] + "#/catalog", timeout=20_000)
     card = page.get_by_test_id(f"pack-{PACK}")
     expect(card).to_be_visible(timeout=15_000)
     expect(page.get_by_test_id(f"size-{PACK}")).to_be_visible()

@@ -75,7 +75,7 @@ def test_download_resumes_after_the_app_is_closed(server, page):
     closed_at = time.monotonic()
 
     again = context.new_page()
-    again.goto(server.url + "/", timeout=20_000)
+    again.goto(server.url + "/#/catalog", timeout=20_000)
     # Nobody presses anything: the app continues the download on its own.
     expect(again.get_by_test_id(f"installed-{BIG}")).to_be_visible(timeout=60_000)
     after = [e for e in blob_requests(server) if e.at > closed_at]

@@ -9,6 +9,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from './html.js';
 import { parseRoute, screens } from './router.js';
 import { SyncStatus } from './sync-status.js';
+import { BottomNav } from './nav.js';
 import { startSync } from './sync.js';
 import { registerServiceWorker, applyUpdate } from './sw-register.js';
 import { t, getLang, setLang, onLangChange, errorText } from '../lib/i18n.js';
@@ -19,6 +20,8 @@ function useRoute() {
   useEffect(() => {
     const onHash = () => setRoute(parseRoute(location.hash));
     window.addEventListener('hashchange', onHash);
+    // A hash change before this effect ran (right after load) would otherwise be missed.
+    onHash();
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
   return route;
@@ -42,8 +45,12 @@ function Screen({ route }) {
   return html`<${mod.Component} route=${route} />`;
 }
 
+/** Routes where an update must not even be offered: the learner is reading or answering. */
+const BUSY_ROUTES = /^#\/(lesson|quiz)\//;
+
 function UpdateBanner({ reg }) {
-  if (!reg) return null;
+  // Shown again once the learner leaves the lesson or quiz (App re-renders on hashchange).
+  if (!reg || BUSY_ROUTES.test(location.hash)) return null;
   return html`
     <div class="banner" role="region" aria-label=${t('update.apply')} data-testid="update-banner">
       <p>${t('update.ready')}</p>
@@ -53,8 +60,20 @@ function UpdateBanner({ reg }) {
     </div>`;
 }
 
+/** In-app browsers (WeChat, QQ, Weibo, DingTalk, Alipay, Douyin): their notice is fetched only there. */
+const IN_APP = /MicroMessenger|\bQQ\/|MQQBrowser|Weibo|DingTalk|AlipayClient|AliApp|aweme|Bytedance|ByteLocale/i;
+
+function useInAppNotice() {
+  const [Notice, setNotice] = useState(/** @type {any} */ (null));
+  useEffect(() => {
+    if (IN_APP.test(navigator.userAgent)) import('./inapp.js').then((m) => setNotice(() => m.default)).catch(() => {});
+  }, []);
+  return Notice;
+}
+
 function App() {
   const route = useRoute();
+  const InAppNotice = useInAppNotice();
   const [, setLangTick] = useState(0);
   const [updateReg, setUpdateReg] = useState(/** @type {ServiceWorkerRegistration | null} */ (null));
   const mainRef = useRef(/** @type {HTMLElement | null} */ (null));
@@ -70,16 +89,20 @@ function App() {
   }, [route.name, route.packId, route.lessonId]);
   const other = getLang() === 'zh-CN' ? 'en' : 'zh-CN';
   return html`
+    <div class="page">
     <header class="top">
       <a class="brand" href="#/">${t('app.name')}</a>
       <button type="button" class="btn btn-secondary lang" lang=${other} data-testid="lang-toggle"
         aria-label=${`${t('lang.toggle')} · ${t('lang.toggleLabel')}`} onClick=${() => setLang(other)}>${t('lang.toggle')}</button>
     </header>
     <${UpdateBanner} reg=${updateReg} />
+    ${InAppNotice && html`<${InAppNotice} />`}
     <${SyncStatus} />
     <main id="main" tabindex="-1" ref=${mainRef}>
       <${Screen} route=${route} />
-    </main>`;
+    </main>
+    </div>
+    <${BottomNav} route=${route} />`;
 }
 
 document.documentElement.lang = getLang();

@@ -2,17 +2,17 @@
  * Hash routing. Owns the mapping from `location.hash` to a screen, so a reload
  * (even offline, from the precached index.html) keeps the screen.
  *
- * Routes: `#/` catalog, `#/pack/<pack_id>`, `#/lesson/<pack_id>/<lesson_id>`,
- * `#/import` (a pack archive from a file).
+ * Routes: `#/` home, `#/catalog`, `#/pack/<pack_id>`, `#/lesson/<pack_id>/<lesson_id>`,
+ * `#/quiz/<pack_id>/<lesson_id>`, `#/learning` (my learning), `#/import` (a pack
+ * archive from a file).
  */
 
 /**
- * @typedef {{name: 'catalog'} | {name: 'pack', packId: string} |
- *   {name: 'lesson', packId: string, lessonId: string} | {name: 'import'}} Route
+ * @typedef {{name: string, packId?: string, lessonId?: string}} Route
  */
 
 /**
- * Parse a hash into a route; anything unknown shows the catalog.
+ * Parse a hash into a route; anything unknown shows the home screen.
  * @param {string} hash
  * @returns {Route}
  */
@@ -22,8 +22,11 @@ export function parseRoute(hash) {
   if (parts[0] === 'lesson' && parts.length === 3) return { name: 'lesson', packId: parts[1], lessonId: parts[2] };
   if (parts[0] === 'import' && parts.length === 1) return { name: 'import' };
   // -- home, quiz, my learning, recommendations (add routes here) --
+  if (parts[0] === 'catalog' && parts.length === 1) return { name: 'catalog' };
+  if (parts[0] === 'quiz' && parts.length === 3) return { name: 'quiz', packId: parts[1], lessonId: parts[2] };
+  if (parts[0] === 'learning' && parts.length === 1) return { name: 'learning' };
   // -- profiles, settings, inbox, topic requests (add routes here) --
-  return { name: 'catalog' };
+  return { name: 'home' };
 }
 
 /**
@@ -42,5 +45,8 @@ export const screens = {
   lesson: () => import('../features/lesson/lesson.js'),
   import: () => import('../features/import/import.js'),
   // -- home, quiz, my learning, recommendations (add screens here) --
+  home: () => import('../features/home/home.js'),
+  quiz: () => import('../features/quiz/quiz.js'),
+  learning: () => import('../features/learning/learning.js'),
   // -- profiles, settings, inbox, topic requests (add screens here) --
 };

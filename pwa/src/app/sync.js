@@ -51,7 +51,10 @@ async function runSync(fresh) {
   } catch {
     return flush();
   }
-  return mod.syncAll({ fresh });
+  const result = await mod.syncAll({ fresh });
+  // Pack updates the county asked for (remote instructions) start from a page.
+  import('../lib/instructions.js').then((m) => m.startPackUpdates()).catch(() => {});
+  return result;
 }
 
 /**

@@ -8,11 +8,15 @@
  * progress rows and messages it brings, and the deletion of the outbox records
  * its ack covers. A phone that dies mid-way keeps the old cursor and asks again;
  * every item is whole state, so asking twice is harmless.
+ *
+ * Remote instructions in an answer go to lib/instructions.js; a `resync` makes
+ * the pull start again from no cursor, telling the county a heartbeat.
  */
 import { req, withTx, getMeta } from './db.js';
 import { request, errorFromResponse } from './api.js';
 import { ensureRegistered, forgetRegistration, sign } from './device.js';
-import { flushLocked, withSyncLock, notify as outboxChanged } from './outbox.js';
+import { flushLocked, withSyncLock, notify as outboxChanged, deviceStatus } from './outbox.js';
+import { takeInstructions } from './instructions.js';
 import { checkRanges, deleteAcked } from './ack-ranges.js';
 import { XuedianError } from './errors.js';
 
@@ -44,8 +48,10 @@ export function feedChanged() {
   channel?.postMessage({ type: 'feed-changed' });
 }
 
-async function postChanges(cursor) {
-  const envelope = await sign({ type: 'changes-request', created: new Date().toISOString(), cursor });
+async function postChanges(cursor, status) {
+  const signed = { type: 'changes-request', created: new Date().toISOString(), cursor };
+  if (status) signed.status = status;
+  const envelope = await sign(signed);
   const res = await request('/api/v1/sync/changes', {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
@@ -60,16 +66,16 @@ async function postChanges(cursor) {
   return answer;
 }
 
-async function ask(cursor) {
+async function ask(cursor, status) {
   await ensureRegistered();
   try {
-    return await postChanges(cursor);
+    return await postChanges(cursor, status);
   } catch (err) {
     if (!(err instanceof XuedianError) || err.code !== 'device-unknown') throw err;
     // The county forgot this phone (restored from a backup): register the same key again.
     await forgetRegistration();
     await ensureRegistered();
-    return postChanges(cursor);
+    return postChanges(cursor, status);
   }
 }
 
@@ -141,11 +147,14 @@ export async function pullLocked() {
   const out = { pages: 0, acked: 0, learners: 0, messages: 0 };
   let cursor = (await getMeta('feed_cursor')) || null;
   let restarted = false;
+  let resynced = false;
+  let heartbeat = null;
   try {
     while (out.pages < MAX_PAGES) {
       let answer;
       try {
-        answer = await ask(cursor);
+        answer = await ask(cursor, heartbeat);
+        heartbeat = null;
       } catch (err) {
         // A county restored with another secret no longer knows our cursor: start over.
         if (!(err instanceof XuedianError) || err.code !== 'cursor-invalid' || restarted) throw err;
@@ -159,6 +168,14 @@ export async function pullLocked() {
       out.learners += got.learners;
       out.messages += got.messages;
       cursor = answer.cursor;
+      const told = await takeInstructions(answer.instructions);
+      if (told.resync && !resynced) {
+        // The county asks for everything again: forget the cursor, report our state.
+        resynced = true;
+        cursor = null;
+        heartbeat = await deviceStatus().catch(() => null);
+        continue;
+      }
       if (!got.more) break;
     }
   } finally {

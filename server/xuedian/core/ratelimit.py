@@ -56,6 +56,23 @@ def hit(scope: str, key: str, limits: str) -> None:
         raise RateLimited(refused)
 
 
+def blocked(scope: str, key: str, limits: str) -> int:
+    """Seconds until ``key`` may be counted again (0: now), without counting anything.
+
+    Staff login checks this first and hits only on a failed attempt, so only failures
+    count towards the limit.
+    """
+    if not limits:
+        return 0
+    limiter: MovingWindowRateLimiter = current_app.extensions["xuedian.ratelimit"]
+    wait = 0
+    for item in parse_many(limits):
+        if not limiter.test(item, scope, key):
+            reset = limiter.get_window_stats(item, scope, key).reset_time
+            wait = max(wait, max(1, math.ceil(reset - time.time())))
+    return wait
+
+
 def clear(scope: str, key: str, limits: str) -> None:
     """Forget ``key``'s counts, e.g. after a successful login."""
     if not limits:

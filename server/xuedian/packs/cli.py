@@ -72,8 +72,15 @@ def build_with_progress(build, source: Path, out: Path, app: Flask):
 
 @packs.command("publish")
 @click.argument("archives", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-def packs_publish(archives: tuple[str, ...]) -> None:
+@click.option(
+    "--notify/--no-notify",
+    default=True,
+    show_default=True,
+    help="Tell every phone (inbox and push).",
+)
+def packs_publish(archives: tuple[str, ...], notify: bool) -> None:
     """Publish built archives and re-sign the catalog."""
+    from ..push.notices import pack_published
     from .service import publish
 
     app = _app()
@@ -81,6 +88,8 @@ def packs_publish(archives: tuple[str, ...]) -> None:
         for archive in archives:
             release = publish(Path(archive))
             click.echo(f"published {release.pack_id} v{release.version}")
+            if notify:
+                pack_published(release)
 
 
 @packs.command("list")

@@ -21,9 +21,9 @@ def inbox() -> None:
 def inbox_send(
     title_zh: str, title_en: str, body_zh: str, body_en: str, device_id: str | None
 ) -> None:
-    """Send a message to one device, or to every device."""
+    """Send a message to one device, or to every device (inbox first, then Web Push)."""
     from ..sync.devices import find_device
-    from .service import send
+    from .service import notify
 
     app = _app()
     with app.app_context():
@@ -33,10 +33,13 @@ def inbox_send(
                 device = find_device(device_id)
             except LookupError:
                 raise click.ClickException(f"No single device matches {device_id}.") from None
-        message = send(
-            {"zh-CN": title_zh, "en": title_en}, {"zh-CN": body_zh, "en": body_en}, device
+        messages, pushed = notify(
+            {"zh-CN": title_zh, "en": title_en},
+            {"zh-CN": body_zh, "en": body_en},
+            [device] if device else None,
         )
-        click.echo(f"message {message.id}\tto {device.id if device else 'all devices'}")
+        to = device.id if device else "all devices"
+        click.echo(f"message {messages[0].id}\tto {to}\tpush {pushed}")
 
 
 @inbox.command("list")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import request
+from ..org.text import current_lang
 
 LANGS = ("zh-CN", "en")
 
@@ -225,8 +225,8 @@ TEXT = {
 
 
 def lang() -> str:
-    """The request's language: ``?lang=en`` or zh-CN."""
-    return "en" if request.args.get("lang") == "en" else "zh-CN"
+    """The staff pages' language: ``?lang=``, else the one remembered in the session."""
+    return current_lang()
 
 
 def t(key: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, render_template, request, url_for
 
 from ..core.timeutil import utcnow
-from ..org.auth import check_csrf, csrf_token, current_staff, staff_required
+from ..org.auth import check_csrf, current_staff, staff_required
 from . import charts, figures
 from . import jobs as _jobs  # noqa: F401  (registers the report jobs)
 from . import register as register_rows
@@ -43,15 +43,8 @@ def link(endpoint: str, **changes) -> str:
 
 def _html(template: str, **context) -> Response:
     language = lang()
-    body = render_template(
-        template,
-        text=TEXT[language],
-        lang=language,
-        link=link,
-        staff=current_staff(),
-        csrf_token=csrf_token,
-        **context,
-    )
+    # The staff layout's context processor adds t, staff, nav, csrf_token and lang_url.
+    body = render_template(template, text=TEXT[language], lang=language, link=link, **context)
     response = Response(body, mimetype="text/html")
     response.headers["Content-Security-Policy"] = CSP
     response.headers["Cache-Control"] = "no-store"

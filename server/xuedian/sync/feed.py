@@ -1,10 +1,11 @@
 """The changes feed: what changed for a device since its cursor, one page at a time.
 
 A page carries the full derived progress of every learner it names (the phone replaces
-that learner's rows), the inbox messages after the cursor's, the catalog version and the
-county ack. Which learners changed is found by the device's ``change_seq``: ingest bumps it
-under the device row lock in the same transaction as the records, so reading the counter
-and then the records up to it never skips a record committed late.
+that learner's rows), the inbox messages after the cursor's, the remote instructions not
+yet delivered (instructions/service.py), the catalog version and the county ack. Which
+learners changed is found by the device's ``change_seq``: ingest bumps it under the device
+row lock in the same transaction as the records, so reading the counter and then the
+records up to it never skips a record committed late.
 
 The cursor is opaque to the phone: base64url of a truncated HMAC-SHA256 (under the app's
 secret key) followed by the small JSON state it covers, so a phone can neither forge nor
@@ -27,6 +28,7 @@ from flask import current_app
 from ..core.timeutil import iso, utcnow
 from ..errors import BadRequest
 from ..extensions import db
+from ..instructions import service as instructions
 from ..keys.service import NoSigningKey
 from ..learners import service as learners
 from ..packs.service import catalog
@@ -63,6 +65,8 @@ class Cursor:
     m: int = 0
     #: The releases mark the progress was derived under (credits follow the releases).
     r: int = 0
+    #: The last remote instruction sent (coming back with it confirms delivery).
+    i: int = 0
 
 
 def _key() -> bytes:
@@ -106,6 +110,7 @@ def decode_cursor(text: str | None, device_id: str) -> Cursor:
         and (cursor.l is None or isinstance(cursor.l, str))
         and _is_count(cursor.m)
         and _is_count(cursor.r)
+        and _is_count(cursor.i)
     )
     if not valid:
         raise CursorInvalid()
@@ -157,17 +162,23 @@ def changes(device: Device, cursor_text: str | None) -> dict:
         messages, more = messages[:PAGE_MESSAGES], True
     if messages:
         nxt.m = messages[-1].id
+    orders, confirmed = instructions.for_feed(device, cursor.i)
+    if orders:
+        nxt.i = orders[-1].id
     answer = {
         "cursor": encode_cursor(nxt),
         "more": more,
         "progress": progress,
         "totals": totals,
         "messages": [inbox.wire(m) for m in messages],
+        "instructions": [instructions.wire(o) for o in orders],
         "catalog": _catalog_version(),
         "ack": ack(device),
     }
     now = utcnow()
     if device.last_seen_at is None or now - device.last_seen_at > SEEN_EVERY:
         device.last_seen_at = now
-        db.session.commit()
+        confirmed = True
+    if confirmed:
+        db.session.commit()  # last seen, instructions marked delivered
     return answer

@@ -12,7 +12,7 @@ from ..errors import BodyEncodingUnsupported, ValidationFailed, XuedianError
 from ..extensions import db
 from .acks import ack_file, device_for_ack
 from .bundles import BundleTooLarge, import_bundle, refusal
-from .devices import authenticate, register
+from .devices import authenticate, record_heartbeat, register
 from .feed import changes
 from .schemas import (
     BundleUploadResult,
@@ -60,6 +60,9 @@ def post_changes():
     device, signed, _ = authenticate(parse_json(raw_body()), "changes-request")
     limit_device(device)
     asked = load(ChangesRequest(), signed)
+    if asked["status"] is not None:
+        record_heartbeat(device, asked["status"], asked["created"], utcnow())
+        db.session.commit()
     response = current_app.json.response(ChangesAnswer().dump(changes(device, asked["cursor"])))
     response.headers["Cache-Control"] = "no-store"
     return response

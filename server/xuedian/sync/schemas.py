@@ -252,6 +252,8 @@ class ChangesRequest(_Strict):
     cursor = fields.String(
         load_default=None, allow_none=True, validate=validate.Length(min=1, max=MAX_CURSOR)
     )
+    #: An optional heartbeat, as a batch carries (a phone sends one after a forced resync).
+    status = fields.Nested(DeviceStatus, load_default=None)
 
 
 class LessonProgressItem(Schema):
@@ -283,6 +285,17 @@ class InboxMessageItem(Schema):
     body = fields.Nested(LocalizedText)
 
 
+class InstructionItem(Schema):
+    """A remote instruction: ``resync``, or ``update-pack`` with pack, version?, by_date?."""
+
+    id = fields.Integer()
+    kind = fields.String()
+    created = fields.String()
+    pack = fields.String()
+    version = fields.Integer(allow_none=True)
+    by_date = fields.String(allow_none=True)
+
+
 class CatalogVersion(Schema):
     etag = fields.String()
     created = fields.String()
@@ -304,6 +317,7 @@ class ChangesAnswer(Schema):
     progress = fields.List(fields.Nested(LessonProgressItem))
     totals = fields.List(fields.Nested(LearnerTotalsItem))
     messages = fields.List(fields.Nested(InboxMessageItem))
+    instructions = fields.List(fields.Nested(InstructionItem))
     catalog = fields.Nested(CatalogVersion, allow_none=True)
     ack = fields.Nested(Ack)
 

@@ -6,6 +6,7 @@ import dataclasses
 
 from sqlalchemy import func, select
 
+from xuedian import create_app
 from xuedian.extensions import db
 from xuedian.sync.models import LearningRecord
 
@@ -72,3 +73,28 @@ def test_an_empty_limit_turns_it_off(app, client):
     for seq in range(1, 8):
         assert phone.send(client, [make_record(seq)]).status_code == 200
     assert stored(app) == 7
+
+
+def test_behind_one_proxy_each_forwarded_client_has_its_own_allowance(tmp_path):
+    # The address check comes before any database work, so no database is needed here.
+    settings = {"instance_path": str(tmp_path), "proxy_hops": 1, "rate_limit_address": "2/minute"}
+    client = create_app(settings).test_client()
+
+    def post(forwarded: str):
+        headers = {"X-Forwarded-For": forwarded}
+        return client.post("/api/v1/sync/batches", data=b"{", headers=headers).status_code
+
+    assert [post("10.1.1.1"), post("10.1.1.1"), post("10.1.1.1")] == [400, 400, 429]
+    assert post("10.2.2.2") == 400
+
+
+def test_without_proxy_hops_a_forwarded_header_is_not_trusted(tmp_path):
+    client = create_app({"instance_path": str(tmp_path), "rate_limit_address": "2/minute"})
+    client = client.test_client()
+    codes = [
+        client.post(
+            "/api/v1/sync/batches", data=b"{", headers={"X-Forwarded-For": f"10.0.0.{n}"}
+        ).status_code
+        for n in range(3)
+    ]
+    assert codes == [400, 400, 429]

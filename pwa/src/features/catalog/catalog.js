@@ -1,8 +1,9 @@
 /**
  * The catalog screen. Owns per-screen state only: the installed rows, the
  * download statuses it has heard of, the bytes updates still need, refusals
- * and the storage line. Above the courses: the learner's totals and the
- * county's messages (inbox.js). The catalog comes from lib/catalog.js; downloads go
+ * and the storage line, the chosen category and the search text (search.js:
+ * category chips and offline search). Above the courses: the learner's totals
+ * and the county's messages (inbox.js). The catalog comes from lib/catalog.js; downloads go
  * through lib/downloads.js, which is fetched only when there is one to show
  * or start.
  */
@@ -15,6 +16,7 @@ import { errorCode } from '../../lib/errors.js';
 import { t, errorText } from '../../lib/i18n.js';
 import { PackCard } from './pack-card.js';
 import { Inbox, Totals } from './inbox.js';
+import { Filters, LessonHits, SearchCount, categoriesOf, filterPacks, lessonHits } from './search.js';
 
 function StorageLine({ storage }) {
   if (!storage) return null;
@@ -28,7 +30,7 @@ function StorageLine({ storage }) {
 const refusal = (err) => ({ code: errorCode(err), details: /** @type {any} */ (err)?.details || {} });
 
 /**
- * Catalog screen (route `#/`).
+ * Catalog screen (route `#/catalog`).
  * @returns {import('preact').VNode}
  */
 export default function CatalogScreen() {
@@ -41,6 +43,8 @@ export default function CatalogScreen() {
   const [errors, setErrors] = useState(/** @type {Record<string, any>} */ ({}));
   const [storage, setStorage] = useState(/** @type {any} */ (null));
   const [persistNote, setPersistNote] = useState(false);
+  const [category, setCategory] = useState(/** @type {string | null} */ (null));
+  const [query, setQuery] = useState('');
   const live = useRef(true);
 
   const refreshStorage = () => storageLeft().then((s) => live.current && setStorage(s)).catch(() => {});
@@ -130,17 +134,26 @@ export default function CatalogScreen() {
     }
   };
 
+  const listed = view?.catalog.packs || [];
+  const filter = { category, query };
+  const hits = lessonHits(Object.values(installed), filter);
+  const filters = html`
+    <${Filters} categories=${categoriesOf(listed)} category=${category} query=${query}
+      onCategory=${setCategory} onQuery=${setQuery} />`;
   if (loadError) {
     return html`
       <${Totals} />
       <${Inbox} />
       <h2>${t('catalog.title')}</h2>
       <p class="error" role="alert" data-testid="catalog-error">${errorText(loadError)}</p>
+      ${filters}
+      <${LessonHits} hits=${hits} />
       <button type="button" class="btn" onClick=${load}>${t('error.retry')}</button>
       <p><a class="btn btn-secondary" href="#/import" data-testid="go-import">${t('import.link')}</a></p>`;
   }
   if (!view) return html`<${Totals} /><${Inbox} /><h2>${t('catalog.title')}</h2><p class="muted">${t('catalog.loading')}</p>`;
-  const packs = view.catalog.packs || [];
+  const packs = filterPacks(listed, installed, filter);
+  const searching = Boolean(query.trim()) || category !== null;
   return html`
     <${Totals} />
     <${Inbox} />
@@ -149,7 +162,10 @@ export default function CatalogScreen() {
     ${view.expired && html`<p class="warn" data-testid="catalog-expired">${t('catalog.expired')}</p>`}
     ${persistNote && html`<p class="warn">${t('catalog.persistDenied')}</p>`}
     <${StorageLine} storage=${storage} />
-    ${packs.length === 0 && html`<p>${t('catalog.empty')}</p>`}
+    ${filters}
+    <${SearchCount} count=${packs.length} active=${searching} lessons=${hits.length} />
+    <${LessonHits} hits=${hits} />
+    ${listed.length === 0 && html`<p>${t('catalog.empty')}</p>`}
     <ul class="cards" data-testid="catalog">
       ${packs.map((entry) => html`
         <${PackCard} key=${entry.pack_id} entry=${entry} row=${installed[entry.pack_id]}

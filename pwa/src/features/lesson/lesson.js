@@ -14,6 +14,8 @@ import { installedPack, readPackText, contentUrl, resumeDownloads } from '../../
 import { recordEvent } from '../../lib/outbox.js';
 import { errorCode } from '../../lib/errors.js';
 import { t, pick, errorText, getLang } from '../../lib/i18n.js';
+import { rememberLesson } from '../../lib/last-lesson.js';
+import { NarrationPlayer } from './player.js';
 import { lessonFragment, isoDuration, contentServed, objectUrl, localizeMedia } from './content.js';
 
 export const VERB_COMPLETED = 'http://adlnet.gov/expapi/verbs/completed';
@@ -51,8 +53,7 @@ function LessonAudio({ row, audio }) {
   return html`
     <div class="lesson-audio">
       <p id="lesson-audio-label">${t('lesson.audio')}</p>
-      ${src && html`<audio controls preload="metadata" src=${src}
-        aria-labelledby="lesson-audio-label" data-testid="lesson-audio"></audio>`}
+      ${src && html`<${NarrationPlayer} src=${src} seconds=${audio.seconds} />`}
     </div>`;
 }
 
@@ -85,6 +86,11 @@ export default function LessonScreen({ route }) {
     setRow(undefined);
     installedPack(route.packId).then((r) => setRow(r || null)).catch(() => setRow(null));
   }, [route.packId, route.lessonId]);
+
+  // "Continue where I stopped" on the home screen.
+  useEffect(() => {
+    if (lesson) rememberLesson(route.packId, lesson.id).catch(() => {});
+  }, [lesson]);
 
   useEffect(() => {
     if (row === null || (row && !lesson)) {
@@ -157,5 +163,7 @@ export default function LessonScreen({ route }) {
         aria-label=${t('lesson.completeLabel')} onClick=${complete}>${t('lesson.complete')}</button>
       ${saved && html`<p class="ok" role="status" data-testid="lesson-saved">${t('lesson.saved')}</p>`}
       ${saveError && html`<p class="error" role="alert" data-testid="lesson-error">${errorText(saveError)}</p>`}
+      ${lesson.quiz?.length > 0 && html`
+        <p><a class="btn btn-secondary" href=${href('quiz', row.pack_id, lesson.id)} data-testid="lesson-quiz">${t('pack.quiz')}</a></p>`}
     </div>`;
 }

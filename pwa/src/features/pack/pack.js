@@ -1,6 +1,7 @@
 /**
  * The pack screen: the lessons of one installed pack, how many the learner has
- * completed ("已学完 3/10 课") and a tick on each one done. Owns nothing; it reads
+ * completed ("已学完 3/10 课"), a tick on each one done, its credit hours and a
+ * "take the quiz" link under each lesson that has a quiz. Owns nothing; it reads
  * the pack's verified manifest from the `packs` store and the learner's
  * progress from lib/progress.js (the county's, merged with local records).
  */
@@ -12,6 +13,7 @@ import { packProgress } from '../../lib/progress.js';
 import { onFeedChange } from '../../lib/feed.js';
 import { onOutboxChange } from '../../lib/outbox.js';
 import { t, pick } from '../../lib/i18n.js';
+import { tf } from '../../lib/format.js';
 
 /**
  * @param {{route: {packId: string}}} props
@@ -43,7 +45,7 @@ export default function PackScreen({ route }) {
     return html`
       <p><a class="back" href="#/">${t('nav.back')}</a></p>
       <p data-testid="pack-missing">${t('pack.notInstalled')}</p>
-      <a class="btn" href="#/">${t('pack.goCatalog')}</a>`;
+      <a class="btn" href="#/catalog">${t('pack.goCatalog')}</a>`;
   }
   const m = row.manifest;
   const count = m.lessons.filter((lesson) => done.has(lesson.id)).length;
@@ -53,6 +55,7 @@ export default function PackScreen({ route }) {
     <h2 data-testid="pack-title">${pick(m.title) || m.pack_id}</h2>
     ${m.description && html`<p>${pick(m.description)}</p>`}
     <p class="progress-line" data-testid="pack-progress" data-done=${count}>${progress}</p>
+    ${m.credit_hours > 0 && html`<p class="meta" data-testid="pack-credits">${tf('pack.credits', { n: m.credit_hours })}</p>`}
     <h3>${t('pack.lessons')}</h3>
     <ol class="lessons">
       ${m.lessons.map((lesson) => {
@@ -65,6 +68,9 @@ export default function PackScreen({ route }) {
             <span>${pick(lesson.title) || lesson.id}</span>
             ${isDone && html`<span class="sr-only">${` · ${t('pack.done')}`}</span>`}
           </a>
+          ${lesson.quiz?.length > 0 && html`
+            <a class="btn btn-secondary quiz-link" href=${href('quiz', m.pack_id, lesson.id)}
+              data-testid=${`quiz-${lesson.id}`} aria-label=${tf('pack.quizLabel', { lesson: lesson.title })}>${t('pack.quiz')}</a>`}
         </li>`;
       })}
     </ol>`;

@@ -1,0 +1,120 @@
+/**
+ * The home screen (route `#/`): continue where I stopped, my installed packs
+ * with their progress, a sync summary, the inbox badge (unread count, links
+ * `#/inbox`) and the recommendations (recs.js). Owns per-screen state only;
+ * it re-reads on feed, outbox and profile changes.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { html } from '../../app/html.js';
+import { href } from '../../app/router.js';
+import { getSyncState, subscribeSync } from '../../app/status.js';
+import { getAll } from '../../lib/db.js';
+import { onFeedChange } from '../../lib/feed.js';
+import { learnerHistory } from '../../lib/history.js';
+import { lastLesson } from '../../lib/last-lesson.js';
+import { resumeDownloads } from '../../lib/packs.js';
+import { t, pick } from '../../lib/i18n.js';
+import { tf } from '../../lib/format.js';
+import { Recommendations } from './recs.js';
+import { useLearnerData } from '../learner-data.js';
+
+function Continue({ last, history }) {
+  const row = last && history?.packs.find((p) => p.pack_id === last.pack);
+  const lesson = row?.manifest.lessons.find((l) => l.id === last.lesson);
+  if (!row || !lesson) {
+    return html`
+      <section class="home-block" aria-labelledby="home-continue-title">
+        <h2 id="home-continue-title">${t('home.continue')}</h2>
+        <p data-testid="home-nothing">${t('home.nothingYet')}</p>
+        <a class="btn" href="#/catalog" data-testid="home-go-catalog">${t('home.goCatalog')}</a>
+      </section>`;
+  }
+  const label = tf('home.continueLabel', { lesson: lesson.title, pack: row.manifest.title });
+  return html`
+    <section class="home-block" aria-labelledby="home-continue-title">
+      <h2 id="home-continue-title">${t('home.continue')}</h2>
+      <a class="btn btn-big continue" href=${href('lesson', row.pack_id, lesson.id)} aria-label=${label}
+        data-testid="home-continue" data-pack=${row.pack_id} data-lesson=${lesson.id}>
+        <span class="continue-lesson">${pick(lesson.title) || lesson.id}</span>
+        <span class="continue-pack">${pick(row.manifest.title)}</span>
+      </a>
+    </section>`;
+}
+
+function MyPacks({ history }) {
+  const packs = history?.packs || [];
+  return html`
+    <section class="home-block" aria-labelledby="home-packs-title">
+      <h2 id="home-packs-title">${t('home.myPacks')}</h2>
+      ${packs.length === 0 && html`<p data-testid="home-no-packs">${t('home.noPacks')}</p>`}
+      <ul class="cards">
+        ${packs.map((row) => {
+          const lessons = row.manifest.lessons;
+          const done = lessons.filter((l) => history.completed[row.pack_id]?.has(l.id)).length;
+          const pct = lessons.length ? Math.round((done / lessons.length) * 100) : 0;
+          const text = tf('pack.progress', { done, total: lessons.length });
+          return html`
+          <li key=${row.pack_id} class="card" data-testid=${`home-pack-${row.pack_id}`}>
+            <a class="card-link" href=${href('pack', row.pack_id)}>${pick(row.manifest.title) || row.pack_id}</a>
+            <div class="bar" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=${pct}
+              aria-valuetext=${text} aria-label=${`${pick(row.manifest.title)} · ${text}`}>
+              <span class="bar-fill" style=${{ width: `${pct}%` }}></span>
+            </div>
+            <p class="meta" data-testid=${`home-progress-${row.pack_id}`} data-done=${done}>${text}</p>
+          </li>`;
+        })}
+      </ul>
+    </section>`;
+}
+
+function SyncSummary() {
+  const [s, setS] = useState(getSyncState());
+  useEffect(() => subscribeSync(setS), []);
+  if (s.pending === null) return null;
+  return html`
+    <p class="home-sync" data-testid="home-sync" data-pending=${s.pending}>
+      ${s.pending > 0 ? tf('home.syncLine', { n: s.pending }) : t('home.syncDone')}
+    </p>`;
+}
+
+function InboxBadge() {
+  const [unread, setUnread] = useState(0);
+  useEffect(() => {
+    const load = () => getAll('inbox').then((rows) => setUnread(rows.filter((m) => !m.read).length)).catch(() => {});
+    load();
+    return onFeedChange(load);
+  }, []);
+  const text = unread > 0 ? tf('home.inboxUnread', { n: unread }) : t('home.inboxNone');
+  return html`
+    <a class="btn btn-secondary inbox-link" href="#/inbox" data-testid="home-inbox" data-count=${unread}
+      aria-label=${`${t('home.inbox')} · ${text}`}>
+      <span>${t('home.inbox')}</span>
+      ${unread > 0 && html`<span class="count-badge" aria-hidden="true" data-testid="home-inbox-count">${unread}</span>`}
+    </a>`;
+}
+
+/**
+ * Home screen (route `#/`).
+ * @returns {import('preact').VNode}
+ */
+export default function HomeScreen() {
+  const [history, setHistory] = useState(/** @type {any} */ (null));
+  const [last, setLast] = useState(/** @type {any} */ (null));
+  useEffect(() => {
+    resumeDownloads().catch(() => {});
+  }, []);
+  useLearnerData(() => {
+    learnerHistory().then(setHistory).catch(() => {});
+    lastLesson().then(setLast).catch(() => {});
+  });
+  return html`
+    <h1 class="sr-only">${t('home.title')}</h1>
+    <div class="home-bar">
+      <${SyncSummary} />
+      <${InboxBadge} />
+    </div>
+    ${history && html`<${Continue} last=${last} history=${history} />`}
+    ${history && html`<${MyPacks} history=${history} />`}
+    ${history && html`<${Recommendations} history=${history} />`}
+    <p><a class="btn btn-secondary" href="#/learning" data-testid="home-learning">${t('home.learning')}</a></p>`;
+}

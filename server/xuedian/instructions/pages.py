@@ -1,0 +1,117 @@
+"""The administrators' form for remote instructions (``/staff/instructions``): send a
+"full resync" or "update pack X by date Y" to a learning point or one phone in scope."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, redirect, request, url_for
+from sqlalchemy import select
+
+from ..extensions import db
+from ..jobs.pages import html_page
+from ..org.auth import check_csrf, current_staff, staff_required
+from ..org.models import LearningPoint
+from ..org.scope import devices_in_scope, points_in_scope
+from ..sync.models import Device
+from .models import KINDS
+from .service import devices_at, recent, send
+
+bp = Blueprint("instructions", __name__, template_folder="templates")
+bp.before_request(check_csrf)
+
+
+def _points(staff) -> list[LearningPoint]:
+    return list(
+        db.session.scalars(
+            select(LearningPoint)
+            .where(LearningPoint.id.in_(points_in_scope(staff)))
+            .order_by(LearningPoint.code)
+        )
+    )
+
+
+def _device_in_scope(staff, text: str) -> Device | None:
+    if len(text) < 8:
+        return None
+    matches = db.session.scalars(
+        select(Device)
+        .where(Device.id.startswith(text, autoescape=True), Device.id.in_(devices_in_scope(staff)))
+        .limit(2)
+    ).all()
+    return matches[0] if len(matches) == 1 else None
+
+
+def _read_form(staff) -> tuple[dict, list[str]]:
+    form = request.form
+    errors, out = [], {"kind": form.get("kind", "")}
+    if out["kind"] not in KINDS:
+        out["kind"] = "resync"
+    point_id, device_text = form.get("point", ""), form.get("device", "").strip().lower()
+    if bool(point_id) == bool(device_text):
+        errors.append("err.target")
+    elif device_text:
+        out["device"] = _device_in_scope(staff, device_text)
+        if out["device"] is None:
+            errors.append("err.device")
+    else:
+        point = db.session.get(LearningPoint, int(point_id)) if point_id.isdigit() else None
+        visible = {p.id for p in _points(staff)}
+        if point is None or point.id not in visible:
+            errors.append("err.point")
+        out["point"] = point
+    if out["kind"] == "update-pack":
+        out["pack"] = form.get("pack", "").strip()
+        if not out["pack"]:
+            errors.append("err.pack")
+        version = form.get("version", "").strip()
+        out["version"] = int(version) if version.isdigit() and int(version) > 0 else None
+        if version and out["version"] is None:
+            errors.append("err.version")
+        by = form.get("by", "").strip()
+        try:
+            out["by"] = date.fromisoformat(by) if by else None
+        except ValueError:
+            errors.append("err.by")
+    return out, errors
+
+
+def _page(status: int = 200, errors=(), sent: int | None = None):
+    staff = current_staff()
+    return html_page(
+        "instructions/page.html",
+        status,
+        points=_points(staff),
+        rows=recent(staff),
+        errors=list(errors),
+        sent=sent,
+        form=request.form,
+    )
+
+
+@bp.get("/staff/instructions")
+@staff_required("admin")
+def page():
+    sent = request.args.get("sent")
+    return _page(sent=int(sent) if sent and sent.isdigit() else None)
+
+
+@bp.post("/staff/instructions")
+@staff_required("admin")
+def create():
+    staff = current_staff()
+    data, errors = _read_form(staff)
+    if errors:
+        return _page(400, errors)
+    point = data.get("point")
+    devices = [data["device"]] if data.get("device") else devices_at(point)
+    rows = send(
+        data["kind"],
+        devices,
+        point,
+        data.get("pack"),
+        data.get("version"),
+        data.get("by"),
+        created_by=staff,
+    )
+    return redirect(url_for("instructions.page", sent=len(rows)), 303)

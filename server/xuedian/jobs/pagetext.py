@@ -1,0 +1,126 @@
+"""Text of the jobs and instructions pages in zh-CN (default) and en, and the page language:
+``?lang=en`` or ``?lang=zh-CN`` chooses and remembers it in the session, else the browser's
+Accept-Language, else zh-CN."""
+
+from __future__ import annotations
+
+from flask import request, session
+
+LANGS = ("zh-CN", "en")
+
+TEXT = {
+    "zh-CN": {
+        "brand": "学点 · 县管理",
+        "other_lang": "English",
+        "other_lang_code": "en",
+        "jobs.title": "定时任务运行记录",
+        "jobs.registered": "已登记的任务",
+        "jobs.schedule": "时间表",
+        "jobs.recent": "最近的运行",
+        "jobs.none": "还没有运行记录。",
+        "jobs.job": "任务",
+        "jobs.due": "计划时间",
+        "jobs.started": "开始",
+        "jobs.finished": "结束",
+        "jobs.status": "状态",
+        "jobs.summary": "结果",
+        "status.ok": "成功",
+        "status.failed": "失败",
+        "status.running": "运行中",
+        "nav.jobs": "定时任务",
+        "nav.instructions": "远程指令",
+        "ins.title": "远程指令",
+        "ins.intro": "指令在手机下次同步时送达。",
+        "ins.kind": "指令",
+        "kind.resync": "全部重新同步",
+        "kind.update-pack": "更新课程包",
+        "ins.point": "学习点",
+        "ins.device": "或者一部手机（编号，至少 8 位）",
+        "ins.pack": "课程包编号",
+        "ins.version": "版本（可不填，表示最新）",
+        "ins.by": "截止日期",
+        "ins.send": "发送指令",
+        "ins.sent": "已发出 {n} 条指令。",
+        "ins.recent": "最近的指令",
+        "ins.none": "还没有指令。",
+        "ins.target": "对象",
+        "ins.created": "发出时间",
+        "ins.delivered": "送达时间",
+        "ins.pending": "等待送达",
+        "err.target": "请选择一个学习点，或填写一部手机的编号（只选一个）。",
+        "err.device": "找不到这部手机，或不在您的管辖范围内。",
+        "err.point": "找不到这个学习点，或不在您的管辖范围内。",
+        "err.pack": "更新课程包需要填写课程包编号。",
+        "err.version": "版本必须是正整数。",
+        "err.by": "日期格式应为 年-月-日。",
+    },
+    "en": {
+        "brand": "Xuedian · county admin",
+        "other_lang": "中文",
+        "other_lang_code": "zh-CN",
+        "jobs.title": "Scheduled job runs",
+        "jobs.registered": "Registered jobs",
+        "jobs.schedule": "Schedule",
+        "jobs.recent": "Recent runs",
+        "jobs.none": "No runs yet.",
+        "jobs.job": "Job",
+        "jobs.due": "Due",
+        "jobs.started": "Started",
+        "jobs.finished": "Finished",
+        "jobs.status": "Status",
+        "jobs.summary": "Result",
+        "status.ok": "OK",
+        "status.failed": "Failed",
+        "status.running": "Running",
+        "nav.jobs": "Jobs",
+        "nav.instructions": "Instructions",
+        "ins.title": "Remote instructions",
+        "ins.intro": "Instructions reach each phone at its next sync.",
+        "ins.kind": "Instruction",
+        "kind.resync": "Force a full resync",
+        "kind.update-pack": "Update a pack",
+        "ins.point": "Learning point",
+        "ins.device": "or one phone (device id, 8+ characters)",
+        "ins.pack": "Pack id",
+        "ins.version": "Version (empty: the newest)",
+        "ins.by": "By date",
+        "ins.send": "Send instruction",
+        "ins.sent": "{n} instruction(s) sent.",
+        "ins.recent": "Recent instructions",
+        "ins.none": "No instructions yet.",
+        "ins.target": "To",
+        "ins.created": "Sent",
+        "ins.delivered": "Delivered",
+        "ins.pending": "Waiting",
+        "err.target": "Choose a learning point or enter one phone's id (only one).",
+        "err.device": "No such phone in your area.",
+        "err.point": "No such learning point in your area.",
+        "err.pack": "Updating a pack needs the pack id.",
+        "err.version": "The version must be a positive whole number.",
+        "err.by": "Write the date as YYYY-MM-DD.",
+    },
+}
+
+
+def page_lang() -> str:
+    """The page language; ``?lang=`` is remembered in the session."""
+    asked = request.args.get("lang")
+    if asked in LANGS:
+        session["lang"] = asked
+        return asked
+    saved = session.get("lang")
+    if saved in LANGS:
+        return saved
+    best = request.accept_languages.best_match(["zh-CN", "zh", "en"], default="zh-CN")
+    return "en" if best == "en" else "zh-CN"
+
+
+def translator(lang: str):
+    """Return ``t(key, **values)`` for ``lang``."""
+    table = TEXT[lang]
+
+    def t(key: str, **values) -> str:
+        text = table.get(key, key)
+        return text.format(**values) if values else text
+
+    return t

@@ -1,0 +1,150 @@
+"""Volunteer pages on the staff blueprint: the learning points in scope, one point's phones
+and pack versions, its enrolment QR code and A4 poster, pack downloads, and the upload of
+many sync bundles at once.
+
+A point outside the staff member's scope answers 404, as if it did not exist (docs/staff.md).
+The upload answers a page listing each file, or JSON per file when the small script asks
+for it (``Accept: application/json``) to show progress.
+"""
+
+from __future__ import annotations
+
+import segno
+from flask import abort, current_app, jsonify, redirect, request, url_for
+
+from ..extensions import db
+from ..relay.text import local_time, reason_zh, size_text
+from ..sync.routes import import_uploads
+from . import auth, scope
+from .models import Area, LearningPoint
+from .pointview import point_summaries, point_view
+from .routes import bp, html
+from .text import current_lang, translate
+
+
+@bp.app_template_filter("staff_time")
+def _staff_time(value) -> str:
+    return local_time(value) if value else translate("never")
+
+
+@bp.app_template_filter("size")
+def _size(value) -> str:
+    return size_text(value)
+
+
+def _point_in_scope(point_id: int) -> LearningPoint:
+    """The point, if the signed-in staff member may see it; 404 otherwise."""
+    staff = auth.current_staff()
+    point = db.session.get(LearningPoint, point_id)
+    if point is None or not scope.point_visible(staff, point.id):
+        abort(404)
+    return point
+
+
+def enrol_url(point: LearningPoint) -> str:
+    base = current_app.config["XUEDIAN"].public_url.rstrip("/")
+    return f"{base}/?point={point.code}"
+
+
+def qr_svg(url: str, title: str) -> str:
+    """An inline SVG QR code (no width/height: CSS sizes it)."""
+    code = segno.make(url, error="m")
+    return code.svg_inline(scale=1, border=4, omitsize=True, title=title, svgclass="qr")
+
+
+@bp.get("/points")
+@auth.staff_required()
+def points():
+    """Every learning point the staff member may see, with phones and last sync."""
+    staff = auth.current_staff()
+    rows = point_summaries(scope.points_in_scope(staff))
+    return html("staff/points.html", rows=rows)
+
+
+@bp.get("/point")
+@auth.staff_required()
+def my_point():
+    """A volunteer's own learning point; an administrator gets the list."""
+    staff = auth.current_staff()
+    if staff.role == "volunteer" and staff.point_id is not None:
+        return redirect(url_for("staff.point", point_id=staff.point_id))
+    return redirect(url_for("staff.points"))
+
+
+@bp.get("/points/<int:point_id>")
+@auth.staff_required()
+def point(point_id: int):
+    found = _point_in_scope(point_id)
+    view = point_view(found)
+    url = enrol_url(found)
+    settings = current_app.config["XUEDIAN"]
+    return html(
+        "staff/point.html",
+        view=view,
+        enrol_url=url,
+        qr=qr_svg(url, translate("qr_label", url=url)),
+        limit=size_text(settings.max_upload_bytes),
+        archive_url=lambda r: url_for("packs.get_archive", pack_id=r.pack_id, version=r.version),
+    )
+
+
+@bp.get("/points/<int:point_id>/poster")
+@auth.staff_required()
+def poster(point_id: int):
+    """A printable A4 poster: the QR code and the install steps, in Chinese."""
+    found = _point_in_scope(point_id)
+    village = db.session.get(Area, found.area_id)
+    url = enrol_url(found)
+    return html(
+        "staff/poster.html",
+        point=found,
+        village=village,
+        enrol_url=url,
+        qr=qr_svg(url, translate("qr_label", "zh-CN", url=url)),
+        zh=lambda key, **values: translate(key, "zh-CN", **values),
+    )
+
+
+def _answer_text(answer: dict, lang: str) -> str:
+    if not answer.get("ok", True):
+        reason = reason_zh(answer.get("code")) if lang == "zh-CN" else answer.get("message")
+        return translate("result_refused", lang, reason=reason)
+    if answer.get("already_imported"):
+        return translate("result_already", lang)
+    text = translate(
+        "result_ok", lang, accepted=answer.get("accepted", 0), duplicate=answer.get("duplicate", 0)
+    )
+    if answer.get("rejected"):
+        text += " " + translate("result_rejected", lang, rejected=answer["rejected"])
+    return text
+
+
+@bp.post("/points/<int:point_id>/bundles")
+@auth.staff_required()
+def upload(point_id: int):
+    """Import several ``.xdsync`` files; the signed-in staff member carried them."""
+    found = _point_in_scope(point_id)
+    staff = auth.current_staff()
+    files = [f for f in request.files.getlist("bundles") if f.filename]
+    answers = import_uploads(files, received_at=None, carried_by=staff.id)
+    lang = current_lang()
+    results = [
+        {
+            "name": a.get("name") or "",
+            "ok": bool(a.get("ok", True)),
+            "code": a.get("code"),
+            "text": _answer_text(a, lang),
+            "device": (a.get("device_id") or "")[:8],
+        }
+        for a in answers
+    ]
+    taken = sum(1 for r in results if r["ok"])
+    summary = (
+        translate("result_summary", lang, taken=taken, total=len(results))
+        if results
+        else translate("result_none", lang)
+    )
+    status = 200 if files else 400
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify({"ok": bool(files), "summary": summary, "files": results}), status
+    return html("staff/upload_result.html", status, point=found, results=results, summary=summary)

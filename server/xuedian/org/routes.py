@@ -1,0 +1,216 @@
+"""The staff blueprint (``/staff``): sign-in and sign-out, the page language, CSRF on every
+form, the staff pages' security headers and their friendly error pages.
+
+Sign-in is rate-limited per client address and per account name, counting failed
+attempts only (``XUEDIAN_RATE_LIMIT_LOGIN``). The volunteer pages live in ``pages.py``
+on the same blueprint.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+
+from ..core import ratelimit
+from ..relay.text import size_text
+from . import auth
+from .text import DEFAULT, LANGS, current_lang, translate
+
+bp = Blueprint(
+    "staff",
+    __name__,
+    url_prefix="/staff",
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static",
+)
+
+CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; "
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+#: Nav entries: (endpoint, text key, roles that see it). Shown only when the endpoint exists.
+NAV = (
+    ("reports.dashboard", "nav_dashboard", ("admin",)),
+    ("reports.register", "nav_register", ("admin",)),
+    ("jobs.runs", "nav_jobs", ("admin",)),
+    ("staff.points", "nav_points", ("admin",)),
+    ("staff.my_point", "nav_my_point", ("volunteer",)),
+)
+
+
+def init_app(app: Flask) -> None:
+    """Register the blueprint, the session cookie settings and the HTML error pages."""
+    settings = app.config["XUEDIAN"]
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.public_url.startswith("https://"),
+        SESSION_COOKIE_NAME="xuedian_session",
+        PERMANENT_SESSION_LIFETIME=12 * 3600,
+    )
+    app.extensions.setdefault("xuedian.html_errors", {})["/staff"] = error_page
+    from . import pages  # noqa: F401  (its views join this blueprint)
+
+    app.register_blueprint(bp)
+
+
+@bp.before_request
+def cap_body() -> None:
+    """Cap every staff form body (before CSRF reads the form) at the upload limit."""
+    request.max_content_length = current_app.config["XUEDIAN"].max_upload_bytes
+
+
+@bp.before_request
+def remember_lang() -> None:
+    if request.args.get("lang") in LANGS:
+        session["lang"] = request.args["lang"]
+
+
+bp.before_request(auth.check_csrf)
+
+
+@bp.after_request
+def headers(response: Response) -> Response:
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    if response.mimetype == "text/html":
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.app_context_processor
+def staff_context() -> dict:
+    """``t``, ``lang``, ``staff``, ``csrf_token`` and the nav for every template."""
+    if not request or not request.path.startswith("/staff"):
+        return {}
+    lang = current_lang()
+    staff = auth.current_staff()
+    nav = []
+    if staff is not None:
+        for endpoint, key, roles in NAV:
+            if staff.role in roles and endpoint in current_app.view_functions:
+                nav.append((url_for(endpoint), translate(key, lang)))
+    return {
+        "t": lambda key, **values: translate(key, lang, **values),
+        "lang": lang,
+        "staff": staff,
+        "nav": nav,
+        "csrf_token": auth.csrf_token,
+        "lang_url": _lang_url,
+    }
+
+
+def _lang_url(code: str) -> str:
+    """This page in another language; after a POST (or an error), the start page."""
+    if request.method != "GET" or request.endpoint is None or request.routing_exception:
+        start = "staff.home" if auth.current_staff() else "staff.login"
+        return url_for(start, lang=code)
+    args = request.args.to_dict()
+    args["lang"] = code
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def html(template: str, status: int = 200, **context) -> Response:
+    return Response(render_template(template, **context), status=status, mimetype="text/html")
+
+
+def error_page(error, status: int) -> Response:
+    """A friendly page in the reader's language for an error on a staff page."""
+    code = getattr(error, "code", None)
+    if code == "csrf-invalid":
+        body = translate("csrf_body")
+    elif status == 403:
+        body = translate("forbidden_body")
+    elif status == 404:
+        body = translate("not_found_body")
+    elif status == 413:
+        body = translate("too_large_body", limit=_limit())
+    else:
+        message = getattr(error, "message", None) or getattr(error, "description", "")
+        body = translate("generic_error_body", message=message)
+    response = html("staff/error.html", status, body=body)
+    if getattr(error, "retry_after", None):
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
+
+
+def _limit() -> str:
+    return size_text(current_app.config["XUEDIAN"].max_upload_bytes)
+
+
+def home_url(staff) -> str:
+    if staff.role == "volunteer":
+        return url_for("staff.my_point")
+    if "reports.dashboard" in current_app.view_functions:
+        return url_for("reports.dashboard")
+    return url_for("staff.points")
+
+
+@bp.get("/")
+@auth.staff_required()
+def home():
+    return redirect(home_url(auth.current_staff()))
+
+
+def _login_form(status: int = 200, **context) -> Response:
+    context.setdefault("next", request.values.get("next", ""))
+    context.setdefault("username", "")
+    return html("staff/login.html", status, **context)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    staff = auth.current_staff()
+    if request.method == "GET":
+        if staff is not None:
+            return redirect(auth.safe_next(request.args.get("next"), home_url(staff)))
+        return _login_form()
+    from .service import staff_by_username
+
+    limits = current_app.config["XUEDIAN"].rate_limit_login
+    username = request.form.get("username", "").strip().lower()[:64]
+    password = request.form.get("password", "")
+    address = ratelimit.client_address()
+    wait = max(
+        ratelimit.blocked("login-address", address, limits),
+        ratelimit.blocked("login-account", username, limits),
+    )
+    if wait:
+        response = _login_form(
+            429, username=username, error=translate("login_locked", minutes=math.ceil(wait / 60))
+        )
+        response.headers["Retry-After"] = str(wait)
+        return response
+    candidate = staff_by_username(username)
+    if not auth.verify_password(candidate, password):
+        for scope, key in (("login-address", address), ("login-account", username)):
+            with contextlib.suppress(ratelimit.RateLimited):
+                ratelimit.hit(scope, key, limits)
+        current_app.logger.info("failed staff login for %r from %s", username, address)
+        return _login_form(401, username=username, error=translate("login_failed"))
+    lang = session.get("lang", DEFAULT)
+    auth.login(candidate)
+    session["lang"] = lang
+    return redirect(auth.safe_next(request.form.get("next"), home_url(candidate)))
+
+
+@bp.post("/logout")
+def logout():
+    lang = session.get("lang", DEFAULT)
+    auth.logout()
+    session["lang"] = lang
+    return redirect(url_for("staff.login", signed_out=1))

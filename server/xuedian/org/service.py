@@ -1,0 +1,198 @@
+"""Creating and changing the organisation: areas, learning points and staff accounts.
+
+Every function validates its input and raises :class:`OrgError` with a sentence a county
+officer can act on; the CLI prints it, nothing is stored. Callers commit.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+
+from ..core.timeutil import utcnow
+from ..extensions import db
+from .auth import hash_password
+from .models import LEVELS, Area, LearningPoint, Staff
+
+#: Area and point codes, as in the install URL ``/?point=CODE``.
+CODE_RE = re.compile(r"^[A-Za-z0-9-]{1,32}$")
+USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+MIN_PASSWORD = 10
+#: The level an area's parent must have.
+PARENT_LEVEL = {"county": None, "township": "county", "village": "township"}
+
+
+class OrgError(ValueError):
+    """Invalid organisation data; the message says what to change.
+
+    A ValueError rather than a XuedianError: it only reaches the CLI (and tests), never an
+    HTTP client, so it needs no stable error code."""
+
+
+def _check_code(code: str, what: str) -> str:
+    code = (code or "").strip()
+    if not CODE_RE.match(code):
+        raise OrgError(f"{what} code {code!r} must be 1-32 letters, digits or hyphens.")
+    return code
+
+
+def _check_name(name: str, what: str, limit: int = 80) -> str:
+    name = (name or "").strip()
+    if not name or len(name) > limit:
+        raise OrgError(f"{what} name must be 1-{limit} characters.")
+    return name
+
+
+def area_by_code(code: str) -> Area:
+    area = db.session.scalar(select(Area).where(Area.code == code))
+    if area is None:
+        raise OrgError(f"No area with code {code!r}; `xuedian org area list` shows them.")
+    return area
+
+
+def point_by_code(code: str) -> LearningPoint:
+    point = db.session.scalar(select(LearningPoint).where(LearningPoint.code == code))
+    if point is None:
+        raise OrgError(f"No learning point with code {code!r}.")
+    return point
+
+
+def create_area(
+    level: str, code: str, name: str, name_en: str = "", parent_code: str | None = None
+) -> Area:
+    """Add a county (no parent), a township (in a county) or a village (in a township)."""
+    if level not in LEVELS:
+        raise OrgError(f"Level must be one of {', '.join(LEVELS)}.")
+    code = _check_code(code, "Area")
+    name = _check_name(name, "Area")
+    name_en = (name_en or "").strip()[:120]
+    if db.session.scalar(select(Area.id).where(Area.code == code)) is not None:
+        raise OrgError(f"An area with code {code!r} already exists.")
+    wanted = PARENT_LEVEL[level]
+    parent = None
+    if wanted is None:
+        if parent_code:
+            raise OrgError("A county has no parent area.")
+    else:
+        if not parent_code:
+            raise OrgError(f"A {level} needs --parent, the code of its {wanted}.")
+        parent = area_by_code(parent_code)
+        if parent.level != wanted:
+            raise OrgError(
+                f"A {level}'s parent must be a {wanted}; {parent_code!r} is a {parent.level}."
+            )
+    area = Area(level=level, code=code, name=name, name_en=name_en, parent_id=parent and parent.id)
+    db.session.add(area)
+    db.session.flush()
+    area.path = f"{parent.path if parent else '/'}{area.id}/"
+    db.session.flush()
+    return area
+
+
+def create_point(code: str, name: str, village_code: str, name_en: str = "") -> LearningPoint:
+    """Add a learning point in a village."""
+    code = _check_code(code, "Learning point")
+    name = _check_name(name, "Learning point")
+    if db.session.scalar(select(LearningPoint.id).where(LearningPoint.code == code)) is not None:
+        raise OrgError(f"A learning point with code {code!r} already exists.")
+    village = area_by_code(village_code)
+    if village.level != "village":
+        raise OrgError(f"Learning points sit in villages; {village_code!r} is a {village.level}.")
+    point = LearningPoint(
+        code=code,
+        name=name,
+        name_en=(name_en or "").strip()[:120],
+        area_id=village.id,
+        created_at=utcnow(),
+    )
+    db.session.add(point)
+    db.session.flush()
+    return point
+
+
+def check_password(password: str) -> str:
+    if len(password or "") < MIN_PASSWORD:
+        raise OrgError(f"The password must be at least {MIN_PASSWORD} characters.")
+    return password
+
+
+def create_staff(
+    username: str,
+    password: str,
+    role: str,
+    area_code: str | None = None,
+    point_code: str | None = None,
+) -> Staff:
+    """Add an administrator scoped to an area or a volunteer scoped to a learning point."""
+    username = (username or "").strip().lower()
+    if not USERNAME_RE.match(username):
+        raise OrgError(
+            "A username is 2-64 lower-case letters, digits, dots, hyphens or underscores."
+        )
+    if db.session.scalar(select(Staff.id).where(func.lower(Staff.username) == username)):
+        raise OrgError(f"The username {username!r} is taken.")
+    check_password(password)
+    staff = Staff(username=username, role=role, active=True, created_at=utcnow())
+    if role == "admin":
+        if not area_code or point_code:
+            raise OrgError("An administrator is scoped to an area (--area), not a point.")
+        staff.area_id = area_by_code(area_code).id
+    elif role == "volunteer":
+        if not point_code or area_code:
+            raise OrgError("A volunteer is scoped to a learning point (--point), not an area.")
+        staff.point_id = point_by_code(point_code).id
+    else:
+        raise OrgError("Role must be admin or volunteer.")
+    staff.password_hash = hash_password(password)
+    db.session.add(staff)
+    db.session.flush()
+    return staff
+
+
+def staff_by_username(username: str) -> Staff | None:
+    name = (username or "").strip().lower()
+    return db.session.scalar(select(Staff).where(func.lower(Staff.username) == name))
+
+
+def set_active(username: str, active: bool) -> Staff:
+    """Deactivate (or reactivate) an account; its open sessions end at their next request."""
+    staff = staff_by_username(username)
+    if staff is None:
+        raise OrgError(f"No staff account {username!r}.")
+    staff.active = active
+    db.session.flush()
+    return staff
+
+
+def set_password(username: str, password: str) -> Staff:
+    staff = staff_by_username(username)
+    if staff is None:
+        raise OrgError(f"No staff account {username!r}.")
+    staff.password_hash = hash_password(check_password(password))
+    db.session.flush()
+    return staff
+
+
+def list_areas() -> list[Area]:
+    return list(db.session.scalars(select(Area).order_by(Area.path)))
+
+
+def list_points() -> list[tuple[LearningPoint, Area]]:
+    query = select(LearningPoint, Area).join(Area, LearningPoint.area_id == Area.id)
+    return [(p, a) for p, a in db.session.execute(query.order_by(Area.path, LearningPoint.code))]
+
+
+def list_staff() -> list[Staff]:
+    return list(db.session.scalars(select(Staff).order_by(Staff.username)))
+
+
+def scope_label(staff: Staff) -> str:
+    """The code of what an account is scoped to, e.g. ``area:qingshui``."""
+    if staff.role == "admin" and staff.area_id:
+        area = db.session.get(Area, staff.area_id)
+        return f"area:{area.code if area else '?'}"
+    if staff.point_id:
+        point = db.session.get(LearningPoint, staff.point_id)
+        return f"point:{point.code if point else '?'}"
+    return "-"

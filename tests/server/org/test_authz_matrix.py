@@ -1,0 +1,186 @@
+"""The authorisation matrix: every URL rule under /staff and /reports × every role and scope.
+
+Rules are read from ``app.url_map``, so a page added later is tested here too, and a rule
+missing from ``PAGES`` fails: classify it. Expected answers (docs/staff.md):
+
+- anonymous: a redirect to the sign-in page (public pages: their own answer);
+- a role the page is not for: 403;
+- an object (point, area) outside the account's scope: 404, as if it did not exist;
+- in scope: the page's own answer;
+- and no answer to an account contains a device id, point code or point name of a point
+  outside its scope.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from xuedian import create_app
+
+from .world import POINTS, SEES_AREAS, SEES_POINTS, STAFF, build_world, sign_in
+
+PUBLIC = "public"
+ANY_STAFF = "any-staff"
+ADMIN = "admin"
+VOLUNTEER_OR_ADMIN = "volunteer-or-admin"
+ROLES_OF = {
+    ANY_STAFF: ("admin", "volunteer"),
+    ADMIN: ("admin",),
+    VOLUNTEER_OR_ADMIN: ("admin", "volunteer"),
+}
+
+
+@dataclass(frozen=True)
+class Page:
+    access: str
+    #: URL parameter -> "point" or "area": tried with every point/area, in and out of scope.
+    scoped: dict = field(default_factory=dict)
+    #: Fixed values of other URL parameters.
+    params: dict = field(default_factory=dict)
+    #: The status an allowed request gets.
+    ok: int = 200
+    #: Multipart files sent with a POST (name -> bytes).
+    files: dict = field(default_factory=dict)
+
+
+PAGES: dict[str, Page] = {
+    "staff.static": Page(PUBLIC, params={"filename": "staff.css"}),
+    "staff.login": Page(PUBLIC),
+    "staff.logout": Page(ANY_STAFF, ok=302),
+    "staff.home": Page(ANY_STAFF, ok=302),
+    "staff.points": Page(ANY_STAFF),
+    "staff.my_point": Page(ANY_STAFF, ok=302),
+    "staff.point": Page(VOLUNTEER_OR_ADMIN, scoped={"point_id": "point"}),
+    "staff.poster": Page(VOLUNTEER_OR_ADMIN, scoped={"point_id": "point"}),
+    # A file that is not a bundle: refused, nothing stored, answered with a 200 page.
+    "staff.upload": Page(
+        VOLUNTEER_OR_ADMIN, scoped={"point_id": "point"}, files={"bundles": b"not a bundle"}
+    ),
+    # Pages of the reports and jobs modules (classified here when they land).
+    "reports.dashboard": Page(ADMIN),
+    "reports.register": Page(ADMIN),
+    "reports.export": Page(ADMIN, params={"name": "health", "fmt": "csv"}),
+    "reports.records": Page(ADMIN),
+    "reports_assets.static": Page(PUBLIC, params={"filename": "reports.css"}),
+    "jobs.runs": Page(ADMIN),
+    "instructions.page": Page(ADMIN),
+    # An empty form: refused with the form again (400), nothing sent. The target point is a
+    # form field; tests/server/push/ shows a point out of scope is refused.
+    "instructions.create": Page(ADMIN, ok=400),
+}
+PREFIXES = ("/staff", "/reports")
+ACCOUNTS = [None, *STAFF]
+
+
+def _rules():
+    app = create_app({"instance_path": "/tmp/xuedian-authz-collect"})
+    rules = [r for r in app.url_map.iter_rules() if r.rule.startswith(PREFIXES)]
+    return sorted(rules, key=lambda r: r.endpoint)
+
+
+RULES = [(r.endpoint, r.rule, tuple(sorted(r.methods or ()))) for r in _rules()]
+
+
+def test_every_staff_rule_is_classified():
+    missing = sorted(endpoint for endpoint, _, _ in RULES if endpoint not in PAGES)
+    assert missing == [], f"classify these pages in PAGES: {missing}"
+
+
+def _targets(page: Page, world):
+    """Every combination of scoped parameters: (url values, {kind: key})."""
+    combos = [({}, {})]
+    for name, kind in page.scoped.items():
+        keys = world.points if kind == "point" else world.areas
+        combos = [
+            ({**values, name: ident}, {**chosen, kind: key})
+            for values, chosen in combos
+            for key, ident in keys.items()
+        ]
+    return combos
+
+
+def _in_scope(account: str, chosen: dict) -> bool:
+    point_ok = "point" not in chosen or chosen["point"] in SEES_POINTS[account]
+    area_ok = "area" not in chosen or chosen["area"] in SEES_AREAS[account]
+    return point_ok and area_ok
+
+
+def _request(client, rule, methods, page: Page, values: dict):
+    from flask import url_for
+
+    with client.application.test_request_context():
+        url = url_for(rule, **page.params, **values)
+    if "GET" in methods:
+        return client.get(url)
+    data = {"csrf_token": "test-csrf"}
+    for name, content in page.files.items():
+        import io
+
+        data[name] = (io.BytesIO(content), f"{name}.xdsync")
+    return client.post(url, data=data, content_type="multipart/form-data")
+
+
+def _forbidden_markers(account: str | None) -> list[str]:
+    seen = SEES_POINTS.get(account, set()) if account else set()
+    markers = []
+    for key, (code, name, device_id) in POINTS.items():
+        if key not in seen:
+            markers += [code, name, device_id[:8]]
+    return markers
+
+
+@pytest.mark.parametrize("endpoint,rule,methods", RULES, ids=[r[0] for r in RULES])
+def test_matrix(app, endpoint, rule, methods):
+    page = PAGES.get(endpoint)
+    assert page is not None, f"classify {endpoint} ({rule}) in PAGES"
+    world = build_world(app)
+    client = app.test_client()
+    checked = 0
+    for account in ACCOUNTS:
+        role = STAFF[account][0] if account else None
+        for values, chosen in _targets(page, world):
+            sign_in(client, world.staff[account] if account else None)
+            response = _request(client, endpoint, methods, page, values)
+            where = f"{endpoint} as {account or 'anonymous'} with {chosen or 'no object'}"
+            if account is None:
+                if page.access == PUBLIC:
+                    assert response.status_code == page.ok, where
+                else:
+                    assert response.status_code == 302, where
+                    assert response.location.startswith("/staff/login"), where
+            elif page.access == PUBLIC:
+                assert response.status_code in (200, 302), where
+            elif role not in ROLES_OF[page.access]:
+                assert response.status_code == 403, where
+            elif not _in_scope(account, chosen):
+                assert response.status_code == 404, where
+            else:
+                assert response.status_code == page.ok, (where, response.status_code)
+            body = response.get_data(as_text=True)
+            leaked = [m for m in _forbidden_markers(account) if m in body]
+            assert leaked == [], f"{where} shows {leaked}"
+            checked += 1
+    assert checked >= len(ACCOUNTS)
+
+
+def test_volunteer_of_a_reads_nothing_of_b(app):
+    """A volunteer's own pages show their point's phone, and nothing of point B."""
+    world = build_world(app)
+    client = app.test_client()
+    sign_in(client, world.staff["vol_a"])
+    own = client.get(f"/staff/points/{world.points['A']}")
+    assert own.status_code == 200
+    assert POINTS["A"][2][:8] in own.text and POINTS["A"][0] in own.text
+    listing = client.get("/staff/points")
+    assert POINTS["A"][0] in listing.text
+    for marker in POINTS["B"][:2] + (POINTS["B"][2][:8],):
+        assert marker not in listing.text and marker not in own.text
+    for path in ("", "/poster"):
+        assert client.get(f"/staff/points/{world.points['B']}{path}").status_code == 404
+    # Admin of county 2 reads nothing of county 1.
+    sign_in(client, world.staff["admin_c2"])
+    listing = client.get("/staff/points")
+    assert POINTS["C"][0] in listing.text
+    assert POINTS["A"][0] not in listing.text and POINTS["B"][0] not in listing.text
