@@ -14,7 +14,7 @@ from ..core.timeutil import utcnow
 from ..extensions import db
 from ..jobs.registry import job
 from ..org.models import Area, LearningPoint
-from ..push.models import InboxMessage
+from ..push.service import notify
 from ..sync.models import Device
 from .aggregates import local_day
 from .models import ActivityDaily, PointDaily, ReportSnapshot, SilentAlert
@@ -130,8 +130,9 @@ def _message(point: LearningPoint, days: int) -> tuple[dict, dict]:
 @job("reports-silent-points", "0 8 * * *", "Alert learning points silent for 7, 14, 30 days")
 def silent_points(now: datetime) -> dict:
     """Find points silent for more than 7, 14 or 30 days; write one inbox message per point
-    to each of its phones (delivered when a phone next syncs), once per threshold until
-    the point syncs again. Points no phone ever reported are listed apart, not alerted."""
+    to each of its phones (delivered when a phone next syncs, and pushed to phones that
+    subscribed), once per threshold until the point syncs again. Points no phone ever
+    reported are listed apart, not alerted."""
     last = dict(
         db.session.execute(
             select(LearningPoint.id, func.max(Device.last_seen_at))
@@ -142,6 +143,7 @@ def silent_points(now: datetime) -> dict:
     points = {p.id: p for p in db.session.scalars(select(LearningPoint))}
     silent: dict[str, list[str]] = {str(t): [] for t in sorted(THRESHOLDS)}
     never, messages = [], 0
+    pushed = {"sent": 0, "removed": 0, "failed": 0}
     for point_id in sorted(last):
         seen = last[point_id]
         point = points[point_id]
@@ -156,15 +158,17 @@ def silent_points(now: datetime) -> dict:
         if sent is not None and sent.last_seen_at == seen:
             continue
         title, body = _message(point, days)
-        for device_id in db.session.scalars(
-            select(Device.id).where(
-                Device.learning_point_id == point_id, Device.revoked_at.is_(None)
-            )
-        ):
-            db.session.add(
-                InboxMessage(created_at=now, title=title, body=body, device_id=device_id)
-            )
-            messages += 1
+        devices = db.session.scalars(
+            select(Device).where(Device.learning_point_id == point_id, Device.revoked_at.is_(None))
+        ).all()
+        if devices:
+            # One inbox message per phone (delivered by the changes feed), pushed too where
+            # the phone subscribed; a push failure never loses the inbox message.
+            sent_messages, summary = notify(title, body, list(devices), url="/#/")
+            messages += len(sent_messages)
+            for key in pushed:
+                pushed[key] += abs(summary.get(key, 0))  # -1: the push as a whole failed
+        sent = db.session.get(SilentAlert, (point_id, days))
         if sent is None:
             db.session.add(
                 SilentAlert(point_id=point_id, threshold=days, last_seen_at=seen, sent_at=now)
@@ -172,4 +176,4 @@ def silent_points(now: datetime) -> dict:
         else:
             sent.last_seen_at, sent.sent_at = seen, now
     db.session.commit()
-    return {"silent": silent, "never": never, "messages": messages}
+    return {"silent": silent, "never": never, "messages": messages, "pushed": pushed}
