@@ -94,64 +94,80 @@ def _newer(column, excluded):
     return case((excluded > column, excluded), else_=column)
 
 
+def _activity_upsert():
+    stmt = _insert(ActivityDaily)
+    t = ActivityDaily.__table__.c
+    return stmt.on_conflict_do_update(
+        index_elements=["day", "device_id", "learner"],
+        set_={
+            "records": t.records + stmt.excluded.records,
+            "lessons": t.lessons + stmt.excluded.lessons,
+            "seconds": t.seconds + stmt.excluded.seconds,
+            "asked": t.asked + stmt.excluded.asked,
+        },
+    )
+
+
+def _activity_rows(tally: Tally) -> list[dict]:
+    return [
+        {"day": k[0], "device_id": k[1], "learner": k[2], "records": v[0], "lessons": v[1]}
+        | {"seconds": v[2], "asked": v[3]}
+        for k, v in tally.activity.items()
+    ]
+
+
+def _topic_upsert(stmt):
+    return stmt.on_conflict_do_update(
+        index_elements=["day", "device_id", "topic"],
+        set_={"count": TopicDaily.__table__.c.count + stmt.excluded.count},
+    )
+
+
+def _topic_rows(tally: Tally) -> list[dict]:
+    return [
+        {"day": k[0], "device_id": k[1], "topic": k[2], "count": n} for k, n in tally.topics.items()
+    ]
+
+
+def _lesson_rows(tally: Tally) -> list[dict]:
+    return [{"learner": a, "pack": b, "lesson": c} for a, b, c in sorted(tally.lessons)]
+
+
+def _course_upsert(stmt):
+    c = CourseLearner.__table__.c
+    return stmt.on_conflict_do_update(
+        index_elements=["pack", "learner"],
+        set_={
+            "device_id": stmt.excluded.device_id,
+            "first_day": _older(c.first_day, stmt.excluded.first_day),
+            "last_day": _newer(c.last_day, stmt.excluded.last_day),
+            "lessons": c.lessons + stmt.excluded.lessons,
+        },
+    )
+
+
 def store(tally: Tally) -> None:
     """Add a tally to the aggregate tables (upserts, in the caller's transaction)."""
-    if tally.activity:
-        stmt = _insert(ActivityDaily)
-        t = ActivityDaily.__table__.c
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["day", "device_id", "learner"],
-            set_={
-                "records": t.records + stmt.excluded.records,
-                "lessons": t.lessons + stmt.excluded.lessons,
-                "seconds": t.seconds + stmt.excluded.seconds,
-                "asked": t.asked + stmt.excluded.asked,
-            },
-        )
-        rows = [
-            {"day": k[0], "device_id": k[1], "learner": k[2], "records": v[0], "lessons": v[1]}
-            | {"seconds": v[2], "asked": v[3]}
-            for k, v in tally.activity.items()
-        ]
-        db.session.execute(stmt, rows)
+    if not tally.activity:
+        return
+    db.session.execute(_activity_upsert(), _activity_rows(tally))
     if tally.topics:
-        stmt = _insert(TopicDaily)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["day", "device_id", "topic"],
-            set_={"count": TopicDaily.__table__.c.count + stmt.excluded.count},
-        )
-        rows = [
-            {"day": k[0], "device_id": k[1], "topic": k[2], "count": n}
-            for k, n in tally.topics.items()
-        ]
-        db.session.execute(stmt, rows)
+        db.session.execute(_topic_upsert(_insert(TopicDaily)), _topic_rows(tally))
     new_lessons: dict[tuple, int] = defaultdict(int)
     if tally.lessons:
         stmt = _insert(LessonDone).on_conflict_do_nothing(
             index_elements=["learner", "pack", "lesson"]
         )
-        rows = [{"learner": a, "pack": b, "lesson": c} for a, b, c in sorted(tally.lessons)]
-        inserted = db.session.execute(stmt.returning(LessonDone.learner, LessonDone.pack), rows)
-        for learner, pack in inserted.all():
+        stmt = stmt.returning(LessonDone.learner, LessonDone.pack)
+        for learner, pack in db.session.execute(stmt, _lesson_rows(tally)).all():
             new_lessons[(pack, learner)] += 1
     if tally.courses:
-        stmt = _insert(CourseLearner)
-        c = CourseLearner.__table__.c
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["pack", "learner"],
-            set_={
-                "device_id": stmt.excluded.device_id,
-                "first_day": _older(c.first_day, stmt.excluded.first_day),
-                "last_day": _newer(c.last_day, stmt.excluded.last_day),
-                "lessons": c.lessons + stmt.excluded.lessons,
-            },
-        )
         rows = [
             {"pack": k[0], "learner": k[1], "device_id": v[0], "first_day": v[1]}
             | {"last_day": v[2], "lessons": new_lessons.get(k, 0)}
             for k, v in sorted(tally.courses.items())
         ]
-        db.session.execute(stmt, rows)
+        db.session.execute(_course_upsert(_insert(CourseLearner)), rows)
 
 
 def record_new(device_id: str, rows: Iterable[dict]) -> None:

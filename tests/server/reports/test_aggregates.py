@@ -61,3 +61,16 @@ def test_replayed_batches_and_bundles_never_count_twice(app, client):
         assert rebuild() == 6
         db.session.commit()
         assert snapshot() == kept
+
+
+def test_a_rebuild_in_small_chunks_equals_ingest(app, client):
+    make_org(app)
+    a, b = Learner(client, "p1a"), Learner(client, "p1b")
+    for learner in (a, b):
+        learner.send([learner.record(lesson="01-a"), learner.asked("养鸡"), learner.record()])
+        learner.send([learner.record(lesson="01-a"), learner.record(lesson="02-b")])
+    with app.app_context():
+        kept = snapshot()
+        assert rebuild(chunk=3) == 10  # a learner's records split across chunks
+        assert snapshot() == kept
+        db.session.rollback()
