@@ -5,7 +5,17 @@ from __future__ import annotations
 
 import sys
 
-from . import pack_import_heap, packs, pwa, relay_rss, server_rss, shell_size, sync, sync_load
+from . import (
+    pack_import_heap,
+    packs,
+    pwa,
+    relay_rss,
+    reports,
+    server_rss,
+    shell_size,
+    sync,
+    sync_load,
+)
 
 BENCHES = {
     "shell_size": ("app shell size", shell_size.main),
@@ -16,6 +26,7 @@ BENCHES = {
     "packs": ("pack sizes", packs.main),
     "pack_import_heap": ("pack import heap", pack_import_heap.main),
     "pwa": ("the app on a slow phone (4x CPU, 400 Kbps, 400 ms)", pwa.main),
+    "reports": ("reports at county scale (1,000,000 records)", reports.main),
 }
 
 if __name__ == "__main__":

@@ -61,6 +61,7 @@ def create_app(config=None) -> Flask:
     from .packs import routes as pack_routes
     from .packs.storage import FileBlobStore
     from .push import routes as push_routes
+    from .reports import views as report_views
     from .sync import pages as volunteer_pages
     from .sync import routes as sync_routes
     from .web import plain
@@ -111,6 +112,8 @@ def create_app(config=None) -> Flask:
     app.register_blueprint(push_routes.bp)
     app.register_blueprint(job_pages.bp)
     app.register_blueprint(instruction_pages.bp)
+    app.register_blueprint(report_views.bp)
+    app.register_blueprint(report_views.assets)
     dist = Path(settings.pwa_dist) if settings.pwa_dist else CHECKOUT / "pwa" / "dist"
     web_routes.serve_pwa(app, dist)
     return app

@@ -16,6 +16,7 @@ from .org.cli import create_admin, org
 from .packs.cli import build_with_progress, packs
 from .push.cli import inbox
 from .relay.cli import relay
+from .reports.cli import reports
 from .sync.cli import devices, sync
 
 
@@ -179,5 +180,17 @@ def keys_vapid() -> None:
     click.echo(vapid.public_key_b64(vapid.ensure(Path(app.instance_path))))
 
 
-for group in (packs, devices, sync, inbox, relay, instructions, jobs, scheduler, org, create_admin):
+for group in (
+    packs,
+    devices,
+    sync,
+    inbox,
+    relay,
+    instructions,
+    jobs,
+    scheduler,
+    org,
+    create_admin,
+    reports,
+):
     main.add_command(group)

@@ -20,6 +20,7 @@ from ..core.timeutil import iso, utcnow
 from ..core.transaction import retry_once_on_conflict
 from ..errors import CODES, XuedianError, register_code
 from ..extensions import db
+from ..reports.aggregates import record_new
 from .devices import record_heartbeat
 from .models import Device, LearningRecord, QuarantinedRecord, RecordConflict, SyncBatch
 from .schemas import Record
@@ -200,6 +201,8 @@ def ingest_batch(device: Device, batch: dict, body_hash: str, now) -> dict:
         accepted = set(inserted.scalars())
     if accepted:
         device.change_seq = change
+        # Report aggregates count only what this ingest newly stored (never a duplicate).
+        record_new(device.id, (r for r in fresh if r["id"] in accepted))
     others = [r for r in rows if r["id"] not in accepted or r.get("_repeat")]
     existing = {}
     if others:

@@ -61,6 +61,9 @@ PAGES: dict[str, Page] = {
     # Pages of the reports and jobs modules (classified here when they land).
     "reports.dashboard": Page(ADMIN),
     "reports.register": Page(ADMIN),
+    "reports.export": Page(ADMIN, params={"name": "health", "fmt": "csv"}),
+    "reports.records": Page(ADMIN),
+    "reports_assets.static": Page(PUBLIC, params={"filename": "reports.css"}),
     "jobs.runs": Page(ADMIN),
     "instructions.page": Page(ADMIN),
     # An empty form: refused with the form again (400), nothing sent. The target point is a

@@ -51,10 +51,10 @@ def test_login_and_logout(app, client):
     assert client.get(f"/staff/points/{world.points['A']}").status_code == 302
 
 
-def test_admin_lands_on_points(app, client):
+def test_admin_lands_on_the_dashboard(app, client):
     build_world(app)
     response = _login(client, "ADMIN-C1")  # names are case-insensitive
-    assert response.status_code == 302 and response.location == "/staff/points"
+    assert response.status_code == 302 and response.location == "/staff/reports/"
 
 
 def test_wrong_password_and_unknown_account(app, client):

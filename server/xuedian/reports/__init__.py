@@ -1,0 +1,1 @@
+"""Reports for county administrators: aggregates kept at ingest, pages, exports, jobs."""

@@ -1,0 +1,149 @@
+"""CSV and XLSX downloads that stream: CSV is written by a generator as rows are read, XLSX
+by xlsxwriter in constant-memory mode into a temporary file that is then sent.
+
+Cells a spreadsheet would run as a formula (starting with = + - @, a tab or a carriage
+return) get a leading single quote.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
+
+import xlsxwriter
+from flask import Response, send_file, stream_with_context
+from sqlalchemy import select
+
+from ..core.timeutil import iso
+from ..extensions import db
+from ..org.models import LearningPoint
+from ..sync.models import Device, LearningRecord
+from .aggregates import LOCAL_OFFSET
+from .scope import Frame
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: Rows per chunk of CSV text handed to the server.
+CHUNK = 500
+
+
+def neutralise(value):
+    """Return ``value`` safe for a spreadsheet cell: text that would start a formula gets a
+    leading single quote; numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def cell(value, unknown: str):
+    """A cell as exported: None is the word for unknown, times are local, text neutralised."""
+    if value is None:
+        return unknown
+    if isinstance(value, datetime):
+        return (value + LOCAL_OFFSET).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict | list):
+        value = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return neutralise(value)
+
+
+def _filename(name: str, ext: str) -> str:
+    return f"xuedian-{name}.{ext}"
+
+
+def csv_response(name: str, header: list[str], rows: Iterable[list], unknown: str) -> Response:
+    """A streamed CSV download (UTF-8 with a BOM, so spreadsheets read the Chinese)."""
+
+    def generate() -> Iterator[str]:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        buffer.write("\ufeff")
+        writer.writerow([cell(h, unknown) for h in header])
+        for i, row in enumerate(rows, 1):
+            writer.writerow([cell(v, unknown) for v in row])
+            if i % CHUNK == 0:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
+
+    response = Response(stream_with_context(generate()), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{_filename(name, "csv")}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def xlsx_response(name: str, header: list[str], rows: Iterable[list], unknown: str) -> Response:
+    """An XLSX download written row by row (constant memory) to a temporary file."""
+    handle = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)  # noqa: SIM115
+    handle.close()
+    try:
+        book = xlsxwriter.Workbook(
+            handle.name,
+            {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False},
+        )
+        sheet = book.add_worksheet(name[:31])
+        bold = book.add_format({"bold": True})
+        sheet.write_row(0, 0, [str(h) for h in header], bold)
+        for i, row in enumerate(rows, 1):
+            for j, value in enumerate(row):
+                value = cell(value, unknown)
+                if isinstance(value, bool) or not isinstance(value, int | float):
+                    sheet.write_string(i, j, str(value))
+                else:
+                    sheet.write_number(i, j, value)
+        book.close()
+        stream = open(handle.name, "rb")  # noqa: SIM115  (closed by the response)
+    finally:
+        os.unlink(handle.name)  # the open handle keeps the data until it is sent
+    response = send_file(
+        stream,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        as_attachment=True,
+        download_name=_filename(name, "xlsx"),
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+RECORD_HEADER = ["id", "device", "point", "learner", "verb", "object", "result"]
+RECORD_HEADER += ["timestamp", "received"]
+
+
+def record_rows(frame: Frame, devices_per_query: int = 25) -> Iterator[list]:
+    """Every learning record in the frame's scope: the scope's phones are listed first,
+    then their records are read 25 phones at a time (by the device index), so memory
+    stays flat however many records there are."""
+    devices = db.session.execute(
+        select(Device.id, LearningPoint.code)
+        .join(LearningPoint, LearningPoint.id == Device.learning_point_id)
+        .where(Device.id.in_(frame.devices()))
+        .order_by(Device.id)
+    ).all()
+    r = LearningRecord
+    columns = (r.id, r.device_id, r.learner, r.verb, r.object, r.result, r.timestamp)
+    for i in range(0, len(devices), devices_per_query):
+        codes = dict(devices[i : i + devices_per_query])
+        query = (
+            select(*columns, r.received_at)
+            .where(r.device_id.in_(list(codes)))
+            .order_by(r.device_id, r.device_seq)
+        )
+        for row in db.session.execute(query):
+            yield [
+                row[0],
+                row[1],
+                codes[row[1]],
+                row[2],
+                row[3].rsplit("/", 1)[-1],
+                json.dumps(row[4], ensure_ascii=False, sort_keys=True),
+                json.dumps(row[5], ensure_ascii=False, sort_keys=True) if row[5] else "",
+                iso(row[6]),
+                iso(row[7]),
+            ]
+        db.session.expunge_all()

@@ -1,0 +1,179 @@
+"""Scheduled report jobs: the nightly rollup, the weekly snapshot and silence alerts.
+
+Each is ``fn(now) -> summary`` registered with :func:`xuedian.jobs.registry.job`, and can be
+called directly (the scheduler and the tests both do).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select
+
+from ..core.timeutil import utcnow
+from ..extensions import db
+from ..jobs.registry import job
+from ..org.models import Area, LearningPoint
+from ..push.service import notify
+from ..sync.models import Device
+from .aggregates import local_day
+from .models import ActivityDaily, PointDaily, ReportSnapshot, SilentAlert
+
+THRESHOLDS = (30, 14, 7)
+
+
+@job("reports-rollup", "15 2 * * *", "Keep yesterday's figures per learning point")
+def nightly_rollup(now: datetime) -> dict:
+    """Store the previous local day's figures per learning point in ``report_point_daily``
+    (replacing that day's rows, so a second run changes nothing)."""
+    day = local_day(now) - timedelta(days=1)
+    start = datetime.combine(day, datetime.min.time(), now.tzinfo) - timedelta(hours=8)
+    end = start + timedelta(days=1)
+    db.session.execute(delete(PointDaily).where(PointDaily.day == day))
+    a = ActivityDaily
+    activity = {
+        row[0]: row[1:]
+        for row in db.session.execute(
+            select(
+                Device.learning_point_id,
+                func.count(func.distinct(a.learner)),
+                func.sum(a.lessons),
+                func.sum(a.seconds),
+                func.sum(a.records),
+            )
+            .join(Device, Device.id == a.device_id)
+            .where(a.day == day, Device.learning_point_id.is_not(None))
+            .group_by(Device.learning_point_id)
+        )
+    }
+    devices = db.session.execute(
+        select(
+            Device.learning_point_id,
+            func.count(),
+            func.count().filter(Device.last_seen_at >= start, Device.last_seen_at < end),
+        )
+        .where(Device.learning_point_id.is_not(None), Device.created_at < end)
+        .group_by(Device.learning_point_id)
+    ).all()
+    for point_id, count, seen in devices:
+        learners, lessons, seconds, total = activity.get(point_id, (0, 0, 0, 0))
+        db.session.add(
+            PointDaily(
+                day=day,
+                point_id=point_id,
+                devices=count,
+                devices_seen=seen,
+                learners=learners,
+                lessons=lessons or 0,
+                seconds=seconds or 0,
+                records=total or 0,
+            )
+        )
+    db.session.commit()
+    return {"day": day.isoformat(), "points": len(devices)}
+
+
+@job("reports-weekly", "30 2 * * 1", "Snapshot each county's headline figures for the week")
+def weekly_snapshot(now: datetime) -> dict:
+    """Store, per top-level area, last week's headline figures (one row per week)."""
+    today = local_day(now)
+    week = today - timedelta(days=today.weekday() + 7)
+    until = week + timedelta(days=6)
+    counties = db.session.scalars(select(Area).where(Area.parent_id.is_(None))).all()
+    out = {}
+    for county in counties:
+        points = select(LearningPoint.id).join(Area, Area.id == LearningPoint.area_id)
+        points = points.where(Area.path.startswith(county.path, autoescape=True))
+        devices = select(Device.id).where(Device.learning_point_id.in_(points))
+        a = ActivityDaily
+        learners, lessons, seconds, records = db.session.execute(
+            select(
+                func.count(func.distinct(a.learner)),
+                func.coalesce(func.sum(a.lessons), 0),
+                func.coalesce(func.sum(a.seconds), 0),
+                func.coalesce(func.sum(a.records), 0),
+            ).where(a.device_id.in_(devices), a.day >= week, a.day <= until)
+        ).one()
+        body = {
+            "week": week.isoformat(),
+            "points": db.session.scalar(select(func.count()).select_from(points.subquery())),
+            "devices": db.session.scalar(select(func.count()).select_from(devices.subquery())),
+            "learners": learners,
+            "lessons": int(lessons),
+            "hours": round(int(seconds) / 3600, 1),
+            "records": int(records),
+        }
+        db.session.execute(
+            delete(ReportSnapshot).where(
+                ReportSnapshot.week == week, ReportSnapshot.area_id == county.id
+            )
+        )
+        db.session.add(ReportSnapshot(week=week, area_id=county.id, created_at=utcnow(), body=body))
+        out[county.code] = body
+    db.session.commit()
+    return {"week": week.isoformat(), "areas": out}
+
+
+def _message(point: LearningPoint, days: int) -> tuple[dict, dict]:
+    title = {
+        "zh-CN": f"{point.name}已经{days}天以上没有同步",
+        "en": f"{point.name_en or point.name} has not synced for over {days} days",
+    }
+    body = {
+        "zh-CN": "请连上网络或请志愿者带走同步文件，让县里看到大家的学习。",
+        "en": "Please connect to the internet or give a sync file to the volunteer, "
+        "so the county sees your learning.",
+    }
+    return title, body
+
+
+@job("reports-silent-points", "0 8 * * *", "Alert learning points silent for 7, 14, 30 days")
+def silent_points(now: datetime) -> dict:
+    """Find points silent for more than 7, 14 or 30 days; write one inbox message per point
+    to each of its phones (delivered when a phone next syncs, and pushed to phones that
+    subscribed), once per threshold until the point syncs again. Points no phone ever
+    reported are listed apart, not alerted."""
+    last = dict(
+        db.session.execute(
+            select(LearningPoint.id, func.max(Device.last_seen_at))
+            .outerjoin(Device, Device.learning_point_id == LearningPoint.id)
+            .group_by(LearningPoint.id)
+        ).all()
+    )
+    points = {p.id: p for p in db.session.scalars(select(LearningPoint))}
+    silent: dict[str, list[str]] = {str(t): [] for t in sorted(THRESHOLDS)}
+    never, messages = [], 0
+    pushed = {"sent": 0, "removed": 0, "failed": 0}
+    for point_id in sorted(last):
+        seen = last[point_id]
+        point = points[point_id]
+        if seen is None:
+            never.append(point.code)
+            continue
+        days = next((t for t in THRESHOLDS if now - seen > timedelta(days=t)), None)
+        if days is None:
+            continue
+        silent[str(days)].append(point.code)
+        sent = db.session.get(SilentAlert, (point_id, days))
+        if sent is not None and sent.last_seen_at == seen:
+            continue
+        title, body = _message(point, days)
+        devices = db.session.scalars(
+            select(Device).where(Device.learning_point_id == point_id, Device.revoked_at.is_(None))
+        ).all()
+        if devices:
+            # One inbox message per phone (delivered by the changes feed), pushed too where
+            # the phone subscribed; a push failure never loses the inbox message.
+            sent_messages, summary = notify(title, body, list(devices), url="/#/")
+            messages += len(sent_messages)
+            for key in pushed:
+                pushed[key] += abs(summary.get(key, 0))  # -1: the push as a whole failed
+        sent = db.session.get(SilentAlert, (point_id, days))
+        if sent is None:
+            db.session.add(
+                SilentAlert(point_id=point_id, threshold=days, last_seen_at=seen, sent_at=now)
+            )
+        else:
+            sent.last_seen_at, sent.sent_at = seen, now
+    db.session.commit()
+    return {"silent": silent, "never": never, "messages": messages, "pushed": pushed}

@@ -1,0 +1,107 @@
+"""What one report covers: the admin's scope narrowed to an area, a point and a date range.
+
+Every report query takes a :class:`Frame`; its ``points`` and ``devices`` selects are built
+from ``org.scope``, so nothing outside the signed-in staff member's scope is ever read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import Select, select
+from werkzeug.exceptions import NotFound
+
+from ..extensions import db
+from ..org.models import Area, LearningPoint, Staff
+from ..org.scope import area_visible, areas_in_scope, point_visible, points_in_scope
+from ..sync.models import Device
+from .aggregates import local_day
+
+#: The longest date range a report may cover.
+MAX_DAYS = 366
+
+
+@dataclass
+class Frame:
+    staff: Staff
+    area: Area | None
+    point: LearningPoint | None
+    start: date
+    end: date
+    now: datetime
+
+    @property
+    def today(self) -> date:
+        return local_day(self.now)
+
+    def points(self) -> Select:
+        """``SELECT learning_point.id`` in scope, under the area or the one point."""
+        query = select(LearningPoint.id).where(LearningPoint.id.in_(points_in_scope(self.staff)))
+        if self.point is not None:
+            return query.where(LearningPoint.id == self.point.id)
+        if self.area is not None:
+            under = select(Area.id).where(Area.path.startswith(self.area.path, autoescape=True))
+            query = query.where(LearningPoint.area_id.in_(under))
+        return query
+
+    def devices(self) -> Select:
+        return select(Device.id).where(Device.learning_point_id.in_(self.points()))
+
+
+def _day(text: str | None, default: date) -> date:
+    try:
+        return date.fromisoformat(text) if text else default
+    except ValueError:
+        return default
+
+
+def frame(staff: Staff, args, now: datetime) -> Frame:
+    """Read ``area``, ``point``, ``from`` and ``to`` from the query string; 404 outside scope."""
+    area = point = None
+    if args.get("point"):
+        try:
+            point_id = int(args["point"])
+        except ValueError:
+            raise NotFound() from None
+        if not point_visible(staff, point_id):
+            raise NotFound()
+        point = db.session.get(LearningPoint, point_id)
+        area = db.session.get(Area, point.area_id)
+    elif args.get("area"):
+        try:
+            area_id = int(args["area"])
+        except ValueError:
+            raise NotFound() from None
+        if not area_visible(staff, area_id):
+            raise NotFound()
+        area = db.session.get(Area, area_id)
+    elif staff.area_id is not None:
+        area = db.session.get(Area, staff.area_id)
+    today = local_day(now)
+    end = min(_day(args.get("to"), today), today)
+    start = _day(args.get("from"), end - timedelta(days=29))
+    if start > end:
+        start, end = end, start
+    start = max(start, end - timedelta(days=MAX_DAYS))
+    return Frame(staff, area, point, start, end, now)
+
+
+def breadcrumbs(frame: Frame) -> list[Area]:
+    """The areas from the staff member's own down to the frame's area."""
+    if frame.area is None:
+        return []
+    ids = [int(x) for x in frame.area.path.strip("/").split("/") if x]
+    areas = {a.id: a for a in db.session.scalars(select(Area).where(Area.id.in_(ids)))}
+    chain = [areas[i] for i in ids if i in areas]
+    return [a for a in chain if area_visible(frame.staff, a.id)]
+
+
+def area_choices(staff: Staff) -> list[tuple[int, str, str, int]]:
+    """(id, name, English name, depth) of every area in scope, in tree order, for the
+    area filter."""
+    rows = db.session.scalars(
+        select(Area).where(Area.id.in_(areas_in_scope(staff))).order_by(Area.path)
+    ).all()
+    top = min((a.path.count("/") for a in rows), default=0)
+    return [(a.id, a.name, a.name_en or a.name, a.path.count("/") - top) for a in rows]

@@ -1,0 +1,104 @@
+"""The dashboard's figures as named tables: the pages render them and the exports write
+them, so every figure has the same columns on screen, in CSV and in XLSX.
+
+A table is ``(header keys, rows)``; cells are numbers, text, datetimes or ``None``
+(unknown).
+"""
+
+from __future__ import annotations
+
+from .figures import FRESH
+
+FRESH_KEYS = [f"within{d}" for d in FRESH] + ["over60", "no_sync"]
+
+NAMES = (
+    "health",
+    "learning",
+    "freshness_devices",
+    "freshness_points",
+    "funnel",
+    "ages",
+    "topics",
+    "carry_volunteers",
+    "carry_villages",
+    "spread",
+)
+
+
+def _label(g, lang: str) -> str:
+    return g.name_en if lang == "en" else g.name
+
+
+def _shares(counts: list[int]) -> list:
+    total = sum(counts)
+    return [round(100 * n / total) if total else None for n in counts]
+
+
+#: Tables that can run to hundreds of rows; the page shows the first rows (slowest first),
+#: the exports every row.
+LONG = ("carry_volunteers", "carry_villages")
+PAGE_ROWS = 20
+
+
+def table(report: dict, name: str, lang: str, text: dict) -> tuple[list[str], list[list]]:
+    """Return the header labels and rows of table ``name``."""
+    groups = report["groups"]
+    if name == "health":
+        keys = ["name", "points", "devices", "last_sync", "silent7", "silent14", "silent30"]
+        keys += ["backlog", "phone_quarantined", "rejected", "stale"]
+        rows = [
+            [_label(g, lang), g.points, g.devices, g.last_sync]
+            + [g.value(g.silent[d]) for d in (7, 14, 30)]
+            + [g.backlog, g.phone_quarantined, g.rejected, g.value(g.stale)]
+            for g in groups
+        ]
+    elif name == "learning":
+        keys = ["name", "active7", "active30", "learners", "lessons", "hours", "records", "asked"]
+        rows = [
+            [_label(g, lang)]
+            + [g.value(len(g.active7)), g.value(len(g.active30)), g.value(len(g.learners))]
+            + [g.value(g.lessons), g.value(round(g.seconds / 3600, 1))]
+            + [g.value(g.records), g.value(g.asked)]
+            for g in groups
+        ]
+    elif name in ("freshness_devices", "freshness_points"):
+        attr = "fresh_devices" if name == "freshness_devices" else "fresh_points"
+        keys = ["name", *FRESH_KEYS]
+        rows = [[_label(g, lang), *_shares(getattr(g, attr))] for g in groups]
+    elif name == "funnel":
+        keys = ["course", "course_lessons", "started", "first_lesson", "half", "all"]
+        rows = [
+            [f["title_en"] if lang == "en" else f["title"], f["lessons"], *f["stages"]]
+            for f in report["funnel"]
+        ]
+    elif name == "ages":
+        keys = ["band", "profiles", "share"]
+        total = sum(n for _, n in report["ages"])
+        rows = [
+            [text[f"age_{band}"], n, round(100 * n / total) if total else None]
+            for band, n in report["ages"]
+        ]
+    elif name == "topics":
+        keys = ["topic", "requests"]
+        rows = [list(item) for item in report["topics"]]
+    elif name in ("carry_volunteers", "carry_villages"):
+        first = "volunteer" if name == "carry_volunteers" else "village"
+        keys = [first, "bundles", "carry_hours", "import_hours", "worst_hours"]
+        rows = []
+        for key, s in report["carry"][name.removeprefix("carry_")]:
+            if isinstance(key, tuple):
+                label = key[1] if lang == "en" else key[0]
+            else:
+                label = key or text["anonymous"]
+            rows.append([label, s["bundles"], s["carry"], s["import"], s["worst"]])
+    elif name == "spread":
+        keys = ["pack", "version"]
+        header = [text[k] for k in keys] + [_label(g, lang) for g in groups]
+        rows = [
+            [r["title_en"] if lang == "en" else r["title"], r["version"], *r["cells"]]
+            for r in report["spread"]
+        ]
+        return header, rows
+    else:
+        raise KeyError(name)
+    return [text[k] for k in keys], rows

@@ -1,0 +1,184 @@
+"""Report pages for administrators under /staff/reports (blueprint ``reports``), and their
+CSV/XLSX exports. Admin only; every figure is read through :mod:`.scope`."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, render_template, request, url_for
+
+from ..core.timeutil import utcnow
+from ..org.auth import check_csrf, current_staff, staff_required
+from . import charts, figures
+from . import jobs as _jobs  # noqa: F401  (registers the report jobs)
+from . import register as register_rows
+from .aggregates import LOCAL_OFFSET
+from .exports import RECORD_HEADER, csv_response, record_rows, xlsx_response
+from .scope import area_choices, breadcrumbs, frame
+from .tables import FRESH_KEYS, LONG, NAMES, PAGE_ROWS, table
+from .text import TEXT, lang
+
+bp = Blueprint("reports", __name__, url_prefix="/staff/reports", template_folder="templates")
+#: The pages' stylesheet, public and outside /staff (it holds nothing private).
+assets = Blueprint(
+    "reports_assets", __name__, static_folder="static", static_url_path="/reports-static"
+)
+bp.before_request(check_csrf)
+
+CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+    "base-uri 'none'; frame-ancestors 'none'"
+)
+KEEP = ("area", "point", "from", "to", "lang")
+
+
+def link(endpoint: str, **changes) -> str:
+    """A URL to ``endpoint`` keeping the current filters and language, with ``changes``."""
+    args = {k: request.args[k] for k in KEEP if request.args.get(k)}
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = value
+    return url_for(endpoint, **args)
+
+
+def _html(template: str, **context) -> Response:
+    language = lang()
+    # The staff layout's context processor adds t, staff, nav, csrf_token and lang_url.
+    body = render_template(template, text=TEXT[language], lang=language, link=link, **context)
+    response = Response(body, mimetype="text/html")
+    response.headers["Content-Security-Policy"] = CSP
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _frame():
+    return frame(current_staff(), request.args, utcnow())
+
+
+def _charts(report: dict, text: dict, language: str) -> dict:
+    groups = report["groups"]
+
+    def label(g):
+        return g.name_en if language == "en" else g.name
+
+    legend = [text[k] for k in FRESH_KEYS]
+    _, fresh_devices = table(report, "freshness_devices", language, text)
+    _, fresh_points = table(report, "freshness_points", language, text)
+    return {
+        "active30": charts.bars(
+            text["active30"],
+            [(label(g), g.value(len(g.active30))) for g in groups],
+            text["unknown"],
+        ),
+        "lessons": charts.bars(
+            text["lessons"], [(label(g), g.value(g.lessons)) for g in groups], text["unknown"]
+        ),
+        "fresh_devices": charts.stacked(
+            text["freshness_devices"], [(r[0], r[1:]) for r in fresh_devices], legend
+        ),
+        "fresh_points": charts.stacked(
+            text["freshness_points"], [(r[0], r[1:]) for r in fresh_points], legend
+        ),
+        "ages": charts.stacked(
+            text["ages"],
+            [(text["share"], [r[2] for r in table(report, "ages", language, text)[1]])],
+            [text[f"age_{band}"] for band, _ in report["ages"]],
+        ),
+        "funnels": [
+            charts.funnel(
+                f["title_en"] if language == "en" else f["title"],
+                list(
+                    zip(
+                        [text[k] for k in ("started", "first_lesson", "half", "all")],
+                        f["stages"],
+                        strict=True,
+                    )
+                ),
+            )
+            for f in report["funnel"]
+        ],
+        "topics": charts.bars(text["topics"], report["topics"], text["unknown"]),
+    }
+
+
+@bp.app_template_filter("report_time")
+def _report_time(value) -> str:
+    return (value + LOCAL_OFFSET).strftime("%Y-%m-%d %H:%M")
+
+
+@bp.get("/")
+@staff_required("admin")
+def dashboard():
+    f = _frame()
+    report = figures.build(f)
+    language = lang()
+    text = TEXT[language]
+    tables = {name: table(report, name, language, text) for name in NAMES}
+    more = {}
+    for name in LONG:
+        header, rows = tables[name]
+        more[name] = max(len(rows) - PAGE_ROWS, 0)
+        tables[name] = (header, rows[:PAGE_ROWS])
+    drill = [
+        link("reports.dashboard", area=g.id, point=None)
+        if g.kind == "area"
+        else link("reports.dashboard", point=g.id, area=None)
+        if g.kind == "point"
+        else None
+        for g in report["groups"]
+    ]
+    return _html(
+        "reports/dashboard.html",
+        frame=f,
+        crumbs=breadcrumbs(f),
+        report=report,
+        tables=tables,
+        charts=_charts(report, text, language),
+        drill=drill,
+        more=more,
+        areas=area_choices(f.staff),
+    )
+
+
+@bp.get("/register")
+@staff_required("admin")
+def register():
+    f = _frame()
+    number = max(request.args.get("page", 0, type=int), 0)
+    text = TEXT[lang()]
+    rows, more = register_rows.page(f, number, text)
+    header = [text[k] for k in register_rows.HEADER_KEYS]
+    return _html(
+        "reports/register.html",
+        frame=f,
+        crumbs=breadcrumbs(f),
+        header=header,
+        rows=rows,
+        number=number,
+        more=more,
+    )
+
+
+@bp.get("/export/<name>.<fmt>")
+@staff_required("admin")
+def export(name: str, fmt: str):
+    if fmt not in ("csv", "xlsx") or (name not in NAMES and name != "register"):
+        abort(404)
+    f = _frame()
+    language = lang()
+    text = TEXT[language]
+    if name == "register":
+        header = [text[k] for k in register_rows.HEADER_KEYS]
+        rows = register_rows.rows(f, text)
+    else:
+        header, rows = table(figures.build(f), name, language, text)
+    writer = csv_response if fmt == "csv" else xlsx_response
+    return writer(name, header, rows, text["unknown"])
+
+
+@bp.get("/export/records.csv")
+@staff_required("admin")
+def records():
+    """Every learning record in the admin's scope (narrowed by the area/point filter)."""
+    f = _frame()
+    return csv_response("records", RECORD_HEADER, record_rows(f), TEXT[lang()]["unknown"])
