@@ -36,7 +36,7 @@ def delivered(live_server) -> list[bool]:
 
 
 def started_phone(live_server, page) -> str:
-    page.goto(live_server.url + "/", timeout=20_000)
+    page.goto(live_server.url + "/#/catalog", timeout=20_000)
     wait_for_controller(page)
     me = device_key(page)["device_id"]
     expect(page.get_by_test_id("catalog")).to_be_visible(timeout=15_000)
@@ -86,6 +86,7 @@ def test_update_pack_starts_the_download_unless_data_saver(live_server, page, sa
         *["--pack", PACK, "--by", "2026-12-31"],
     )
     sync(page)
+    page.evaluate("location.hash = '#/inbox'")
     inbox = page.get_by_test_id("inbox")
     expect(inbox).to_contain_text("请更新课程", timeout=15_000)
     expect(inbox).to_contain_text("2026-12-31")
@@ -100,7 +101,7 @@ def test_update_pack_starts_the_download_unless_data_saver(live_server, page, sa
         assert read_store(page, "meta", "pack_updates") == {
             PACK: {"version": None, "by_date": "2026-12-31"}
         }  # forgotten at the next sync, once installed
-        page.reload(timeout=20_000)
+        page.goto(live_server.url + "/#/catalog", timeout=20_000)
         expect(page.get_by_test_id(f"installed-{PACK}")).to_be_visible(timeout=30_000)
         sync(page)
         wait_for_store(page, "meta", "pack_updates", want={})

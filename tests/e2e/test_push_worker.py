@@ -50,7 +50,7 @@ def test_push_shows_a_notification_and_pulls_the_inbox(live_server, page):
         "id": 1,
         "title": {"zh-CN": "新课程到了", "en": "New pack"},
         "body": {"zh-CN": "快来学", "en": "Come and learn"},
-        "url": "/#/",
+        "url": "/#/inbox",
     }
     cdp.send(
         "ServiceWorker.deliverPushMessage",
@@ -64,8 +64,8 @@ def test_push_shows_a_notification_and_pulls_the_inbox(live_server, page):
         page.wait_for_timeout(100)
     [shown] = shown_list
     assert (shown["title"], shown["body"], shown["tag"]) == ("新课程到了", "快来学", "inbox-1")
-    assert shown["data"] == {"url": "/#/"}
+    assert shown["data"] == {"url": "/#/inbox"}
     # The worker synced: the message waits in the inbox without the page asking.
     wait_for_store(page, "inbox", 1)
-    page.reload(timeout=20_000)
+    page.goto(base + "/#/inbox", timeout=20_000)
     expect(page.get_by_test_id("inbox")).to_contain_text("新课程到了", timeout=15_000)

@@ -29,7 +29,7 @@ def pack_published(release: PackRelease) -> tuple[list, dict]:
         "zh-CN": f"《{zh}》第 {release.version} 版已经发布，可以在课程目录里下载。",
         "en": f"“{en}” version {release.version} is out; download it from the catalog.",
     }
-    return notify(title, body, None, url="/#/")
+    return notify(title, body, None, url="/#/catalog")
 
 
 def pack_update_requested(
@@ -52,4 +52,4 @@ def pack_update_requested(
         "en": f"Please update the pack “{en}”{ver_en}{by_en}. "
         "It starts downloading when the phone is online.",
     }
-    return notify(title, body, devices, url="/#/")
+    return notify(title, body, devices, url="/#/inbox")

@@ -57,7 +57,7 @@ def send(title: dict, body: dict, device: Device | None = None) -> InboxMessage:
 
 
 def notify(
-    title: dict, body: dict, devices: list[Device] | None = None, url: str = "/"
+    title: dict, body: dict, devices: list[Device] | None = None, url: str = "/#/inbox"
 ) -> tuple[list[InboxMessage], dict]:
     """Write the message to the inbox (one to every device when ``devices`` is None, else
     one per device), commit, then push it to the subscribed phones among them.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..org.text import TEXT as STAFF_TEXT
 from ..org.text import current_lang
 
 LANGS = ("zh-CN", "en")
@@ -98,12 +99,6 @@ TEXT = {
         "next": "下一页",
         "prev": "上一页",
         "drill": "查看下级",
-        "age_under-30": "30岁以下",
-        "age_30-44": "30–44岁",
-        "age_45-59": "45–59岁",
-        "age_60-69": "60–69岁",
-        "age_70+": "70岁及以上",
-        "age_unknown": "未填写",
         "unknown_note": "“未知”表示从没有手机报告过，不等于零。",
         "language": "English",
         "chart": "图表",
@@ -205,12 +200,6 @@ TEXT = {
         "next": "Next page",
         "prev": "Previous page",
         "drill": "Open",
-        "age_under-30": "under 30",
-        "age_30-44": "30–44",
-        "age_45-59": "45–59",
-        "age_60-69": "60–69",
-        "age_70+": "70 and over",
-        "age_unknown": "not given",
         "unknown_note": "“unknown” means no phone ever reported; it is not zero.",
         "language": "中文",
         "chart": "Chart",
@@ -222,6 +211,10 @@ TEXT = {
         "result": "Result",
     },
 }
+
+# The age-band labels are the staff pages' own (org/text.py), so both pages say the same.
+for _lang, _words in TEXT.items():
+    _words.update({k: v for k, v in STAFF_TEXT[_lang].items() if k.startswith("age_")})
 
 
 def lang() -> str:
