@@ -10,12 +10,10 @@ written as ``"60/minute"`` or ``"10 per minute; 100 per hour"``.
 from __future__ import annotations
 
 import math
+import threading
 import time
 
 from flask import Flask, current_app, request
-from limits import parse_many
-from limits.storage import storage_from_string
-from limits.strategies import MovingWindowRateLimiter
 
 from ..errors import XuedianError
 
@@ -30,11 +28,27 @@ class RateLimited(XuedianError):
         self.retry_after = retry_after
 
 
+_MAKING = threading.Lock()
+
+
 def init_app(app: Flask) -> None:
-    settings = app.config["XUEDIAN"]
-    app.extensions["xuedian.ratelimit"] = MovingWindowRateLimiter(
-        storage_from_string(settings.ratelimit_storage)
-    )
+    """Nothing is made until the first limited request (an idle server stays smaller)."""
+    app.extensions["xuedian.ratelimit"] = None
+
+
+def _limiter():
+    limiter = current_app.extensions.get("xuedian.ratelimit")
+    if limiter is None:
+        with _MAKING:  # gthread workers: two first requests must share one count
+            limiter = current_app.extensions.get("xuedian.ratelimit")
+            if limiter is None:
+                from limits.storage import storage_from_string
+                from limits.strategies import MovingWindowRateLimiter
+
+                storage = storage_from_string(current_app.config["XUEDIAN"].ratelimit_storage)
+                limiter = MovingWindowRateLimiter(storage)
+                current_app.extensions["xuedian.ratelimit"] = limiter
+    return limiter
 
 
 def hit(scope: str, key: str, limits: str) -> None:
@@ -45,7 +59,9 @@ def hit(scope: str, key: str, limits: str) -> None:
     """
     if not limits:
         return
-    limiter: MovingWindowRateLimiter = current_app.extensions["xuedian.ratelimit"]
+    from limits import parse_many
+
+    limiter = _limiter()
     refused = None
     for item in parse_many(limits):
         if not limiter.hit(item, scope, key):
@@ -64,7 +80,9 @@ def blocked(scope: str, key: str, limits: str) -> int:
     """
     if not limits:
         return 0
-    limiter: MovingWindowRateLimiter = current_app.extensions["xuedian.ratelimit"]
+    from limits import parse_many
+
+    limiter = _limiter()
     wait = 0
     for item in parse_many(limits):
         if not limiter.test(item, scope, key):
@@ -77,7 +95,9 @@ def clear(scope: str, key: str, limits: str) -> None:
     """Forget ``key``'s counts, e.g. after a successful login."""
     if not limits:
         return
-    limiter: MovingWindowRateLimiter = current_app.extensions["xuedian.ratelimit"]
+    from limits import parse_many
+
+    limiter = _limiter()
     for item in parse_many(limits):
         limiter.clear(item, scope, key)
 

@@ -9,7 +9,6 @@ for it (``Accept: application/json``) to show progress.
 
 from __future__ import annotations
 
-import segno
 from flask import abort, current_app, jsonify, redirect, request, url_for
 
 from ..extensions import db
@@ -48,6 +47,8 @@ def enrol_url(point: LearningPoint) -> str:
 
 def qr_svg(url: str, title: str) -> str:
     """An inline SVG QR code (no width/height: CSS sizes it)."""
+    import segno  # only the QR pages need it; the server starts smaller without
+
     code = segno.make(url, error="m")
     return code.svg_inline(scale=1, border=4, omitsize=True, title=title, svgclass="qr")
 

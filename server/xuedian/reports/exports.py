@@ -15,7 +15,6 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 
-import xlsxwriter
 from flask import Response, send_file, stream_with_context
 from sqlalchemy import select
 
@@ -83,6 +82,8 @@ def xlsx_response(name: str, header: list[str], rows: Iterable[list], unknown: s
     handle = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)  # noqa: SIM115
     handle.close()
     try:
+        import xlsxwriter  # only XLSX exports need it
+
         book = xlsxwriter.Workbook(
             handle.name,
             {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False},
