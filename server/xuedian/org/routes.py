@@ -2,7 +2,8 @@
 form, the staff pages' security headers and their friendly error pages.
 
 Sign-in is rate-limited per client address and per account name, counting failed
-attempts only (``XUEDIAN_RATE_LIMIT_LOGIN``). The volunteer pages live in ``pages.py``
+attempts only (``XUEDIAN_RATE_LIMIT_LOGIN``). The volunteer pages live in ``pages.py``,
+the administrators' organisation and staff pages in ``orgpages.py`` and ``peoplepages.py``,
 on the same blueprint.
 """
 
@@ -48,6 +49,8 @@ NAV = (
     ("jobs.runs", "nav_jobs", ("admin",)),
     ("instructions.page", "nav_instructions", ("admin",)),
     ("staff.points", "nav_points", ("admin",)),
+    ("staff.org", "nav_org", ("admin",)),
+    ("staff.people", "nav_people", ("admin",)),
     ("staff.my_point", "nav_my_point", ("volunteer",)),
 )
 
@@ -63,7 +66,7 @@ def init_app(app: Flask) -> None:
         PERMANENT_SESSION_LIFETIME=12 * 3600,
     )
     app.extensions.setdefault("xuedian.html_errors", {})["/staff"] = error_page
-    from . import pages  # noqa: F401  (its views join this blueprint)
+    from . import orgpages, pages, peoplepages  # noqa: F401  (their views join this blueprint)
 
     app.register_blueprint(bp)
 

@@ -1,12 +1,13 @@
 """What a staff member may see: every query of staff pages and reports goes through here.
 
 An administrator sees the learning points (and their devices, learners and records) in
-the areas under their own; a volunteer sees only their learning point. Nothing else.
+the areas under their own, and the staff accounts scoped to those areas and points; a
+volunteer sees only their learning point. Nothing else.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Select, false, select
+from sqlalchemy import Select, and_, false, or_, select
 
 from ..extensions import db
 from .models import Area, LearningPoint, Staff
@@ -48,4 +49,22 @@ def point_visible(staff: Staff, point_id: int) -> bool:
 
 def area_visible(staff: Staff, area_id: int) -> bool:
     query = select(Area.id).where(Area.id == area_id, Area.id.in_(areas_in_scope(staff)))
+    return db.session.scalar(query) is not None
+
+
+def staff_in_scope(staff: Staff) -> Select:
+    """``SELECT staff.id`` of the accounts an administrator may manage: administrators of
+    areas under theirs (their own included) and volunteers of points in scope."""
+    if staff.role != "admin":
+        return select(Staff.id).where(false())
+    return select(Staff.id).where(
+        or_(
+            and_(Staff.role == "admin", Staff.area_id.in_(areas_in_scope(staff))),
+            and_(Staff.role == "volunteer", Staff.point_id.in_(points_in_scope(staff))),
+        )
+    )
+
+
+def staff_visible(staff: Staff, staff_id: int) -> bool:
+    query = select(Staff.id).where(Staff.id == staff_id, Staff.id.in_(staff_in_scope(staff)))
     return db.session.scalar(query) is not None

@@ -26,35 +26,47 @@ PARENT_LEVEL = {"county": None, "township": "county", "village": "township"}
 class OrgError(ValueError):
     """Invalid organisation data; the message says what to change.
 
-    A ValueError rather than a XuedianError: it only reaches the CLI (and tests), never an
-    HTTP client, so it needs no stable error code."""
+    A ValueError rather than a XuedianError: it reaches the CLI (in English) and the staff
+    administration pages, which show ``text.py``'s ``err_<key>`` with ``values`` in the
+    page's language; never a JSON client, so it needs no stable error code."""
+
+    def __init__(self, message: str, key: str = "", **values) -> None:
+        super().__init__(message)
+        self.key = key
+        self.values = values
 
 
 def _check_code(code: str, what: str) -> str:
     code = (code or "").strip()
     if not CODE_RE.match(code):
-        raise OrgError(f"{what} code {code!r} must be 1-32 letters, digits or hyphens.")
+        raise OrgError(
+            f"{what} code {code!r} must be 1-32 letters, digits or hyphens.", "code", code=code
+        )
     return code
 
 
 def _check_name(name: str, what: str, limit: int = 80) -> str:
     name = (name or "").strip()
     if not name or len(name) > limit:
-        raise OrgError(f"{what} name must be 1-{limit} characters.")
+        raise OrgError(f"{what} name must be 1-{limit} characters.", "name", limit=limit)
     return name
 
 
 def area_by_code(code: str) -> Area:
     area = db.session.scalar(select(Area).where(Area.code == code))
     if area is None:
-        raise OrgError(f"No area with code {code!r}; `xuedian org area list` shows them.")
+        raise OrgError(
+            f"No area with code {code!r}; `xuedian org area list` shows them.",
+            "area_missing",
+            code=code,
+        )
     return area
 
 
 def point_by_code(code: str) -> LearningPoint:
     point = db.session.scalar(select(LearningPoint).where(LearningPoint.code == code))
     if point is None:
-        raise OrgError(f"No learning point with code {code!r}.")
+        raise OrgError(f"No learning point with code {code!r}.", "point_missing", code=code)
     return point
 
 
@@ -63,24 +75,25 @@ def create_area(
 ) -> Area:
     """Add a county (no parent), a township (in a county) or a village (in a township)."""
     if level not in LEVELS:
-        raise OrgError(f"Level must be one of {', '.join(LEVELS)}.")
+        raise OrgError(f"Level must be one of {', '.join(LEVELS)}.", "level")
     code = _check_code(code, "Area")
     name = _check_name(name, "Area")
     name_en = (name_en or "").strip()[:120]
     if db.session.scalar(select(Area.id).where(Area.code == code)) is not None:
-        raise OrgError(f"An area with code {code!r} already exists.")
+        raise OrgError(f"An area with code {code!r} already exists.", "area_exists", code=code)
     wanted = PARENT_LEVEL[level]
     parent = None
     if wanted is None:
         if parent_code:
-            raise OrgError("A county has no parent area.")
+            raise OrgError("A county has no parent area.", "parent_level")
     else:
         if not parent_code:
-            raise OrgError(f"A {level} needs --parent, the code of its {wanted}.")
+            raise OrgError(f"A {level} needs --parent, the code of its {wanted}.", "parent_needed")
         parent = area_by_code(parent_code)
         if parent.level != wanted:
             raise OrgError(
-                f"A {level}'s parent must be a {wanted}; {parent_code!r} is a {parent.level}."
+                f"A {level}'s parent must be a {wanted}; {parent_code!r} is a {parent.level}.",
+                "parent_level",
             )
     area = Area(level=level, code=code, name=name, name_en=name_en, parent_id=parent and parent.id)
     db.session.add(area)
@@ -95,10 +108,15 @@ def create_point(code: str, name: str, village_code: str, name_en: str = "") -> 
     code = _check_code(code, "Learning point")
     name = _check_name(name, "Learning point")
     if db.session.scalar(select(LearningPoint.id).where(LearningPoint.code == code)) is not None:
-        raise OrgError(f"A learning point with code {code!r} already exists.")
+        raise OrgError(
+            f"A learning point with code {code!r} already exists.", "point_exists", code=code
+        )
     village = area_by_code(village_code)
     if village.level != "village":
-        raise OrgError(f"Learning points sit in villages; {village_code!r} is a {village.level}.")
+        raise OrgError(
+            f"Learning points sit in villages; {village_code!r} is a {village.level}.",
+            "not_village",
+        )
     point = LearningPoint(
         code=code,
         name=name,
@@ -113,7 +131,11 @@ def create_point(code: str, name: str, village_code: str, name_en: str = "") -> 
 
 def check_password(password: str) -> str:
     if len(password or "") < MIN_PASSWORD:
-        raise OrgError(f"The password must be at least {MIN_PASSWORD} characters.")
+        raise OrgError(
+            f"The password must be at least {MIN_PASSWORD} characters.",
+            "password_short",
+            min=MIN_PASSWORD,
+        )
     return password
 
 
@@ -128,22 +150,25 @@ def create_staff(
     username = (username or "").strip().lower()
     if not USERNAME_RE.match(username):
         raise OrgError(
-            "A username is 2-64 lower-case letters, digits, dots, hyphens or underscores."
+            "A username is 2-64 lower-case letters, digits, dots, hyphens or underscores.",
+            "username",
         )
     if db.session.scalar(select(Staff.id).where(func.lower(Staff.username) == username)):
-        raise OrgError(f"The username {username!r} is taken.")
+        raise OrgError(f"The username {username!r} is taken.", "username_taken", username=username)
     check_password(password)
     staff = Staff(username=username, role=role, active=True, created_at=utcnow())
     if role == "admin":
         if not area_code or point_code:
-            raise OrgError("An administrator is scoped to an area (--area), not a point.")
+            raise OrgError("An administrator is scoped to an area (--area), not a point.", "scope")
         staff.area_id = area_by_code(area_code).id
     elif role == "volunteer":
         if not point_code or area_code:
-            raise OrgError("A volunteer is scoped to a learning point (--point), not an area.")
+            raise OrgError(
+                "A volunteer is scoped to a learning point (--point), not an area.", "scope"
+            )
         staff.point_id = point_by_code(point_code).id
     else:
-        raise OrgError("Role must be admin or volunteer.")
+        raise OrgError("Role must be admin or volunteer.", "role")
     staff.password_hash = hash_password(password)
     db.session.add(staff)
     db.session.flush()
@@ -159,7 +184,7 @@ def set_active(username: str, active: bool) -> Staff:
     """Deactivate (or reactivate) an account; its open sessions end at their next request."""
     staff = staff_by_username(username)
     if staff is None:
-        raise OrgError(f"No staff account {username!r}.")
+        raise OrgError(f"No staff account {username!r}.", "staff_missing", username=username)
     staff.active = active
     db.session.flush()
     return staff
@@ -168,7 +193,7 @@ def set_active(username: str, active: bool) -> Staff:
 def set_password(username: str, password: str) -> Staff:
     staff = staff_by_username(username)
     if staff is None:
-        raise OrgError(f"No staff account {username!r}.")
+        raise OrgError(f"No staff account {username!r}.", "staff_missing", username=username)
     staff.password_hash = hash_password(check_password(password))
     db.session.flush()
     return staff

@@ -19,7 +19,7 @@ import pytest
 
 from xuedian import create_app
 
-from .world import POINTS, SEES_AREAS, SEES_POINTS, STAFF, build_world, sign_in
+from .world import POINTS, SEES_AREAS, SEES_POINTS, SEES_STAFF, STAFF, build_world, sign_in
 
 PUBLIC = "public"
 ANY_STAFF = "any-staff"
@@ -35,7 +35,8 @@ ROLES_OF = {
 @dataclass(frozen=True)
 class Page:
     access: str
-    #: URL parameter -> "point" or "area": tried with every point/area, in and out of scope.
+    #: URL parameter -> "point", "area" or "staff": tried with every point/area/account, in
+    #: and out of scope.
     scoped: dict = field(default_factory=dict)
     #: Fixed values of other URL parameters.
     params: dict = field(default_factory=dict)
@@ -58,6 +59,16 @@ PAGES: dict[str, Page] = {
     "staff.upload": Page(
         VOLUNTEER_OR_ADMIN, scoped={"point_id": "point"}, files={"bundles": b"not a bundle"}
     ),
+    # Administration of areas, points and staff. The POSTs get an empty form: refused with
+    # the form again (400), nothing stored; a target id outside scope in the form is refused
+    # with 404 (tests/server/org/test_admin_pages.py).
+    "staff.org": Page(ADMIN),
+    "staff.org_add_area": Page(ADMIN, ok=400),
+    "staff.org_add_point": Page(ADMIN, ok=400),
+    "staff.people": Page(ADMIN),
+    "staff.people_add": Page(ADMIN, ok=400),
+    "staff.people_set_active": Page(ADMIN, scoped={"staff_id": "staff"}, ok=400),
+    "staff.people_password": Page(ADMIN, scoped={"staff_id": "staff"}, ok=400),
     # Pages of the reports and jobs modules (classified here when they land).
     "reports.dashboard": Page(ADMIN),
     "reports.register": Page(ADMIN),
@@ -92,7 +103,7 @@ def _targets(page: Page, world):
     """Every combination of scoped parameters: (url values, {kind: key})."""
     combos = [({}, {})]
     for name, kind in page.scoped.items():
-        keys = world.points if kind == "point" else world.areas
+        keys = {"point": world.points, "area": world.areas, "staff": world.staff}[kind]
         combos = [
             ({**values, name: ident}, {**chosen, kind: key})
             for values, chosen in combos
@@ -104,7 +115,8 @@ def _targets(page: Page, world):
 def _in_scope(account: str, chosen: dict) -> bool:
     point_ok = "point" not in chosen or chosen["point"] in SEES_POINTS[account]
     area_ok = "area" not in chosen or chosen["area"] in SEES_AREAS[account]
-    return point_ok and area_ok
+    staff_ok = "staff" not in chosen or chosen["staff"] in SEES_STAFF[account]
+    return point_ok and area_ok and staff_ok
 
 
 def _request(client, rule, methods, page: Page, values: dict):

@@ -56,6 +56,14 @@ SEES_AREAS = {
     "vol_a": {"v1a"},
     "vol_b": {"v1b"},
 }
+#: Which staff accounts each account may manage on /staff/people (administrators only).
+SEES_STAFF = {
+    "admin_c1": {"admin_c1", "admin_t1a", "vol_a", "vol_b"},
+    "admin_t1a": {"admin_t1a", "vol_a"},
+    "admin_c2": {"admin_c2"},
+    "vol_a": set(),
+    "vol_b": set(),
+}
 
 
 @dataclass

@@ -1,0 +1,153 @@
+"""Administrators' staff page (``/staff/people``): the accounts in their scope
+(administrators of areas under theirs, volunteers of points in scope), adding a volunteer
+or an administrator, deactivating and activating, and resetting a password.
+
+A password left empty is made here and shown once, on the answer to that POST only (the
+page is ``no-store``). An account or target outside scope answers 404; an administrator
+cannot deactivate themself (400).
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import abort, redirect, request, url_for
+from sqlalchemy import select
+
+from ..extensions import db
+from . import auth, scope
+from .models import Area, LearningPoint, Staff
+from .orgpages import (
+    FormError,
+    area_in_scope,
+    error_text,
+    form_id,
+    point_in_scope,
+    scoped_areas,
+    scoped_points,
+)
+from .routes import bp, html
+from .service import (
+    MIN_PASSWORD,
+    OrgError,
+    check_password,
+    create_staff,
+    set_active,
+    set_password,
+)
+from .text import translate
+
+#: Letters and digits that cannot be mistaken for one another when read aloud or copied.
+ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+GENERATED_LENGTH = 12
+
+
+def generate_password() -> str:
+    return "".join(secrets.choice(ALPHABET) for _ in range(GENERATED_LENGTH))
+
+
+def _accounts() -> list[tuple[Staff, object]]:
+    """Every account in scope with what it is scoped to (an Area or a LearningPoint)."""
+    query = select(Staff).where(Staff.id.in_(scope.staff_in_scope(auth.current_staff())))
+    rows = []
+    for account in db.session.scalars(query.order_by(Staff.role, Staff.username)):
+        if account.role == "admin":
+            target = db.session.get(Area, account.area_id) if account.area_id else None
+        else:
+            target = db.session.get(LearningPoint, account.point_id) if account.point_id else None
+        rows.append((account, target))
+    return rows
+
+
+def _page(status: int = 200, errors: dict | None = None, shown: dict | None = None):
+    done = request.args.get("done") if request.method == "GET" else None
+    return html(
+        "staff/people.html",
+        status,
+        accounts=_accounts(),
+        areas=scoped_areas(),
+        points=scoped_points(),
+        errors=errors or {},
+        form=request.form if request.method == "POST" and status != 200 else {},
+        shown=shown,
+        done=done if done in ("added", "active", "password") else None,
+        done_text=translate(f"done_{done}") if done in ("added", "active", "password") else "",
+        min_password=MIN_PASSWORD,
+    )
+
+
+def _account_in_scope(staff_id: int) -> Staff:
+    account = db.session.get(Staff, staff_id)
+    if account is None or not scope.staff_visible(auth.current_staff(), account.id):
+        abort(404)
+    return account
+
+
+@bp.get("/people")
+@auth.staff_required("admin")
+def people():
+    return _page()
+
+
+@bp.post("/people")
+@auth.staff_required("admin")
+def people_add():
+    """Add a volunteer of a point in scope or an administrator of an area in scope."""
+    role = request.form.get("role", "")
+    password = request.form.get("password", "")
+    generated = not password
+    if generated:
+        password = generate_password()
+    username = request.form.get("username", "")
+    try:
+        if role == "volunteer":
+            point = point_in_scope(form_id("point_id"))
+            account = create_staff(username, password, role, point_code=point.code)
+        elif role == "admin":
+            area = area_in_scope(form_id("area_id"))
+            account = create_staff(username, password, role, area_code=area.code)
+        else:
+            raise FormError("err_role")
+    except (OrgError, FormError) as exc:
+        db.session.rollback()
+        return _page(
+            400, {role if role in ("admin", "volunteer") else "volunteer": error_text(exc)}
+        )
+    db.session.commit()
+    if generated:
+        return _page(shown={"username": account.username, "password": password})
+    return redirect(url_for("staff.people", done="added"), 303)
+
+
+@bp.post("/people/<int:staff_id>/active")
+@auth.staff_required("admin")
+def people_set_active(staff_id: int):
+    """``active=0`` deactivates (signed out at its next request), ``active=1`` activates."""
+    account = _account_in_scope(staff_id)
+    value = request.form.get("active")
+    if value not in ("0", "1"):
+        return _page(400, {f"staff-{account.id}": error_text(FormError("err_choose"))})
+    if value == "0" and account.id == auth.current_staff().id:
+        return _page(400, {f"staff-{account.id}": error_text(FormError("err_self"))})
+    set_active(account.username, value == "1")
+    db.session.commit()
+    return redirect(url_for("staff.people", done="active"), 303)
+
+
+@bp.post("/people/<int:staff_id>/password")
+@auth.staff_required("admin")
+def people_password(staff_id: int):
+    """Set the password typed by the administrator, or (``generate=1``) make one and show it."""
+    account = _account_in_scope(staff_id)
+    generated = request.form.get("generate") == "1"
+    password = generate_password() if generated else request.form.get("password", "")
+    try:
+        check_password(password)
+        set_password(account.username, password)
+    except OrgError as exc:
+        db.session.rollback()
+        return _page(400, {f"staff-{account.id}": error_text(exc)})
+    db.session.commit()
+    if generated:
+        return _page(shown={"username": account.username, "password": password})
+    return redirect(url_for("staff.people", done="password"), 303)
