@@ -197,8 +197,7 @@ export async function updateProfile(id, { pin, ...details }) {
 }
 
 /**
- * Make another profile the active one. A profile with a PIN needs it; after
- * FREE_TRIES wrong PINs in a row each further try must wait, doubling.
+ * Make another profile the active one. A profile with a PIN needs it (checkPin).
  * @param {string} id
  * @param {string} [pin]
  * @returns {Promise<Profile>}
@@ -208,28 +207,83 @@ export async function switchProfile(id, pin) {
   const list = await listProfiles();
   const profile = list.find((p) => p.id === id);
   if (!profile) throw new XuedianError('validation-failed', 'No such profile.', { details: { field: 'id' } });
-  if (profile.pin) {
-    const tries = (await getMeta('pin_tries')) || {};
-    const mine = tries[id] || { fails: 0, until: 0 };
-    const now = Date.now();
-    if (mine.until > now) {
-      throw new XuedianError('pin-wait', 'Too many wrong PINs; wait.', { details: { seconds: Math.ceil((mine.until - now) / 1000) } });
-    }
-    if (!(await pinMatches(profile.pin, pin))) {
-      const fails = mine.fails + 1;
-      const wait = fails >= FREE_TRIES ? Math.min(MAX_WAIT_MS, BASE_WAIT_MS * 2 ** (fails - FREE_TRIES)) : 0;
-      await setMeta('pin_tries', { ...tries, [id]: { fails, until: wait ? now + wait : 0 } });
-      if (wait) throw new XuedianError('pin-wait', 'Too many wrong PINs; wait.', { details: { seconds: Math.ceil(wait / 1000) } });
-      throw new XuedianError('pin-wrong', 'Wrong PIN.');
-    }
-    if (tries[id]) {
-      delete tries[id];
-      await setMeta('pin_tries', tries);
-    }
-  }
+  await checkPin(profile, pin);
   await setMeta('active_learner', id);
   notifyProfile();
   return profile;
+}
+
+/**
+ * Refuse unless `pin` opens `profile` (a profile without a PIN always opens).
+ * After FREE_TRIES wrong PINs in a row each further try must wait, doubling.
+ * @throws {XuedianError} `pin-wrong`, `pin-wait`
+ */
+async function checkPin(profile, pin) {
+  if (!profile.pin) return;
+  const { id } = profile;
+  const tries = (await getMeta('pin_tries')) || {};
+  const mine = tries[id] || { fails: 0, until: 0 };
+  const now = Date.now();
+  if (mine.until > now) {
+    throw new XuedianError('pin-wait', 'Too many wrong PINs; wait.', { details: { seconds: Math.ceil((mine.until - now) / 1000) } });
+  }
+  if (!(await pinMatches(profile.pin, pin))) {
+    const fails = mine.fails + 1;
+    const wait = fails >= FREE_TRIES ? Math.min(MAX_WAIT_MS, BASE_WAIT_MS * 2 ** (fails - FREE_TRIES)) : 0;
+    await setMeta('pin_tries', { ...tries, [id]: { fails, until: wait ? now + wait : 0 } });
+    if (wait) throw new XuedianError('pin-wait', 'Too many wrong PINs; wait.', { details: { seconds: Math.ceil(wait / 1000) } });
+    throw new XuedianError('pin-wrong', 'Wrong PIN.');
+  }
+  if (tries[id]) {
+    delete tries[id];
+    await setMeta('pin_tries', tries);
+  }
+}
+
+/**
+ * Take a profile off this phone's list (and so out of the heartbeat's
+ * `profiles`). Its learning records already made stay in the outbox and still
+ * sync: nothing but the list entry (and its wrong-PIN counter) is removed. A
+ * profile with a PIN needs it. The only profile cannot be removed; removing
+ * the active one makes the first remaining profile without a PIN active (when
+ * every other profile has a PIN, the person must switch first).
+ * @param {string} id
+ * @param {string} [pin]
+ * @returns {Promise<Profile>} the active profile afterwards
+ * @throws {XuedianError} `pin-wrong`, `pin-wait`, `validation-failed`
+ *   (details.field `id`: no such profile, `last`: the only one, `switch`: switch first)
+ */
+export async function removeProfile(id, pin) {
+  const before = await listProfiles();
+  const profile = before.find((p) => p.id === id);
+  if (!profile) throw new XuedianError('validation-failed', 'No such profile.', { details: { field: 'id' } });
+  if (before.length < 2) {
+    throw new XuedianError('validation-failed', 'The only profile cannot be removed.', { details: { field: 'last' } });
+  }
+  await checkPin(profile, pin);
+  const now = await withTx(['meta'], 'readwrite', async (tx) => {
+    const meta = tx.objectStore('meta');
+    const { list, active } = await ensure(meta);
+    const rest = list.filter((p) => p.id !== id);
+    if (!rest.length) {
+      throw new XuedianError('validation-failed', 'The only profile cannot be removed.', { details: { field: 'last' } });
+    }
+    let next = rest.find((p) => p.id === active);
+    if (!next) {
+      next = rest.find((p) => !p.pin);
+      if (!next) throw new XuedianError('validation-failed', 'Switch to another person first.', { details: { field: 'switch' } });
+      meta.put(next.id, 'active_learner');
+    }
+    meta.put(rest, 'profiles');
+    const tries = (await req(meta.get('pin_tries'))) || {};
+    if (tries[id]) {
+      delete tries[id];
+      meta.put(tries, 'pin_tries');
+    }
+    return next;
+  });
+  notifyProfile();
+  return now;
 }
 
 /** @type {Set<() => void>} */
@@ -242,7 +296,7 @@ function notifyProfile() {
 }
 
 /**
- * Call `fn` after the active profile changes, or a profile is added or renamed.
+ * Call `fn` after the active profile changes, or a profile is added, renamed or removed.
  * @param {() => void} fn
  * @returns {() => void} unsubscribe
  */

@@ -1,4 +1,5 @@
-"""Small inline SVG charts drawn on the server: bars, a funnel and stacked shares.
+"""Small inline SVG charts drawn on the server: bars, columns over time, a funnel and
+stacked shares.
 
 Each chart has a <title> and an aria-label; the pages also print the numbers as text, so
 a screen reader or a printout loses nothing. Text in the SVG is escaped.
@@ -94,3 +95,36 @@ def stacked(title: str, rows: list[tuple[str, list]], legend: list[str]) -> Mark
         )
     height = y + ((len(legend) + 2) // 3) * 16
     return _svg(title, height, "".join(parts))
+
+
+def columns(title: str, items: list[tuple[str, float | None]], unknown: str) -> Markup:
+    """Vertical columns in time order, one per (label, value); None is marked "?" in grey
+    (unknown), never drawn as a zero."""
+    top = max((v for _, v in items if v is not None), default=0) or 1
+    plot, pad = 90, 14
+    base = pad + plot
+    step = WIDTH / max(1, len(items))
+    width = step * 0.6
+    parts = []
+    for i, (label, value) in enumerate(items):
+        mid = i * step + step / 2
+        name = escape(str(label))
+        if value is None:
+            parts.append(
+                f'<text x="{mid:.1f}" y="{base - 4}" font-size="11" text-anchor="middle" '
+                f'fill="#666"><title>{name}: {escape(unknown)}</title>?</text>'
+            )
+        else:
+            h = max(1, round(plot * value / top)) if value else 0
+            parts.append(
+                f'<rect x="{mid - width / 2:.1f}" y="{base - h}" width="{width:.1f}" '
+                f'height="{h}" fill="{BAR}"><title>{name}: {escape(str(value))}</title></rect>'
+                f'<text x="{mid:.1f}" y="{base - h - 3}" font-size="9" text-anchor="middle">'
+                f"{escape(str(value))}</text>"
+            )
+        parts.append(
+            f'<text x="{mid:.1f}" y="{base + 12}" font-size="8" text-anchor="middle">'
+            f"{escape(str(label)[-5:])}</text>"
+        )
+    parts.append(f'<line x1="0" y1="{base}" x2="{WIDTH}" y2="{base}" stroke="#999"/>')
+    return _svg(title, base + 18, "".join(parts))

@@ -22,6 +22,7 @@ from ..sync.models import Device, QuarantinedRecord, RecordConflict
 from .models import ActivityDaily, CourseLearner, TopicDaily
 from .scope import Frame
 from .sneakernet import carry, spread
+from .trend import weekly
 
 SILENT = (7, 14, 30)
 FRESH = (3, 7, 30, 60)
@@ -175,6 +176,7 @@ def build(frame: Frame) -> dict:
         "topics": _topics(frame),
         "carry": carry(frame, points),
         "spread": spread(groups),
+        "trend": weekly(frame),
     }
 
 

@@ -22,6 +22,7 @@ NAMES = (
     "carry_volunteers",
     "carry_villages",
     "spread",
+    "trend",
 )
 
 
@@ -91,6 +92,9 @@ def table(report: dict, name: str, lang: str, text: dict) -> tuple[list[str], li
             else:
                 label = key or text["anonymous"]
             rows.append([label, s["bundles"], s["carry"], s["import"], s["worst"]])
+    elif name == "trend":
+        keys = ["week", "trend_active", "trend_lessons"]
+        rows = [[w["week"], w["active"], w["lessons"]] for w in report["trend"]]
     elif name == "spread":
         keys = ["pack", "version"]
         header = [text[k] for k in keys] + [_label(g, lang) for g in groups]

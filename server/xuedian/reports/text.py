@@ -94,6 +94,10 @@ TEXT = {
         "action_conflict": "同一编号收到了不同内容："
         "检查这台手机是否被恢复出厂或复制过数据；如有，请重新登记这台手机。",
         "action_unknown": "请联系技术支持，附上记录编号。",
+        "trend": "每周趋势（最近 12 周）",
+        "week": "周（周一开始）",
+        "trend_active": "本周活跃学员",
+        "trend_lessons": "本周完成课数",
         "none_yet": "暂无",
         "more_in_export": "只显示最慢的20行；另有%d行在下载文件中。",
         "next": "下一页",
@@ -195,6 +199,10 @@ TEXT = {
         "action_conflict": "Different content arrived under one id: check whether this phone "
         "was reset or its data copied; if so, enrol the phone again.",
         "action_unknown": "Contact support with the record id.",
+        "trend": "Weekly trend (last 12 weeks)",
+        "week": "Week (from Monday)",
+        "trend_active": "Active learners in the week",
+        "trend_lessons": "Lessons completed in the week",
         "none_yet": "None yet",
         "more_in_export": "Only the 20 slowest rows are shown; %d more are in the download.",
         "next": "Next page",

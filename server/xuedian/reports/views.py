@@ -98,6 +98,16 @@ def _charts(report: dict, text: dict, language: str) -> dict:
             for f in report["funnel"]
         ],
         "topics": charts.bars(text["topics"], report["topics"], text["unknown"]),
+        "trend_active": charts.columns(
+            text["trend_active"],
+            [(w["week"].isoformat(), w["active"]) for w in report["trend"]],
+            text["unknown"],
+        ),
+        "trend_lessons": charts.columns(
+            text["trend_lessons"],
+            [(w["week"].isoformat(), w["lessons"]) for w in report["trend"]],
+            text["unknown"],
+        ),
     }
 
 

@@ -1,14 +1,15 @@
 /**
  * The profiles screen (route `#/profiles`) for a family phone: who is
- * learning, switching (with the PIN where one is set), adding a person, and
- * changing a name, age band or village. Owns only view state; the profiles are
+ * learning, switching (with the PIN where one is set), adding a person,
+ * changing a name, age band or village, and removing a person (confirmed, with
+ * their PIN where one is set). Owns only view state; the profiles are
  * lib/profiles.js's.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from '../../app/html.js';
 import { profileName } from '../../app/profile-chip.js';
 import {
-  listProfiles, activeProfile, addProfile, renameProfile, updateProfile, switchProfile,
+  listProfiles, activeProfile, addProfile, renameProfile, updateProfile, switchProfile, removeProfile,
   onProfileChange, AGE_BANDS, PIN_PATTERN, NAME_MAX, VILLAGE_MAX,
 } from '../../lib/profiles.js';
 import { errorCode } from '../../lib/errors.js';
@@ -25,6 +26,8 @@ function refusalText(err) {
   if (code === 'validation-failed' && field === 'pin') return t('profile.pinInvalid');
   if (code === 'validation-failed' && field === 'name') return t('profile.nameInvalid');
   if (code === 'validation-failed' && field === 'village') return t('profile.villageInvalid');
+  if (code === 'validation-failed' && field === 'last') return t('profile.removeLast');
+  if (code === 'validation-failed' && field === 'switch') return t('profile.removeSwitch');
   return errorText(code);
 }
 
@@ -73,6 +76,45 @@ function PinForm({ profile, onDone, onCancel }) {
       ${error && html`<p class="error" role="alert" data-testid="pin-error">${error}</p>`}
       <div class="actions">
         <button type="submit" class="btn" data-testid="pin-submit" disabled=${busy}>${t('profile.confirm')}</button>
+        <button type="button" class="btn btn-secondary" onClick=${onCancel}>${t('profile.cancel')}</button>
+      </div>
+    </form>`;
+}
+
+/** Removing a profile: asks to confirm, and for the PIN where one is set. */
+function RemoveForm({ profile, onDone, onCancel }) {
+  const [pin, setPin] = useState('');
+  const [error, setError] = useState(/** @type {string | null} */ (null));
+  const [busy, setBusy] = useState(false);
+  const first = useRef(/** @type {HTMLInputElement | HTMLButtonElement | null} */ (null));
+  useEffect(() => first.current?.focus(), [error]);
+  const submit = async (e) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await removeProfile(profile.id, profile.pin ? pin : undefined);
+      onDone(profile);
+    } catch (err) {
+      setError(refusalText(err));
+      setPin('');
+    } finally {
+      setBusy(false);
+    }
+  };
+  const name = profileName(profile);
+  const id = `remove-pin-${profile.id}`;
+  return html`
+    <form class="stack" onSubmit=${submit} data-testid="remove-form">
+      <p>${fill('profile.removeAsk', { name })}</p>
+      ${profile.pin && html`
+        <label class="field" for=${id}>${fill('profile.removePin', { name })}</label>
+        <input id=${id} class="input" type="password" inputmode="numeric" autocomplete="off" maxlength="6"
+          pattern="[0-9]*" data-testid="remove-pin" ref=${first} value=${pin} onInput=${(e) => setPin(e.currentTarget.value)} />`}
+      ${error && html`<p class="error" role="alert" data-testid="remove-error">${error}</p>`}
+      <div class="actions">
+        <button type="submit" class="btn btn-danger" data-testid="remove-confirm" disabled=${busy}
+          ref=${profile.pin ? undefined : first}>${t('profile.removeYes')}</button>
         <button type="button" class="btn btn-secondary" onClick=${onCancel}>${t('profile.cancel')}</button>
       </div>
     </form>`;
@@ -158,7 +200,7 @@ function AddForm({ onDone }) {
 export default function ProfilesScreen() {
   const [profiles, setProfiles] = useState(/** @type {any[]} */ ([]));
   const [active, setActive] = useState(/** @type {string | null} */ (null));
-  const [open, setOpen] = useState(/** @type {{id: string, form: 'pin' | 'edit'} | null} */ (null));
+  const [open, setOpen] = useState(/** @type {{id: string, form: 'pin' | 'edit' | 'remove'} | null} */ (null));
   const [note, setNote] = useState(/** @type {string | null} */ (null));
   const [error, setError] = useState(/** @type {string | null} */ (null));
 
@@ -195,7 +237,7 @@ export default function ProfilesScreen() {
     <h2>${t('profile.title')}</h2>
     <p class="muted">${t('profile.intro')}</p>
     ${note && html`<p class="ok" role="status" data-testid="profile-note">${note}</p>`}
-    ${error && html`<p class="error" role="alert">${error}</p>`}
+    ${error && html`<p class="error" role="alert" data-testid="profiles-error">${error}</p>`}
     <ul class="cards" data-testid="profiles-list">
       ${profiles.map((p) => {
         const name = profileName(p);
@@ -207,6 +249,8 @@ export default function ProfilesScreen() {
             ${open?.id === p.id && open.form === 'pin' && html`<${PinForm} profile=${p} onDone=${switched} onCancel=${() => setOpen(null)} />`}
             ${open?.id === p.id && open.form === 'edit' && html`<${EditForm} profile=${p}
               onDone=${() => { setOpen(null); setNote(t('profile.renamed')); }} onCancel=${() => setOpen(null)} />`}
+            ${open?.id === p.id && open.form === 'remove' && html`<${RemoveForm} profile=${p}
+              onDone=${() => { setOpen(null); setNote(fill('profile.removed', { name })); }} onCancel=${() => setOpen(null)} />`}
             ${open?.id !== p.id && html`
               <div class="actions">
                 ${!isActive && html`<button type="button" class="btn" data-testid="profile-switch"
@@ -214,6 +258,9 @@ export default function ProfilesScreen() {
                 <button type="button" class="btn btn-secondary" data-testid="profile-edit"
                   aria-label=${fill('profile.renameLabel', { name })}
                   onClick=${() => { setNote(null); setOpen({ id: p.id, form: 'edit' }); }}>${t('profile.rename')}</button>
+                <button type="button" class="btn btn-secondary" data-testid="profile-remove"
+                  aria-label=${fill('profile.removeLabel', { name })}
+                  onClick=${() => { setNote(null); setError(null); if (profiles.length < 2) { setError(t('profile.removeLast')); return; } setOpen({ id: p.id, form: 'remove' }); }}>${t('profile.remove')}</button>
               </div>`}
           </li>`;
       })}
