@@ -59,6 +59,14 @@ def next_version(server):
     server.server.app = swap.app
 
 
+REGISTRATION_STATES = """() => navigator.serviceWorker.getRegistration().then((r) => ({
+    installing: r && r.installing && r.installing.state,
+    waiting: r && r.waiting && r.waiting.state,
+    active: r && r.active && r.active.state,
+    controlled: Boolean(navigator.serviceWorker.controller),
+}))"""
+
+
 def ask_for_update(page) -> None:
     page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.update())")
     page.wait_for_function(
@@ -140,12 +148,21 @@ def test_update_found_on_a_lesson_does_not_reload_it(server, next_version, pwa_d
     other = page.context.new_page()
     other.goto(server.url + f"/#/pack/{WELCOME}", timeout=20_000)
     expect(other.get_by_test_id("update-banner")).to_be_visible(timeout=15_000)
-    with other.expect_navigation(timeout=20_000):
-        other.get_by_test_id("update-app").click()
-    page.wait_for_function(
-        "() => navigator.serviceWorker.controller !== window.__oldWorker",
-        timeout=10_000,
-    )
+    other.evaluate("window.__beforePress = true")
+    other.get_by_test_id("update-app").click()
+    # The new worker activates once the old one has finished the fetches it is answering
+    # (this tab's lesson is one of its clients), so under load that can take a while.
+    try:
+        page.wait_for_function(
+            "() => navigator.serviceWorker.controller !== window.__oldWorker",
+            timeout=60_000,
+        )
+    except Exception:
+        states = other.evaluate(REGISTRATION_STATES)
+        raise AssertionError(f"the new worker never took control: {states}") from None
+    # The tab that pressed reloads into the new version.
+    other.wait_for_function("() => window.__beforePress === undefined", timeout=30_000)
+    expect(other.get_by_test_id("pack-title")).to_be_visible(timeout=15_000)
     page.wait_for_timeout(1_500)
     assert page.evaluate("window.__sameDocument === true"), "the lesson was reloaded"
     expect(page.get_by_test_id("lesson-content")).to_be_visible()
