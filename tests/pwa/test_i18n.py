@@ -1,7 +1,7 @@
 """The PWA's message catalogs are complete: every key has zh-CN and en text, every key the
 source uses exists, and both languages fill in the same placeholders.
 
-Parses pwa/src/lib/i18n.js (the `zh` and `en` object literals) and every `t('key')`,
+Parses pwa/src/lib/messages/{zh-CN,en}.js (the `zh` and `en` object literals) and every `t('key')`,
 `t("key")`, template `t(`prefix.${x}`)` and literal `errorText('code')` in pwa/src. Error
 codes the server sends are checked in tests/docs/test_docs.py.
 """
@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parents[2] / "pwa" / "src"
-I18N = SRC / "lib" / "i18n.js"
+MESSAGES = SRC / "lib" / "messages"
+CATALOG_FILES = {"zh": MESSAGES / "zh-CN.js", "en": MESSAGES / "en.js"}
 
 KEY_LINE = re.compile(r"""^\s*(['"])(?P<key>[^'"]+)\1\s*:\s*(?P<value>.*?),?\s*$""")
 T_LITERAL = re.compile(r"""\bt\(\s*(['"])(?P<key>[^'"\n]+)\1\s*\)""")
@@ -24,10 +25,11 @@ PLACEHOLDER = re.compile(r"\{[a-z]+\}")
 
 
 def catalog(name: str) -> dict[str, str]:
-    """The keys and raw values of ``const <name> = { ... };`` in i18n.js."""
-    text = I18N.read_text("utf-8")
-    match = re.search(rf"^const {name} = \{{\n(?P<body>.*?)^\}};", text, re.M | re.S)
-    assert match, f"no `const {name} = {{` catalog in {I18N}"
+    """The keys and raw values of ``export const <name> = { ... };`` in its messages file."""
+    path = CATALOG_FILES[name]
+    text = path.read_text("utf-8")
+    match = re.search(rf"^export const {name} = \{{\n(?P<body>.*?)^\}};", text, re.M | re.S)
+    assert match, f"no `export const {name} = {{` catalog in {path}"
     entries: dict[str, str] = {}
     for line in match.group("body").splitlines():
         if not line.strip() or line.strip().startswith("//"):
@@ -41,7 +43,7 @@ def catalog(name: str) -> dict[str, str]:
 
 
 def sources() -> list[Path]:
-    return sorted(p for p in SRC.rglob("*.js") if p != I18N)
+    return sorted(p for p in SRC.rglob("*.js") if p.parent != MESSAGES)
 
 
 ZH = catalog("zh")
@@ -86,7 +88,7 @@ def test_every_key_used_exists():
             key = f"err.{m.group('code')}"
             if key not in ZH or key not in EN:
                 missing.append(f"{rel}: errorText('{m.group('code')}')")
-    assert missing == [], "add these keys to both catalogs in pwa/src/lib/i18n.js"
+    assert missing == [], "add these keys to both catalogs in pwa/src/lib/messages/"
 
 
 def test_the_checker_sees_uses():

@@ -21,11 +21,9 @@ export function parseRoute(hash) {
   if (parts[0] === 'pack' && parts.length === 2) return { name: 'pack', packId: parts[1] };
   if (parts[0] === 'lesson' && parts.length === 3) return { name: 'lesson', packId: parts[1], lessonId: parts[2] };
   if (parts[0] === 'import' && parts.length === 1) return { name: 'import' };
-  // -- home, quiz, my learning, recommendations (add routes here) --
   if (parts[0] === 'catalog' && parts.length === 1) return { name: 'catalog' };
   if (parts[0] === 'quiz' && parts.length === 3) return { name: 'quiz', packId: parts[1], lessonId: parts[2] };
   if (parts[0] === 'learning' && parts.length === 1) return { name: 'learning' };
-  // -- profiles, settings, inbox, topic requests (add routes here) --
   // `#/profiles`, `#/settings` ("More"), `#/inbox`, `#/request` ("I want to learn…").
   if (['profiles', 'settings', 'inbox', 'request'].includes(parts[0]) && parts.length === 1) {
     return /** @type {any} */ ({ name: parts[0] });
@@ -48,11 +46,9 @@ export const screens = {
   pack: () => import('../features/pack/pack.js'),
   lesson: () => import('../features/lesson/lesson.js'),
   import: () => import('../features/import/import.js'),
-  // -- home, quiz, my learning, recommendations (add screens here) --
   home: () => import('../features/home/home.js'),
   quiz: () => import('../features/quiz/quiz.js'),
   learning: () => import('../features/learning/learning.js'),
-  // -- profiles, settings, inbox, topic requests (add screens here) --
   profiles: () => import('../features/profiles/profiles.js'),
   settings: () => import('../features/settings/settings.js'),
   inbox: () => import('../features/inbox/inbox.js'),
