@@ -103,3 +103,14 @@ def pg_schema(prefix: str):
         with admin.begin() as conn:
             conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+def on_both_databases(run, prefix: str) -> None:
+    """Call ``run(backend, database_url, folder)`` on SQLite (empty URL: the instance's own
+    file), then on PostgreSQL in a schema of its own; each gets a fresh instance folder."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="xuedian-bench-") as folder:
+        run("sqlite", "", folder)
+    with pg_schema(prefix) as url, tempfile.TemporaryDirectory(prefix="xuedian-bench-") as folder:
+        run("postgresql", url, folder)

@@ -18,12 +18,11 @@ import random
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from .common import ROOT, figure, pg_schema
+from .common import ROOT, figure, on_both_databases
 
 RECORDS = int(os.environ.get("XUEDIAN_BENCH_RECORDS", "1000000"))
 POINTS = 500
@@ -325,13 +324,7 @@ def run(backend: str, database_url: str, instance: str) -> None:
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory(prefix="xuedian-bench-") as folder:
-        run("sqlite", "", folder)
-    with (
-        pg_schema("xd_bench_reports") as url,
-        tempfile.TemporaryDirectory(prefix="xuedian-bench-") as folder,
-    ):
-        run("postgresql", url, folder)
+    on_both_databases(run, "xd_bench_reports")
 
 
 if __name__ == "__main__":

@@ -15,11 +15,10 @@ from __future__ import annotations
 import json
 import os
 import statistics
-import tempfile
 import time
 import urllib.request
 
-from .common import figure, pg_schema, served
+from .common import figure, on_both_databases, served
 
 RECORDS = 10_506
 BATCH = 500
@@ -191,13 +190,7 @@ def run(backend: str, database_url: str, instance: str) -> None:
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory(prefix="xuedian-bench-") as folder:
-        run("sqlite", "", folder)
-    with (
-        pg_schema("xd_bench") as url,
-        tempfile.TemporaryDirectory(prefix="xuedian-bench-") as folder,
-    ):
-        run("postgresql", url, folder)
+    on_both_databases(run, "xd_bench")
 
 
 if __name__ == "__main__":
