@@ -194,15 +194,22 @@ def verify_envelope(envelope: dict, expected_type: str, trusted: list[dict]) -> 
         key_id = signed["key_id"]
     except (KeyError, TypeError, ValueError) as exc:
         raise SignatureInvalid("The document has no readable signature.") from exc
-    if signed.get("type") != expected_type:
+    if not isinstance(signed, dict) or signed.get("type") != expected_type:
         raise SignatureInvalid(f"Expected a signed {expected_type}.")
+    # A list or an object here must be a refusal, not a TypeError (unhashable) later.
+    if not isinstance(key_id, str) or not key_id:
+        raise SignatureInvalid("The document's key_id is not a key id.")
     by_id = {k["key_id"]: k for k in trusted}
     if key_id not in by_id:
-        raise KeyUnknown(key_id=key_id)
+        raise KeyUnknown(key_id=key_id[:100])
     expires = by_id[key_id].get("expires")
     if expires and parse_iso(expires) <= utcnow():
         raise KeyExpired(key_id=key_id, expires=expires)
-    if not ed25519_verify(by_id[key_id]["public_key"], signature, canonical_bytes(signed)):
+    try:
+        message = canonical_bytes(signed)
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise SignatureInvalid("The signed document is not canonical JSON.") from exc
+    if not ed25519_verify(by_id[key_id]["public_key"], signature, message):
         raise SignatureInvalid()
     return signed
 
