@@ -154,3 +154,50 @@ def test_publish_refuses_archive_with_flipped_byte_and_stale_crc(
     assert _releases(app) == 0
     blobs = Path(app.instance_path) / "store" / "blobs"
     assert not list(blobs.rglob("*")) or all(p.is_dir() for p in blobs.rglob("*"))
+
+
+def _entries_added(archive: Path, target: Path, added) -> Path:
+    """Copy ``archive`` with ``added(entries)`` as extra (name, bytes, unix mode) entries;
+    a name already there makes it appear twice (first when ``first``)."""
+    with zipfile.ZipFile(archive) as src:
+        entries = [(i.filename, src.read(i), 0o100644) for i in src.infolist()]
+    with zipfile.ZipFile(target, "w") as out:
+        for name, data, mode in added(entries):
+            info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+            info.external_attr = mode << 16
+            out.writestr(info, data)
+    return target
+
+
+def _stray(entries):
+    return [*entries, ("blobs/" + "ab" * 32, b"not listed", 0o100644)]
+
+
+def _stray_link(entries):
+    return [*entries, ("blobs/" + "ab" * 32, b"/etc/passwd", 0o120777)]
+
+
+def _manifest_twice_tampered_first(entries):
+    tampered = json.loads(entries[0][1])
+    tampered["signed"]["credit_hours"] = 99
+    return [("manifest.json", json.dumps(tampered).encode(), 0o100644), *entries]
+
+
+def _blob_twice_bad_first(entries):
+    name, data, mode = entries[1]
+    return [entries[0], (name, bytes(len(data)), mode), *entries[1:]]
+
+
+@pytest.mark.filterwarnings("ignore:Duplicate name")
+@pytest.mark.parametrize(
+    "added", [_stray, _stray_link, _manifest_twice_tampered_first, _blob_twice_bad_first]
+)
+def test_publish_refuses_what_every_phone_refuses(app, pack_source, keyring, tmp_path, added):
+    archive = _built(pack_source, keyring, tmp_path)
+    bad = _entries_added(archive, tmp_path / "bad.xdpack", added)
+    from xuedian.errors import XuedianError
+
+    with app.app_context(), pytest.raises(XuedianError) as caught:
+        publish(bad)
+    assert caught.value.code == "pack-archive-unsafe"
+    assert _releases(app) == 0
