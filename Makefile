@@ -8,14 +8,24 @@ HOST    ?= 127.0.0.1
 PORT    ?= 8000
 export XUEDIAN_INSTANCE_PATH ?= $(CURDIR)/instance
 
-.PHONY: run test system deps pwa lint format bench screenshots clean
+.PHONY: run test jstest fuzz system deps pwa lint format bench screenshots clean
 
 run: system deps pwa
 	$(BIN)/xuedian demo
 	$(BIN)/xuedian serve --host $(HOST) --port $(PORT)
 
-test: system deps pwa lint
+test: system deps pwa lint jstest
 	$(BIN)/pytest
+
+# The app's rules that Python shares (tests/vectors), run by Node's own test runner.
+jstest: pwa/node_modules/.installed
+	cd pwa && npm test
+
+# The fuzz targets (tests/fuzz) at length, with fresh randomness: FUZZ_EXAMPLES inputs each.
+FUZZ_EXAMPLES ?= 5000
+fuzz: deps
+	XUEDIAN_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) XUEDIAN_FUZZ_RANDOM=1 \
+		$(BIN)/pytest tests/fuzz -q --timeout=0 -p no:cacheprovider
 
 system:
 	bash scripts/ensure-system.sh

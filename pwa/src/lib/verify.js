@@ -91,6 +91,10 @@ export async function verifyEnvelope(envelope, type, keys = undefined) {
   if (signed.type !== type) {
     throw new XuedianError('pack-signature-invalid', `Expected a signed ${type}.`, { details: { type: signed.type } });
   }
+  // A list or an object is no key id; it must not reach a Map lookup as if it were unknown.
+  if (typeof signed.key_id !== 'string' || !signed.key_id) {
+    throw new XuedianError('pack-signature-invalid', 'The document names no key id.');
+  }
   const trusted = (keys || (await trustedKeys())).get(signed.key_id);
   if (!trusted) {
     throw new XuedianError('pack-key-unknown', 'The signing key is not trusted.', { details: { key_id: signed.key_id } });

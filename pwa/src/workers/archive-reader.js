@@ -3,13 +3,16 @@
  * then `blobs/<sha256>`). Owns no stored data: it turns a File into a sequence
  * of events and refuses, as early as possible, anything a pack must not hold.
  *
- * The rules mirror server/xuedian/packs/archive.py:
- * - `manifest.json` comes first (so it is verified before any blob is used)
- *   and is at most 4 MB;
- * - every other entry is `blobs/<64 hex>` named in that manifest, once; any
- *   other name (`..`, `/abs`, a backslash, an extra file) is refused, so no
- *   path can escape;
- * - at most 20,000 entries;
+ * The rules are lib/archive-rules.js, the same as the county's
+ * (server/xuedian/packs/archive.py), checked against the same vectors
+ * (tests/vectors/archives.json, pwa/test/archive.test.mjs):
+ * - before any entry is read, the central directory: `manifest.json` first,
+ *   then `blobs/<64 hex>` only, no name twice, no link or folder, at most
+ *   20,000 entries; the local headers match it and follow one another with no
+ *   gap, so what this reader meets front to back is what the county lists;
+ * - the manifest is at most 4 MB and 32 levels deep;
+ * - readVerifiedArchive: the signature, then every blob entry listed in the
+ *   manifest and every listed blob present, then each blob's hash;
  * - no entry yields more bytes than the manifest says (a decompression bomb
  *   stops at the first byte too many).
  *
@@ -20,59 +23,44 @@
  * input at a time inside that same loop, never inside fflate's synchronous push.
  */
 import { Unzip, UnzipInflate } from 'fflate';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { XuedianError } from '../lib/errors.js';
+import { verifyEnvelope } from '../lib/verify.js';
+import { toHex } from '../lib/base64url.js';
+import {
+  BLOB_ENTRY, END_SEARCH, MAX_ARCHIVE_ENTRIES, MAX_MANIFEST_BYTES, MAX_MANIFEST_DEPTH,
+  checkEntries, checkListing, checkLocalHeaders, depth, endRecord, invalid, parseDirectory, unsafe,
+} from '../lib/archive-rules.js';
 
+export { MAX_ARCHIVE_ENTRIES, MAX_MANIFEST_BYTES };
 export const MAX_ARCHIVE_BYTES = 2 * 1024 ** 3;
-export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
-export const MAX_ARCHIVE_ENTRIES = 20_000;
 const READ = 256 * 1024;
 const SLICE = 64 * 1024;
 // Deflate can expand about 1032:1, so 4 KB of input yields at most ~4 MB at once.
 const INFLATE_SLICE = 4 * 1024;
-const BLOB_ENTRY = /^blobs\/([0-9a-f]{64})$/;
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
-// The end record is 22 bytes plus a comment of at most 65,535.
-const EOCD_SEARCH = 22 + 0xffff;
 
 /**
- * @typedef {{type: 'manifest', envelope: any}
+ * @typedef {{type: 'manifest', envelope: any, entries: import('../lib/archive-rules.js').DirectoryEntry[]}
  *   | {type: 'blob', id: string}
  *   | {type: 'data', bytes: Uint8Array}
  *   | {type: 'end', id: string, length: number}} ArchiveEvent
  */
 
-const unsafe = (message, details = {}) => new XuedianError('pack-archive-unsafe', message, { details });
-const invalid = (message, details = {}) => new XuedianError('pack-archive-invalid', message, { details });
-
-/** The blob sizes a parsed (not yet verified) manifest declares; used only as caps. */
-function declaredSizes(envelope) {
-  const sizes = new Map();
-  const blobs = envelope?.signed?.blobs;
-  if (Array.isArray(blobs)) {
-    for (const b of blobs) if (typeof b?.id === 'string' && Number.isInteger(b.size) && b.size >= 0) sizes.set(b.id, b.size);
-  }
-  return sizes;
-}
 
 /**
- * Where the entries end, from the end-of-central-directory record, which also
- * names how many entries there are: too many is refused before any is read.
+ * The central directory, once every rule on it holds (lib/archive-rules.js).
  * @param {Blob} file
- * @returns {Promise<{offset: number}>} the offset of the central directory
+ * @returns {Promise<{offset: number, entries: any[]}>} where the directory starts, and its entries
  */
 async function centralDirectory(file) {
-  const from = Math.max(0, file.size - EOCD_SEARCH);
-  const tail = new DataView(await file.slice(from).arrayBuffer());
-  for (let at = tail.byteLength - 22; at >= 0; at -= 1) {
-    if (tail.getUint32(at, true) !== 0x06054b50) continue;
-    const entries = tail.getUint16(at + 10, true);
-    const size = tail.getUint32(at + 12, true);
-    const offset = tail.getUint32(at + 16, true);
-    if (offset + size > from + at) break;
-    if (entries > MAX_ARCHIVE_ENTRIES) throw unsafe('The archive has too many entries.', { entries });
-    return { offset };
-  }
-  throw invalid('The archive has no readable end record; it may be cut short.');
+  const read = async (offset, length) => new Uint8Array(await file.slice(offset, offset + length).arrayBuffer());
+  const from = Math.max(0, file.size - END_SEARCH);
+  const end = endRecord(await read(from, file.size - from), from);
+  const entries = parseDirectory(await read(end.offset, end.size));
+  checkEntries(entries);
+  await checkLocalHeaders(entries, end.offset, read);
+  return { offset: end.offset, entries };
 }
 
 function concat(parts, length) {
@@ -88,8 +76,9 @@ function concat(parts, length) {
 /**
  * Read an archive as events, in file order. Throws a XuedianError
  * (`pack-archive-too-large`, `pack-archive-not-zip`, `pack-archive-unsafe`,
- * `pack-archive-invalid`) at the first rule broken; events before it have been
- * yielded already, so a bad signature is reported before a bad later entry.
+ * `pack-archive-invalid`) at the first rule broken: the directory's rules
+ * before any event; after that, events before the failure have been yielded
+ * already, so a bad signature is reported before a bad later entry.
  * @param {Blob} file
  * @param {(done: number, total: number) => void} [onProgress] archive bytes read
  * @returns {AsyncGenerator<ArchiveEvent>}
@@ -108,8 +97,6 @@ export async function* readArchive(file, onProgress = () => {}) {
   let queue = [];
   let fatal = null;
   let entries = 0;
-  let sizes = null; // blob id -> declared size, once the manifest is parsed
-  const seen = new Set();
   let current = null; // {name, id, limit, length, parts?}
 
   const fail = (err) => {
@@ -127,7 +114,7 @@ export async function* readArchive(file, onProgress = () => {}) {
     entry.length += data.length;
     if (entry.length > entry.limit) {
       entry.member.terminate();
-      return fail(unsafe('An archive entry is larger than its manifest says.', { entry: entry.name, limit: entry.limit }));
+      return fail(unsafe('An archive entry is larger than it says.', { entry: entry.name, limit: entry.limit }));
     }
     if (entry.parts) {
       if (data.length) entry.parts.push(data);
@@ -142,9 +129,9 @@ export async function* readArchive(file, onProgress = () => {}) {
       } catch (cause) {
         return fail(invalid('The manifest is not valid JSON.', { reason: String(cause) }));
       }
+      if (depth(envelope) > MAX_MANIFEST_DEPTH) return fail(invalid('The manifest is nested too deeply.'));
       entry.parts = null;
-      sizes = declaredSizes(envelope);
-      out.push({ type: 'manifest', envelope });
+      out.push({ type: 'manifest', envelope, entries: end.entries });
     } else {
       out.push({ type: 'end', id: entry.id, length: entry.length });
     }
@@ -167,27 +154,19 @@ export async function* readArchive(file, onProgress = () => {}) {
     if (fatal) return;
     entries += 1;
     const name = member.name;
-    if (entries > MAX_ARCHIVE_ENTRIES) return fail(unsafe('The archive has too many entries.'));
-    if (typeof name !== 'string' || name.includes('\\') || name.startsWith('/') || name.split('/').includes('..')) {
-      return fail(unsafe('An archive entry points outside the pack.', { entry: String(name).slice(0, 200) }));
+    // The directory's checks hold only for what it lists, so each entry must be the one it names.
+    const listed = end.entries[entries - 1];
+    if (!listed || listed.name !== name || listed.method !== member.compression) {
+      return fail(invalid("An entry's local header disagrees with the directory.", { entry: String(name).slice(0, 200) }));
     }
-    const header = member.originalSize; // undefined when the sizes follow the data
     let entry;
     if (entries === 1) {
-      if (name !== 'manifest.json') return fail(invalid('manifest.json must be the first entry.', { entry: name.slice(0, 200) }));
-      if (header > MAX_MANIFEST_BYTES) return fail(unsafe('The manifest is too large.', { size: header }));
+      if (listed.rawSize > MAX_MANIFEST_BYTES) return fail(unsafe('The manifest is too large.', { size: listed.rawSize }));
       entry = { name, id: null, limit: MAX_MANIFEST_BYTES, length: 0, parts: [], member };
     } else {
-      const match = BLOB_ENTRY.exec(name);
-      if (!match || !sizes?.has(match[1])) {
-        return fail(unsafe('The archive holds an entry the manifest does not list.', { entry: name.slice(0, 200) }));
-      }
-      const id = match[1];
-      if (seen.has(id)) return fail(unsafe('The archive holds a blob twice.', { entry: name }));
-      seen.add(id);
-      const limit = sizes.get(id);
-      if (header > limit) return fail(unsafe('An archive entry is larger than its manifest says.', { entry: name, limit }));
-      entry = { name, id, limit, length: 0, parts: null, member };
+      // The directory's size is the cap: checkListing holds it to the signed size.
+      const id = BLOB_ENTRY.exec(name)[1];
+      entry = { name, id, limit: listed.rawSize, length: 0, parts: null, member };
       queue.push({ type: 'blob', id });
     }
     current = entry;
@@ -255,5 +234,40 @@ export async function* readArchive(file, onProgress = () => {}) {
   push(new Uint8Array(0), true);
   onProgress(file.size, file.size);
   yield* drain();
-  if (entries === 0) throw invalid('The archive holds no manifest.');
+  if (entries !== end.entries.length) throw invalid('The archive has entries its directory does not list.');
+}
+
+/**
+ * readArchive, with what needs the trusted keys: the manifest's signature,
+ * then checkListing (before any blob byte), then each blob's size and hash,
+ * checked before its `end` event, so a consumer commits only good bytes.
+ * @param {Blob} file
+ * @param {Map<string, import('../lib/verify.js').TrustedKey>} keys
+ * @param {(done: number, total: number) => void} [onProgress]
+ * @returns {AsyncGenerator<{type: 'manifest', envelope: any, manifest: any} | ArchiveEvent>}
+ * @throws {XuedianError} as readArchive, `pack-signature-invalid`, `pack-key-unknown`,
+ *   `pack-key-expired` or `blob-hash-mismatch`
+ */
+export async function* readVerifiedArchive(file, keys, onProgress) {
+  let listed = null;
+  let blob = null;
+  let hash = null;
+  for await (const event of readArchive(file, onProgress)) {
+    if (event.type === 'manifest') {
+      const manifest = await verifyEnvelope(event.envelope, 'manifest', keys);
+      checkListing(event.entries, manifest);
+      listed = new Map(manifest.blobs.map((b) => [b.id, b]));
+      yield { type: 'manifest', envelope: event.envelope, manifest };
+      continue;
+    }
+    if (event.type === 'blob') {
+      blob = listed.get(event.id);
+      hash = sha256.create();
+    } else if (event.type === 'data') {
+      hash.update(event.bytes);
+    } else if (event.type === 'end' && (event.length !== blob.size || toHex(hash.digest()) !== blob.id)) {
+      throw new XuedianError('blob-hash-mismatch', 'A blob does not match its signed hash.', { details: { id: blob.id } });
+    }
+    yield event;
+  }
 }

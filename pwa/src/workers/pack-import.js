@@ -4,15 +4,13 @@
  * is blobstore.activatePack, and on any failure every blob this import added
  * is deleted again, so an installed version stays exactly as it was.
  *
- * Order: the manifest (first entry) is verified against the trusted keys and
- * checked before a single blob byte is used; each blob then streams through an
- * incremental sha256 into the cache, never held whole in memory, and a blob
- * whose hash is wrong is refused before the cache commits it.
+ * Order: readVerifiedArchive checks the archive's layout, verifies the
+ * manifest (first entry) against the trusted keys and its listing before a
+ * single blob byte is used; each blob then streams through its sha256 into the
+ * cache, never held whole in memory, and a blob whose hash is wrong is refused
+ * before the cache commits it.
  */
-import { sha256 } from '@noble/hashes/sha2.js';
-import { readArchive } from './archive-reader.js';
-import { verifyEnvelope } from '../lib/verify.js';
-import { toHex } from '../lib/base64url.js';
+import { readVerifiedArchive } from './archive-reader.js';
 import { getAll, isQuotaError } from '../lib/db.js';
 import { XuedianError } from '../lib/errors.js';
 import {
@@ -124,15 +122,11 @@ export async function importArchive(file, { keys, installed, onProgress }) {
       let envelope = null;
       let manifest = null;
       let need = new Set();
-      let byId = new Map();
-      let blob = null; // the manifest entry being read
-      let hash = null;
-      for await (const event of readArchive(file, onProgress)) {
+      for await (const event of readVerifiedArchive(file, keys, onProgress)) {
         if (event.type === 'manifest') {
           envelope = event.envelope;
-          manifest = await verifyEnvelope(envelope, 'manifest', keys);
+          manifest = event.manifest;
           checkManifest(manifest);
-          byId = new Map(manifest.blobs.map((b) => [b.id, b]));
           const have = installed?.[manifest.pack_id] ?? 0;
           need = new Set((await missingBlobs(manifest)).map((b) => b.id));
           if (have > manifest.version) {
@@ -147,29 +141,19 @@ export async function importArchive(file, { keys, installed, onProgress }) {
             });
           }
         } else if (event.type === 'blob') {
-          blob = byId.get(event.id);
-          if (need.has(blob.id)) {
-            hash = sha256.create();
-            added.add(blob.id);
-            writer = blobWriter(blob.id);
+          if (need.has(event.id)) {
+            added.add(event.id);
+            writer = blobWriter(event.id);
           } else {
             stats.reused += 1; // a delta: the blob is in the store already
           }
         } else if (event.type === 'data') {
-          if (writer) {
-            hash.update(event.bytes);
-            await writer.write(event.bytes);
-          }
+          if (writer) await writer.write(event.bytes);
         } else if (event.type === 'end' && writer) {
-          if (event.length !== blob.size || toHex(hash.digest()) !== blob.id) {
-            const err = new XuedianError('blob-hash-mismatch', 'A blob does not match its signed hash.', { details: { id: blob.id } });
-            await writer.abort(err);
-            writer = null;
-            throw err;
-          }
+          // The reader checked the size and hash before this event.
           await writer.close();
           writer = null;
-          need.delete(blob.id);
+          need.delete(event.id);
           stats.stored += 1;
         }
       }

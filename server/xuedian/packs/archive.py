@@ -36,6 +36,8 @@ MAX_MANIFEST_BYTES = 4 * 1024 * 1024
 MAX_ARCHIVE_ENTRIES = 20_000
 #: A manifest is a few levels deep; deeper JSON is refused before anything recurses over it.
 MAX_MANIFEST_DEPTH = 32
+#: A directory entry is 46 bytes plus its name; 256 each is far more than a pack needs.
+MAX_DIRECTORY_BYTES = MAX_ARCHIVE_ENTRIES * 256
 MANIFEST = "manifest.json"
 _LOCAL = struct.Struct("<4sHHHHHIIIHH")
 _LOCAL_MAGIC = b"PK\x03\x04"
@@ -124,7 +126,8 @@ def check_entries(zf: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
     local headers that disagree with the central directory).
     """
     infos = zf.infolist()
-    if len(infos) > MAX_ARCHIVE_ENTRIES:
+    directory = sum(46 + len(_raw_name(i)) + len(i.extra) + len(i.comment) for i in infos)
+    if len(infos) > MAX_ARCHIVE_ENTRIES or directory > MAX_DIRECTORY_BYTES:
         raise ArchiveUnsafe("The archive has too many entries.", entries=len(infos))
     seen: set[str] = set()
     for info in infos:
@@ -150,6 +153,10 @@ def check_entries(zf: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
     return infos
 
 
+def _raw_name(info: zipfile.ZipInfo) -> bytes:
+    return info.orig_filename.encode("utf-8" if info.flag_bits & 0x800 else "cp437")
+
+
 def _check_local_headers(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
     """The local headers match the directory and tile the file from 0 to the directory."""
     at = 0
@@ -167,7 +174,7 @@ def _check_local_headers(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> N
         name = handle.read(name_len)
         if (magic, name, flags, method, crc, size, raw_size) != (
             _LOCAL_MAGIC,
-            info.orig_filename.encode("ascii"),
+            _raw_name(info),
             info.flag_bits,
             info.compress_type,
             info.CRC,

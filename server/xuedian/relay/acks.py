@@ -13,14 +13,21 @@ import json
 import re
 from pathlib import Path
 
+from marshmallow import ValidationError as MarshmallowError
+
 from ..core.timeutil import parse_iso
 from ..keys.service import SignatureInvalid, verify_envelope
-from ..sync.schemas import DEVICE_ID
+from ..sync.schemas import DEVICE_ID, AckFile
 from .files import read_json, write_bytes, write_json
 
 ACK_NAME = re.compile(r'filename="?(xuedian-[0-9a-f]{8}-\d{8}-\d{4}\.xdack)"?')
 PREFIX = re.compile(r"^[0-9a-f]{8,32}$")
 MAX_ACK_BYTES = 1 << 20
+
+
+class AckInvalid(SignatureInvalid):
+    code = "ack-invalid"
+    message = "The acknowledgement's signed fields are not those of an .xdack."
 
 
 def _count(ranges) -> int:
@@ -36,7 +43,8 @@ class Acks:
     def store(self, device_id: str, body: bytes, disposition: str | None, trusted) -> bool:
         """Keep ``body`` as the device's ack if it verifies and is newer than the one kept.
 
-        Returns whether it was kept. Raises a signature error when it does not verify.
+        Returns whether it was kept. Raises a signature error when it does not verify, and
+        :class:`AckInvalid` when its signed fields are not those of an ack.
         """
         try:
             envelope = json.loads(body)
@@ -45,8 +53,14 @@ class Acks:
         signed = verify_envelope(envelope, "xdack", trusted)
         if signed.get("device_id") != device_id:
             raise SignatureInvalid("The acknowledgement names another device.")
-        created = parse_iso(signed["created"])
-        ranges = signed.get("stored_seq_ranges") or []
+        try:
+            loaded = AckFile().load(signed)
+        except MarshmallowError as exc:
+            raise AckInvalid(fields=exc.normalized_messages()) from exc
+        ranges = loaded["stored_seq_ranges"]
+        if any(len(r) != 2 or r[0] > r[1] for r in ranges):
+            raise AckInvalid("An acknowledged range is not [first, last].")
+        created = loaded["created"]
         kept = self.meta(device_id)
         if kept and parse_iso(kept["created"]) >= created:
             return False
