@@ -83,3 +83,48 @@ def test_fuzz_envelope_fields(reader_app, fuzz_count, seed, key, value):
 def test_fuzz_envelope_any_json(reader_app, fuzz_count, value):
     fuzz_count()
     _read(value)
+
+
+def _signed_catalog(body: dict) -> bytes:
+    from hypothesis import assume
+
+    from xuedian.core.canonjson import canonical_bytes
+
+    body = {**body, "key_id": kit.KEY_ID}
+    try:
+        message = canonical_bytes(body)
+    except (TypeError, ValueError, RecursionError):
+        assume(False)
+    return json.dumps({"signed": body, "signature": kit.b64url(kit.PRIVATE.sign(message))}).encode()
+
+
+CATALOG = {
+    "type": "catalog",
+    "schema_version": 1,
+    "created": "2026-01-01T00:00:00Z",
+    "expires": "2099-01-01T00:00:00Z",
+    "packs": [{"pack_id": "vector-pack", "version": 1, "size": 1, "manifest_sha256": "0" * 64}],
+}
+
+
+@FUZZ
+@given(
+    st.dictionaries(st.sampled_from(["created", "expires", "packs", "x"]), json_values()),
+    st.sampled_from(["pack_id", "version", "size", "manifest_sha256", "title"]),
+    json_values(),
+)
+def test_fuzz_envelope_kiosk_catalog(tmp_path, fuzz_count, change, field, value):
+    """A catalog the county's key signed, read by the kiosk mirror over one it keeps already."""
+    from xuedian.relay.mirror import Mirror
+
+    fuzz_count()
+    body = {**CATALOG, **change}
+    if isinstance(body.get("packs"), list) and body["packs"] and isinstance(body["packs"][0], dict):
+        body["packs"] = [{**body["packs"][0], field: value}]
+    mirror = Mirror(tmp_path / "mirror")
+    mirror.folder.mkdir(parents=True, exist_ok=True)
+    mirror.catalog_path.write_bytes(_signed_catalog(CATALOG))
+    try:
+        mirror._accept(_signed_catalog(body), kit.TRUSTED)
+    except XuedianError as error:
+        assert error.code in CODES | {"relay-catalog-older", "pack-archive-invalid"}, error.code

@@ -13,6 +13,7 @@ import hashlib
 import json
 import logging
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ..core.timeutil import iso, parse_iso, utcnow
@@ -59,13 +60,21 @@ def _readable(entry) -> bool:
         isinstance(entry, dict)
         and isinstance(entry.get("pack_id"), str)
         and PACK_ID.match(entry["pack_id"]) is not None
-        and isinstance(entry.get("version"), int)
+        and type(entry.get("version")) is int
         and entry["version"] >= 1
         and isinstance(entry.get("manifest_sha256"), str)
         and SHA256.match(entry["manifest_sha256"]) is not None
-        and isinstance(entry.get("size"), int)
+        and type(entry.get("size")) is int
         and entry["size"] >= 0
     )
+
+
+def _created(signed: dict) -> datetime:
+    """The catalog's ``created`` time in UTC. Raises ``pack-archive-invalid`` when it has none."""
+    try:
+        return parse_iso(signed["created"]).astimezone(UTC)
+    except (KeyError, TypeError, AttributeError, ValueError, OverflowError) as exc:
+        raise ArchiveInvalid("The catalog has no readable created time.") from exc
 
 
 class Mirror:
@@ -133,7 +142,7 @@ class Mirror:
         old = self.catalog_bytes()
         if old is not None:
             previous = json.loads(old)["signed"]
-            if parse_iso(signed["created"]) < parse_iso(previous["created"]):
+            if _created(signed) < _created(previous):
                 raise RelayCatalogOlder(created=signed["created"], mirrored=previous["created"])
         newest = {p["pack_id"]: p["version"] for p in self.packs()}
         for entry in signed["packs"]:

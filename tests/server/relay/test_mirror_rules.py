@@ -39,11 +39,11 @@ def _manifest_sha256(archive: bytes, tmp_path: Path) -> str:
     return hashlib.sha256(served_manifest(raw).encode("utf-8")).hexdigest()
 
 
-def _catalog(entries: list[dict], key_id=kit.KEY_ID) -> bytes:
+def _catalog(entries: list[dict], key_id=kit.KEY_ID, created="2026-01-01T00:00:00Z") -> bytes:
     body = {
         "type": "catalog",
         "schema_version": 1,
-        "created": "2026-01-01T00:00:00Z",
+        "created": created,
         "expires": "2099-01-01T00:00:00Z",
         "packs": entries,
         "key_id": kit.KEY_ID,
@@ -131,3 +131,36 @@ def test_a_good_catalog_from_the_fake_upstream_is_mirrored(tmp_path):
     mirror = Mirror(tmp_path / "mirror")
     result = mirror.update(upstream, kit.TRUSTED, None)
     assert (result.fetched, result.refused) == (["vector-pack-v1.xdpack"], [])
+
+
+@pytest.mark.parametrize("created", [None, "", 5, "0001-01-01T00:00:00+14:00"])
+def test_a_signed_catalog_without_a_readable_time_is_refused_and_the_mirror_stays(
+    tmp_path, created
+):
+    good = CASES["valid"]
+    archives = {"/api/v1/packs/vector-pack/1/archive": good}
+    mirror = Mirror(tmp_path / "mirror")
+    mirror.update(
+        FakeUpstream(_catalog([_entry("vector-pack", good, tmp_path)]), archives), kit.TRUSTED, None
+    )
+    kept = mirror.catalog_bytes()
+    odd = FakeUpstream(_catalog([_entry("vector-pack", good, tmp_path)], created=created), archives)
+    result = mirror.update(odd, kit.TRUSTED, None)
+    assert [(what, error.code) for what, error in result.refused] == [
+        ("catalog", "pack-archive-invalid")
+    ]
+    assert mirror.catalog_bytes() == kept
+    assert [p["file"] for p in mirror.packs()] == ["vector-pack-v1.xdpack"]
+
+
+def test_a_catalog_entry_with_a_boolean_version_is_skipped_and_the_others_mirrored(tmp_path):
+    good = CASES["valid"]
+    odd = {**_entry("vector-pack", good, tmp_path), "pack_id": "odd-pack", "version": True}
+    upstream = FakeUpstream(
+        _catalog([odd, _entry("vector-pack", good, tmp_path)]),
+        {"/api/v1/packs/vector-pack/1/archive": good},
+    )
+    mirror = Mirror(tmp_path / "mirror")
+    result = mirror.update(upstream, kit.TRUSTED, None)
+    assert result.fetched == ["vector-pack-v1.xdpack"]
+    assert [p["file"] for p in mirror.packs()] == ["vector-pack-v1.xdpack"]
