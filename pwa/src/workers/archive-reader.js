@@ -28,11 +28,10 @@ import { XuedianError } from '../lib/errors.js';
 import { verifyEnvelope } from '../lib/verify.js';
 import { toHex } from '../lib/base64url.js';
 import {
-  BLOB_ENTRY, END_SEARCH, MAX_ARCHIVE_ENTRIES, MAX_MANIFEST_BYTES, MAX_MANIFEST_DEPTH,
+  BLOB_ENTRY, END_SEARCH, MAX_MANIFEST_BYTES, MAX_MANIFEST_DEPTH,
   checkEntries, checkListing, checkLocalHeaders, depth, endRecord, invalid, parseDirectory, unsafe,
 } from '../lib/archive-rules.js';
 
-export { MAX_ARCHIVE_ENTRIES, MAX_MANIFEST_BYTES };
 export const MAX_ARCHIVE_BYTES = 2 * 1024 ** 3;
 const READ = 256 * 1024;
 const SLICE = 64 * 1024;
