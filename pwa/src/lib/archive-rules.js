@@ -43,10 +43,14 @@ const view = (bytes) => new DataView(bytes.buffer, bytes.byteOffset, bytes.byteL
  */
 
 /**
- * Read the end record from the archive's last bytes.
+ * Read the end record from the archive's last bytes. Like the county's
+ * reader, the directory is taken to end where the end record starts; when
+ * its recorded offset says otherwise, every entry's offset moves by the
+ * difference (`shift`), and the local-header rule then refuses the file.
  * @param {Uint8Array} tail the file's last END_SEARCH bytes (or all of it)
  * @param {number} from where `tail` starts in the file
- * @returns {{count: number, offset: number, size: number}} the directory's entries, offset and size
+ * @returns {{count: number, offset: number, size: number, shift: number}} the
+ *   directory's entries, where it starts, its size, and how far its offsets are off
  * @throws {XuedianError} `pack-archive-invalid` or `pack-archive-unsafe`
  */
 export function endRecord(tail, from) {
@@ -55,12 +59,11 @@ export function endRecord(tail, from) {
     if (data.getUint32(at, true) !== END) continue;
     const count = data.getUint16(at + 10, true);
     const size = data.getUint32(at + 12, true);
-    const offset = data.getUint32(at + 16, true);
-    if (offset + size !== from + at) throw invalid('The archive has bytes its directory does not list.');
-    if (count > MAX_ARCHIVE_ENTRIES || size > MAX_DIRECTORY_BYTES) {
-      throw unsafe('The archive has too many entries.', { entries: count });
-    }
-    return { count, offset, size };
+    const recorded = data.getUint32(at + 16, true);
+    const offset = from + at - size;
+    if (size > MAX_DIRECTORY_BYTES) throw unsafe('The archive has too many entries.', { entries: count });
+    if (offset < 0) throw invalid('The archive directory is damaged.');
+    return { count, offset, size, shift: offset - recorded };
   }
   throw invalid('The archive has no readable end record; it may be cut short.');
 }
@@ -68,10 +71,11 @@ export function endRecord(tail, from) {
 /**
  * Parse the central directory.
  * @param {Uint8Array} bytes the whole directory
+ * @param {number} [shift] added to every entry's offset (endRecord's `shift`)
  * @returns {DirectoryEntry[]} in directory order
  * @throws {XuedianError} `pack-archive-invalid` or `pack-archive-unsafe`
  */
-export function parseDirectory(bytes) {
+export function parseDirectory(bytes, shift = 0) {
   const data = view(bytes);
   const entries = [];
   let at = 0;
@@ -79,6 +83,8 @@ export function parseDirectory(bytes) {
     if (at + 46 > bytes.length || data.getUint32(at, true) !== CENTRAL) {
       throw invalid('The archive directory is damaged.');
     }
+    // As the county's zipfile: an entry needing a reader newer than zip 6.3 is unreadable.
+    if (bytes[at + 6] > 63) throw invalid('An archive entry needs a newer zip reader.');
     const flags = data.getUint16(at + 8, true);
     const nameLength = data.getUint16(at + 28, true);
     const skip = nameLength + data.getUint16(at + 30, true) + data.getUint16(at + 32, true);
@@ -99,9 +105,8 @@ export function parseDirectory(bytes) {
       size: data.getUint32(at + 20, true),
       rawSize: data.getUint32(at + 24, true),
       external: data.getUint32(at + 38, true),
-      offset: data.getUint32(at + 42, true),
+      offset: data.getUint32(at + 42, true) + shift,
     });
-    if (entries.length > MAX_ARCHIVE_ENTRIES) throw unsafe('The archive has too many entries.');
     at += 46 + skip;
   }
   return entries;
@@ -110,11 +115,14 @@ export function parseDirectory(bytes) {
 /**
  * The rules on the directory alone.
  * @param {DirectoryEntry[]} entries
+ * @param {number} [count] the entries the end record counts
  * @throws {XuedianError} `pack-archive-unsafe` (a name outside the layout, a
  *   repeat, a link or folder, too many) or `pack-archive-invalid`
  */
-export function checkEntries(entries) {
-  if (entries.length > MAX_ARCHIVE_ENTRIES) throw unsafe('The archive has too many entries.', { entries: entries.length });
+export function checkEntries(entries, count = entries.length) {
+  if (Math.max(entries.length, count) > MAX_ARCHIVE_ENTRIES) {
+    throw unsafe('The archive has too many entries.', { entries: Math.max(entries.length, count) });
+  }
   const seen = new Set();
   for (const e of entries) {
     const entry = e.name.slice(0, 200);
@@ -200,6 +208,24 @@ export function checkListing(entries, manifest) {
       throw new XuedianError('blob-hash-mismatch', 'A blob does not match its signed size.', { details: { id } });
     }
   }
+}
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k += 1) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+/**
+ * The zip CRC-32 of some bytes: the manifest's is checked, as the county's reader does
+ * (a blob's hash covers its bytes anyway).
+ * @param {Uint8Array} bytes
+ * @returns {number}
+ */
+export function crc32(bytes) {
+  let c = 0xffffffff;
+  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
 }
 
 /**

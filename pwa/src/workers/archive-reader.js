@@ -13,8 +13,8 @@
  * - the manifest is at most 4 MB and 32 levels deep;
  * - readVerifiedArchive: the signature, then every blob entry listed in the
  *   manifest and every listed blob present, then each blob's hash;
- * - no entry yields more bytes than the manifest says (a decompression bomb
- *   stops at the first byte too many).
+ * - no entry yields more bytes than the directory says (a decompression bomb
+ *   stops at the first byte too many: `blob-hash-mismatch`).
  *
  * Memory stays flat: the file is read 256 KB at a time, fed to fflate 64 KB
  * at a time, and the next piece is read only after the consumer has taken
@@ -29,7 +29,7 @@ import { verifyEnvelope } from '../lib/verify.js';
 import { toHex } from '../lib/base64url.js';
 import {
   BLOB_ENTRY, END_SEARCH, MAX_MANIFEST_BYTES, MAX_MANIFEST_DEPTH,
-  checkEntries, checkListing, checkLocalHeaders, depth, endRecord, invalid, parseDirectory, unsafe,
+  checkEntries, checkListing, checkLocalHeaders, crc32, depth, endRecord, invalid, parseDirectory, unsafe,
 } from '../lib/archive-rules.js';
 
 export const MAX_ARCHIVE_BYTES = 2 * 1024 ** 3;
@@ -56,8 +56,8 @@ async function centralDirectory(file) {
   const read = async (offset, length) => new Uint8Array(await file.slice(offset, offset + length).arrayBuffer());
   const from = Math.max(0, file.size - END_SEARCH);
   const end = endRecord(await read(from, file.size - from), from);
-  const entries = parseDirectory(await read(end.offset, end.size));
-  checkEntries(entries);
+  const entries = parseDirectory(await read(end.offset, end.size), end.shift);
+  checkEntries(entries, end.count);
   await checkLocalHeaders(entries, end.offset, read);
   return { offset: end.offset, entries };
 }
@@ -109,11 +109,16 @@ export async function* readArchive(file, onProgress = () => {}) {
   // buffering, is what stops a bomb at its first byte too many.
   const deliver = (entry, out, err, data, final) => {
     if (fatal) return;
-    if (err) return fail(invalid('An archive entry cannot be read.', { entry: entry.name, reason: String(err.message || err) }));
+    // As the county's reader: a blob that cannot be inflated, or inflates past its size
+    // (a bomb, stopped at its first byte too many), does not match its signed hash; a
+    // manifest that does either is damaged.
+    const wrong = (message, details) => (entry.parts ? invalid(message, details)
+      : new XuedianError('blob-hash-mismatch', message, { details: { id: entry.id, ...details } }));
+    if (err) return fail(wrong('An archive entry cannot be read.', { entry: entry.name, reason: String(err.message || err) }));
     entry.length += data.length;
     if (entry.length > entry.limit) {
       entry.member.terminate();
-      return fail(unsafe('An archive entry is larger than it says.', { entry: entry.name, limit: entry.limit }));
+      return fail(wrong('An archive entry is larger than it says.', { entry: entry.name, limit: entry.limit }));
     }
     if (entry.parts) {
       if (data.length) entry.parts.push(data);
@@ -123,8 +128,12 @@ export async function* readArchive(file, onProgress = () => {}) {
     if (!final) return;
     if (entry.parts) {
       let envelope;
+      const bytes = concat(entry.parts, entry.length);
+      if (entry.length !== entry.listed.rawSize || crc32(bytes) !== entry.listed.crc) {
+        return fail(invalid('The manifest does not match its CRC-32.'));
+      }
       try {
-        envelope = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(concat(entry.parts, entry.length)));
+        envelope = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
       } catch (cause) {
         return fail(invalid('The manifest is not valid JSON.', { reason: String(cause) }));
       }
@@ -161,7 +170,7 @@ export async function* readArchive(file, onProgress = () => {}) {
     let entry;
     if (entries === 1) {
       if (listed.rawSize > MAX_MANIFEST_BYTES) return fail(unsafe('The manifest is too large.', { size: listed.rawSize }));
-      entry = { name, id: null, limit: MAX_MANIFEST_BYTES, length: 0, parts: [], member };
+      entry = { name, id: null, limit: listed.rawSize, length: 0, parts: [], member, listed };
     } else {
       // The directory's size is the cap: checkListing holds it to the signed size.
       const id = BLOB_ENTRY.exec(name)[1];

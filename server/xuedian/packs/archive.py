@@ -41,6 +41,8 @@ MAX_DIRECTORY_BYTES = MAX_ARCHIVE_ENTRIES * 256
 MANIFEST = "manifest.json"
 _LOCAL = struct.Struct("<4sHHHHHIIIHH")
 _LOCAL_MAGIC = b"PK\x03\x04"
+#: The central directory entry up to its name, extra and comment lengths (46 bytes in all).
+_CENTRAL = struct.Struct("<28xHHH12x")
 _S_IFMT, _S_IFREG, _DOS_FOLDER = 0o170000, 0o100000, 0x10
 _ENCRYPTED, _DESCRIPTOR = 0x1, 0x8
 #: What a damaged or hostile zip makes the standard library raise, besides our own errors:
@@ -78,10 +80,19 @@ class BlobHashMismatch(ArchiveInvalid):
 
 
 def _open(archive: Path) -> zipfile.ZipFile:
+    """Open an archive once its directory is of a size worth reading, as the phone does."""
     with open(archive, "rb") as handle:
         if handle.read(4) != _LOCAL_MAGIC:
             raise ArchiveInvalid("The file is not a pack archive.")
-    return zipfile.ZipFile(archive)
+        # zipfile keeps no record of the end record's sizes; its own reader is the one to ask.
+        end = zipfile._EndRecData(handle)
+    if end is None:
+        raise ArchiveInvalid("The archive has no readable end record; it may be cut short.")
+    if end[zipfile._ECD_SIZE] > MAX_DIRECTORY_BYTES:
+        raise ArchiveUnsafe("The archive has too many entries.")
+    zf = zipfile.ZipFile(archive)
+    zf.xuedian_end = end
+    return zf
 
 
 def read_manifest(archive: Path, trusted: list[dict]) -> tuple[dict, bytes]:
@@ -125,9 +136,10 @@ def check_entries(zf: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
     too many entries) or :class:`ArchiveInvalid` (no manifest first, an unsupported entry,
     local headers that disagree with the central directory).
     """
+    end = zf.xuedian_end
     infos = zf.infolist()
-    directory = sum(46 + len(_raw_name(i)) + len(i.extra) + len(i.comment) for i in infos)
-    if len(infos) > MAX_ARCHIVE_ENTRIES or directory > MAX_DIRECTORY_BYTES:
+    _check_directory(zf, end[zipfile._ECD_SIZE])
+    if max(len(infos), end[zipfile._ECD_ENTRIES_TOTAL]) > MAX_ARCHIVE_ENTRIES:
         raise ArchiveUnsafe("The archive has too many entries.", entries=len(infos))
     seen: set[str] = set()
     for info in infos:
@@ -151,6 +163,23 @@ def check_entries(zf: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
         raise ArchiveInvalid("manifest.json must be the first entry.")
     _check_local_headers(zf, infos)
     return infos
+
+
+def _check_directory(zf: zipfile.ZipFile, size: int) -> None:
+    """Every directory entry lies wholly inside the directory, as the phone requires.
+
+    zipfile reads a name that runs past the directory's end as a shorter name instead.
+    """
+    zf.fp.seek(zf.start_dir)
+    data = zf.fp.read(size)
+    at = 0
+    while at < len(data):
+        if at + _CENTRAL.size > len(data) or data[at : at + 4] != b"PK\x01\x02":
+            raise ArchiveInvalid("The archive directory is damaged.")
+        name, extra, comment = _CENTRAL.unpack_from(data, at)[-3:]
+        at += _CENTRAL.size + name + extra + comment
+        if at > len(data):
+            raise ArchiveInvalid("The archive directory is damaged.")
 
 
 def _raw_name(info: zipfile.ZipInfo) -> bytes:
