@@ -243,6 +243,18 @@ CASES = [
         "pack-archive-unsafe",
     ),
     (
+        "newline-after-blob-name",
+        "a blob name followed by a newline",
+        zip_bytes([*GOOD, entry(f"blobs/{ID_A}\n", b"1")]),
+        "pack-archive-unsafe",
+    ),
+    (
+        "manifest-lists-id-with-newline",
+        "the signed manifest lists a blob id followed by a newline",
+        zip_bytes(with_(0, data=manifest(blobs=(*LISTED, (ID_STRAY + "\n", 1))))),
+        "pack-archive-invalid",
+    ),
+    (
         "hidden-local-entry",
         "a local entry the central directory does not list",
         zip_bytes([*GOOD[:2], entry(f"blobs/{ID_STRAY}", STRAY, listed=False), GOOD[2]]),

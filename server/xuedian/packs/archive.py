@@ -146,7 +146,8 @@ def check_entries(zf: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
         # The raw name: ZipInfo.filename drops everything after a NUL byte.
         name = info.orig_filename
         blob_id = name.removeprefix("blobs/")
-        if name != MANIFEST and (blob_id == name or not BLOB_ID.match(blob_id)):
+        # fullmatch: ``$`` would let a name end in a newline, which the phone refuses.
+        if name != MANIFEST and (blob_id == name or not BLOB_ID.fullmatch(blob_id)):
             raise ArchiveUnsafe(f"Unexpected entry {name[:100]!r}.", entry=name[:200])
         if name in seen:
             raise ArchiveUnsafe(f"The archive holds {name[:100]} twice.", entry=name[:200])
@@ -247,7 +248,7 @@ def _listed(manifest: dict) -> dict[str, int]:
         size = blob.get("size") if isinstance(blob, dict) else None
         if (
             not isinstance(blob_id, str)
-            or not BLOB_ID.match(blob_id)
+            or not BLOB_ID.fullmatch(blob_id)
             or type(size) is not int
             or size < 0
             or blob_id in listed
