@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
+from ..core.timeutil import day_span
 from ..extensions import db
 from ..org.models import Area, Staff
 from ..packs.models import PackRelease
@@ -23,10 +24,7 @@ def _hours(delta: timedelta) -> float:
 def carry(frame: Frame, points: dict) -> dict:
     """Median carry and import delays (hours) of bundles imported in the period, per
     volunteer and per village, slowest first."""
-    start = datetime.combine(frame.start, datetime.min.time(), frame.now.tzinfo) - timedelta(
-        hours=8
-    )
-    end = start + timedelta(days=(frame.end - frame.start).days + 1)
+    start, end = day_span(frame.start, frame.end)
     b = SyncBundle
     rows = db.session.execute(
         select(b.made_at, b.received_at, b.imported_at, Device.learning_point_id, Staff.username)
