@@ -13,7 +13,7 @@ import json
 import re
 from pathlib import Path
 
-from ..core.timeutil import parse_iso
+from ..core.timeutil import local, parse_iso
 from ..keys.service import SignatureInvalid, verify_envelope
 from ..sync.schemas import DEVICE_ID
 from .files import read_json, write_bytes, write_json
@@ -90,4 +90,4 @@ class Acks:
 
 
 def _name(device_id: str, created) -> str:
-    return f"xuedian-{device_id[:8]}-{created.strftime('%Y%m%d-%H%M')}.xdack"
+    return f"xuedian-{device_id[:8]}-{local(created):%Y%m%d-%H%M}.xdack"

@@ -92,6 +92,21 @@ def test_one_sync_reads_the_same_on_every_staff_page(app, zone, shown):
         assert other not in response.text, f"{name} shows the machine's clock {other}"
 
 
+@pytest.mark.parametrize("zone,offset", [("Asia/Shanghai", "+08:00"), (SAO_PAULO, "-03:00")])
+def test_record_export_times_are_the_county_clock_with_its_offset(app, client, zone, offset):
+    set_zone(app, zone)
+    ids = make_org(app)
+    moment = _moment()
+    phone = Learner(client, "p1a")
+    stamp = moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    phone.send([phone.record(lesson="01-a", timestamp=stamp)])
+    sign_in(client, ids["admin"])
+    header, row = _csv(client.get("/staff/reports/export/records.csv"))
+    local = moment.astimezone(ZoneInfo(zone))
+    assert row[header.index("timestamp")] == local.strftime("%Y-%m-%dT%H:%M:%S") + offset
+    assert row[header.index("received")].endswith(offset)
+
+
 def test_jobs_page_shows_runs_in_the_county_time(app):
     set_zone(app, SAO_PAULO)
     world = build_world(app)
