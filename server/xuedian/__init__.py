@@ -51,7 +51,7 @@ def create_app(config=None) -> Flask:
     from sqlalchemy import event
 
     from .config import Settings
-    from .core import ratelimit
+    from .core import ratelimit, timeutil
     from .errors import register_error_handlers
     from .extensions import db, migrate
     from .instructions import pages as instruction_pages
@@ -103,6 +103,7 @@ def create_app(config=None) -> Flask:
         hops = settings.proxy_hops
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     register_error_handlers(app)
+    timeutil.register_filters(app)
     app.register_blueprint(web_routes.bp)
     app.register_blueprint(pack_routes.bp)
     app.register_blueprint(sync_routes.bp)
@@ -129,6 +130,7 @@ def create_relay_app(config=None) -> Flask:
     from flask import Flask
 
     from .config import Settings
+    from .core import timeutil
     from .errors import register_error_handlers
     from .relay import routes as relay_routes
     from .relay.service import Relay
@@ -146,6 +148,7 @@ def create_relay_app(config=None) -> Flask:
     )
     app.extensions["xuedian.relay"] = Relay(instance / "relay", settings)
     register_error_handlers(app)
+    timeutil.register_filters(app)
     app.register_blueprint(relay_routes.bp)
     app.register_blueprint(plain.bp)
     return app

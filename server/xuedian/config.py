@@ -92,8 +92,9 @@ class Settings:
         3600, "Longest wait, in seconds, between a relay's attempts while the county is away."
     )
 
-    scheduler_timezone: str = _setting(
-        "Asia/Shanghai", "Timezone the scheduled jobs' cron lines are read in."
+    timezone: str = _setting(
+        "Asia/Shanghai",
+        "The county's IANA timezone: every time staff read, report days and job schedules.",
     )
     job_schedule: str = _setting(
         "",
@@ -118,6 +119,14 @@ class Settings:
     push_stale_days: int = _setting(
         60, "Days a subscription may fail every push before the push-cleanup job removes it."
     )
+
+    def __post_init__(self):
+        from .core.timeutil import zone_named
+
+        try:
+            zone_named(self.timezone)  # an unknown zone stops the app at start, not on a page
+        except ValueError as exc:
+            raise ValueError(f"{ENV_PREFIX}TIMEZONE: {exc}") from None
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Settings:

@@ -1,7 +1,8 @@
 /**
  * The always-visible sync status line. Owns only the export button's view
  * state: it renders SyncState (see status.js) as "N 条待同步 · 上次同步 HH:MM"
- * plus offline and error hints, and, while records wait, a large "export sync
+ * (with the date when that was not today, on the phone's own clock, which in
+ * the county is the county's: syncedAt) plus offline and error hints, and, while records wait, a large "export sync
  * file" button whose code is loaded only when pressed.
  */
 import { useEffect, useState } from 'preact/hooks';
@@ -11,9 +12,31 @@ import { syncNow } from './sync.js';
 import { t, errorText, getLang } from '../lib/i18n.js';
 import { errorCode } from '../lib/errors.js';
 
-function hhmm(iso) {
+/** Month and day as the line shows them: short enough for 200% text at 360 px. */
+const DAY = {
+  'zh-CN': /** @type {Intl.DateTimeFormatOptions} */ ({ month: 'numeric', day: 'numeric' }),
+  en: /** @type {Intl.DateTimeFormatOptions} */ ({ month: 'short', day: 'numeric' }),
+};
+
+/**
+ * When the last sync was, as the line shows it, on the phone's clock: "09:04"
+ * today; "11/29 09:04" (en "Nov 29 09:04") another day this year; the date
+ * alone, with the year, before that ("2025/12/31", "Dec 31, 2025"). Each fits
+ * on one line of a 360 px screen at 200% text.
+ * @param {string} iso the stored time of the last sync
+ * @param {string} lang the app language
+ * @param {Date} [now]
+ * @returns {string}
+ */
+export function syncedAt(iso, lang, now = new Date()) {
   const d = new Date(iso);
-  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+  const time = `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+  if (d.toDateString() === now.toDateString()) return time;
+  const day = DAY[lang] || DAY.en;
+  if (d.getFullYear() !== now.getFullYear()) {
+    return new Intl.DateTimeFormat(lang, { ...day, year: 'numeric' }).format(d);
+  }
+  return `${new Intl.DateTimeFormat(lang, day).format(d)} ${time}`;
 }
 
 /**
@@ -59,7 +82,11 @@ export function SyncStatus() {
   useEffect(() => subscribeSync(setS), []);
   const zh = getLang() === 'zh-CN';
   const offline = !s.online || s.error?.code === 'network-offline';
-  const last = s.lastSynced ? `${t('sync.last')} ${hhmm(s.lastSynced)}` : t('sync.never');
+  // The time stays on one line (white-space: nowrap); only the words may wrap.
+  const last = s.lastSynced
+    ? html`${t('sync.last')} <time class="sync-when" data-testid="last-synced" datetime=${s.lastSynced}>${
+      syncedAt(s.lastSynced, getLang())}</time>`
+    : t('sync.never');
   const waiting = ` ${t('sync.waiting')} · `;
   return html`
     <section class="sync" aria-label=${zh ? '同步' : 'Sync'}>

@@ -22,7 +22,7 @@ def instructions() -> None:
 @click.option(
     "--point", "point_code", default=None, help="Every phone at this learning point (code)."
 )
-@click.option("--pack", default=None, help="update-pack: the pack id.")
+@click.option("--pack", default=None, help="update-pack: the id of a published pack.")
 @click.option(
     "--version",
     "version",

@@ -1,5 +1,9 @@
 """The administrators' form for remote instructions (``/staff/instructions``): send a
-"full resync" or "update pack X by date Y" to a learning point or one phone in scope."""
+"full resync" or "update pack X by date Y" to a learning point or one phone in scope.
+
+The pack and the phone are chosen from lists (published packs; unrevoked phones at points
+in scope); the service refuses anything else all the same (a hand-made POST), and the form
+comes back with the reason."""
 
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ from ..org.models import LearningPoint
 from ..org.scope import devices_in_scope, points_in_scope
 from ..sync.models import Device
 from .models import KINDS
-from .service import devices_at, recent, send
+from .service import DeviceOutOfScope, PackUnknown, devices_at, published_packs, recent, send
 
 bp = Blueprint("instructions", __name__, template_folder="templates")
 bp.before_request(check_csrf)
@@ -29,6 +33,20 @@ def _points(staff) -> list[LearningPoint]:
             .order_by(LearningPoint.code)
         )
     )
+
+
+def _devices(staff) -> list[tuple[LearningPoint, list[Device]]]:
+    """The unrevoked phones in scope, grouped by learning point (for the phone list)."""
+    rows = db.session.execute(
+        select(Device, LearningPoint)
+        .join(LearningPoint, LearningPoint.id == Device.learning_point_id)
+        .where(Device.id.in_(devices_in_scope(staff)), Device.revoked_at.is_(None))
+        .order_by(LearningPoint.code, Device.id)
+    ).all()
+    groups: dict[int, tuple[LearningPoint, list[Device]]] = {}
+    for device, point in rows:
+        groups.setdefault(point.id, (point, []))[1].append(device)
+    return list(groups.values())
 
 
 def _device_in_scope(staff, text: str) -> Device | None:
@@ -53,7 +71,7 @@ def _read_form(staff) -> tuple[dict, list[str]]:
     elif device_text:
         out["device"] = _device_in_scope(staff, device_text)
         if out["device"] is None:
-            errors.append("err.device")
+            errors.append(f"err.{DeviceOutOfScope.code}")
     else:
         point = db.session.get(LearningPoint, int(point_id)) if point_id.isdigit() else None
         visible = {p.id for p in _points(staff)}
@@ -82,6 +100,8 @@ def _page(status: int = 200, errors=(), sent: int | None = None):
         "instructions/page.html",
         status,
         points=_points(staff),
+        devices=_devices(staff),
+        packs=published_packs(),
         rows=recent(staff),
         errors=list(errors),
         sent=sent,
@@ -105,13 +125,16 @@ def create():
         return _page(400, errors)
     point = data.get("point")
     devices = [data["device"]] if data.get("device") else devices_at(point)
-    rows = send(
-        data["kind"],
-        devices,
-        point,
-        data.get("pack"),
-        data.get("version"),
-        data.get("by"),
-        created_by=staff,
-    )
+    try:
+        rows = send(
+            data["kind"],
+            devices,
+            point,
+            data.get("pack"),
+            data.get("version"),
+            data.get("by"),
+            created_by=staff,
+        )
+    except (PackUnknown, DeviceOutOfScope) as error:
+        return _page(400, [f"err.{error.code}"])
     return redirect(url_for("instructions.page", sent=len(rows)), 303)

@@ -5,6 +5,10 @@ instructions above the cursor's instruction mark and moves the mark past them; w
 phone asks again with that cursor it has stored the answer, so they are marked delivered.
 A phone that loses an answer asks with its old cursor and gets them again. An update-pack
 instruction also writes an inbox notice (and a push) through :func:`push.service.notify`.
+
+An instruction names only real things: an update-pack names a published pack (and, if
+any, a published version of it), and one sent by a staff member goes only to phones and
+points in their scope. Anything else is refused before anything is stored or notified.
 """
 
 from __future__ import annotations
@@ -14,16 +18,74 @@ from datetime import date
 from sqlalchemy import or_, select, update
 
 from ..core.timeutil import iso, utcnow
-from ..errors import ValidationFailed
+from ..errors import ValidationFailed, XuedianError
 from ..extensions import db
 from ..org.models import LearningPoint, Staff
 from ..org.scope import devices_in_scope, points_in_scope
+from ..packs.models import PackRelease
 from ..push.notices import pack_update_requested
 from ..sync.models import Device
 from .models import KINDS, Instruction
 
 #: Most instructions one feed answer carries.
 PAGE_INSTRUCTIONS = 20
+
+
+class PackUnknown(XuedianError):
+    code = "pack-unknown"
+    status = 422
+    message = "No pack with this id (or this version of it) has been published here."
+
+
+class DeviceOutOfScope(XuedianError):
+    code = "device-out-of-scope"
+    status = 404
+    message = "No such phone or learning point in your area."
+
+
+def published_packs() -> list[PackRelease]:
+    """The newest release of every published pack, by pack id."""
+    newest = (
+        select(PackRelease.pack_id, db.func.max(PackRelease.version).label("version"))
+        .group_by(PackRelease.pack_id)
+        .subquery()
+    )
+    return list(
+        db.session.scalars(
+            select(PackRelease)
+            .join(
+                newest,
+                (PackRelease.pack_id == newest.c.pack_id)
+                & (PackRelease.version == newest.c.version),
+            )
+            .order_by(PackRelease.pack_id)
+        )
+    )
+
+
+def check_pack(pack: str, version: int | None) -> None:
+    """Raise ``pack-unknown`` unless ``pack`` (at ``version``, if given) is published."""
+    query = select(PackRelease.version).where(PackRelease.pack_id == pack)
+    if version is not None:
+        query = query.where(PackRelease.version == version)
+    if db.session.scalar(query.limit(1)) is None:
+        which = f"{pack!r} version {version}" if version is not None else repr(pack)
+        raise PackUnknown(f"No pack {which} has been published here.", pack=pack, version=version)
+
+
+def check_scope(staff: Staff, devices: list[Device], point: LearningPoint | None) -> None:
+    """Raise ``device-out-of-scope`` unless every device and the point are ``staff``'s."""
+    if point is not None:
+        visible = select(LearningPoint.id).where(
+            LearningPoint.id == point.id, LearningPoint.id.in_(points_in_scope(staff))
+        )
+        if db.session.scalar(visible) is None:
+            raise DeviceOutOfScope("No such learning point in your area.", point=point.code)
+    ids = [d.id for d in devices]
+    mine = set(db.session.scalars(devices_in_scope(staff).where(Device.id.in_(ids))))
+    outside = sorted(set(ids) - mine)
+    if outside:
+        raise DeviceOutOfScope(devices=[d[:8] for d in outside])
 
 
 def send(
@@ -37,7 +99,10 @@ def send(
 ) -> list[Instruction]:
     """Store (commit) one instruction per device; an update-pack also notifies them.
 
-    Raises ``validation-failed`` for an unknown kind, or an update-pack without a pack.
+    Raises ``validation-failed`` for an unknown kind, or an update-pack without a pack;
+    ``pack-unknown`` for a pack or version never published; ``device-out-of-scope`` when
+    ``created_by`` is given and a device or the point is outside their scope. Nothing is
+    stored or notified then.
     """
     if kind not in KINDS:
         raise ValidationFailed(fields={"kind": [f"One of {', '.join(KINDS)}."]})
@@ -45,6 +110,10 @@ def send(
         raise ValidationFailed(fields={"pack": ["Missing."]})
     if kind == "resync":
         pack = version = by_date = None
+    else:
+        check_pack(pack, version)
+    if created_by is not None:
+        check_scope(created_by, devices, point)
     now = utcnow()
     rows = [
         Instruction(

@@ -108,7 +108,7 @@ class _ClaimingExecutor(ThreadPoolExecutor):
 def build(app: Flask, jobs: dict[str, Job]) -> BlockingScheduler:
     """Return a scheduler with every job of ``jobs`` added per the app's settings."""
     settings = app.config["XUEDIAN"]
-    timezone = settings.scheduler_timezone
+    timezone = settings.timezone
     lines = schedule(jobs, parse_overrides(settings.job_schedule))
     scheduler = BlockingScheduler(
         executors={"default": _ClaimingExecutor(app, jobs)},

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from flask import abort, current_app, jsonify, redirect, request, url_for
 
+from ..core.timeutil import local_text
 from ..extensions import db
-from ..relay.text import local_time, reason_zh, size_text
+from ..relay.text import reason_zh, size_text
 from ..sync.routes import import_uploads
 from . import auth, scope
 from .models import Area, LearningPoint
@@ -23,7 +24,8 @@ from .text import current_lang, translate
 
 @bp.app_template_filter("staff_time")
 def _staff_time(value) -> str:
-    return local_time(value) if value else translate("never")
+    """A moment in the county's time, or "never" in the page's language."""
+    return local_text(value, translate("never"))
 
 
 @bp.app_template_filter("size")

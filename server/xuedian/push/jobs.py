@@ -14,6 +14,9 @@ from .subscriptions import cleanup
     "push-cleanup",
     "17 3 * * *",
     "Remove push subscriptions of revoked phones and long-failing ones.",
+    # Rows of server housekeeping removed name no area; "kept" counts every county's
+    # phones, so the jobs page shows it to nobody (``xuedian jobs list`` does).
+    shared=("removed_revoked", "removed_stale"),
 )
 def push_cleanup(now: datetime) -> dict:
     return cleanup(current_app.config["XUEDIAN"].push_stale_days)

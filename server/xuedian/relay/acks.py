@@ -12,10 +12,11 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from marshmallow import ValidationError as MarshmallowError
 
-from ..core.timeutil import parse_iso
+from ..core.timeutil import local, parse_iso
 from ..keys.service import SignatureInvalid, verify_envelope
 from ..sync.schemas import DEVICE_ID, AckFile
 from .files import read_json, write_bytes, write_json
@@ -37,8 +38,10 @@ def _count(ranges) -> int:
 class Acks:
     """The newest ``.xdack`` of every device the relay forwarded for."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, zone: ZoneInfo | None = None):
         self.folder = folder
+        #: The county's timezone, for a file name made here (None: the app's or the default).
+        self.zone = zone
 
     def store(self, device_id: str, body: bytes, disposition: str | None, trusted) -> bool:
         """Keep ``body`` as the device's ack if it verifies and is newer than the one kept.
@@ -65,7 +68,7 @@ class Acks:
         if kept and parse_iso(kept["created"]) >= created:
             return False
         match = ACK_NAME.search(disposition or "")
-        filename = match.group(1) if match else _name(device_id, created)
+        filename = match.group(1) if match else _name(device_id, created, self.zone)
         write_bytes(self.folder / f"{device_id}.xdack", body)
         write_json(
             self.folder / f"{device_id}.json",
@@ -103,5 +106,5 @@ class Acks:
         return found
 
 
-def _name(device_id: str, created) -> str:
-    return f"xuedian-{device_id[:8]}-{created.strftime('%Y%m%d-%H%M')}.xdack"
+def _name(device_id: str, created, zone: ZoneInfo | None) -> str:
+    return f"xuedian-{device_id[:8]}-{local(created, zone):%Y%m%d-%H%M}.xdack"

@@ -53,11 +53,6 @@ def _size(value) -> str:
     return text.size_text(value)
 
 
-@bp.app_template_filter("localtime")
-def _localtime(value) -> str:
-    return text.local_time(value)
-
-
 @bp.app_template_filter("reason_zh")
 def _reason_zh(code) -> str:
     return text.reason_zh(code)

@@ -16,7 +16,7 @@ import threading
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..core.timeutil import iso, utcnow
+from ..core.timeutil import iso, utcnow, zone_named
 from ..errors import XuedianError
 from ..sync.schemas import DEVICE_ID
 from .acks import MAX_ACK_BYTES, Acks
@@ -51,7 +51,8 @@ class Relay:
             self.root, settings.max_body_bytes, settings.max_bundle_bytes, lambda: self.clock()
         )
         self.mirror = Mirror(self.root / "mirror")
-        self.acks = Acks(self.root / "acks")
+        # The forwarding thread has no app context: the county's zone is handed over.
+        self.acks = Acks(self.root / "acks", zone_named(settings.timezone))
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None

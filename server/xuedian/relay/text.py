@@ -1,14 +1,11 @@
-"""Words on the LAN pages that come from data: why a file was refused, sizes and times.
+"""Words on the LAN pages that come from data: why a file was refused, and sizes (times
+are shown by the one ``local_time`` filter of ``core.timeutil``).
 
 The pages put zh-CN first and English under it; the English reason is the error's own
 message, the zh-CN one comes from here (the PWA has its own copy in ``i18n.js``).
 """
 
 from __future__ import annotations
-
-from datetime import datetime
-
-from ..core.timeutil import parse_iso
 
 REASONS_ZH = {
     "bundle-invalid": "这不是学点的同步文件（.xdsync），或者文件已损坏。请在手机上重新导出。",
@@ -32,11 +29,3 @@ def size_text(size: int | None) -> str:
     if size >= 1_000_000:
         return f"{size / 1_000_000:.1f} MB"
     return f"{max(1, round(size / 1000))} KB"
-
-
-def local_time(value: str | datetime | None) -> str:
-    """Return a time in the kiosk's own time zone as ``2026-11-24 16:05``."""
-    if not value:
-        return "—"
-    moment = parse_iso(value) if isinstance(value, str) else value
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M")

@@ -3,7 +3,7 @@
 :func:`record_new` runs inside the ingest transaction with only the records that ingest
 NEWLY stored, so a replayed batch or bundle never counts twice. :func:`rebuild` computes
 the same tables from scratch over every stored record (the nightly check, and the bench).
-Days are local days in China (UTC+8), the county's clock.
+Days are the county's local days (``XUEDIAN_TIMEZONE``, :func:`core.timeutil.local_day`).
 """
 
 from __future__ import annotations
@@ -11,17 +11,15 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
 
 from sqlalchemy import case, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from ..core.timeutil import local_day
 from ..extensions import db
 from ..sync.models import LearningRecord
 from .models import ActivityDaily, CourseLearner, LessonDone, TopicDaily
 
-#: The county's offset from UTC: days in reports are China Standard Time days.
-LOCAL_OFFSET = timedelta(hours=8)
 COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
 ASKED = "http://adlnet.gov/expapi/verbs/asked"
 _DURATION = re.compile(
@@ -29,10 +27,6 @@ _DURATION = re.compile(
 )
 #: A single record claiming more than this is a phone left open, not study.
 MAX_RECORD_SECONDS = 4 * 3600
-
-
-def local_day(moment: datetime) -> date:
-    return (moment + LOCAL_OFFSET).date()
 
 
 def seconds(result: dict | None) -> int:

@@ -18,11 +18,10 @@ from datetime import date, datetime
 from flask import Response, send_file, stream_with_context
 from sqlalchemy import select
 
-from ..core.timeutil import iso
+from ..core.timeutil import local_iso, local_text
 from ..extensions import db
 from ..org.models import LearningPoint
 from ..sync.models import Device, LearningRecord
-from .aggregates import LOCAL_OFFSET
 from .scope import Frame
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -43,7 +42,7 @@ def cell(value, unknown: str):
     if value is None:
         return unknown
     if isinstance(value, datetime):
-        return (value + LOCAL_OFFSET).strftime("%Y-%m-%d %H:%M")
+        return local_text(value)
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, dict | list):
@@ -144,7 +143,7 @@ def record_rows(frame: Frame, devices_per_query: int = 25) -> Iterator[list]:
                 row[3].rsplit("/", 1)[-1],
                 json.dumps(row[4], ensure_ascii=False, sort_keys=True),
                 json.dumps(row[5], ensure_ascii=False, sort_keys=True) if row[5] else "",
-                iso(row[6]),
-                iso(row[7]),
+                local_iso(row[6]),
+                local_iso(row[7]),
             ]
         db.session.expunge_all()

@@ -1,7 +1,9 @@
 """Scheduled report jobs: the nightly rollup, the weekly snapshot and silence alerts.
 
 Each is ``fn(now) -> summary`` registered with :func:`xuedian.jobs.registry.job`, and can be
-called directly (the scheduler and the tests both do).
+called directly (the scheduler and the tests both do). Each summary tells what it found per
+area (``by_area``, :mod:`xuedian.jobs.scoped`), so the jobs page shows an administrator only
+their own area's figures and point codes.
 """
 
 from __future__ import annotations
@@ -10,25 +12,33 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select
 
-from ..core.timeutil import utcnow
+from ..core.timeutil import day_span, local_day, utcnow
 from ..extensions import db
 from ..jobs.registry import job
+from ..jobs.scoped import by_area
 from ..org.models import Area, LearningPoint
 from ..push.service import notify
 from ..sync.models import Device
-from .aggregates import local_day
 from .models import ActivityDaily, PointDaily, ReportSnapshot, SilentAlert
 
 THRESHOLDS = (30, 14, 7)
 
 
-@job("reports-rollup", "15 2 * * *", "Keep yesterday's figures per learning point")
+def _point_areas() -> dict[int, int]:
+    return dict(db.session.execute(select(LearningPoint.id, LearningPoint.area_id)).all())
+
+
+@job(
+    "reports-rollup",
+    "15 2 * * *",
+    "Keep yesterday's figures per learning point",
+    shared=("day",),
+)
 def nightly_rollup(now: datetime) -> dict:
     """Store the previous local day's figures per learning point in ``report_point_daily``
     (replacing that day's rows, so a second run changes nothing)."""
     day = local_day(now) - timedelta(days=1)
-    start = datetime.combine(day, datetime.min.time(), now.tzinfo) - timedelta(hours=8)
-    end = start + timedelta(days=1)
+    start, end = day_span(day, day)
     db.session.execute(delete(PointDaily).where(PointDaily.day == day))
     a = ActivityDaily
     activity = {
@@ -55,7 +65,10 @@ def nightly_rollup(now: datetime) -> dict:
         .where(Device.learning_point_id.is_not(None), Device.created_at < end)
         .group_by(Device.learning_point_id)
     ).all()
+    areas, parts = _point_areas(), {}
     for point_id, count, seen in devices:
+        part = parts.setdefault(areas.get(point_id), {"points": 0})
+        part["points"] += 1
         learners, lessons, seconds, total = activity.get(point_id, (0, 0, 0, 0))
         db.session.add(
             PointDaily(
@@ -70,10 +83,15 @@ def nightly_rollup(now: datetime) -> dict:
             )
         )
     db.session.commit()
-    return {"day": day.isoformat(), "points": len(devices)}
+    return {"day": day.isoformat(), "by_area": by_area(parts)}
 
 
-@job("reports-weekly", "30 2 * * 1", "Snapshot each county's headline figures for the week")
+@job(
+    "reports-weekly",
+    "30 2 * * 1",
+    "Snapshot each county's headline figures for the week",
+    shared=("week",),
+)
 def weekly_snapshot(now: datetime) -> dict:
     """Store, per top-level area, last week's headline figures (one row per week)."""
     today = local_day(now)
@@ -109,9 +127,9 @@ def weekly_snapshot(now: datetime) -> dict:
             )
         )
         db.session.add(ReportSnapshot(week=week, area_id=county.id, created_at=utcnow(), body=body))
-        out[county.code] = body
+        out[county.id] = {"county": county.code, **body}
     db.session.commit()
-    return {"week": week.isoformat(), "areas": out}
+    return {"week": week.isoformat(), "by_area": by_area(out)}
 
 
 def _message(point: LearningPoint, days: int) -> tuple[dict, dict]:
@@ -141,19 +159,18 @@ def silent_points(now: datetime) -> dict:
         ).all()
     )
     points = {p.id: p for p in db.session.scalars(select(LearningPoint))}
-    silent: dict[str, list[str]] = {str(t): [] for t in sorted(THRESHOLDS)}
-    never, messages = [], 0
-    pushed = {"sent": 0, "removed": 0, "failed": 0}
+    parts: dict[int, dict] = {}
     for point_id in sorted(last):
         seen = last[point_id]
         point = points[point_id]
+        part = parts.setdefault(point.area_id, _silent_part())
         if seen is None:
-            never.append(point.code)
+            part["never"].append(point.code)
             continue
         days = next((t for t in THRESHOLDS if now - seen > timedelta(days=t)), None)
         if days is None:
             continue
-        silent[str(days)].append(point.code)
+        part["silent"][str(days)].append(point.code)
         sent = db.session.get(SilentAlert, (point_id, days))
         if sent is not None and sent.last_seen_at == seen:
             continue
@@ -165,9 +182,9 @@ def silent_points(now: datetime) -> dict:
             # One inbox message per phone (delivered by the changes feed), pushed too where
             # the phone subscribed; a push failure never loses the inbox message.
             sent_messages, summary = notify(title, body, list(devices), url="/#/")
-            messages += len(sent_messages)
-            for key in pushed:
-                pushed[key] += abs(summary.get(key, 0))  # -1: the push as a whole failed
+            part["messages"] += len(sent_messages)
+            for key in part["pushed"]:
+                part["pushed"][key] += abs(summary.get(key, 0))  # -1: the push as a whole failed
         sent = db.session.get(SilentAlert, (point_id, days))
         if sent is None:
             db.session.add(
@@ -176,4 +193,15 @@ def silent_points(now: datetime) -> dict:
         else:
             sent.last_seen_at, sent.sent_at = seen, now
     db.session.commit()
-    return {"silent": silent, "never": never, "messages": messages, "pushed": pushed}
+    return {"by_area": by_area(parts)}
+
+
+def _silent_part() -> dict:
+    """What the silence check found in one area: point codes per threshold, points no
+    phone ever reported, inbox messages written and pushes sent."""
+    return {
+        "silent": {str(t): [] for t in sorted(THRESHOLDS)},
+        "never": [],
+        "messages": 0,
+        "pushed": {"sent": 0, "removed": 0, "failed": 0},
+    }

@@ -12,11 +12,11 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import Select, select
 from werkzeug.exceptions import NotFound
 
+from ..core.timeutil import local_day
 from ..extensions import db
 from ..org.models import Area, LearningPoint, Staff
 from ..org.scope import area_visible, areas_in_scope, point_visible, points_in_scope
 from ..sync.models import Device
-from .aggregates import local_day
 
 #: The longest date range a report may cover.
 MAX_DAYS = 366

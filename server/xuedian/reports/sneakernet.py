@@ -1,19 +1,29 @@
 """Carried files (sneakernet): carry delay per volunteer and per village from the bundles'
-chain of custody, and how far each pack release has spread across areas."""
+chain of custody, and how far each pack release has spread across areas.
+
+A bundle from a phone in scope may have been carried by someone the administrator does not
+manage (a volunteer of another county's point); their name is never shown, only
+:data:`OUTSIDE`, one row for all of them.
+"""
 
 from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
+from ..core.timeutil import day_span
 from ..extensions import db
 from ..org.models import Area, Staff
+from ..org.scope import staff_in_scope
 from ..packs.models import PackRelease
 from ..sync.models import Device, SyncBundle
 from .scope import Frame
+
+#: The carrier key of staff outside the administrator's scope (no username is empty).
+OUTSIDE = ""
 
 
 def _hours(delta: timedelta) -> float:
@@ -23,13 +33,17 @@ def _hours(delta: timedelta) -> float:
 def carry(frame: Frame, points: dict) -> dict:
     """Median carry and import delays (hours) of bundles imported in the period, per
     volunteer and per village, slowest first."""
-    start = datetime.combine(frame.start, datetime.min.time(), frame.now.tzinfo) - timedelta(
-        hours=8
-    )
-    end = start + timedelta(days=(frame.end - frame.start).days + 1)
+    start, end = day_span(frame.start, frame.end)
     b = SyncBundle
     rows = db.session.execute(
-        select(b.made_at, b.received_at, b.imported_at, Device.learning_point_id, Staff.username)
+        select(
+            b.made_at,
+            b.received_at,
+            b.imported_at,
+            Device.learning_point_id,
+            Staff.id,
+            Staff.username,
+        )
         .join(Device, Device.id == SyncBundle.device_id)
         .outerjoin(Staff, Staff.id == SyncBundle.carried_by)
         .where(
@@ -40,10 +54,12 @@ def carry(frame: Frame, points: dict) -> dict:
     ).all()
     villages = {p.area_id for p in points.values()}
     names = {a.id: a for a in db.session.scalars(select(Area).where(Area.id.in_(villages)))}
+    managed = set(db.session.scalars(staff_in_scope(frame.staff)))
     by_volunteer, by_village = defaultdict(list), defaultdict(list)
-    for made, received, imported, point_id, username in rows:
+    for made, received, imported, point_id, staff_id, username in rows:
         delays = (_hours(received - made), _hours(imported - received))
-        by_volunteer[username].append(delays)
+        carrier = None if staff_id is None else username if staff_id in managed else OUTSIDE
+        by_volunteer[carrier].append(delays)
         area = names.get(points[point_id].area_id) if point_id in points else None
         by_village[(area.name, area.name_en or area.name) if area else ("", "")].append(delays)
 

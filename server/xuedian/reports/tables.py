@@ -8,6 +8,7 @@ A table is ``(header keys, rows)``; cells are numbers, text, datetimes or ``None
 from __future__ import annotations
 
 from .figures import FRESH
+from .sneakernet import OUTSIDE
 
 FRESH_KEYS = [f"within{d}" for d in FRESH] + ["over60", "no_sync"]
 
@@ -89,6 +90,8 @@ def table(report: dict, name: str, lang: str, text: dict) -> tuple[list[str], li
         for key, s in report["carry"][name.removeprefix("carry_")]:
             if isinstance(key, tuple):
                 label = key[1] if lang == "en" else key[0]
+            elif key == OUTSIDE:
+                label = text["carrier_outside"]
             else:
                 label = key or text["anonymous"]
             rows.append([label, s["bundles"], s["carry"], s["import"], s["worst"]])

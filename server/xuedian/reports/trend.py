@@ -1,7 +1,7 @@
 """The dashboard's weekly trend: active learners and lessons completed per week over the
 last :data:`WEEKS` weeks to the frame's end, from the daily activity aggregates.
 
-Weeks start on Monday (local China time), like the weekly snapshot; the last week runs
+Weeks start on Monday (the county's local days), like the weekly snapshot; the last week runs
 only to the frame's end. A learner active on several phones or days of a week counts once.
 A week before any phone in scope had reported (and with no learning dated in it) is
 unknown (``None``), shown apart from zero.
@@ -13,9 +13,9 @@ from datetime import date, timedelta
 
 from sqlalchemy import case, distinct, func, select
 
+from ..core.timeutil import local_day
 from ..extensions import db
 from ..sync.models import Device
-from .aggregates import local_day
 from .models import ActivityDaily
 from .scope import Frame
 

@@ -10,7 +10,6 @@ from ..org.auth import check_csrf, current_staff, staff_required
 from . import charts, figures
 from . import jobs as _jobs  # noqa: F401  (registers the report jobs)
 from . import register as register_rows
-from .aggregates import LOCAL_OFFSET
 from .exports import RECORD_HEADER, csv_response, record_rows, xlsx_response
 from .scope import area_choices, breadcrumbs, frame
 from .tables import FRESH_KEYS, LONG, NAMES, PAGE_ROWS, table
@@ -109,11 +108,6 @@ def _charts(report: dict, text: dict, language: str) -> dict:
             text["unknown"],
         ),
     }
-
-
-@bp.app_template_filter("report_time")
-def _report_time(value) -> str:
-    return (value + LOCAL_OFFSET).strftime("%Y-%m-%d %H:%M")
 
 
 @bp.get("/")

@@ -12,7 +12,7 @@ import json
 from sqlalchemy import select
 
 from ..core.instance import keyring
-from ..core.timeutil import iso, utcnow
+from ..core.timeutil import iso, local, utcnow
 from ..errors import XuedianError
 from ..extensions import db
 from .devices import DeviceRevoked
@@ -85,6 +85,6 @@ def ack_file(device: Device) -> tuple[str, bytes]:
         {"type": "xdack", "schema_version": 1, "device_id": device.id, "created": iso(now)}
         | ack(device)
     )
-    name = f"xuedian-{device.id[:8]}-{now:%Y%m%d-%H%M}.xdack"
+    name = f"xuedian-{device.id[:8]}-{local(now):%Y%m%d-%H%M}.xdack"  # the county's clock
     body = json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return name, body

@@ -12,7 +12,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, render_template, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from ..relay.text import local_time, reason_zh, size_text
+from ..relay.text import reason_zh, size_text
 from .routes import import_uploads
 
 bp = Blueprint("volunteer", __name__, template_folder="templates")
@@ -29,11 +29,6 @@ def _html(template: str, status: int = 200, **context) -> Response:
     response.headers["Content-Security-Policy"] = CSP
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-@bp.app_template_filter("when")
-def _when(value) -> str:
-    return local_time(value)
 
 
 @bp.get(PATH)

@@ -64,7 +64,7 @@ def test_each_due_run_happens_once_with_gunicorn_at_two_workers(app, tmp_path):
         "XUEDIAN_INSTANCE_PATH": app.instance_path,
         "XUEDIAN_DATABASE_URL": app.config["XUEDIAN"].database_url,
         "XUEDIAN_JOB_SCHEDULE": EVERY_2S,  # set for gunicorn too: its workers must ignore it
-        "XUEDIAN_SCHEDULER_TIMEZONE": "UTC",
+        "XUEDIAN_TIMEZONE": "UTC",
     }
     port = free_port()
     gunicorn_env = {**env, "XUEDIAN_BIND_PORT": str(port), "XUEDIAN_WORKERS": "2"}

@@ -14,7 +14,7 @@ from xuedian.core.timeutil import utcnow
 from xuedian.extensions import db
 from xuedian.jobs import load_jobs
 from xuedian.jobs.models import JobRun
-from xuedian.jobs.registry import Job
+from xuedian.jobs.registry import JOBS, Job
 from xuedian.jobs.runs import run_job
 from xuedian.jobs.scheduler import cron_trigger, parse_overrides, schedule
 from xuedian.org.auth import hash_password
@@ -115,12 +115,17 @@ def sign_in(app, client, role: str) -> None:
         session["staff_id"], session["csrf"] = staff_id, "t"
 
 
-def test_runs_page_shows_recent_runs_to_administrators(app, client):
+def test_runs_page_shows_recent_runs_to_administrators(app, client, monkeypatch):
     def broken(now):
         raise ValueError("no data")
 
+    counting = counting_job([])
+    # Registered, with its one summary key named as holding no area's data.
+    monkeypatch.setitem(
+        JOBS, "counting", Job("counting", "* * * * *", counting.fn, "t", ("counted",))
+    )
     with app.app_context():
-        run_job(counting_job([]), DUE)
+        run_job(counting, DUE)
         run_job(Job("broken", "* * * * *", broken, "test"), DUE)
     sign_in(app, client, "admin")
     page = client.get("/staff/jobs")
@@ -128,6 +133,7 @@ def test_runs_page_shows_recent_runs_to_administrators(app, client):
     text = page.get_data(as_text=True)
     assert "定时任务运行记录" in text and 'data-job="counting" data-status="ok"' in text
     assert "counted: 1" in text
+    assert "2026-11-25 10:00" in text  # due 02:00 UTC, shown in the county's time
     assert 'data-job="broken" data-status="failed"' in text and "ValueError: no data" in text
     assert "push-cleanup" in text  # the registered jobs and their schedules
     english = client.get("/staff/jobs?lang=en").get_data(as_text=True)

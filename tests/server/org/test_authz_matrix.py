@@ -8,7 +8,8 @@ missing from ``PAGES`` fails: classify it. Expected answers (docs/staff.md):
 - an object (point, area) outside the account's scope: 404, as if it did not exist;
 - in scope: the page's own answer;
 - and no answer to an account contains a device id, point code or point name of a point
-  outside its scope.
+  outside its scope, nor the name of a staff account it does not manage (with the world's
+  job runs and carried bundles in place: ``world.add_activity``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,17 @@ import pytest
 
 from xuedian import create_app
 
-from .world import POINTS, SEES_AREAS, SEES_POINTS, SEES_STAFF, STAFF, build_world, sign_in
+from .world import (
+    POINTS,
+    SEES_AREAS,
+    SEES_POINTS,
+    SEES_STAFF,
+    STAFF,
+    add_activity,
+    build_world,
+    sign_in,
+    username,
+)
 
 PUBLIC = "public"
 ANY_STAFF = "any-staff"
@@ -140,7 +151,8 @@ def _forbidden_markers(account: str | None) -> list[str]:
     for key, (code, name, device_id) in POINTS.items():
         if key not in seen:
             markers += [code, name, device_id[:8]]
-    return markers
+    managed = SEES_STAFF[account] | {account} if account else set()
+    return markers + [username(key) for key in STAFF if key not in managed]
 
 
 @pytest.mark.parametrize("endpoint,rule,methods", RULES, ids=[r[0] for r in RULES])
@@ -148,6 +160,7 @@ def test_matrix(app, endpoint, rule, methods):
     page = PAGES.get(endpoint)
     assert page is not None, f"classify {endpoint} ({rule}) in PAGES"
     world = build_world(app)
+    add_activity(app, world)
     client = app.test_client()
     checked = 0
     for account in ACCOUNTS:
@@ -196,3 +209,32 @@ def test_volunteer_of_a_reads_nothing_of_b(app):
     listing = client.get("/staff/points")
     assert POINTS["C"][0] in listing.text
     assert POINTS["A"][0] not in listing.text and POINTS["B"][0] not in listing.text
+
+
+def test_jobs_page_and_carry_report_show_the_own_area_only(app):
+    """What the pages show, not only whether they answer: each administrator reads their
+    own points in the job summaries and their own carriers in the carry report."""
+    world = build_world(app)
+    add_activity(app, world)
+    client = app.test_client()
+    jobs, carry = "/staff/jobs", "/staff/reports/export/carry_volunteers.csv?lang=en"
+    sign_in(client, world.staff["admin_c1"])
+    page = client.get(jobs).text
+    assert POINTS["A"][0] in page and POINTS["B"][0] in page
+    assert POINTS["C"][0] not in page
+    # The weekly snapshot of county 1 only (its code), not county 2's.
+    assert "county: area-c1" in page and "area-c2" not in page
+    text = client.get(carry).text
+    assert "vol-b" in text and "vol-a" not in text  # A's bundle; C's is not county 1's
+    sign_in(client, world.staff["admin_t1a"])
+    page = client.get(jobs).text
+    assert POINTS["A"][0] in page and POINTS["B"][0] not in page
+    assert "county:" not in page  # a township holds no county's weekly figures
+    text = client.get(carry).text
+    assert "vol-b" not in text and "staff outside your area" in text
+    sign_in(client, world.staff["admin_c2"])
+    page = client.get(jobs).text
+    assert POINTS["C"][0] in page and "county: area-c2" in page
+    assert POINTS["A"][0] not in page and "area-c1" not in page
+    text = client.get(carry).text
+    assert "vol-a" not in text and "staff outside your area" in text

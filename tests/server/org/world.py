@@ -8,10 +8,15 @@ a phone at each point with profiles and a heartbeat, and staff of every role and
 
 Staff: admin_c1 (county 1), admin_t1a (township 1a), admin_c2 (county 2),
 vol_a (point A), vol_b (point B). Every password is ``PASSWORD``.
+
+:func:`add_activity` adds what pages show about the points: a run of every report job
+(figures and point codes per area) and sync bundles carried across areas (phone C's by
+vol_a of county 1, phone A's by vol_b of the other township).
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -130,7 +135,7 @@ def build_world(app) -> World:
             )
         for key, (role, target) in STAFF.items():
             staff = Staff(
-                username=key.replace("_", "-"),
+                username=username(key),
                 password_hash=_HASH,
                 role=role,
                 active=True,
@@ -145,6 +150,55 @@ def build_world(app) -> World:
             world.staff[key] = staff.id
         db.session.commit()
     return world
+
+
+def username(key: str) -> str:
+    """The account name of a staff key of :data:`STAFF` (``vol_a`` -> ``vol-a``)."""
+    return key.replace("_", "-")
+
+
+#: Bundles of :func:`add_activity`: (phone's point key, carrier's staff key).
+CARRIED = (("C", "vol_a"), ("A", "vol_b"))
+
+
+def add_activity(app, world: World) -> None:
+    """Run every report job (the silence check as if ten days had passed, so every point
+    is named in its summary) and store the bundles of :data:`CARRIED`."""
+    from xuedian.jobs import load_jobs
+    from xuedian.jobs.registry import Job
+    from xuedian.jobs.runs import run_job
+    from xuedian.sync.models import SyncBundle
+
+    with app.app_context():
+        now = utcnow()
+        for name, job in sorted(load_jobs().items()):
+            fn = job.fn
+            if name == "reports-silent-points":
+
+                def fn(moment, run=job.fn):
+                    return run(moment + timedelta(days=10))
+
+            run_job(Job(name, job.cron, fn, job.description, job.shared), now, "run-once")
+        for point, carrier in CARRIED:
+            device_id = POINTS[point][2]
+            db.session.add(
+                SyncBundle(
+                    bundle_id=hashlib.sha256(f"{point}{carrier}".encode()).hexdigest(),
+                    device_id=device_id,
+                    made_at=now - timedelta(hours=30),
+                    received_at=now - timedelta(hours=6),
+                    imported_at=now - timedelta(hours=1),
+                    carried_by=world.staff[carrier],
+                    size=100,
+                    batches=1,
+                    records=1,
+                    accepted=1,
+                    duplicate=0,
+                    rejected=0,
+                    receipts=[],
+                )
+            )
+        db.session.commit()
 
 
 def sign_in(client, staff_id: int | None, csrf: str = "test-csrf") -> None:

@@ -1,8 +1,11 @@
 """Remote instructions: delivered in the changes feed at the next contact, once; confirmed by
-the cursor; sent from the CLI or the admin form (scoped); update-pack leaves an inbox notice."""
+the cursor; sent from the CLI or the admin form (scoped); update-pack leaves an inbox notice;
+a pack never published, or a phone outside the sender's scope, is refused with nothing
+stored and nobody told."""
 
 from __future__ import annotations
 
+import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
@@ -12,6 +15,8 @@ from xuedian.extensions import db
 from xuedian.instructions.models import Instruction
 from xuedian.org.auth import hash_password
 from xuedian.org.models import Area, LearningPoint, Staff
+from xuedian.packs.models import PackRelease
+from xuedian.push.models import InboxMessage
 from xuedian.sync.models import Device
 
 from ..sync.helpers import STATUS, now_iso, register
@@ -70,6 +75,38 @@ def make_tree(app) -> dict:
         return ids
 
 
+def publish(app, pack: str, *versions: int) -> None:
+    """Published releases of ``pack`` (rows only: what the form lists and the service checks)."""
+    with app.app_context():
+        for version in versions:
+            db.session.add(
+                PackRelease(
+                    pack_id=pack,
+                    version=version,
+                    title={"zh-CN": "地方戏", "en": "Local opera"},
+                    description={"zh-CN": "", "en": ""},
+                    category="heritage",
+                    credit_hours=1.0,
+                    size=1,
+                    manifest="{}",
+                    manifest_sha256="0" * 64,
+                    archive_name=f"{pack}-v{version}.xdpack",
+                    published_at=utcnow(),
+                )
+            )
+        db.session.commit()
+
+
+def stored(app) -> tuple[int, int]:
+    """How many instructions and inbox messages are stored."""
+    with app.app_context():
+        count = db.func.count()
+        return (
+            db.session.scalar(select(count).select_from(Instruction)),
+            db.session.scalar(select(count).select_from(InboxMessage)),
+        )
+
+
 def enrol(app, phone, point_id: int) -> None:
     with app.app_context():
         db.session.get(Device, phone.device_id).learning_point_id = point_id
@@ -98,6 +135,7 @@ def test_update_pack_to_a_point_reaches_each_phone_with_an_inbox_notice(app, cli
     here, there = register(client), register(client)
     enrol(app, here, ids["qingshui"])
     enrol(app, there, ids["other"])
+    publish(app, "opera", 1, 2)
     result = cli(
         app,
         *["instructions", "send", "--kind", "update-pack", "--point", "qingshui-p"],
@@ -147,3 +185,76 @@ def test_admin_form_sends_only_within_scope(app, client):
     assert [i["kind"] for i in ask(client, phone)["instructions"]] == ["resync"]
     listing = client.get("/staff/instructions?lang=en").get_data(as_text=True)
     assert "Force a full resync" in listing and phone.device_id[:8] in listing
+
+
+def test_cli_refuses_a_pack_never_published_and_stores_nothing(app, client):
+    phone = register(client)
+    publish(app, "opera", 1)
+    for pack, version in (("不存在的课程", None), ("opera", 2)):
+        args = ["instructions", "send", "--kind", "update-pack", "--device", phone.device_id]
+        args += ["--pack", pack] + (["--version", str(version)] if version else [])
+        result = cli(app, *args)
+        assert result.exit_code == 1, result.output
+        assert "pack-unknown" in result.output and pack in result.output
+    assert stored(app) == (0, 0)
+    answer = ask(client, phone)
+    assert answer["instructions"] == [] and answer["messages"] == []
+
+
+def test_admin_form_lists_published_packs_and_phones_in_scope(app, client):
+    ids = make_tree(app)
+    here, there = register(client), register(client)
+    enrol(app, here, ids["qingshui"])
+    enrol(app, there, ids["other"])
+    publish(app, "opera", 1, 2)
+    with client.session_transaction() as session:
+        session["staff_id"], session["csrf"] = ids["admin"], "t"
+    page = client.get("/staff/instructions").get_data(as_text=True)
+    assert '<select id="pack" name="pack">' in page and '<select id="device" name="device">' in page
+    assert '<option value="opera"' in page and "地方戏 (opera v2)" in page
+    assert f'<option value="{here.device_id}"' in page
+    assert there.device_id[:8] not in page  # another county's phone is not offered
+
+
+def test_admin_form_refuses_an_unknown_pack_or_a_phone_out_of_scope(app, client):
+    ids = make_tree(app)
+    here, there = register(client), register(client)
+    enrol(app, here, ids["qingshui"])
+    enrol(app, there, ids["other"])
+    publish(app, "opera", 1)
+    with client.session_transaction() as session:
+        session["staff_id"], session["csrf"] = ids["admin"], "t"
+    form = {"csrf_token": "t", "kind": "update-pack", "point": ids["qingshui"]}
+    unknown = client.post("/staff/instructions", data={**form, "pack": "不存在的课程"})
+    assert unknown.status_code == 400
+    assert "县里没有发布过这个课程包" in unknown.get_data(as_text=True)
+    old = client.post("/staff/instructions?lang=en", data={**form, "pack": "opera", "version": "3"})
+    assert old.status_code == 400 and "No such pack" in old.get_data(as_text=True)
+    form = {"csrf_token": "t", "kind": "resync", "device": there.device_id}
+    foreign = client.post("/staff/instructions", data=form)
+    assert foreign.status_code == 400
+    assert "不在您的管辖范围内" in foreign.get_data(as_text=True)
+    assert stored(app) == (0, 0)
+    assert ask(client, here)["messages"] == [] and ask(client, there)["instructions"] == []
+    sent = client.post(
+        "/staff/instructions",
+        data={"csrf_token": "t", "kind": "update-pack", "device": here.device_id, "pack": "opera"},
+    )
+    assert sent.status_code == 303 and stored(app) == (1, 1)
+
+
+def test_the_service_checks_scope_for_a_staff_sender(app, client):
+    from xuedian.instructions.service import DeviceOutOfScope, send
+
+    ids = make_tree(app)
+    there = register(client)
+    enrol(app, there, ids["other"])
+    with app.app_context():
+        admin = db.session.get(Staff, ids["admin"])
+        device = db.session.get(Device, there.device_id)
+        point = db.session.get(LearningPoint, ids["other"])
+        for target in ({"devices": [device]}, {"devices": [], "point": point}):
+            with pytest.raises(DeviceOutOfScope) as error:
+                send("resync", created_by=admin, **target)
+            assert error.value.code == "device-out-of-scope"
+    assert stored(app) == (0, 0)

@@ -11,12 +11,18 @@ from xuedian.cli import main
 from xuedian.core.timeutil import utcnow
 from xuedian.extensions import db
 from xuedian.jobs.registry import JOBS
+from xuedian.jobs.scoped import merge
 from xuedian.push.models import InboxMessage
 from xuedian.reports import jobs
 from xuedian.reports.models import ActivityDaily, PointDaily, ReportSnapshot
 from xuedian.sync.models import Device
 
 from .helpers import Learner, make_org
+
+
+def _all(summary: dict) -> dict:
+    """A summary's parts of every area added up (what a county's administrator reads)."""
+    return merge(summary["by_area"].values())
 
 
 def test_jobs_are_registered():
@@ -30,7 +36,7 @@ def test_rollup_keeps_yesterday_per_point(app, client):
     with app.app_context():
         for _ in range(2):  # a second run replaces the day, never adds to it
             summary = jobs.nightly_rollup(utcnow() + timedelta(days=1))
-        assert summary["points"] == 1
+        assert _all(summary)["points"] == 1
         row = db.session.scalars(select(PointDaily)).one()
         assert (row.point_id, row.devices, row.learners, row.lessons) == (ids["p1a"], 1, 1, 2)
         assert (row.devices_seen, row.records) == (1, 2)
@@ -55,7 +61,8 @@ def test_weekly_snapshot(app, client):
     a.send([a.record(lesson="01-a")])
     with app.app_context():
         summary = jobs.weekly_snapshot(utcnow() + timedelta(days=7))
-        body = summary["areas"]["qingshui"]
+        (body,) = summary["by_area"].values()
+        assert body["county"] == "qingshui"
         assert body["lessons"] == 1 and body["learners"] == 1 and body["points"] == 3
         jobs.weekly_snapshot(utcnow() + timedelta(days=7))  # again: replaced, not doubled
         assert len(db.session.scalars(select(ReportSnapshot)).all()) == 1
@@ -73,13 +80,13 @@ def test_silent_points_alert_once_per_threshold(app, client):
             .values(last_seen_at=utcnow() - timedelta(days=15))
         )
         db.session.commit()
-        summary = jobs.silent_points(utcnow())
+        summary = _all(jobs.silent_points(utcnow()))
         assert summary["silent"] == {"7": [], "14": ["p1a"], "30": []}
         assert summary["never"] == ["p1a-empty"] and summary["messages"] == 1
         assert summary["pushed"] == {"sent": 0, "removed": 0, "failed": 0}  # none subscribed
         (message,) = db.session.scalars(select(InboxMessage)).all()
         assert message.device_id == a.phone.device_id and "14" in message.title["zh-CN"]
-        assert jobs.silent_points(utcnow())["messages"] == 0  # not again
-        later = jobs.silent_points(utcnow() + timedelta(days=16))
+        assert _all(jobs.silent_points(utcnow()))["messages"] == 0  # not again
+        later = _all(jobs.silent_points(utcnow() + timedelta(days=16)))
         assert later["silent"] == {"7": [], "14": ["p1b"], "30": ["p1a"]}
         assert later["messages"] == 2  # p1a at 30 days, p1b at 14

@@ -7,14 +7,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import UTC, datetime, time, timedelta
+from datetime import timedelta
 
 import openpyxl
 from sqlalchemy import delete
 
-from xuedian.core.timeutil import utcnow
+from xuedian.core.timeutil import day_start, local_day, utcnow
 from xuedian.extensions import db
-from xuedian.reports.aggregates import LOCAL_OFFSET, local_day
 from xuedian.reports.models import ActivityDaily
 from xuedian.reports.text import TEXT
 from xuedian.sync.models import Device
@@ -39,7 +38,7 @@ def _seed(app, client) -> tuple[dict, list, list]:
         dev = {name: phone.phone.device_id for name, phone in phones.items()}
         db.session.execute(delete(ActivityDaily))
         # b's phone first reported in the week 9 weeks back (its Monday + 3 days).
-        first_b = datetime.combine(monday - timedelta(days=60), time(12), tzinfo=UTC) - LOCAL_OFFSET
+        first_b = day_start(monday - timedelta(days=60)) + timedelta(hours=12)
         db.session.get(Device, dev["b"]).created_at = first_b
         rows = [
             # This week: X on two phones counts once; Y at the other township.

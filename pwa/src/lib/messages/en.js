@@ -102,6 +102,8 @@ export const en = {
   'err.relay-keys-changed': 'The county’s keys changed; the learning point must be set up again.',
   'err.relay-upstream-unreachable': 'The learning point cannot reach the county now; it will try again.',
   'err.relay-catalog-older': 'A course catalog older than the current one was refused.',
+  'err.pack-unknown': 'No such course (or version of it) has been published by the county.',
+  'err.device-out-of-scope': 'No such phone or learning point in your area.',
   'err.network-offline': 'No network; it will retry when you are online.',
   'err.storage-full': 'Phone storage is full. Saved learning records are kept; free some space and try again.',
   'err.record-invalid': 'This learning record was not valid.',

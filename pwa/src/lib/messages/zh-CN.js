@@ -105,6 +105,8 @@ export const zh = {
   'err.relay-keys-changed': '县里的密钥变了，学习点需要重新设置。',
   'err.relay-upstream-unreachable': '学习点暂时连不上县里，稍后会再试。',
   'err.relay-catalog-older': '收到的课程目录比现有的旧，已拒绝。',
+  'err.pack-unknown': '县里没有发布过这个课程包（或这个版本）。',
+  'err.device-out-of-scope': '找不到这部手机或学习点，或不在您的管辖范围内。',
   'err.network-offline': '没有网络，连网后会自动重试。',
   'err.storage-full': '手机存储空间已满。已保存的学习记录都还在，请清理空间后再试。',
   'err.record-invalid': '这条学习记录不符合要求。',
