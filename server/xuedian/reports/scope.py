@@ -2,6 +2,8 @@
 
 Every report query takes a :class:`Frame`; its ``points`` and ``devices`` selects are built
 from ``org.scope``, so nothing outside the signed-in staff member's scope is ever read.
+A frame over a whole county, seen by its root administrator, also holds the phones enrolled
+at no point (``unenrolled``), so nothing synced is invisible (docs/reports.md).
 """
 
 from __future__ import annotations
@@ -9,12 +11,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 from werkzeug.exceptions import NotFound
 
 from ..extensions import db
 from ..org.models import Area, LearningPoint, Staff
-from ..org.scope import area_visible, areas_in_scope, point_visible, points_in_scope
+from ..org.scope import (
+    area_visible,
+    areas_in_scope,
+    point_visible,
+    points_in_scope,
+    sees_unenrolled,
+)
 from ..sync.models import Device
 from .aggregates import local_day
 
@@ -30,6 +38,8 @@ class Frame:
     start: date
     end: date
     now: datetime
+    #: Whether the frame holds the phones enrolled at no point (county root, no filter).
+    unenrolled: bool = False
 
     @property
     def today(self) -> date:
@@ -46,7 +56,10 @@ class Frame:
         return query
 
     def devices(self) -> Select:
-        return select(Device.id).where(Device.learning_point_id.in_(self.points()))
+        enrolled = Device.learning_point_id.in_(self.points())
+        if self.unenrolled:
+            return select(Device.id).where(or_(enrolled, Device.learning_point_id.is_(None)))
+        return select(Device.id).where(enrolled)
 
 
 def _day(text: str | None, default: date) -> date:
@@ -84,7 +97,8 @@ def frame(staff: Staff, args, now: datetime) -> Frame:
     if start > end:
         start, end = end, start
     start = max(start, end - timedelta(days=MAX_DAYS))
-    return Frame(staff, area, point, start, end, now)
+    whole = point is None and (area is None or area.parent_id is None)
+    return Frame(staff, area, point, start, end, now, whole and sees_unenrolled(staff))
 
 
 def breadcrumbs(frame: Frame) -> list[Area]:

@@ -65,7 +65,8 @@ def table(report: dict, name: str, lang: str, text: dict) -> tuple[list[str], li
     elif name in ("freshness_devices", "freshness_points"):
         attr = "fresh_devices" if name == "freshness_devices" else "fresh_points"
         keys = ["name", *FRESH_KEYS]
-        rows = [[_label(g, lang), *_shares(getattr(g, attr))] for g in groups]
+        shown = groups if attr == "fresh_devices" else [g for g in groups if g.points]
+        rows = [[_label(g, lang), *_shares(getattr(g, attr))] for g in shown]
     elif name == "funnel":
         keys = ["course", "course_lessons", "started", "first_lesson", "half", "all"]
         rows = [

@@ -80,6 +80,9 @@ TEXT = {
         "over60": "超过60天",
         "no_sync": "从未同步",
         "anonymous": "（未登录上传）",
+        "unenrolled": "未加入学习点的手机",
+        "unenrolled_note": "“未加入学习点的手机”：没有扫学习点二维码就同步过的手机，"
+        "只有县级管理员看得到。",
         "received": "收到时间",
         "device": "手机",
         "point": "学习点",
@@ -185,6 +188,9 @@ TEXT = {
         "over60": "> 60 days",
         "no_sync": "never",
         "anonymous": "(uploaded without sign-in)",
+        "unenrolled": "Unenrolled phones",
+        "unenrolled_note": "“Unenrolled phones”: phones that synced without scanning a learning "
+        "point's code; only county administrators see them.",
         "received": "Received",
         "device": "Phone",
         "point": "Learning point",

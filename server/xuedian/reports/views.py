@@ -191,4 +191,7 @@ def export(name: str, fmt: str):
 def records():
     """Every learning record in the admin's scope (narrowed by the area/point filter)."""
     f = _frame()
-    return csv_response("records", RECORD_HEADER, record_rows(f), TEXT[lang()]["unknown"])
+    text = TEXT[lang()]
+    return csv_response(
+        "records", RECORD_HEADER, record_rows(f, text["unenrolled"]), text["unknown"]
+    )
