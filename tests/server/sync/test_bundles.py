@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from xuedian.cli import main
 from xuedian.core.timeutil import parse_iso, utcnow
 from xuedian.extensions import db
+from xuedian.org.models import Staff
 from xuedian.sync.kiosks import KIOSK_HEADER, credential_for, kiosk_name
 from xuedian.sync.models import Device, LearningRecord, SyncBatch, SyncBundle
 
@@ -100,6 +101,19 @@ def test_bundle_custody_keeps_the_relay_received_time(app, client):
     result = response.json["bundles"][0]
     assert result["received_at"] == "2026-11-21T09:30:00.000Z"
     assert parse_iso(result["imported_at"]) <= utcnow()
+
+
+def test_bundle_received_time_from_a_signed_in_volunteer_is_kept(app, client):
+    with app.app_context():
+        staff = Staff(username="v", password_hash="x", role="volunteer", created_at=utcnow())
+        db.session.add(staff)
+        db.session.commit()
+        staff_id = staff.id
+    with client.session_transaction() as session:
+        session["staff_id"] = staff_id
+    claim = {"X-Xuedian-Received-At": "2026-11-21T09:30:00Z"}
+    answer = upload(client, Phone().bundle([[make_record(1)]]), **claim)
+    assert answer.json["bundles"][0]["received_at"] == "2026-11-21T09:30:00.000Z"
 
 
 def test_bundle_received_time_from_anyone_else_is_the_server_clock(app, client):
