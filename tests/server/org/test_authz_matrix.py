@@ -19,7 +19,17 @@ import pytest
 
 from xuedian import create_app
 
-from .world import POINTS, SEES_AREAS, SEES_POINTS, SEES_STAFF, STAFF, build_world, sign_in
+from .world import (
+    POINTS,
+    SEES_AREAS,
+    SEES_POINTS,
+    SEES_STAFF,
+    SEES_UNENROLLED,
+    STAFF,
+    UNENROLLED,
+    build_world,
+    sign_in,
+)
 
 PUBLIC = "public"
 ANY_STAFF = "any-staff"
@@ -140,6 +150,8 @@ def _forbidden_markers(account: str | None) -> list[str]:
     for key, (code, name, device_id) in POINTS.items():
         if key not in seen:
             markers += [code, name, device_id[:8]]
+    if account not in SEES_UNENROLLED:
+        markers.append(UNENROLLED[:8])
     return markers
 
 
@@ -196,3 +208,17 @@ def test_volunteer_of_a_reads_nothing_of_b(app):
     listing = client.get("/staff/points")
     assert POINTS["C"][0] in listing.text
     assert POINTS["A"][0] not in listing.text and POINTS["B"][0] not in listing.text
+
+
+def test_only_county_administrators_see_unenrolled_phones(app):
+    """The register lists the unenrolled phone's refused record for the county roots only."""
+    world = build_world(app)
+    client = app.test_client()
+    for account in STAFF:
+        sign_in(client, world.staff[account])
+        response = client.get("/staff/reports/register")
+        if STAFF[account][0] == "volunteer":
+            assert response.status_code == 403, account
+            continue
+        shown = UNENROLLED in response.get_data(as_text=True)
+        assert shown == (account in SEES_UNENROLLED), account
