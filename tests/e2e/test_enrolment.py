@@ -12,6 +12,8 @@ from sqlalchemy import func, select
 
 from xuedian.extensions import db
 from xuedian.org.demo import ADMIN, VOLUNTEER
+from xuedian.org.enrolment import make_token
+from xuedian.org.models import LearningPoint
 from xuedian.sync.models import Device, LearningRecord
 
 from .test_feed import read_store
@@ -78,6 +80,24 @@ def test_a_phone_opened_from_the_poster_shows_on_the_point_page_at_once(
         )
         box = scan.get_by_test_id("point-join").bounding_box(timeout=5_000)
         assert box["height"] >= 48 and box["x"] + box["width"] <= 360
+        # A well-formed token the county did not sign is refused; the phone stays put.
+        with live_server.app.app_context():
+            taocun = make_token("taocun")
+        forged = taocun[:-8] + ("A" * 8 if not taocun.endswith("A" * 8) else "B" * 8)
+        scan.get_by_test_id("point-link").fill(f"{base}/?point=taocun&t={forged}")
+        scan.get_by_test_id("point-join").click()
+        expect(scan.get_by_test_id("point-refused")).to_contain_text("taocun", timeout=10_000)
+        expect(scan.get_by_test_id("point-name")).to_have_attribute("data-code", "liucun")
+        # Another point's real code moves it, on the phone and on the county.
+        scan.get_by_test_id("point-link").fill(f"{base}/?point=taocun&t={taocun}")
+        scan.get_by_test_id("point-join").click()
+        expect(scan.get_by_test_id("point-name")).to_have_text(
+            "本机已加入：桃村学习点", timeout=10_000
+        )
+        with live_server.app.app_context():
+            moved = db.session.get(Device, device_id).learning_point_id
+            assert db.session.get(LearningPoint, moved).code == "taocun"
+            db.session.remove()
 
         # A phone opened at plain / learns and syncs: it is unenrolled, never invisible.
         plain = stray.new_page()
