@@ -130,15 +130,16 @@ def build(frame: Frame) -> dict:
         .order_by(Device.id)
     ).all()
     device_group: dict[str, Group] = {}
-    if frame.point is not None:
+    per_device = frame.point is not None or frame.only_unenrolled
+    if per_device:
         groups = []
     unenrolled = None
     if frame.unenrolled:
         zh, en = TEXT["zh-CN"]["unenrolled"], TEXT["en"]["unenrolled"]
         unenrolled = Group("unenrolled", "unenrolled", zh, en)
     for d in devices:
-        if frame.point is not None:
-            group = Group("device", d.id, d.id[:8], d.id[:8], points=1)
+        if per_device:
+            group = Group("device", d.id, d.id[:8], d.id[:8], points=int(frame.point is not None))
             groups.append(group)
         elif d.learning_point_id is None:
             group = unenrolled
@@ -165,7 +166,7 @@ def build(frame: Frame) -> dict:
         if any(p in current and v < current[p].version for p, v in held.items()):
             group.stale += 1
         group.fresh_devices[_bucket(d.last_seen_at, now)] += 1
-    if frame.point is None:
+    if not per_device:
         for point_id, last in point_last.items():
             of_point[point_id].fresh_points[_bucket(last, now)] += 1
     if unenrolled is not None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, false, or_, select
 from werkzeug.exceptions import NotFound
 
 from ..extensions import db
@@ -40,6 +40,8 @@ class Frame:
     now: datetime
     #: Whether the frame holds the phones enrolled at no point (county root, no filter).
     unenrolled: bool = False
+    #: Only those phones, one row each (``?unenrolled=1``, the drill-down of their row).
+    only_unenrolled: bool = False
 
     @property
     def today(self) -> date:
@@ -47,6 +49,8 @@ class Frame:
 
     def points(self) -> Select:
         """``SELECT learning_point.id`` in scope, under the area or the one point."""
+        if self.only_unenrolled:
+            return select(LearningPoint.id).where(false())
         query = select(LearningPoint.id).where(LearningPoint.id.in_(points_in_scope(self.staff)))
         if self.point is not None:
             return query.where(LearningPoint.id == self.point.id)
@@ -56,6 +60,8 @@ class Frame:
         return query
 
     def devices(self) -> Select:
+        if self.only_unenrolled:
+            return select(Device.id).where(Device.learning_point_id.is_(None))
         enrolled = Device.learning_point_id.in_(self.points())
         if self.unenrolled:
             return select(Device.id).where(or_(enrolled, Device.learning_point_id.is_(None)))
@@ -70,9 +76,15 @@ def _day(text: str | None, default: date) -> date:
 
 
 def frame(staff: Staff, args, now: datetime) -> Frame:
-    """Read ``area``, ``point``, ``from`` and ``to`` from the query string; 404 outside scope."""
+    """Read ``area``, ``point``, ``unenrolled``, ``from`` and ``to`` from the query string;
+    404 outside scope."""
     area = point = None
-    if args.get("point"):
+    only = bool(args.get("unenrolled"))
+    if only:
+        if not sees_unenrolled(staff):
+            raise NotFound()
+        area = db.session.get(Area, staff.area_id)
+    elif args.get("point"):
         try:
             point_id = int(args["point"])
         except ValueError:
@@ -97,8 +109,9 @@ def frame(staff: Staff, args, now: datetime) -> Frame:
     if start > end:
         start, end = end, start
     start = max(start, end - timedelta(days=MAX_DAYS))
-    whole = point is None and (area is None or area.parent_id is None)
-    return Frame(staff, area, point, start, end, now, whole and sees_unenrolled(staff))
+    whole = not only and point is None and (area is None or area.parent_id is None)
+    row = whole and sees_unenrolled(staff)
+    return Frame(staff, area, point, start, end, now, unenrolled=row, only_unenrolled=only)
 
 
 def breadcrumbs(frame: Frame) -> list[Area]:

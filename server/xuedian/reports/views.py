@@ -27,7 +27,7 @@ CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
     "base-uri 'none'; frame-ancestors 'none'"
 )
-KEEP = ("area", "point", "from", "to", "lang")
+KEEP = ("area", "point", "unenrolled", "from", "to", "lang")
 
 
 def link(endpoint: str, **changes) -> str:
@@ -134,6 +134,8 @@ def dashboard():
         if g.kind == "area"
         else link("reports.dashboard", point=g.id, area=None)
         if g.kind == "point"
+        else link("reports.dashboard", unenrolled=1, area=None, point=None)
+        if g.kind == "unenrolled"
         else None
         for g in report["groups"]
     ]

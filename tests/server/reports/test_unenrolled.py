@@ -84,3 +84,20 @@ def test_the_row_shows_even_before_any_unenrolled_phone_synced(app, client):
     sign_in(client, ids["admin"])
     health = _by_name(_csv(client.get(f"{REPORTS}/export/health.csv?lang=en")))
     assert health["Unenrolled phones"][1:3] == ["0", "0"]
+
+
+def test_the_row_drills_down_to_each_unenrolled_phone(app, client):
+    ids = make_org(app)
+    _, stray, _ = _county(client)
+    sign_in(client, ids["admin"])
+    page = client.get(f"{REPORTS}/").get_data(as_text=True)
+    assert f'href="{REPORTS}/?unenrolled=1">{ROW}</a>' in page
+    drilled = client.get(f"{REPORTS}/?unenrolled=1").get_data(as_text=True)
+    assert f'<span aria-current="page">{ROW}</span>' in drilled
+    assert 'id="total-devices">1<' in drilled and 'id="total-lessons">2<' in drilled
+    health = _csv(client.get(f"{REPORTS}/export/health.csv?unenrolled=1"))
+    assert [r[0] for r in health[1:]] == [stray.phone.device_id[:8]]
+    exported = _csv(client.get(f"{REPORTS}/export/records.csv?unenrolled=1"))
+    assert {r[1] for r in exported[1:]} == {stray.phone.device_id}
+    sign_in(client, ids["admin1a"])
+    assert client.get(f"{REPORTS}/?unenrolled=1").status_code == 404
