@@ -89,7 +89,8 @@ def table(report: dict, name: str, lang: str, text: dict) -> tuple[list[str], li
         rows = []
         for key, s in report["carry"][name.removeprefix("carry_")]:
             if isinstance(key, tuple):
-                label = key[1] if lang == "en" else key[0]
+                # No village: the bundles of phones enrolled at no point.
+                label = (key[1] if lang == "en" else key[0]) or text["unenrolled"]
             else:
                 label = key or text["anonymous"]
             rows.append([label, s["bundles"], s["carry"], s["import"], s["worst"]])

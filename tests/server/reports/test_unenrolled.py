@@ -58,6 +58,13 @@ def test_the_county_dashboard_and_every_table_show_unenrolled_phones(app, client
     assert {r[2] for r in mine.values()} == {ROW}
     register = _csv(client.get(f"{REPORTS}/export/register.csv"))
     assert [r[2] for r in register[1:]] == [ROW]
+    carried = stray.phone.bundle([[stray.record(lesson="04-d")]])
+    answer = client.post(
+        "/api/v1/sync/bundles", data=carried, content_type="application/octet-stream"
+    )
+    assert answer.status_code == 200 and answer.json["bundles"][0]["ok"]
+    villages = _by_name(_csv(client.get(f"{REPORTS}/export/carry_villages.csv")))
+    assert villages[ROW][1] == "1"
     # Narrowed to the county itself, the row stays; to a township, it goes.
     assert ROW in client.get(f"{REPORTS}/?area={ids['county']}").get_data(as_text=True)
     township = client.get(f"{REPORTS}/?area={ids['t1a']}").get_data(as_text=True)
