@@ -128,9 +128,15 @@ def export_xapi(out) -> None:
     from .sync.xapi import statements
 
     app = _app()
+    base = app.config["XUEDIAN"].public_url.strip().rstrip("/")
+    if not base:
+        raise click.ClickException(
+            "Set XUEDIAN_PUBLIC_URL to the county's public address first: xAPI IRIs are "
+            "built from it and must not change."
+        )
     with app.app_context():
         count = 0
-        for item in statements(app.config["XUEDIAN"].public_url):
+        for item in statements(base):
             out.write(json.dumps(item, ensure_ascii=False, separators=(",", ":")) + "\n")
             count += 1
     click.echo(f"exported {count} statements", err=True)

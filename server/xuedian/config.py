@@ -31,7 +31,9 @@ class Settings:
     secret_key: str = _setting("", "Flask session secret; generated into the instance if empty.")
     pwa_dist: str = _setting("", "Folder of the built PWA; empty means pwa/dist in the checkout.")
     public_url: str = _setting(
-        "http://127.0.0.1:8000", "The county's public base URL, used in exported xAPI IRIs."
+        "",
+        "The county's public base URL (https://…): enrolment QR codes, posters, push and "
+        "exported xAPI IRIs use it; empty means the address each staff page was opened on.",
     )
     max_body_bytes: int = _setting(
         2 * 1024 * 1024, "Largest request body accepted, after gzip decoding, in bytes."
@@ -78,12 +80,22 @@ class Settings:
     rate_limit_device: str = _setting(
         "120/minute", "Signed sync requests allowed per device; empty turns the limit off."
     )
+    rate_limit_register: str = _setting(
+        "20/minute; 300/hour",
+        "Device registrations allowed per client address (a village's phones enrolling "
+        "at one poster share one); empty turns the limit off.",
+    )
     rate_limit_login: str = _setting(
         "5/minute; 20/hour",
         "Failed staff logins allowed per address and per account; empty turns the limit off.",
     )
     relay_upstream: str = _setting(
         "", "A relay's county URL; empty means the one pinned by `xuedian relay init`."
+    )
+    relay_credential: str = _setting(
+        "",
+        "A relay's kiosk credential from `xuedian devices kiosk-credential NAME` on the county; "
+        "without it the county dates forwarded bundles by its own clock.",
     )
     relay_interval: int = _setting(
         60, "Seconds between a relay's mirror-and-forward passes while the county answers."

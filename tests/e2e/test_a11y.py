@@ -139,6 +139,9 @@ SCREENS: list[Screen] = [
     Screen("home-high-contrast", "#/", "[data-testid=home-sync]", contrast),
     Screen("inbox", "#/inbox", "[data-testid=inbox]"),
     Screen("request", "#/request", "[data-testid=request-form]"),
+    # The learning point: on home, and on settings with the form to change it.
+    Screen("home-point", "#/", "[data-testid=point-none]"),
+    Screen("settings-point", "#/settings", "[data-testid=point-join]"),
 ]
 LANGS = ["zh-CN", "en"]
 TEXT_SCALES = [1, 2]

@@ -11,6 +11,8 @@ import json
 import pytest
 from playwright.sync_api import expect
 
+from xuedian.org.enrolment import make_token
+
 from .pack_server import WELCOME, download_welcome
 from .test_a11y import focus_by_tab
 from .test_feed import read_store
@@ -199,14 +201,15 @@ def test_pin_is_hashed_refused_when_wrong_delayed_after_tries_and_names_change(l
 def test_heartbeat_names_the_point_and_profiles_but_never_a_name(live_server, page):
     base = live_server.url
     bodies = capture_batches(live_server)
-    page.goto(f"{base}/?point=XIANG-01#/profiles", timeout=20_000)
+    with live_server.app.app_context():
+        token = make_token("liucun")
+    page.goto(f"{base}/?point=liucun&t={token}#/profiles", timeout=20_000)
     wait_for_controller(page)
     expect(page.get_by_test_id("profile-chip")).to_have_text("我", timeout=10_000)
     add_profile(page, "小明", age="70+", village="王家村")
-    assert read_store(page, "meta", "point_code") == "XIANG-01"
 
     # A bad code is never taken.
-    page.goto(f"{base}/?point=bad%20code!#/request", timeout=20_000)
+    page.goto(f"{base}/?point=bad%20code!&t={token}#/request", timeout=20_000)
     page.get_by_test_id("request-topic").fill("种土豆")
     page.get_by_test_id("request-send").click()
     expect(page.get_by_test_id("request-item")).to_have_attribute(
@@ -216,7 +219,13 @@ def test_heartbeat_names_the_point_and_profiles_but_never_a_name(live_server, pa
 
     assert bodies, "the phone sent a batch"
     status = bodies[-1]["signed"]["status"]
-    assert status["point"] == "XIANG-01"
+    assert status["point"] == "liucun" and status["enrolment"] == token
+    enrolled = read_store(page, "meta", "enrolment")
+    assert (enrolled["point"], enrolled["name"], enrolled["pending"]) == (
+        "liucun",
+        "柳村学习点",
+        None,
+    )
     ids = {p["id"]: p for p in read_store(page, "meta", "profiles")}
     me = next(i for i, p in ids.items() if not p["name"])
     ming = next(i for i, p in ids.items() if p["name"] == "小明")

@@ -14,7 +14,8 @@ import { startSync } from './sync.js';
 import { registerServiceWorker, applyUpdate } from './sw-register.js';
 import { t, getLang, setLang, onLangChange, errorText } from '../lib/i18n.js';
 import { applySettings } from '../lib/settings.js';
-import { capturePointCode } from '../lib/profiles.js';
+import { readEnrolLink, askToEnrol } from '../lib/enrolment.js';
+import { ensureRegistered } from '../lib/device.js';
 import { ProfileChip } from './profile-chip.js';
 
 function useRoute() {
@@ -112,8 +113,21 @@ function App() {
 
 document.documentElement.lang = getLang();
 applySettings();
-// The learning point of the install or enrol URL (`?point=CODE`) goes into the sync heartbeat.
-capturePointCode(location.search).catch(() => {});
+/**
+ * A learning point's QR address (`?point=CODE&t=TOKEN`) enrols the phone at
+ * once: it registers now, before any learning record. The query then leaves
+ * the address bar, so a reload cannot undo a later change of point.
+ */
+async function enrolFrom(search) {
+  const link = readEnrolLink(search);
+  if (new URLSearchParams(search).has('point')) history.replaceState(null, '', location.pathname + location.hash);
+  if (!link) return;
+  await askToEnrol(link);
+  await ensureRegistered();
+}
+enrolFrom(location.search).catch(() => {
+  // Offline or refused for now: the claim waits in the outbox heartbeat and the next sync.
+});
 const root = /** @type {HTMLElement} */ (document.getElementById('app'));
 // Drop the static "opening…" text; render() would otherwise keep it beside the app.
 root.textContent = '';

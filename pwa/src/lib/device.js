@@ -6,7 +6,7 @@
  *   non-extractable); elsewhere a random 32-byte secret for @noble/ed25519
  *   (`{kind: 'noble', secret, public_key, device_id}`).
  * - `device`: `{device_id, registered}` once the county has acknowledged the
- *   registration.
+ *   registration (whose answer also names the learning point: lib/enrolment.js).
  *
  * device_id is the first 32 hex characters of sha256(raw public key), so
  * registering again (a county restored from backup) keeps the same id and the
@@ -18,6 +18,7 @@ import { base64urlEncode, sha256Hex } from './base64url.js';
 import { apiJson } from './api.js';
 import { XuedianError } from './errors.js';
 import { APP_VERSION } from './version.js';
+import { getEnrolment, enrolmentClaim, applyRegistration } from './enrolment.js';
 
 /**
  * @typedef {object} DeviceIdentity
@@ -110,33 +111,42 @@ export async function sign(signed) {
 
 /**
  * A fresh `device-registration` envelope, signed by the key it registers
- * (proof of possession). Bundles carry one so any county can register the phone.
+ * (proof of possession), with the learning point's code and enrolment token
+ * the phone holds or was opened with. Bundles carry one so any county can
+ * register the phone.
+ * @param {{point?: string, enrolment?: string}} [claim] default: enrolmentClaim()
  * @returns {Promise<{signed: Record<string, unknown>, signature: string}>}
  */
-export async function registration() {
+export async function registration(claim) {
   const id = await deviceIdentity();
   return sign({
     type: 'device-registration',
     public_key: id.public_key,
     app_version: APP_VERSION,
     created: new Date().toISOString(),
+    ...(claim || (await enrolmentClaim())),
   });
 }
 
 /**
- * Register with the county unless it already acknowledged this key.
+ * Register with the county unless it already acknowledged this key and no
+ * point's QR address waits for its answer (lib/enrolment.js): opening one
+ * enrols the phone at once, before any learning record.
  * @returns {Promise<DeviceIdentity>}
- * @throws {XuedianError} `device-revoked`, `network-offline`, …
+ * @throws {XuedianError} `device-revoked`, `network-offline`, `rate-limited`, …
  */
 export async function ensureRegistered() {
   const id = await deviceIdentity();
   const known = await getMeta('device');
-  if (known?.device_id === id.device_id && known.registered) return id;
-  const body = await apiJson('/api/v1/devices', { method: 'POST', body: await registration() });
+  const enrolment = await getEnrolment();
+  if (known?.device_id === id.device_id && known.registered && !enrolment.pending) return id;
+  const claim = await enrolmentClaim(enrolment);
+  const body = await apiJson('/api/v1/devices', { method: 'POST', body: await registration(claim) });
   if (body?.device_id !== id.device_id) {
     throw new XuedianError('internal-error', 'The county answered with another device id.');
   }
   await setMeta('device', { device_id: id.device_id, registered: new Date().toISOString() });
+  await applyRegistration(claim, body.point);
   return id;
 }
 

@@ -17,6 +17,7 @@ import { request, errorFromResponse } from './api.js';
 import { ensureRegistered, forgetRegistration, sign } from './device.js';
 import { flushLocked, withSyncLock, notify as outboxChanged, deviceStatus } from './outbox.js';
 import { takeInstructions } from './instructions.js';
+import { applyFeedPoint } from './enrolment.js';
 import { checkRanges, deleteAcked } from './ack-ranges.js';
 import { XuedianError } from './errors.js';
 
@@ -163,6 +164,7 @@ export async function pullLocked() {
         continue;
       }
       const got = await store(answer);
+      if ('point' in answer) await applyFeedPoint(answer.point).catch(() => {});
       out.pages += 1;
       out.acked += got.acked;
       out.learners += got.learners;

@@ -16,7 +16,8 @@ import { request, errorFromResponse } from './api.js';
 import { ensureRegistered, forgetRegistration, sign } from './device.js';
 import { XuedianError } from './errors.js';
 import { APP_VERSION } from './version.js';
-import { profilesForStatus, pointCode } from './profiles.js';
+import { profilesForStatus } from './profiles.js';
+import { enrolmentClaim } from './enrolment.js';
 
 export const FLUSH_LOCK = 'xuedian-outbox-flush';
 export const SYNC_TAG = 'xuedian-outbox';
@@ -163,10 +164,11 @@ async function storageFree() {
 /**
  * The heartbeat every batch and bundle carries: what waits, what was
  * refused, which app and packs this phone runs, how much room is left, the
- * learning point it was enrolled at and its profiles (id, age band and
+ * learning point's code and enrolment token (lib/enrolment.js; only the token
+ * enrols) and its profiles (id, age band and
  * village only: names never leave the phone; lib/profiles.js).
  * @returns {Promise<{unsent: number, quarantined: number, app_version: string,
- *   packs: Record<string, number>, storage_free: number | null, point?: string,
+ *   packs: Record<string, number>, storage_free: number | null, point?: string, enrolment?: string,
  *   profiles?: {learner: string, age_band?: string, village?: string}[]}>}
  */
 export async function deviceStatus() {
@@ -176,8 +178,7 @@ export async function deviceStatus() {
     if (row && typeof row.pack_id === 'string' && Number.isInteger(row.version)) packs[row.pack_id] = row.version;
   }
   const status = { unsent: pending, quarantined: quarantined.length, app_version: APP_VERSION, packs, storage_free: await storageFree() };
-  const point = await pointCode();
-  if (point) status.point = point;
+  Object.assign(status, await enrolmentClaim().catch(() => ({})));
   const profiles = await profilesForStatus().catch(() => []);
   if (profiles.length) status.profiles = profiles;
   return status;

@@ -1,8 +1,8 @@
 /**
  * Learner profiles on a shared family phone. Owns `meta.profiles` (the list),
  * switching `meta.active_learner` (created by lib/outbox.js on first record),
- * `meta.pin_tries` (wrong-PIN counters) and `meta.point_code` (the learning
- * point from the install URL `?point=CODE`).
+ * and `meta.pin_tries` (wrong-PIN counters). The learning point is
+ * lib/enrolment.js's.
  *
  * A profile is {id: uuid (the `learner` of its records), name: string | null
  * (null: the first profile, shown as 我 / Me), pin: {salt, hash, iterations} |
@@ -20,7 +20,6 @@ import { base64urlEncode, base64urlDecode } from './base64url.js';
 
 export const AGE_BANDS = ['under-30', '30-44', '45-59', '60-69', '70+'];
 export const PIN_PATTERN = /^[0-9]{4,6}$/;
-export const POINT_PATTERN = /^[A-Za-z0-9-]{1,32}$/;
 export const NAME_MAX = 40;
 export const VILLAGE_MAX = 60;
 /** The county takes at most this many profiles per phone in a heartbeat. */
@@ -316,22 +315,4 @@ export async function profilesForStatus() {
     ...(AGE_BANDS.includes(p.age_band) ? { age_band: p.age_band } : {}),
     ...(typeof p.village === 'string' && p.village ? { village: p.village.slice(0, VILLAGE_MAX) } : {}),
   }));
-}
-
-/**
- * Remember the learning point of the install or enrol URL (`?point=CODE`).
- * @param {string} search `location.search`
- * @returns {Promise<string | null>} the code taken, if any
- */
-export async function capturePointCode(search) {
-  const code = new URLSearchParams(search).get('point');
-  if (!code || !POINT_PATTERN.test(code)) return null;
-  await setMeta('point_code', code);
-  return code;
-}
-
-/** @returns {Promise<string | null>} the stored learning-point code */
-export async function pointCode() {
-  const code = await getMeta('point_code').catch(() => null);
-  return typeof code === 'string' && POINT_PATTERN.test(code) ? code : null;
 }

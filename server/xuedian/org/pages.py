@@ -16,6 +16,7 @@ from ..extensions import db
 from ..relay.text import reason_zh, size_text
 from ..sync.routes import import_uploads
 from . import auth, scope
+from .enrolment import enrol_url, public_base
 from .models import Area, LearningPoint
 from .pointview import point_summaries, point_view
 from .routes import bp, html
@@ -40,11 +41,6 @@ def _point_in_scope(point_id: int) -> LearningPoint:
     if point is None or not scope.point_visible(staff, point.id):
         abort(404)
     return point
-
-
-def enrol_url(point: LearningPoint) -> str:
-    base = current_app.config["XUEDIAN"].public_url.rstrip("/")
-    return f"{base}/?point={point.code}"
 
 
 def qr_svg(url: str, title: str) -> str:
@@ -79,12 +75,15 @@ def my_point():
 def point(point_id: int):
     found = _point_in_scope(point_id)
     view = point_view(found)
-    url = enrol_url(found)
+    base, guessed = public_base()
+    url = enrol_url(found, base)
     settings = current_app.config["XUEDIAN"]
     return html(
         "staff/point.html",
         view=view,
         enrol_url=url,
+        guessed=guessed,
+        base=base,
         qr=qr_svg(url, translate("qr_label", url=url)),
         limit=size_text(settings.max_upload_bytes),
         archive_url=lambda r: url_for("packs.get_archive", pack_id=r.pack_id, version=r.version),
@@ -97,12 +96,15 @@ def poster(point_id: int):
     """A printable A4 poster: the QR code and the install steps, in Chinese."""
     found = _point_in_scope(point_id)
     village = db.session.get(Area, found.area_id)
-    url = enrol_url(found)
+    base, guessed = public_base()
+    url = enrol_url(found, base)
     return html(
         "staff/poster.html",
         point=found,
         village=village,
         enrol_url=url,
+        guessed=guessed,
+        base=base,
         qr=qr_svg(url, translate("qr_label", "zh-CN", url=url)),
         zh=lambda key, **values: translate(key, "zh-CN", **values),
     )

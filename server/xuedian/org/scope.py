@@ -3,6 +3,10 @@
 An administrator sees the learning points (and their devices, learners and records) in
 the areas under their own, and the staff accounts scoped to those areas and points; a
 volunteer sees only their learning point. Nothing else.
+
+Unenrolled phones (no valid enrolment token yet) belong to no area, only to the county
+server they synced with: an administrator of a top-level area (the county itself, no
+parent) sees them; township and village administrators and volunteers never do.
 """
 
 from __future__ import annotations
@@ -38,6 +42,15 @@ def devices_in_scope(staff: Staff) -> Select:
     from ..sync.models import Device
 
     return select(Device.id).where(Device.learning_point_id.in_(points_in_scope(staff)))
+
+
+def sees_unenrolled(staff: Staff) -> bool:
+    """Whether ``staff`` sees the phones enrolled at no learning point (the county root's
+    administrators only)."""
+    if staff.role != "admin" or staff.area_id is None:
+        return False
+    area = db.session.get(Area, staff.area_id)
+    return area is not None and area.parent_id is None
 
 
 def point_visible(staff: Staff, point_id: int) -> bool:

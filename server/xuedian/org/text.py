@@ -77,8 +77,10 @@ TEXT: dict[str, dict[str, str]] = {
         "downloads_none": "县里还没有发布课程包。",
         "download": "下载 {title} v{version}（{size}）",
         "enrol_title": "登记二维码",
-        "enrol_hint": "学员用手机扫这个二维码，安装学点，手机就登记到本学习点。",
+        "enrol_hint": "学员用手机扫这个二维码，打开学点，手机马上登记到本学习点。",
         "qr_label": "登记二维码：{url}",
+        "public_url_guessed": "县里没有设置公开网址（XUEDIAN_PUBLIC_URL），二维码用的是您打开这个"
+        "页面的网址 {base}。学员的手机必须也能打开这个网址，否则请让管理员设置公开网址。",
         "poster_link": "打印 A4 海报",
         "upload_title": "上传同步文件",
         "upload_hint": "把学员手机导出的同步文件（以 .xdsync 结尾）一次选好，都传上来。"
@@ -239,9 +241,12 @@ TEXT: dict[str, dict[str, str]] = {
         "downloads_none": "The county has not published any pack yet.",
         "download": "Download {title} v{version} ({size})",
         "enrol_title": "Enrolment QR code",
-        "enrol_hint": "Learners scan this code with their phone to install Xuedian; the phone "
-        "is then enrolled at this point.",
+        "enrol_hint": "Learners scan this code with their phone to open Xuedian; the phone is "
+        "enrolled at this point at once.",
         "qr_label": "Enrolment QR code: {url}",
+        "public_url_guessed": "The county has no public address set (XUEDIAN_PUBLIC_URL), so "
+        "this code uses the address you opened this page at, {base}. Learners' phones must "
+        "reach that address too; if they cannot, ask the administrator to set the public URL.",
         "poster_link": "Print an A4 poster",
         "upload_title": "Upload sync files",
         "upload_hint": "Choose the sync files (ending in .xdsync) that learners' phones "

@@ -30,6 +30,8 @@ log = logging.getLogger("xuedian.relay")
 
 BUNDLES_PATH = "/api/v1/sync/bundles"
 RECEIVED_AT_HEADER = "X-Xuedian-Received-At"
+#: The kiosk's credential (sync/kiosks.py): without it the county ignores the received-at.
+KIOSK_HEADER = "X-Xuedian-Kiosk"
 #: HTTP statuses with which the county refuses a bundle file itself. Anything else (a 404
 #: from a wrong URL, a proxy's 502) leaves the file in the outbox to try again.
 FILE_REFUSALS = frozenset({400, 401, 403, 409, 413, 415, 422})
@@ -132,6 +134,13 @@ class Relay:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
+    def _forward_headers(self, item) -> dict:
+        """When the kiosk received the file, and its credential so the county believes it."""
+        headers = {RECEIVED_AT_HEADER: item.meta["received_at"]}
+        if self.settings.relay_credential:
+            headers[KIOSK_HEADER] = self.settings.relay_credential
+        return headers
+
     def _forward(self, upstream: Upstream, url: str) -> None:
         forwarded = 0
         devices = set()
@@ -144,7 +153,7 @@ class Relay:
                     answer = upstream.post_file(
                         f"{BUNDLES_PATH}?name={quote(name)}",
                         item.path,
-                        {RECEIVED_AT_HEADER: item.meta["received_at"]},
+                        self._forward_headers(item),
                     )
                     result = _bundle_answer(answer.json())
                 except UpstreamRefused as refusal:

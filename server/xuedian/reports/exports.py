@@ -115,13 +115,14 @@ RECORD_HEADER = ["id", "device", "point", "learner", "verb", "object", "result"]
 RECORD_HEADER += ["timestamp", "received"]
 
 
-def record_rows(frame: Frame, devices_per_query: int = 25) -> Iterator[list]:
+def record_rows(frame: Frame, unenrolled: str = "", devices_per_query: int = 25) -> Iterator[list]:
     """Every learning record in the frame's scope: the scope's phones are listed first,
     then their records are read 25 phones at a time (by the device index), so memory
-    stays flat however many records there are."""
+    stays flat however many records there are. A phone enrolled at no point (in a frame
+    that holds them) has ``unenrolled`` for its point."""
     devices = db.session.execute(
         select(Device.id, LearningPoint.code)
-        .join(LearningPoint, LearningPoint.id == Device.learning_point_id)
+        .outerjoin(LearningPoint, LearningPoint.id == Device.learning_point_id)
         .where(Device.id.in_(frame.devices()))
         .order_by(Device.id)
     ).all()
@@ -138,7 +139,7 @@ def record_rows(frame: Frame, devices_per_query: int = 25) -> Iterator[list]:
             yield [
                 row[0],
                 row[1],
-                codes[row[1]],
+                codes[row[1]] or unenrolled,
                 row[2],
                 row[3].rsplit("/", 1)[-1],
                 json.dumps(row[4], ensure_ascii=False, sort_keys=True),

@@ -1,8 +1,9 @@
 """The dashboard's figures for one :class:`~.scope.Frame`, as plain rows.
 
 Rows are grouped one level below the frame's area (county → townships → villages →
-points; a point → its devices). ``None`` means unknown (nothing ever reported), which the
-pages and exports show apart from zero.
+points; a point → its devices). A frame that holds unenrolled phones ends with one more
+row, kind ``unenrolled``, for the phones enrolled at no point. ``None`` means unknown
+(nothing ever reported), which the pages and exports show apart from zero.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from ..sync.models import Device, QuarantinedRecord, RecordConflict
 from .models import ActivityDaily, CourseLearner, TopicDaily
 from .scope import Frame
 from .sneakernet import carry, spread
+from .text import TEXT
 from .trend import weekly
 
 SILENT = (7, 14, 30)
@@ -30,7 +32,7 @@ FRESH = (3, 7, 30, 60)
 
 @dataclass
 class Group:
-    kind: str  # "area", "point" or "device"
+    kind: str  # "area", "point", "device" or "unenrolled"
     id: int | str
     name: str
     name_en: str
@@ -128,12 +130,19 @@ def build(frame: Frame) -> dict:
         .order_by(Device.id)
     ).all()
     device_group: dict[str, Group] = {}
-    if frame.point is not None:
+    per_device = frame.point is not None or frame.only_unenrolled
+    if per_device:
         groups = []
+    unenrolled = None
+    if frame.unenrolled:
+        zh, en = TEXT["zh-CN"]["unenrolled"], TEXT["en"]["unenrolled"]
+        unenrolled = Group("unenrolled", "unenrolled", zh, en)
     for d in devices:
-        if frame.point is not None:
-            group = Group("device", d.id, d.id[:8], d.id[:8], points=1)
+        if per_device:
+            group = Group("device", d.id, d.id[:8], d.id[:8], points=int(frame.point is not None))
             groups.append(group)
+        elif d.learning_point_id is None:
+            group = unenrolled
         else:
             group = of_point[d.learning_point_id]
         device_group[d.id] = group
@@ -141,8 +150,8 @@ def build(frame: Frame) -> dict:
         if d.last_seen_at is not None:
             if group.last_sync is None or d.last_seen_at > group.last_sync:
                 group.last_sync = d.last_seen_at
-            last = point_last[d.learning_point_id]
-            if last is None or d.last_seen_at > last:
+            last = point_last.get(d.learning_point_id)
+            if d.learning_point_id is not None and (last is None or d.last_seen_at > last):
                 point_last[d.learning_point_id] = d.last_seen_at
         age = now - d.last_seen_at if d.last_seen_at is not None else None
         for days in SILENT:
@@ -157,9 +166,11 @@ def build(frame: Frame) -> dict:
         if any(p in current and v < current[p].version for p, v in held.items()):
             group.stale += 1
         group.fresh_devices[_bucket(d.last_seen_at, now)] += 1
-    if frame.point is None:
+    if not per_device:
         for point_id, last in point_last.items():
             of_point[point_id].fresh_points[_bucket(last, now)] += 1
+    if unenrolled is not None:
+        groups = [*groups, unenrolled]  # always shown, even at 0 phones
     for model in (QuarantinedRecord, RecordConflict):
         for device_id, count in db.session.execute(
             select(model.device_id, func.count())

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 
 from ..core.timeutil import day_span, local_day, utcnow
 from ..extensions import db
@@ -93,7 +93,8 @@ def nightly_rollup(now: datetime) -> dict:
     shared=("week",),
 )
 def weekly_snapshot(now: datetime) -> dict:
-    """Store, per top-level area, last week's headline figures (one row per week)."""
+    """Store, per top-level area, last week's headline figures (one row per week), the
+    county's unenrolled phones included."""
     today = local_day(now)
     week = today - timedelta(days=today.weekday() + 7)
     until = week + timedelta(days=6)
@@ -102,7 +103,9 @@ def weekly_snapshot(now: datetime) -> dict:
     for county in counties:
         points = select(LearningPoint.id).join(Area, Area.id == LearningPoint.area_id)
         points = points.where(Area.path.startswith(county.path, autoescape=True))
-        devices = select(Device.id).where(Device.learning_point_id.in_(points))
+        # The county root sees the phones enrolled nowhere too (org/scope.sees_unenrolled).
+        unenrolled = Device.learning_point_id.is_(None)
+        devices = select(Device.id).where(or_(Device.learning_point_id.in_(points), unenrolled))
         a = ActivityDaily
         learners, lessons, seconds, records = db.session.execute(
             select(
@@ -116,6 +119,9 @@ def weekly_snapshot(now: datetime) -> dict:
             "week": week.isoformat(),
             "points": db.session.scalar(select(func.count()).select_from(points.subquery())),
             "devices": db.session.scalar(select(func.count()).select_from(devices.subquery())),
+            "unenrolled_devices": db.session.scalar(
+                select(func.count()).select_from(Device).where(unenrolled)
+            ),
             "learners": learners,
             "lessons": int(lessons),
             "hours": round(int(seconds) / 3600, 1),

@@ -39,7 +39,7 @@ def _query(frame: Frame):
     return (
         select(both, LearningPoint.code.label("point"))
         .join(Device, Device.id == both.c.device_id)
-        .join(LearningPoint, LearningPoint.id == Device.learning_point_id)
+        .outerjoin(LearningPoint, LearningPoint.id == Device.learning_point_id)
         .order_by(both.c.received_at.desc(), both.c.kind, both.c.id.desc())
     )
 
@@ -70,7 +70,8 @@ HEADER_KEYS = ["received", "kind", "point", "device", "record_id", "reason", "ac
 
 def _row(item, text: dict) -> list:
     reason, action = describe(item.kind, item.reason, text)
-    return [item.received_at, text[item.kind], item.point, item.device_id, item.record_id] + [
+    point = item.point or text["unenrolled"]
+    return [item.received_at, text[item.kind], point, item.device_id, item.record_id] + [
         reason,
         action,
     ]

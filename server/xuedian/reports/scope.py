@@ -2,6 +2,8 @@
 
 Every report query takes a :class:`Frame`; its ``points`` and ``devices`` selects are built
 from ``org.scope``, so nothing outside the signed-in staff member's scope is ever read.
+A frame over a whole county, seen by its root administrator, also holds the phones enrolled
+at no point (``unenrolled``), so nothing synced is invisible (docs/reports.md).
 """
 
 from __future__ import annotations
@@ -9,13 +11,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, false, or_, select
 from werkzeug.exceptions import NotFound
 
 from ..core.timeutil import local_day
 from ..extensions import db
 from ..org.models import Area, LearningPoint, Staff
-from ..org.scope import area_visible, areas_in_scope, point_visible, points_in_scope
+from ..org.scope import (
+    area_visible,
+    areas_in_scope,
+    point_visible,
+    points_in_scope,
+    sees_unenrolled,
+)
 from ..sync.models import Device
 
 #: The longest date range a report may cover.
@@ -30,6 +38,10 @@ class Frame:
     start: date
     end: date
     now: datetime
+    #: Whether the frame holds the phones enrolled at no point (county root, no filter).
+    unenrolled: bool = False
+    #: Only those phones, one row each (``?unenrolled=1``, the drill-down of their row).
+    only_unenrolled: bool = False
 
     @property
     def today(self) -> date:
@@ -37,6 +49,8 @@ class Frame:
 
     def points(self) -> Select:
         """``SELECT learning_point.id`` in scope, under the area or the one point."""
+        if self.only_unenrolled:
+            return select(LearningPoint.id).where(false())
         query = select(LearningPoint.id).where(LearningPoint.id.in_(points_in_scope(self.staff)))
         if self.point is not None:
             return query.where(LearningPoint.id == self.point.id)
@@ -46,7 +60,12 @@ class Frame:
         return query
 
     def devices(self) -> Select:
-        return select(Device.id).where(Device.learning_point_id.in_(self.points()))
+        if self.only_unenrolled:
+            return select(Device.id).where(Device.learning_point_id.is_(None))
+        enrolled = Device.learning_point_id.in_(self.points())
+        if self.unenrolled:
+            return select(Device.id).where(or_(enrolled, Device.learning_point_id.is_(None)))
+        return select(Device.id).where(enrolled)
 
 
 def _day(text: str | None, default: date) -> date:
@@ -57,9 +76,15 @@ def _day(text: str | None, default: date) -> date:
 
 
 def frame(staff: Staff, args, now: datetime) -> Frame:
-    """Read ``area``, ``point``, ``from`` and ``to`` from the query string; 404 outside scope."""
+    """Read ``area``, ``point``, ``unenrolled``, ``from`` and ``to`` from the query string;
+    404 outside scope."""
     area = point = None
-    if args.get("point"):
+    only = bool(args.get("unenrolled"))
+    if only:
+        if not sees_unenrolled(staff):
+            raise NotFound()
+        area = db.session.get(Area, staff.area_id)
+    elif args.get("point"):
         try:
             point_id = int(args["point"])
         except ValueError:
@@ -84,7 +109,9 @@ def frame(staff: Staff, args, now: datetime) -> Frame:
     if start > end:
         start, end = end, start
     start = max(start, end - timedelta(days=MAX_DAYS))
-    return Frame(staff, area, point, start, end, now)
+    whole = not only and point is None and (area is None or area.parent_id is None)
+    row = whole and sees_unenrolled(staff)
+    return Frame(staff, area, point, start, end, now, unenrolled=row, only_unenrolled=only)
 
 
 def breadcrumbs(frame: Frame) -> list[Area]:

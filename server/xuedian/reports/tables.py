@@ -66,7 +66,8 @@ def table(report: dict, name: str, lang: str, text: dict) -> tuple[list[str], li
     elif name in ("freshness_devices", "freshness_points"):
         attr = "fresh_devices" if name == "freshness_devices" else "fresh_points"
         keys = ["name", *FRESH_KEYS]
-        rows = [[_label(g, lang), *_shares(getattr(g, attr))] for g in groups]
+        shown = groups if attr == "fresh_devices" else [g for g in groups if g.points]
+        rows = [[_label(g, lang), *_shares(getattr(g, attr))] for g in shown]
     elif name == "funnel":
         keys = ["course", "course_lessons", "started", "first_lesson", "half", "all"]
         rows = [
@@ -89,7 +90,8 @@ def table(report: dict, name: str, lang: str, text: dict) -> tuple[list[str], li
         rows = []
         for key, s in report["carry"][name.removeprefix("carry_")]:
             if isinstance(key, tuple):
-                label = key[1] if lang == "en" else key[0]
+                # No village: the bundles of phones enrolled at no point.
+                label = (key[1] if lang == "en" else key[0]) or text["unenrolled"]
             elif key == OUTSIDE:
                 label = text["carrier_outside"]
             else:

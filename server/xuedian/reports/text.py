@@ -81,6 +81,9 @@ TEXT = {
         "no_sync": "从未同步",
         "anonymous": "（未登录上传）",
         "carrier_outside": "（您管辖范围以外的人员）",
+        "unenrolled": "未加入学习点的手机",
+        "unenrolled_note": "“未加入学习点的手机”：没有扫学习点二维码就同步过的手机，"
+        "只有县级管理员看得到。",
         "received": "收到时间",
         "device": "手机",
         "point": "学习点",
@@ -187,6 +190,9 @@ TEXT = {
         "no_sync": "never",
         "anonymous": "(uploaded without sign-in)",
         "carrier_outside": "(staff outside your area)",
+        "unenrolled": "Unenrolled phones",
+        "unenrolled_note": "“Unenrolled phones”: phones that synced without scanning a learning "
+        "point's code; only county administrators see them.",
         "received": "Received",
         "device": "Phone",
         "point": "Learning point",

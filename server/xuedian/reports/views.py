@@ -26,7 +26,7 @@ CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
     "base-uri 'none'; frame-ancestors 'none'"
 )
-KEEP = ("area", "point", "from", "to", "lang")
+KEEP = ("area", "point", "unenrolled", "from", "to", "lang")
 
 
 def link(endpoint: str, **changes) -> str:
@@ -128,6 +128,8 @@ def dashboard():
         if g.kind == "area"
         else link("reports.dashboard", point=g.id, area=None)
         if g.kind == "point"
+        else link("reports.dashboard", unenrolled=1, area=None, point=None)
+        if g.kind == "unenrolled"
         else None
         for g in report["groups"]
     ]
@@ -185,4 +187,7 @@ def export(name: str, fmt: str):
 def records():
     """Every learning record in the admin's scope (narrowed by the area/point filter)."""
     f = _frame()
-    return csv_response("records", RECORD_HEADER, record_rows(f), TEXT[lang()]["unknown"])
+    text = TEXT[lang()]
+    return csv_response(
+        "records", RECORD_HEADER, record_rows(f, text["unenrolled"]), text["unknown"]
+    )

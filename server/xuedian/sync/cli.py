@@ -1,4 +1,5 @@
-"""``xuedian devices list|revoke`` and ``xuedian sync import-bundle|ack``: phones and sync files."""
+"""``xuedian devices list|revoke|kiosk-credential`` and ``xuedian sync import-bundle|ack``:
+phones, kiosks and sync files."""
 
 from __future__ import annotations
 
@@ -53,6 +54,21 @@ def devices_revoke(device_id: str) -> None:
         except LookupError:
             raise click.ClickException(f"No single device matches {device_id}.") from None
         click.echo(f"{device.id}\trevoked\t{iso(device.revoked_at)}")
+
+
+@devices.command("kiosk-credential")
+@click.argument("name")
+def devices_kiosk_credential(name: str) -> None:
+    """Print the credential a village kiosk sends when it forwards bundles (set it there as
+    XUEDIAN_RELAY_CREDENTIAL), so the county trusts when the kiosk says it received them."""
+    from .kiosks import credential_for
+
+    app = _app()
+    with app.app_context():
+        try:
+            click.echo(credential_for(name))
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="NAME") from None
 
 
 @click.group()

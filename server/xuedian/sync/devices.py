@@ -19,10 +19,12 @@ from sqlalchemy import select
 from ..core.canonjson import canonical_bytes
 from ..core.http import validation_error
 from ..core.timeutil import iso, parse_iso, utcnow
+from ..core.transaction import retry_once_on_conflict
 from ..errors import Unauthorized, ValidationFailed, XuedianError
 from ..extensions import db
 from ..keys.service import b64url_decode, ed25519_verify
 from ..learners.models import LearnerProfile
+from ..org.enrolment import token_point
 from ..org.models import LearningPoint
 from .models import Device
 from .schemas import DEVICE_ID, DeviceRegistration, SignedEnvelope
@@ -131,20 +133,45 @@ def add_device(registration: dict, now: datetime) -> Device:
 def register(envelope) -> tuple[Device, bool]:
     """Register the device of a registration envelope; return it and whether it is new.
 
-    Registering again is harmless: the device keeps its id, records and device_seq.
+    Registering again is harmless: the device keeps its id, records and device_seq. A
+    registration carrying a point's enrolment token places the phone there at once.
+    The same registration sent on several connections at once is answered alike: those
+    that lost the race to insert the row find it and answer as its creation too.
     Raises :class:`DeviceSignatureInvalid`, :class:`DeviceRevoked` or a validation error.
     """
     registration = read_registration(envelope)
-    now = utcnow()
-    device = known_device(registration)
-    created = device is None
-    if created:
-        device = add_device(registration, now)
-    elif registration["app_version"]:
-        device.app_version = registration["app_version"]
-    device.last_seen_at = now
-    db.session.commit()
-    return device, created
+    raced = []
+
+    def work() -> tuple[Device, bool]:
+        now = utcnow()
+        device = known_device(registration)
+        created = device is None or bool(raced)
+        if device is None:
+            raced.append(True)  # a second run means a twin committed the row first
+            device = add_device(registration, now)
+        elif registration["app_version"]:
+            device.app_version = registration["app_version"]
+        device.last_seen_at = now
+        enrol_by_token(device, registration.get("point"), registration.get("enrolment"), now)
+        db.session.commit()
+        return device, created
+
+    return retry_once_on_conflict(work)
+
+
+def enrol_by_token(device: Device, code, token, now: datetime) -> None:
+    """Move ``device`` to the point ``code`` names if ``token`` is that point's enrolment
+    token (org/enrolment.py); anything else leaves it where it was."""
+    if not code or not token:
+        return
+    if device.learning_point_id is not None:
+        current = db.session.get(LearningPoint, device.learning_point_id)
+        if current is not None and current.code == code:
+            return  # already there: no signature to check
+    point = token_point(code, token)
+    if point is not None:
+        device.learning_point_id = point.id
+        device.enrolled_at = now
 
 
 def authenticate(envelope, expected_type: str) -> tuple[Device, dict, bytes]:
@@ -189,21 +216,20 @@ def record_heartbeat(
     device.last_status_at = now
     if status.get("app_version"):
         device.app_version = status["app_version"]
-    enrol(device, status, now)
+    # A bundle's heartbeat older than the phone's last enrolment (a poster scanned online
+    # after the file was made) must not move it back.
+    if live or device.enrolled_at is None or min(created, now) > device.enrolled_at:
+        enrol_by_token(device, status.get("point"), status.get("enrolment"), now)
+    upsert_profiles(device, status, now)
 
 
-def enrol(device: Device, status: dict, now: datetime) -> None:
-    """Apply a heartbeat's learning point and profiles.
+def upsert_profiles(device: Device, status: dict, now: datetime) -> None:
+    """Apply a heartbeat's profiles.
 
-    A code no point has (mistyped, or a point not yet created) leaves the device where it
-    was; the code stays in ``last_status`` for reports. Profiles are upserted, so the
-    newest heartbeat's age band and village win.
+    Profiles are upserted, so the newest heartbeat's age band and village win. The
+    heartbeat's ``point`` code alone enrols nothing (it stays in ``last_status``); only its
+    ``enrolment`` token does (:func:`enrol_by_token`).
     """
-    code = status.get("point")
-    if code:
-        point_id = db.session.scalar(select(LearningPoint.id).where(LearningPoint.code == code))
-        if point_id is not None:
-            device.learning_point_id = point_id
     for profile in status.get("profiles") or ():
         row = db.session.get(LearnerProfile, profile["learner"])
         if row is None:

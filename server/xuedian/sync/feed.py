@@ -31,6 +31,7 @@ from ..extensions import db
 from ..instructions import service as instructions
 from ..keys.service import NoSigningKey
 from ..learners import service as learners
+from ..org.enrolment import point_wire
 from ..packs.service import catalog
 from ..push import service as inbox
 from .acks import ack
@@ -174,6 +175,7 @@ def changes(device: Device, cursor_text: str | None) -> dict:
         "instructions": [instructions.wire(o) for o in orders],
         "catalog": _catalog_version(),
         "ack": ack(device),
+        "point": point_wire(device.learning_point_id),
     }
     now = utcnow()
     if device.last_seen_at is None or now - device.last_seen_at > SEEN_EVERY:

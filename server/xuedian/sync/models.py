@@ -34,10 +34,13 @@ class Device(db.Model):
     #: Bumped (under the device row lock) by every ingest that stores a new record of this
     #: device; the changes feed reads it first, then the records up to it.
     change_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    #: The learning point the phone was enrolled at (its heartbeat's ``point`` code).
+    #: The learning point the phone is enrolled at: set only by a point's enrolment token
+    #: (org/enrolment.py), sent with a registration or a heartbeat. NULL: unenrolled.
     learning_point_id: Mapped[int | None] = mapped_column(
         ForeignKey("learning_point.id"), index=True
     )
+    #: When a token last moved the phone (server clock); an older bundle cannot undo it.
+    enrolled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class LearningRecord(db.Model):

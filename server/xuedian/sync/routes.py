@@ -10,10 +10,12 @@ from ..core.http import load, parse_json, raw_body, read_capped
 from ..core.timeutil import parse_iso, utcnow
 from ..errors import BodyEncodingUnsupported, ValidationFailed, XuedianError
 from ..extensions import db
+from ..org.enrolment import point_wire
 from .acks import ack_file, device_for_ack
 from .bundles import BundleTooLarge, import_bundle, refusal
 from .devices import authenticate, record_heartbeat, register
 from .feed import changes
+from .kiosks import KIOSK_HEADER, kiosk_name
 from .schemas import (
     BundleUploadResult,
     ChangesAnswer,
@@ -43,8 +45,11 @@ def limit_device(device) -> None:
 
 @bp.post("/devices")
 def post_device():
+    settings = current_app.config["XUEDIAN"]
+    ratelimit.hit("register-address", ratelimit.client_address(), settings.rate_limit_register)
     device, created = register(parse_json(raw_body()))
-    return DeviceRegistered().dump({"device_id": device.id}), 201 if created else 200
+    answer = {"device_id": device.id, "point": point_wire(device.learning_point_id)}
+    return DeviceRegistered().dump(answer), 201 if created else 200
 
 
 @bp.post("/sync/batches")
@@ -78,7 +83,11 @@ def get_ack(device_id: str):
 
 
 def _received_at(value: str | None):
-    """When a kiosk says it first received the files; never later than now."""
+    """When a kiosk or volunteer says the files were first received; never later than now.
+
+    Taken only from a signed-in staff member or a kiosk with its credential (sync/kiosks.py):
+    anyone else's claim is ignored and the server's own clock counts.
+    """
     if not value:
         return None
     try:
@@ -87,7 +96,16 @@ def _received_at(value: str | None):
         raise ValidationFailed(
             "received_at must be an RFC 3339 time.", fields={"received_at": [value]}
         ) from exc
-    return min(moment, utcnow())
+    return min(moment, utcnow()) if trusted_courier() else None
+
+
+def trusted_courier() -> bool:
+    """Whether this request comes from a signed-in staff member or a credentialed kiosk."""
+    from ..org.auth import current_staff  # the staff session, read only here
+
+    return kiosk_name(request.headers.get(KIOSK_HEADER)) is not None or (
+        current_staff() is not None
+    )
 
 
 def import_uploads(files, received_at=None, carried_by=None) -> list[dict]:

@@ -71,8 +71,24 @@ class SignedEnvelope(_Strict):
     signature = fields.String(required=True, validate=validate.Length(min=1, max=100))
 
 
+POINT_CODE = re.compile(r"^[A-Za-z0-9-]{1,32}$")
+#: A learning point's enrolment token as its QR code carries it (org/enrolment.py).
+ENROLMENT_TOKEN = re.compile(r"^[A-Za-z0-9-]{1,40}\.[A-Za-z0-9_-]{86}$")
+
+
+def point_field() -> fields.String:
+    return fields.String(validate=validate.Regexp(POINT_CODE, error="Not a learning-point code."))
+
+
+def enrolment_field() -> fields.String:
+    return fields.String(validate=validate.Regexp(ENROLMENT_TOKEN, error="Not an enrolment token."))
+
+
 class DeviceRegistration(_Strict):
-    """``signed`` of a ``device-registration`` envelope, signed by the key it registers."""
+    """``signed`` of a ``device-registration`` envelope, signed by the key it registers.
+
+    ``point`` and ``enrolment``: the code and token of the point QR code the phone was
+    opened with; a valid token enrols the phone there at once."""
 
     type = fields.String(required=True, validate=validate.Equal("device-registration"))
     device_id = device_id_field()
@@ -82,11 +98,23 @@ class DeviceRegistration(_Strict):
     )
     app_version = fields.String(load_default="", validate=validate.Length(max=40))
     created = fields.AwareDateTime(required=True, format="iso")
+    point = point_field()
+    enrolment = enrolment_field()
+
+
+class EnrolledPoint(Schema):
+    """The learning point a phone is enrolled at, with its names to show."""
+
+    code = fields.String()
+    name = fields.String()
+    name_en = fields.String()
 
 
 class DeviceRegistered(Schema):
     ok = fields.Boolean(dump_default=True)
     device_id = fields.String()
+    #: Where the phone is enrolled now (None: unenrolled).
+    point = fields.Nested(EnrolledPoint, allow_none=True)
 
 
 class ProfileStatus(_Strict):
@@ -110,10 +138,10 @@ class DeviceStatus(_Strict):
     storage_free = fields.Integer(
         required=True, strict=True, allow_none=True, validate=validate.Range(min=0)
     )
-    #: The learning point's code from the install URL the phone was enrolled with.
-    point = fields.String(
-        validate=validate.Regexp(r"^[A-Za-z0-9-]{1,32}$", error="Not a learning-point code.")
-    )
+    #: The learning point's code and enrolment token from the QR code the phone was opened
+    #: with; only a valid token enrols (the code alone is kept for reports).
+    point = point_field()
+    enrolment = enrolment_field()
     #: The phone's local profiles, for aggregate reports only (names stay on the phone).
     profiles = fields.List(fields.Nested(ProfileStatus), validate=validate.Length(max=20))
 
@@ -320,6 +348,8 @@ class ChangesAnswer(Schema):
     instructions = fields.List(fields.Nested(InstructionItem))
     catalog = fields.Nested(CatalogVersion, allow_none=True)
     ack = fields.Nested(Ack)
+    #: Where the phone is enrolled now (None: unenrolled).
+    point = fields.Nested(EnrolledPoint, allow_none=True)
 
 
 class AckFile(_Strict):

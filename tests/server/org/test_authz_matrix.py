@@ -25,7 +25,9 @@ from .world import (
     SEES_AREAS,
     SEES_POINTS,
     SEES_STAFF,
+    SEES_UNENROLLED,
     STAFF,
+    UNENROLLED,
     add_activity,
     build_world,
     sign_in,
@@ -151,6 +153,8 @@ def _forbidden_markers(account: str | None) -> list[str]:
     for key, (code, name, device_id) in POINTS.items():
         if key not in seen:
             markers += [code, name, device_id[:8]]
+    if account not in SEES_UNENROLLED:
+        markers.append(UNENROLLED[:8])
     managed = SEES_STAFF[account] | {account} if account else set()
     return markers + [username(key) for key in STAFF if key not in managed]
 
@@ -238,3 +242,17 @@ def test_jobs_page_and_carry_report_show_the_own_area_only(app):
     assert POINTS["A"][0] not in page and "area-c1" not in page
     text = client.get(carry).text
     assert "vol-a" not in text and "staff outside your area" in text
+
+
+def test_only_county_administrators_see_unenrolled_phones(app):
+    """The register lists the unenrolled phone's refused record for the county roots only."""
+    world = build_world(app)
+    client = app.test_client()
+    for account in STAFF:
+        sign_in(client, world.staff[account])
+        response = client.get("/staff/reports/register")
+        if STAFF[account][0] == "volunteer":
+            assert response.status_code == 403, account
+            continue
+        shown = UNENROLLED in response.get_data(as_text=True)
+        assert shown == (account in SEES_UNENROLLED), account

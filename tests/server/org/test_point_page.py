@@ -3,13 +3,19 @@ latest, the enrolment QR code and poster, downloads, and the upload of many bund
 
 from __future__ import annotations
 
+import html
 import io
+from dataclasses import replace
 from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import segno
+from flask_migrate import upgrade
 
+from xuedian import create_app
 from xuedian.core.timeutil import utcnow
 from xuedian.extensions import db
+from xuedian.org.enrolment import token_point
 from xuedian.packs.models import PackRelease
 from xuedian.sync.models import Device, LearningRecord, SyncBundle
 
@@ -94,16 +100,69 @@ def test_english_page(app, client):
     assert "Download Health v3 (2.5 MB)" in text
 
 
-def test_qr_code_opens_the_install_url_with_the_point(app, client):
+def _sign_in_at(client, staff_id: int, base_url: str) -> None:
+    """Sign in on a session cookie for ``base_url``'s host (a LAN address, a county name)."""
+    with client.session_transaction(base_url=base_url) as session:
+        session["staff_id"] = staff_id
+        session["csrf"] = "test-csrf"
+
+
+def _enrol_url(text: str) -> str:
+    start = text.index('data-testid="enrol-url">') + len('data-testid="enrol-url">')
+    return html.unescape(text[start : text.index("<", start)])
+
+
+def test_qr_code_carries_the_address_the_page_was_opened_at_and_says_so(app, client):
     world = build_world(app)
-    sign_in(client, world.staff["vol_a"])
-    text = client.get(f"/staff/points/{world.points['A']}").text
-    url = f"http://127.0.0.1:8000/?point={POINTS['A'][0]}"
-    assert f'data-testid="enrol-url">{url}<' in text
+    _sign_in_at(client, world.staff["vol_a"], "http://10.0.0.5:8000")
+    text = client.get(f"/staff/points/{world.points['A']}", base_url="http://10.0.0.5:8000").text
+    url = _enrol_url(text)
+    parts = urlsplit(url)
+    assert f"{parts.scheme}://{parts.netloc}" == "http://10.0.0.5:8000"
+    query = parse_qs(parts.query)
+    assert query["point"] == [POINTS["A"][0]]
+    with app.app_context():
+        assert token_point(POINTS["A"][0], query["t"][0]).code == POINTS["A"][0]
+        assert token_point(POINTS["B"][0], query["t"][0]) is None  # names one point only
+    assert 'data-testid="public-url-note"' in text and "http://10.0.0.5:8000" in text
     expected = segno.make(url, error="m").svg_inline(scale=1, border=4, omitsize=True)
     path = expected[expected.index("<path") : expected.index("/>", expected.index("<path"))]
     assert path in text
     assert "<script>" not in text
+    sign_in(client, world.staff["vol_a"])
+    english = client.get(f"/staff/points/{world.points['A']}?lang=en").text
+    assert "no public address set (XUEDIAN_PUBLIC_URL)" in english
+    poster = client.get(f"/staff/points/{world.points['A']}/poster").text
+    assert 'data-testid="public-url-note"' in poster and "XUEDIAN_PUBLIC_URL" in poster
+
+
+def test_qr_code_and_poster_use_the_public_url_when_it_is_set(app, client):
+    world = build_world(app)
+    app.config["XUEDIAN"] = replace(app.config["XUEDIAN"], public_url="https://xx.example.cn/")
+    sign_in(client, world.staff["vol_a"])
+    for path in ("", "/poster"):
+        text = client.get(f"/staff/points/{world.points['A']}{path}").text
+        assert f"https://xx.example.cn/?point={POINTS['A'][0]}&amp;t=" in text
+        assert 'data-testid="public-url-note"' not in text
+        assert "127.0.0.1" not in text and "localhost" not in text
+
+
+def test_qr_code_behind_a_proxy_uses_the_forwarded_address(tmp_path):
+    app = create_app({"instance_path": str(tmp_path / "i"), "proxy_hops": 1})
+    with app.app_context():
+        upgrade()
+        app.extensions["xuedian.keyring"].ensure()
+        world = build_world(app)
+    client = app.test_client()
+    _sign_in_at(client, world.staff["vol_a"], "http://xx.example.cn")
+    # nginx passes the Host it was asked for and says the phone came over https.
+    headers = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}
+    page = f"/staff/points/{world.points['A']}"
+    text = client.get(page, headers=headers, base_url="http://xx.example.cn").text
+    assert _enrol_url(text).startswith(f"https://xx.example.cn/?point={POINTS['A'][0]}&t=")
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 def test_poster_is_a4_in_chinese(app, client):

@@ -61,6 +61,9 @@ SEES_AREAS = {
     "vol_a": {"v1a"},
     "vol_b": {"v1b"},
 }
+#: A phone enrolled at no point, and who may see it: administrators of top-level areas.
+UNENROLLED = "a0b1c2d3" + "0" * 24
+SEES_UNENROLLED = {"admin_c1", "admin_c2"}
 #: Which staff accounts each account may manage on /staff/people (administrators only).
 SEES_STAFF = {
     "admin_c1": {"admin_c1", "admin_t1a", "vol_a", "vol_b"},
@@ -133,6 +136,18 @@ def build_world(app) -> World:
                     received_at=now,
                 )
             )
+        db.session.add(Device(id=UNENROLLED, public_key=None, app_version="test", created_at=now))
+        db.session.flush()
+        db.session.add(
+            QuarantinedRecord(
+                device_id=UNENROLLED,
+                record_id=None,
+                code="x",
+                reason={},
+                body=None,
+                received_at=now,
+            )
+        )
         for key, (role, target) in STAFF.items():
             staff = Staff(
                 username=username(key),

@@ -16,6 +16,7 @@ from xuedian.packs.builder import build
 from xuedian.packs.service import publish
 from xuedian.relay.keys import parse_keys
 from xuedian.relay.upstream import Upstream
+from xuedian.sync.kiosks import credential_for
 
 from .live import LiveCounty
 
@@ -72,7 +73,10 @@ def make_relay(folder: Path, upstream: str | None = None, **settings):
 
 @pytest.fixture
 def relay_app(tmp_path, county):
-    return make_relay(tmp_path / "relay-instance", county.url)
+    """A kiosk with the county's keys pinned and its kiosk credential set."""
+    with county.app.app_context():
+        credential = credential_for("test-kiosk")
+    return make_relay(tmp_path / "relay-instance", county.url, relay_credential=credential)
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from datetime import timedelta
 from xuedian.core.timeutil import utcnow
 from xuedian.extensions import db
 from xuedian.org.auth import hash_password
+from xuedian.org.enrolment import make_token
 from xuedian.org.models import Area, LearningPoint, Staff
 
 from ..sync.helpers import STATUS, Phone, make_record
@@ -63,10 +64,16 @@ def sign_in(client, staff_id: int) -> None:
         session["csrf"] = "t"
 
 
-class Learner:
-    """A phone at a point with one learner, sending records."""
+def enrolment_token(app, code: str) -> str:
+    """The token a point's QR code carries, as the volunteer page makes it."""
+    with app.app_context():
+        return make_token(code)
 
-    def __init__(self, client, point: str, learner: str | None = None):
+
+class Learner:
+    """A phone at a point (enrolled by its token; None: unenrolled) with one learner."""
+
+    def __init__(self, client, point: str | None, learner: str | None = None):
         self.client = client
         self.point = point
         self.learner = learner or str(uuid.uuid4())
@@ -90,7 +97,9 @@ class Learner:
         return rec
 
     def envelope(self, records: list, **status):
-        return self.phone.batch(records, status={**STATUS, "point": self.point, **status})
+        token = enrolment_token(self.client.application, self.point) if self.point else None
+        heartbeat = {**STATUS, "point": self.point, "enrolment": token} if token else STATUS
+        return self.phone.batch(records, status={**heartbeat, **status})
 
     def send(self, records: list, envelope=None, **status) -> dict:
         response = self.client.post(

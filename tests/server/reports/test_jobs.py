@@ -57,13 +57,15 @@ def test_rebuild_command_repairs_drift(app, client):
 
 def test_weekly_snapshot(app, client):
     make_org(app)
-    a = Learner(client, "p1a")
+    a, stray = Learner(client, "p1a"), Learner(client, None)
     a.send([a.record(lesson="01-a")])
+    stray.send([stray.record(lesson="01-a"), stray.record(lesson="02-b")])
     with app.app_context():
         summary = jobs.weekly_snapshot(utcnow() + timedelta(days=7))
         (body,) = summary["by_area"].values()
         assert body["county"] == "qingshui"
-        assert body["lessons"] == 1 and body["learners"] == 1 and body["points"] == 3
+        assert body["points"] == 3 and body["devices"] == 2 and body["unenrolled_devices"] == 1
+        assert body["lessons"] == 3 and body["learners"] == 2  # the unenrolled phone counts
         jobs.weekly_snapshot(utcnow() + timedelta(days=7))  # again: replaced, not doubled
         assert len(db.session.scalars(select(ReportSnapshot)).all()) == 1
 

@@ -53,9 +53,9 @@ def test_carry_spread_stale_and_funnel(app, client):
     rows = _csv(client.get(f"{EXPORT}/carry_villages.csv?lang=en"))
     assert rows[1][:2] == ["v1a", "1"]
     rows = _csv(client.get(f"{EXPORT}/spread.csv?lang=en"))
-    assert rows[0] == ["Pack", "Version", "t1a", "t1b"]
-    assert rows[1] == ["Welcome", "2", "0", "unknown"]
-    assert rows[2] == ["Welcome", "1", "100", "unknown"]
+    assert rows[0] == ["Pack", "Version", "t1a", "t1b", "Unenrolled phones"]
+    assert rows[1] == ["Welcome", "2", "0", "unknown", "unknown"]
+    assert rows[2] == ["Welcome", "1", "100", "unknown", "unknown"]
     rows = _csv(client.get(f"{EXPORT}/health.csv?lang=en"))
     assert rows[1][0] == "t1a" and rows[1][-1] == "1"  # one phone holds an old version
     assert rows[2][0] == "t1b" and rows[2][-1] == "unknown"

@@ -14,6 +14,8 @@ from sqlalchemy import func, select
 from xuedian.cli import main
 from xuedian.core.timeutil import parse_iso, utcnow
 from xuedian.extensions import db
+from xuedian.org.models import Staff
+from xuedian.sync.kiosks import KIOSK_HEADER, credential_for, kiosk_name
 from xuedian.sync.models import Device, LearningRecord, SyncBatch, SyncBundle
 
 from .helpers import Phone, make_record, now_iso, register
@@ -82,16 +84,49 @@ def test_record_arriving_by_bundle_and_online_is_stored_once(app, client):
     assert count(app, LearningRecord) == 4
 
 
+def kiosk(app) -> dict:
+    """The headers of a kiosk forwarding with its credential."""
+    with app.app_context():
+        return {KIOSK_HEADER: credential_for("liucun-kiosk")}
+
+
 def test_bundle_custody_keeps_the_relay_received_time(app, client):
     phone = Phone()
     response = upload(
         client,
         phone.bundle([[make_record(1)]]),
         **{"X-Xuedian-Received-At": "2026-11-21T09:30:00Z"},
+        **kiosk(app),
     )
     result = response.json["bundles"][0]
     assert result["received_at"] == "2026-11-21T09:30:00.000Z"
     assert parse_iso(result["imported_at"]) <= utcnow()
+
+
+def test_bundle_received_time_from_a_signed_in_volunteer_is_kept(app, client):
+    with app.app_context():
+        staff = Staff(username="v", password_hash="x", role="volunteer", created_at=utcnow())
+        db.session.add(staff)
+        db.session.commit()
+        staff_id = staff.id
+    with client.session_transaction() as session:
+        session["staff_id"] = staff_id
+    claim = {"X-Xuedian-Received-At": "2026-11-21T09:30:00Z"}
+    answer = upload(client, Phone().bundle([[make_record(1)]]), **claim)
+    assert answer.json["bundles"][0]["received_at"] == "2026-11-21T09:30:00.000Z"
+
+
+def test_bundle_received_time_from_anyone_else_is_the_server_clock(app, client):
+    before = utcnow()
+    claim = {"X-Xuedian-Received-At": "2026-11-21T09:30:00Z"}
+    forged = {KIOSK_HEADER: "liucun-kiosk.AAAAAAAAAAAAAAAAAAAAAA"}
+    for headers in ({}, forged):
+        answer = upload(client, Phone().bundle([[make_record(1)]]), **claim, **headers)
+        assert answer.status_code == 200, answer.json
+        assert parse_iso(answer.json["bundles"][0]["received_at"]) >= before
+    with app.app_context():
+        assert kiosk_name(forged[KIOSK_HEADER]) is None
+        assert kiosk_name(credential_for("liucun-kiosk")) == "liucun-kiosk"
 
 
 def test_bundle_received_time_in_bad_form_is_refused(app, client):
@@ -226,6 +261,7 @@ def test_many_bundles_upload_reports_each_file(app, client):
         BUNDLES,
         data={"bundles": files, "received_at": "2026-11-22T10:00:00+08:00"},
         content_type="multipart/form-data",
+        headers=kiosk(app),
     )
     assert response.status_code == 200, response.json
     answers = response.json["bundles"]

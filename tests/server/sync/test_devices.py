@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from dataclasses import replace
 
 from click.testing import CliRunner
 from sqlalchemy import func, select
@@ -27,10 +28,10 @@ def test_registration_new_then_known_keeps_the_id(app, client):
     phone = Phone()
     first = client.post(DEVICES, json=phone.registration(app_version="0.1.0"))
     assert first.status_code == 201
-    assert first.json == {"ok": True, "device_id": phone.device_id}
+    assert first.json == {"ok": True, "device_id": phone.device_id, "point": None}
     again = client.post(DEVICES, json=phone.registration(app_version="0.2.0"))
     assert again.status_code == 200
-    assert again.json == {"ok": True, "device_id": phone.device_id}
+    assert again.json == {"ok": True, "device_id": phone.device_id, "point": None}
     with app.app_context():
         device = db.session.get(Device, phone.device_id)
         assert device.public_key == phone.public_key
@@ -154,3 +155,16 @@ def test_cli_devices_revoke_unknown_id_fails(app):
         result = CliRunner().invoke(main, ["devices", "revoke", "0123456789abcdef"])
     assert result.exit_code != 0
     assert "No single device" in result.output
+
+
+def test_registration_is_rate_limited_per_address(app, client):
+    app.config["XUEDIAN"] = replace(app.config["XUEDIAN"], rate_limit_register="3/minute")
+    for _ in range(3):
+        Phone().register(client)
+    refused = client.post(DEVICES, json=Phone().registration())
+    assert_envelope(refused, 429, "rate-limited")
+    assert int(refused.headers["Retry-After"]) >= 1
+    elsewhere = {"REMOTE_ADDR": "198.51.100.7"}
+    answer = client.post(DEVICES, json=Phone().registration(), environ_base=elsewhere)
+    assert answer.status_code == 201
+    assert device_count(app) == 4

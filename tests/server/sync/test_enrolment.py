@@ -3,6 +3,8 @@ requests travel as `asked` records."""
 
 from __future__ import annotations
 
+import gzip
+import json
 import uuid
 
 from sqlalchemy import select
@@ -10,11 +12,12 @@ from sqlalchemy import select
 from xuedian.core.timeutil import utcnow
 from xuedian.extensions import db
 from xuedian.learners.models import LearnerProfile
+from xuedian.org.enrolment import make_token
 from xuedian.org.models import Area, LearningPoint
 from xuedian.sync.models import Device, LearningRecord, QuarantinedRecord
 from xuedian.sync.xapi import statement
 
-from .helpers import LEARNER, STATUS, make_record, register
+from .helpers import LEARNER, STATUS, Phone, make_record, now_iso, register
 
 ASKED = "http://adlnet.gov/expapi/verbs/asked"
 
@@ -31,6 +34,10 @@ def add_point(app, code: str) -> int:
         return point.id
 
 
+def changes_request(phone) -> dict:
+    return {"type": "changes-request", "device_id": phone.device_id, "created": now_iso()}
+
+
 def send_status(client, phone, seq: int, **status):
     batch = phone.batch([make_record(seq)], status={**STATUS, **status})
     response = client.post("/api/v1/sync/batches", json=batch)
@@ -38,15 +45,79 @@ def send_status(client, phone, seq: int, **status):
     return response.get_json()
 
 
-def test_a_point_code_enrols_the_phone_and_an_unknown_code_leaves_it(app, client):
-    point_id = add_point(app, "dz-01")
+def token(app, code: str) -> str:
+    with app.app_context():
+        return make_token(code)
+
+
+def point_of(app, phone) -> int | None:
+    with app.app_context():
+        point_id = db.session.get(Device, phone.device_id).learning_point_id
+        db.session.remove()
+        return point_id
+
+
+def test_a_point_code_alone_enrols_nobody_only_its_token_does(app, client):
+    point_id, other_id = add_point(app, "dz-01"), add_point(app, "dz-02")
     phone = register(client)
     send_status(client, phone, 1, point="dz-01")
-    send_status(client, phone, 2, point="no-such-point")
+    assert point_of(app, phone) is None  # anyone can read a public code off a poster
+    forged = token(app, "dz-01")[:-4] + "AAAA"
+    send_status(client, phone, 2, point="dz-01", enrolment=forged)
+    send_status(client, phone, 3, point="dz-01", enrolment=token(app, "dz-02"))
+    assert point_of(app, phone) is None
+    send_status(client, phone, 4, point="dz-01", enrolment=token(app, "dz-01"))
+    assert point_of(app, phone) == point_id
+    send_status(client, phone, 5, point="no-such-point", enrolment=token(app, "no-such-point"))
+    send_status(client, phone, 6, point="dz-02")
+    assert point_of(app, phone) == point_id
+    send_status(client, phone, 7, point="dz-02", enrolment=token(app, "dz-02"))
+    assert point_of(app, phone) == other_id
     with app.app_context():
-        device = db.session.get(Device, phone.device_id)
-        assert device.learning_point_id == point_id
-        assert device.last_status["point"] == "no-such-point"
+        assert db.session.get(Device, phone.device_id).last_status["point"] == "dz-02"
+
+
+def test_registration_with_a_token_enrols_at_once_and_names_the_point(app, client):
+    point_id = add_point(app, "dz-01")
+    add_point(app, "dz-02")
+    phone = Phone()
+    enrol = {"point": "dz-01", "enrolment": token(app, "dz-01")}
+    answer = client.post("/api/v1/devices", json=phone.registration(**enrol))
+    assert answer.status_code == 201, answer.json
+    assert answer.json["point"] == {"code": "dz-01", "name": "东庄学习点", "name_en": "东庄学习点"}
+    assert point_of(app, phone) == point_id
+    feed = client.post("/api/v1/sync/changes", json=phone.sign(changes_request(phone)))
+    assert feed.json["point"]["code"] == "dz-01"
+    # Scanning another point's poster moves the phone; a bad token leaves it and says where.
+    moved = {"point": "dz-02", "enrolment": token(app, "dz-02")}
+    assert (
+        client.post("/api/v1/devices", json=phone.registration(**moved)).json["point"]["code"]
+        == "dz-02"
+    )
+    bad = {"point": "dz-01", "enrolment": token(app, "dz-02")}
+    answer = client.post("/api/v1/devices", json=phone.registration(**bad))
+    assert answer.status_code == 200 and answer.json["point"]["code"] == "dz-02"
+    plain = Phone()
+    answer = client.post("/api/v1/devices", json=plain.registration(point="dz-01"))
+    assert answer.status_code == 201 and answer.json["point"] is None
+    assert point_of(app, plain) is None
+
+
+def test_an_older_bundle_does_not_undo_a_newer_enrolment(app, client):
+    add_point(app, "dz-01")
+    newer = add_point(app, "dz-02")
+    phone = Phone()
+    status = {**STATUS, "point": "dz-01", "enrolment": token(app, "dz-01")}
+    made = now_iso()  # the file is made at dz-01; then the resident scans dz-02's poster
+    bundle = phone.bundle([[make_record(1)]], created=made)
+    document = json.loads(gzip.decompress(bundle))
+    document["batches"] = [phone.batch([make_record(1)], status=status, created=made)]
+    moved = {"point": "dz-02", "enrolment": token(app, "dz-02")}
+    assert client.post("/api/v1/devices", json=phone.registration(**moved)).status_code == 201
+    data = gzip.compress(json.dumps(document).encode())
+    answer = client.post("/api/v1/sync/bundles", data=data, content_type="application/octet-stream")
+    assert answer.status_code == 200 and answer.json["bundles"][0]["ok"], answer.json
+    assert point_of(app, phone) == newer
 
 
 def test_profiles_are_upserted_and_another_phone_cannot_rewrite_them(app, client):

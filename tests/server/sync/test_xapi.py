@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from dataclasses import replace
 
 from click.testing import CliRunner
 
@@ -67,7 +68,12 @@ def test_export_xapi_writes_one_valid_statement_per_record(app, client, tmp_path
 
     out = tmp_path / "statements.jsonl"
     with app.app_context():
+        # Unset, IRIs would have no stable base: the command refuses rather than guess.
+        unset = CliRunner().invoke(main, ["export", "xapi", "--out", str(out)])
+        settings = app.config["XUEDIAN"]
+        app.config["XUEDIAN"] = replace(settings, public_url="https://county.example/")
         result = CliRunner().invoke(main, ["export", "xapi", "--out", str(out)])
+    assert unset.exit_code == 1 and "XUEDIAN_PUBLIC_URL" in unset.output
     assert result.exit_code == 0, result.output
     statements = {s["id"]: s for s in map(json.loads, out.read_text("utf-8").splitlines())}
     assert set(statements) == {done["id"], answered["id"], void["id"]}
@@ -79,4 +85,5 @@ def test_export_xapi_writes_one_valid_statement_per_record(app, client, tmp_path
     )
     assert statements[void["id"]]["object"] == {"objectType": "StatementRef", "id": done["id"]}
     assert statements[done["id"]]["actor"]["account"]["name"] == done["learner"]
+    assert statements[done["id"]]["actor"]["account"]["homePage"] == "https://county.example"
     assert uuid7()  # helper sanity: ids are UUIDv7 like the phone's

@@ -1,7 +1,8 @@
 /**
  * The home screen (route `#/`): continue where I stopped, my installed packs
  * with their progress, a sync summary, the inbox badge (unread count, links
- * `#/inbox`) and the recommendations (recs.js). Owns per-screen state only;
+ * `#/inbox`), the recommendations (recs.js) and the phone's learning point
+ * (features/point). Owns per-screen state only;
  * it re-reads on feed, outbox and profile changes.
  */
 import { useEffect, useState } from 'preact/hooks';
@@ -17,6 +18,7 @@ import { t, pick } from '../../lib/i18n.js';
 import { tf } from '../../lib/format.js';
 import { Recommendations } from './recs.js';
 import { useLearnerData } from '../learner-data.js';
+import PointStatus from '../point/point.js';
 
 function Continue({ last, history }) {
   const row = last && history?.packs.find((p) => p.pack_id === last.pack);
@@ -116,5 +118,6 @@ export default function HomeScreen() {
     ${history && html`<${Continue} last=${last} history=${history} />`}
     ${history && html`<${MyPacks} history=${history} />`}
     ${history && html`<${Recommendations} history=${history} />`}
+    <${PointStatus} />
     <p><a class="btn btn-secondary" href="#/learning" data-testid="home-learning">${t('home.learning')}</a></p>`;
 }

@@ -1,7 +1,8 @@
 /**
  * The settings screen, "More" (route `#/settings`): language, text size up to
  * 200%, high contrast, read-aloud, data saver, push notifications
- * (features/push/toggle.js), storage with per-pack delete (storage.js), and links to profiles, messages, "I want to learn…" and
+ * (features/push/toggle.js), the learning point and how to change it
+ * (features/point), storage with per-pack delete (storage.js), and links to profiles, messages, "I want to learn…" and
  * import. Owns only view state; settings are lib/settings.js's and the
  * language lib/i18n.js's.
  */
@@ -11,6 +12,7 @@ import { getSettings, setSettings, onSettingsChange, mayAutoDownload, TEXT_SCALE
 import { t, getLang, setLang } from '../../lib/i18n.js';
 import { StorageSection } from './storage.js';
 import PushToggle from '../push/toggle.js';
+import PointStatus from '../point/point.js';
 
 const LANGS = [['zh-CN', '中文'], ['en', 'English']];
 const SAVER = [['auto', 'settings.dataSaverAuto'], ['on', 'settings.dataSaverOn'], ['off', 'settings.dataSaverOff']];
@@ -69,6 +71,7 @@ export default function SettingsScreen() {
       <p class="muted" data-testid="auto-download" data-allowed=${mayAutoDownload() ? 'true' : 'false'}>
         ${mayAutoDownload() ? t('settings.autoNow') : t('settings.autoBlocked')}</p>
     </section>
+    <${PointStatus} change=${true} />
     <${PushToggle} />
     <${StorageSection} />
     <section aria-labelledby="more-title">
