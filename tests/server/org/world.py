@@ -24,6 +24,8 @@ from xuedian.org import service
 from xuedian.org.models import Staff
 from xuedian.sync.models import Device, QuarantinedRecord
 
+from ..staffsession import signed_in
+
 PASSWORD = "correct horse battery"
 _HASH = generate_password_hash(PASSWORD)
 
@@ -56,11 +58,12 @@ SEES_AREAS = {
     "vol_a": {"v1a"},
     "vol_b": {"v1b"},
 }
-#: Which staff accounts each account may manage on /staff/people (administrators only).
+#: Which staff accounts each account may manage on /staff/people (administrators only):
+#: strictly lower in rank, so never their own account nor a fellow of the same area.
 SEES_STAFF = {
-    "admin_c1": {"admin_c1", "admin_t1a", "vol_a", "vol_b"},
-    "admin_t1a": {"admin_t1a", "vol_a"},
-    "admin_c2": {"admin_c2"},
+    "admin_c1": {"admin_t1a", "vol_a", "vol_b"},
+    "admin_t1a": {"vol_a"},
+    "admin_c2": set(),
     "vol_a": set(),
     "vol_b": set(),
 }
@@ -152,5 +155,5 @@ def sign_in(client, staff_id: int | None, csrf: str = "test-csrf") -> None:
     with client.session_transaction() as session:
         session.clear()
         if staff_id is not None:
-            session["staff_id"] = staff_id
+            signed_in(session, staff_id, csrf)
         session["csrf"] = csrf
