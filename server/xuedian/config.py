@@ -63,7 +63,8 @@ class Settings:
     proxy_hops: int = _setting(
         0,
         "Reverse proxies in front of the app (nginx: 1); their X-Forwarded-For/-Proto give "
-        "the client's address for rate limits and https for cookies. 0 trusts no header.",
+        "the client's address for rate limits and https for cookies (X-Forwarded-Host is "
+        "never trusted). 0 trusts no header.",
     )
     ratelimit_storage: str = _setting(
         "memory://",
