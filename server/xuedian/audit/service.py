@@ -92,7 +92,8 @@ def record(
         actor_id=staff.id if staff is not None else None,
         actor=name[:64],
         action=action,
-        target=str(target)[:MAX_TARGET],
+        # A target typed by a stranger (a sign-in name) may hold a NUL: PostgreSQL refuses it.
+        target=str(target).replace("\x00", "\ufffd")[:MAX_TARGET],
         details=details or None,
         address=address,
         area_path=path,

@@ -215,7 +215,7 @@ def login():
             return redirect(auth.safe_next(request.args.get("next"), home_url(staff)))
         return _login_form()
     from ..audit.service import record
-    from .service import staff_by_username
+    from .service import USERNAME_RE, staff_by_username
 
     settings = current_app.config["XUEDIAN"]
     username = request.form.get("username", "").strip().lower()[:64]
@@ -238,7 +238,8 @@ def login():
         )
         response.headers["Retry-After"] = str(wait)
         return response
-    candidate = staff_by_username(username)
+    # A name no account can have (a NUL, which PostgreSQL refuses) is never looked up.
+    candidate = staff_by_username(username) if USERNAME_RE.match(username) else None
     if not auth.verify_password(candidate, password):
         for scope, name in LOGIN_LIMITS:
             with contextlib.suppress(ratelimit.RateLimited):

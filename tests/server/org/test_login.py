@@ -154,6 +154,12 @@ def test_ceilings_per_account_and_per_address(app):
     assert _login(one, "admin-c2").status_code == 429
 
 
+def test_a_name_with_a_nul_is_a_failed_sign_in_on_both_databases(app, client):
+    build_world(app)
+    for name in ("vol\x00-a", "\x00", "vol-a\x00"):
+        assert _login(client, name).status_code == 401
+
+
 def test_failed_sign_in_is_a_warning_with_the_address(app, client, caplog):
     build_world(app)
     client.environ_base["REMOTE_ADDR"] = "10.9.8.7"
