@@ -10,6 +10,7 @@ same area and one's own account included, answers 404. Every change is audited.
 
 from __future__ import annotations
 
+import math
 import secrets
 
 from flask import abort, redirect, request, session, url_for
@@ -20,7 +21,7 @@ from ..extensions import db
 from . import auth, scope
 from .models import Area, LearningPoint, Staff
 from .orgpages import FormError, error_text, form_id, point_in_scope, scoped_points
-from .routes import bp, html
+from .routes import bp, html, password_failed, password_wait
 from .service import (
     MIN_PASSWORD,
     OrgError,
@@ -176,7 +177,14 @@ def my_password_change():
     """Change one's own password: the current one is asked for (a borrowed, signed-in
     browser is not enough). Every other session of the account ends; this one goes on."""
     staff = auth.current_staff()
+    # A borrowed session must not become a way to guess the password: the sign-in counts.
+    wait = password_wait(staff.username)
+    if wait:
+        response = _own_page(429, translate("login_locked", minutes=math.ceil(wait / 60)))
+        response.headers["Retry-After"] = str(wait)
+        return response
     if not auth.verify_password(staff, request.form.get("current", "")):
+        password_failed(staff.username)
         return _own_page(400, translate("err_current_password"))
     try:
         set_password(staff.username, request.form.get("password", ""))

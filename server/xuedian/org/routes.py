@@ -203,6 +203,26 @@ def _login_keys(username: str, address: str) -> dict[str, str]:
     }
 
 
+def password_wait(username: str) -> int:
+    """Seconds the current address must wait before a password of ``username`` is checked
+    (0: now). Sign-in and the own-password page share the counts."""
+    settings = current_app.config["XUEDIAN"]
+    keys = _login_keys(username, ratelimit.client_address())
+    return max(
+        ratelimit.blocked(scope, keys[scope], getattr(settings, name))
+        for scope, name in LOGIN_LIMITS
+    )
+
+
+def password_failed(username: str) -> None:
+    """Count a wrong password for ``username`` from the current address."""
+    settings = current_app.config["XUEDIAN"]
+    keys = _login_keys(username, ratelimit.client_address())
+    for scope, name in LOGIN_LIMITS:
+        with contextlib.suppress(ratelimit.RateLimited):
+            ratelimit.hit(scope, keys[scope], getattr(settings, name))
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     """Sign in. Failed attempts are counted per account name from one address (a low
@@ -217,15 +237,10 @@ def login():
     from ..audit.service import record
     from .service import USERNAME_RE, staff_by_username
 
-    settings = current_app.config["XUEDIAN"]
     username = request.form.get("username", "").strip().lower()[:64]
     password = request.form.get("password", "")
     address = ratelimit.client_address()
-    keys = _login_keys(username, address)
-    wait = max(
-        ratelimit.blocked(scope, keys[scope], getattr(settings, name))
-        for scope, name in LOGIN_LIMITS
-    )
+    wait = password_wait(username)
     if wait:
         current_app.logger.warning(
             "staff sign-in for %r from %s refused for %d s (too many failures)",
@@ -241,9 +256,7 @@ def login():
     # A name no account can have (a NUL, which PostgreSQL refuses) is never looked up.
     candidate = staff_by_username(username) if USERNAME_RE.match(username) else None
     if not auth.verify_password(candidate, password):
-        for scope, name in LOGIN_LIMITS:
-            with contextlib.suppress(ratelimit.RateLimited):
-                ratelimit.hit(scope, keys[scope], getattr(settings, name))
+        password_failed(username)
         current_app.logger.warning("failed staff sign-in for %r from %s", username, address)
         record("sign-in-failed", username, area=candidate if candidate is not None else "")
         return _login_form(401, username=username, error=translate("login_failed"))

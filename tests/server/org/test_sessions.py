@@ -114,3 +114,19 @@ def test_own_password_needs_the_current_one_and_ends_other_sessions(app, client)
     assert not _signed_in(elsewhere, world.points["A"])  # every other one ended
     with app.app_context():
         assert check_password_hash(db.session.get(Staff, world.staff["vol_a"]).password_hash, new)
+
+
+def test_own_password_page_cannot_be_used_to_guess(app, client):
+    """Wrong current passwords count like failed sign-ins: a borrowed session soon waits."""
+    world = build_world(app)
+    assert _login(client, "vol-a").status_code == 302
+    token = _session(client)["csrf"]
+    guess = {"csrf_token": token, "password": "whatever-new-one"}
+    for n in range(5):
+        answer = client.post("/staff/password", data={**guess, "current": f"guess-{n}-wrong"})
+        assert answer.status_code == 400
+    blocked = client.post("/staff/password", data={**guess, "current": PASSWORD})
+    assert blocked.status_code == 429 and int(blocked.headers["Retry-After"]) > 0
+    with app.app_context():
+        stored = db.session.get(Staff, world.staff["vol_a"]).password_hash
+        assert check_password_hash(stored, PASSWORD)
