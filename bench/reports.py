@@ -256,9 +256,11 @@ def seed(app, backend: str, now: datetime) -> int:
 
 
 def _sign_in(client, admin_id: int) -> None:
+    import time
+
     with client.session_transaction() as session:
-        session["staff_id"] = admin_id
-        session["csrf"] = "t"
+        # A new account's session version is 0; "since" starts its fixed lifetime.
+        session.update(staff_id=admin_id, sv=0, since=int(time.time()), csrf="t")
 
 
 EXPORT_CHILD = """
@@ -267,7 +269,7 @@ from xuedian import create_app
 app = create_app({"instance_path": sys.argv[1], "database_url": sys.argv[2]})
 client = app.test_client()
 with client.session_transaction() as s:
-    s["staff_id"] = int(sys.argv[3]); s["csrf"] = "t"
+    s.update(staff_id=int(sys.argv[3]), sv=0, since=int(time.time()), csrf="t")
 start = time.perf_counter()
 response = client.get("/staff/reports/export/records.csv", buffered=False)
 size = lines = 0

@@ -6,6 +6,7 @@ stays small.
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -36,8 +37,9 @@ def _secret_key(instance: Path, configured: str) -> str:
     path = instance / "secret_key"
     if not path.exists():
         instance.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
+        # Made 0600 from the start: never readable by others, not even for a moment.
+        with os.fdopen(os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600), "w") as f:
+            f.write(secrets.token_hex(32))
     return path.read_text().strip()
 
 
@@ -50,8 +52,10 @@ def create_app(config=None) -> Flask:
     from flask import Flask
     from sqlalchemy import event
 
+    from .audit import pages as audit_pages
     from .config import Settings
-    from .core import ratelimit, timeutil
+    from .core import bidi, ratelimit, timeutil
+    from .core.instance import prepare as prepare_instance
     from .errors import register_error_handlers
     from .extensions import db, migrate
     from .instructions import pages as instruction_pages
@@ -70,9 +74,10 @@ def create_app(config=None) -> Flask:
     settings = config if isinstance(config, Settings) else Settings.from_env(**(config or {}))
     instance = settings.resolved_instance(CHECKOUT / "instance")
     app = Flask(__name__, instance_path=str(instance), instance_relative_config=False)
-    instance.mkdir(parents=True, exist_ok=True)
+    sqlite_file = None if settings.database_url else instance / "xuedian.sqlite3"
+    prepare_instance(instance, sqlite_file)
 
-    database_url = settings.database_url or f"sqlite:///{instance / 'xuedian.sqlite3'}"
+    database_url = settings.database_url or f"sqlite:///{sqlite_file}"
     app.config.update(
         XUEDIAN=settings,
         SECRET_KEY=_secret_key(instance, settings.secret_key),
@@ -100,10 +105,13 @@ def create_app(config=None) -> Flask:
     if settings.proxy_hops:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
+        # Only the address and the scheme come from the proxies; the Host header is the
+        # one the client sent to nginx (server_name), never a forwarded one it could set.
         hops = settings.proxy_hops
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0)
     register_error_handlers(app)
     timeutil.register_filters(app)
+    bidi.init_app(app)
     app.register_blueprint(web_routes.bp)
     app.register_blueprint(pack_routes.bp)
     app.register_blueprint(sync_routes.bp)
@@ -113,6 +121,7 @@ def create_app(config=None) -> Flask:
     app.register_blueprint(push_routes.bp)
     app.register_blueprint(job_pages.bp)
     app.register_blueprint(instruction_pages.bp)
+    app.register_blueprint(audit_pages.bp)
     app.register_blueprint(report_views.bp)
     app.register_blueprint(report_views.assets)
     dist = Path(settings.pwa_dist) if settings.pwa_dist else CHECKOUT / "pwa" / "dist"
@@ -130,7 +139,8 @@ def create_relay_app(config=None) -> Flask:
     from flask import Flask
 
     from .config import Settings
-    from .core import timeutil
+    from .core import bidi, timeutil
+    from .core.instance import prepare as prepare_instance
     from .errors import register_error_handlers
     from .relay import routes as relay_routes
     from .relay.service import Relay
@@ -139,7 +149,7 @@ def create_relay_app(config=None) -> Flask:
     settings = config if isinstance(config, Settings) else Settings.from_env(**(config or {}))
     instance = settings.resolved_instance(CHECKOUT / "instance")
     app = Flask(__name__, instance_path=str(instance), instance_relative_config=False)
-    instance.mkdir(parents=True, exist_ok=True)
+    prepare_instance(instance)
     app.config.update(
         XUEDIAN=settings,
         SECRET_KEY=_secret_key(instance, settings.secret_key),
@@ -149,6 +159,7 @@ def create_relay_app(config=None) -> Flask:
     app.extensions["xuedian.relay"] = Relay(instance / "relay", settings)
     register_error_handlers(app)
     timeutil.register_filters(app)
+    bidi.init_app(app)
     app.register_blueprint(relay_routes.bp)
     app.register_blueprint(plain.bp)
     return app

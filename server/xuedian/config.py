@@ -65,7 +65,8 @@ class Settings:
     proxy_hops: int = _setting(
         0,
         "Reverse proxies in front of the app (nginx: 1); their X-Forwarded-For/-Proto give "
-        "the client's address for rate limits and https for cookies. 0 trusts no header.",
+        "the client's address for rate limits and https for cookies (X-Forwarded-Host is "
+        "never trusted). 0 trusts no header.",
     )
     ratelimit_storage: str = _setting(
         "memory://",
@@ -87,7 +88,25 @@ class Settings:
     )
     rate_limit_login: str = _setting(
         "5/minute; 20/hour",
-        "Failed staff logins allowed per address and per account; empty turns the limit off.",
+        "Failed staff sign-ins allowed for one account name from one address before that "
+        "address waits (Retry-After) for that account; empty turns the limit off.",
+    )
+    rate_limit_login_address: str = _setting(
+        "30/minute; 200/hour",
+        "Failed staff sign-ins allowed from one address, whatever the account name; empty "
+        "turns the limit off.",
+    )
+    rate_limit_login_account: str = _setting(
+        "100/hour; 500/day",
+        "Failed staff sign-ins allowed for one account name from all addresses together (a "
+        "ceiling far above one address's); empty turns the limit off.",
+    )
+    session_max_age: int = _setting(
+        12 * 3600, "Seconds a staff session lasts from sign-in, however busy (never extended)."
+    )
+    staff_form_bytes: int = _setting(
+        16 * 1024,
+        "Largest request body on /staff pages, in bytes, except bundle uploads (max_upload_bytes).",
     )
     relay_upstream: str = _setting(
         "", "A relay's county URL; empty means the one pinned by `xuedian relay init`."
@@ -123,7 +142,15 @@ class Settings:
     push_ttl: int = _setting(
         172800, "Seconds a push service keeps an undelivered push (the TTL header)."
     )
-    push_timeout: int = _setting(10, "Seconds to wait for a push service to answer one push.")
+    push_timeout: int = _setting(
+        10, "Seconds one push may take in all (connect, send, answer); then it is abandoned."
+    )
+    push_hosts: str = _setting(
+        "fcm.googleapis.com,.push.services.mozilla.com,.push.apple.com,.notify.windows.com",
+        "Push services a phone's endpoint may name, comma-separated: a host, or .suffix for "
+        "its subdomains. Hosts must resolve to public addresses; an IP address listed here is "
+        "allowed as it is (tests, a county's own push relay).",
+    )
     push_concurrency: int = _setting(8, "Pushes sent at the same time.")
     push_endpoint_schemes: str = _setting(
         "https", "URL schemes a phone's push endpoint may use, comma-separated."

@@ -60,3 +60,17 @@ def test_pwa_has_text_for_every_error_code_in_both_languages():
         catalog = (messages / name).read_text("utf-8")
         missing = sorted(code for code in CODES if f"'err.{code}'" not in catalog)
         assert missing == [], f"add text for these codes in pwa/src/lib/messages/{name}"
+
+
+def test_security_page_names_tests_that_exist():
+    """docs/security.md says which test shows each protection: each must exist."""
+    text = (DOCS / "security.md").read_text("utf-8")
+    tests = DOCS.parent / "tests"
+    named = re.findall(r"`(server/[\w/]+\.py)(?:::(\w+))?`", text)
+    assert named
+    missing = []
+    for path, test in named:
+        source = tests / path
+        if not source.is_file() or (test and f"def {test}(" not in source.read_text("utf-8")):
+            missing.append(f"{path}::{test}")
+    assert missing == []

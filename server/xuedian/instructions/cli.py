@@ -41,6 +41,7 @@ def instructions_send(kind, device_id, point_code, pack, version, by_date) -> No
     """Send an instruction to one device or every phone at a learning point."""
     from sqlalchemy import select
 
+    from ..audit.service import record
     from ..org.models import LearningPoint
     from ..sync.devices import find_device
     from .service import devices_at, send
@@ -64,6 +65,9 @@ def instructions_send(kind, device_id, point_code, pack, version, by_date) -> No
             devices = devices_at(point)
         day: date | None = by_date.date() if by_date else None
         rows = send(kind, devices, point, pack, version, day)
+        target = point.code if point is not None else devices[0].id
+        details = {"kind": kind, "pack": pack, "devices": len(rows)}
+        record("instruction", target, details, area=point)
         click.echo(f"{kind}: {len(rows)} instruction(s) queued")
 
 

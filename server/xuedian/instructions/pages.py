@@ -12,6 +12,7 @@ from datetime import date
 from flask import Blueprint, redirect, request, url_for
 from sqlalchemy import select
 
+from ..audit.service import record
 from ..extensions import db
 from ..jobs.pages import html_page
 from ..org.auth import check_csrf, current_staff, staff_required
@@ -137,4 +138,10 @@ def create():
         )
     except (PackUnknown, DeviceOutOfScope) as error:
         return _page(400, [f"err.{error.code}"])
+    record(
+        "instruction",
+        data["device"].id if data.get("device") else point.code,
+        {"kind": data["kind"], "pack": data.get("pack"), "devices": len(rows)},
+        area=point if point is not None else None,
+    )
     return redirect(url_for("instructions.page", sent=len(rows)), 303)

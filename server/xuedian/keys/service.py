@@ -14,6 +14,7 @@ import base64
 import hashlib
 import json
 import os
+import re
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -56,9 +57,19 @@ def b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
 
+_B64URL = re.compile(r"[A-Za-z0-9_-]*")
+
+
 def b64url_decode(text: str) -> bytes:
-    """Decode unpadded base64url text. Raises ``ValueError`` on bad input."""
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    """Decode unpadded base64url text, strictly: only the url-safe alphabet, no padding, no
+    spaces, and the one canonical spelling of the bytes (unused bits zero), so a signature
+    has exactly one accepted text. Raises ``ValueError`` on anything else."""
+    if not isinstance(text, str) or not _B64URL.fullmatch(text) or len(text) % 4 == 1:
+        raise ValueError("not unpadded base64url")
+    data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    if b64url(data) != text:
+        raise ValueError("not the canonical base64url of its bytes")
+    return data
 
 
 @dataclass

@@ -36,6 +36,15 @@ def _run(fn):
             raise click.ClickException(str(exc)) from None
 
 
+def _audited(action: str, staff, details: dict | None = None) -> int:
+    """Record an account change made from the command line (who: ``cli``); the change and
+    its record are committed together by :func:`_run`. Returns the account id."""
+    from ..audit.service import record
+
+    record(action, staff.username, details, area=staff, commit=False)
+    return staff.id
+
+
 _PASSWORD_FILE = click.option(
     "--password-file",
     type=click.Path(dir_okay=False, exists=True),
@@ -58,7 +67,13 @@ def create_admin(username: str, area_code: str, password_file: str | None) -> No
         check_password(password)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
-    staff_id = _run(lambda: create_staff(username, password, "admin", area_code=area_code).id)
+    staff_id = _run(
+        lambda: _audited(
+            "account-add",
+            create_staff(username, password, "admin", area_code=area_code),
+            {"role": "admin"},
+        )
+    )
     click.echo(f"admin {username.strip().lower()} (id {staff_id}) scoped to area {area_code}")
 
 
@@ -145,7 +160,13 @@ def volunteer_add(username: str, point_code: str, password_file: str | None) -> 
     from .service import create_staff
 
     password = _password(password_file, "XUEDIAN_VOLUNTEER_PASSWORD")
-    _run(lambda: create_staff(username, password, "volunteer", point_code=point_code).id)
+    _run(
+        lambda: _audited(
+            "account-add",
+            create_staff(username, password, "volunteer", point_code=point_code),
+            {"role": "volunteer"},
+        )
+    )
     click.echo(f"volunteer {username.strip().lower()} at point {point_code}")
 
 
@@ -183,7 +204,7 @@ def staff_deactivate(username: str) -> None:
     """Deactivate an account; it is signed out at its next request."""
     from .service import set_active
 
-    _run(lambda: set_active(username, False).id)
+    _run(lambda: _audited("account-active", set_active(username, False), {"active": False}))
     click.echo(f"{username} deactivated")
 
 
@@ -193,7 +214,7 @@ def staff_activate(username: str) -> None:
     """Let a deactivated account sign in again."""
     from .service import set_active
 
-    _run(lambda: set_active(username, True).id)
+    _run(lambda: _audited("account-active", set_active(username, True), {"active": True}))
     click.echo(f"{username} activated")
 
 
@@ -205,5 +226,5 @@ def staff_password(username: str, password_file: str | None) -> None:
     from .service import set_password
 
     password = _password(password_file, "XUEDIAN_STAFF_PASSWORD")
-    _run(lambda: set_password(username, password).id)
+    _run(lambda: _audited("account-password", set_password(username, password)))
     click.echo(f"password of {username} changed")

@@ -65,3 +65,6 @@ class Staff(db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Stored in each session at sign-in; bumped by sign-out, a password change or reset and
+    #: deactivation, which ends every session signed with the old value (auth.py).
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

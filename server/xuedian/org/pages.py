@@ -125,6 +125,7 @@ def _answer_text(answer: dict, lang: str) -> str:
 
 
 @bp.post("/points/<int:point_id>/bundles")
+@auth.upload_page
 @auth.staff_required()
 def upload(point_id: int):
     """Import several ``.xdsync`` files; the signed-in staff member carried them."""

@@ -1,32 +1,27 @@
-"""Administrators' staff page (``/staff/people``): the accounts in their scope
-(administrators of areas under theirs, volunteers of points in scope), adding a volunteer
-or an administrator, deactivating and activating, and resetting a password.
+"""Administrators' staff page (``/staff/people``): the accounts of lower rank in their scope
+(administrators of areas strictly under theirs, volunteers of points in scope), adding a
+volunteer or an administrator of such an area, deactivating and activating, and resetting
+a password; and every account's own page to change its password (``/staff/password``).
 
 A password left empty is made here and shown once, on the answer to that POST only (the
-page is ``no-store``). An account or target outside scope answers 404; an administrator
-cannot deactivate themself (400).
+page is ``no-store``). An account or target outside scope, a fellow administrator of the
+same area and one's own account included, answers 404. Every change is audited.
 """
 
 from __future__ import annotations
 
+import math
 import secrets
 
-from flask import abort, redirect, request, url_for
+from flask import abort, redirect, request, session, url_for
 from sqlalchemy import select
 
+from ..audit.service import record
 from ..extensions import db
 from . import auth, scope
 from .models import Area, LearningPoint, Staff
-from .orgpages import (
-    FormError,
-    area_in_scope,
-    error_text,
-    form_id,
-    point_in_scope,
-    scoped_areas,
-    scoped_points,
-)
-from .routes import bp, html
+from .orgpages import FormError, error_text, form_id, point_in_scope, scoped_points
+from .routes import bp, html, password_failed, password_wait
 from .service import (
     MIN_PASSWORD,
     OrgError,
@@ -59,13 +54,26 @@ def _accounts() -> list[tuple[Staff, object]]:
     return rows
 
 
+def _areas_below() -> list[Area]:
+    """The areas a new administrator may be given: strictly under the signed-in one's."""
+    query = select(Area).where(Area.id.in_(scope.areas_below(auth.current_staff())))
+    return list(db.session.scalars(query.order_by(Area.path)))
+
+
+def _area_below(area_id: int) -> Area:
+    area = db.session.get(Area, area_id)
+    if area is None or area.id not in {a.id for a in _areas_below()}:
+        abort(404)
+    return area
+
+
 def _page(status: int = 200, errors: dict | None = None, shown: dict | None = None):
     done = request.args.get("done") if request.method == "GET" else None
     return html(
         "staff/people.html",
         status,
         accounts=_accounts(),
-        areas=scoped_areas(),
+        areas=_areas_below(),
         points=scoped_points(),
         errors=errors or {},
         form=request.form if request.method == "POST" and status != 200 else {},
@@ -104,7 +112,7 @@ def people_add():
             point = point_in_scope(form_id("point_id"))
             account = create_staff(username, password, role, point_code=point.code)
         elif role == "admin":
-            area = area_in_scope(form_id("area_id"))
+            area = _area_below(form_id("area_id"))
             account = create_staff(username, password, role, area_code=area.code)
         else:
             raise FormError("err_role")
@@ -113,7 +121,7 @@ def people_add():
         return _page(
             400, {role if role in ("admin", "volunteer") else "volunteer": error_text(exc)}
         )
-    db.session.commit()
+    record("account-add", account.username, {"role": role}, area=account)
     if generated:
         return _page(shown={"username": account.username, "password": password})
     return redirect(url_for("staff.people", done="added"), 303)
@@ -130,7 +138,7 @@ def people_set_active(staff_id: int):
     if value == "0" and account.id == auth.current_staff().id:
         return _page(400, {f"staff-{account.id}": error_text(FormError("err_self"))})
     set_active(account.username, value == "1")
-    db.session.commit()
+    record("account-active", account.username, {"active": value == "1"}, area=account)
     return redirect(url_for("staff.people", done="active"), 303)
 
 
@@ -147,7 +155,43 @@ def people_password(staff_id: int):
     except OrgError as exc:
         db.session.rollback()
         return _page(400, {f"staff-{account.id}": error_text(exc)})
-    db.session.commit()
+    record("account-password", account.username, {"generated": generated}, area=account)
     if generated:
         return _page(shown={"username": account.username, "password": password})
     return redirect(url_for("staff.people", done="password"), 303)
+
+
+def _own_page(status: int = 200, error: str = ""):
+    return html("staff/password.html", status, error=error, min_password=MIN_PASSWORD)
+
+
+@bp.get("/password")
+@auth.staff_required()
+def my_password():
+    return _own_page()
+
+
+@bp.post("/password")
+@auth.staff_required()
+def my_password_change():
+    """Change one's own password: the current one is asked for (a borrowed, signed-in
+    browser is not enough). Every other session of the account ends; this one goes on."""
+    staff = auth.current_staff()
+    # A borrowed session must not become a way to guess the password: the sign-in counts.
+    wait = password_wait(staff.username)
+    if wait:
+        response = _own_page(429, translate("login_locked", minutes=math.ceil(wait / 60)))
+        response.headers["Retry-After"] = str(wait)
+        return response
+    if not auth.verify_password(staff, request.form.get("current", "")):
+        password_failed(staff.username)
+        return _own_page(400, translate("err_current_password"))
+    try:
+        set_password(staff.username, request.form.get("password", ""))
+    except OrgError as exc:
+        db.session.rollback()
+        return _own_page(400, error_text(exc))
+    record("own-password", staff.username, commit=False)
+    db.session.commit()
+    session.update(auth.session_fields(staff, since=session.get("since")))
+    return redirect(url_for("staff.my_password", done="password"), 303)

@@ -1,10 +1,11 @@
 """The staff blueprint (``/staff``): sign-in and sign-out, the page language, CSRF on every
 form, the staff pages' security headers and their friendly error pages.
 
-Sign-in is rate-limited per client address and per account name, counting failed
-attempts only (``XUEDIAN_RATE_LIMIT_LOGIN``). The volunteer pages live in ``pages.py``,
-the administrators' organisation and staff pages in ``orgpages.py`` and ``peoplepages.py``,
-on the same blueprint.
+Sign-in counts failed attempts only: per account name from one address, per address and
+per account name (``XUEDIAN_RATE_LIMIT_LOGIN*``); every sign-in, failure and sign-out goes
+to the audit log. Every /staff body is capped (``cap_body``). The volunteer pages live in
+``pages.py``, the administrators' organisation and staff pages in ``orgpages.py`` and
+``peoplepages.py``, on the same blueprint.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ NAV = (
     ("staff.points", "nav_points", ("admin",)),
     ("staff.org", "nav_org", ("admin",)),
     ("staff.people", "nav_people", ("admin",)),
+    ("audit.page", "nav_audit", ("admin",)),
     ("staff.my_point", "nav_my_point", ("volunteer",)),
 )
 
@@ -63,18 +65,27 @@ def init_app(app: Flask) -> None:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.public_url.startswith("https://"),
         SESSION_COOKIE_NAME="xuedian_session",
-        PERMANENT_SESSION_LIFETIME=12 * 3600,
+        PERMANENT_SESSION_LIFETIME=settings.session_max_age,
+        # The cookie is not re-sent (and so not extended) on every request; auth.py ends a
+        # session session_max_age after sign-in in any case.
+        SESSION_REFRESH_EACH_REQUEST=False,
     )
     app.extensions.setdefault("xuedian.html_errors", {})["/staff"] = error_page
+    app.before_request(cap_body)
     from . import orgpages, pages, peoplepages  # noqa: F401  (their views join this blueprint)
 
     app.register_blueprint(bp)
 
 
-@bp.before_request
 def cap_body() -> None:
-    """Cap every staff form body (before CSRF reads the form) at the upload limit."""
-    request.max_content_length = current_app.config["XUEDIAN"].max_upload_bytes
+    """Cap the body of every page under /staff, whatever its blueprint, before CSRF reads
+    the form: a few KB, or the upload limit on a view marked :func:`auth.upload_page`."""
+    if not request.path.startswith("/staff"):
+        return
+    settings = current_app.config["XUEDIAN"]
+    view = current_app.view_functions.get(request.endpoint or "")
+    upload = getattr(view, auth.UPLOAD_MARK, False)
+    request.max_content_length = settings.max_upload_bytes if upload else settings.staff_form_bytes
 
 
 @bp.before_request
@@ -153,7 +164,7 @@ def error_page(error, status: int) -> Response:
 
 
 def _limit() -> str:
-    return size_text(current_app.config["XUEDIAN"].max_upload_bytes)
+    return size_text(request.max_content_length or current_app.config["XUEDIAN"].max_upload_bytes)
 
 
 def home_url(staff) -> str:
@@ -176,45 +187,94 @@ def _login_form(status: int = 200, **context) -> Response:
     return html("staff/login.html", status, **context)
 
 
+#: (rate-limit scope, setting name) of the failed sign-in counts; key() gives each key.
+LOGIN_LIMITS = (
+    ("login-pair", "rate_limit_login"),
+    ("login-address", "rate_limit_login_address"),
+    ("login-account", "rate_limit_login_account"),
+)
+
+
+def _login_keys(username: str, address: str) -> dict[str, str]:
+    return {
+        "login-pair": f"{username}|{address}",
+        "login-address": address,
+        "login-account": username,
+    }
+
+
+def password_wait(username: str) -> int:
+    """Seconds the current address must wait before a password of ``username`` is checked
+    (0: now). Sign-in and the own-password page share the counts."""
+    settings = current_app.config["XUEDIAN"]
+    keys = _login_keys(username, ratelimit.client_address())
+    return max(
+        ratelimit.blocked(scope, keys[scope], getattr(settings, name))
+        for scope, name in LOGIN_LIMITS
+    )
+
+
+def password_failed(username: str) -> None:
+    """Count a wrong password for ``username`` from the current address."""
+    settings = current_app.config["XUEDIAN"]
+    keys = _login_keys(username, ratelimit.client_address())
+    for scope, name in LOGIN_LIMITS:
+        with contextlib.suppress(ratelimit.RateLimited):
+            ratelimit.hit(scope, keys[scope], getattr(settings, name))
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
+    """Sign in. Failed attempts are counted per account name from one address (a low
+    limit: that address waits, with Retry-After, for that account only), per address and
+    per account name from everywhere (both far higher), so guessing from one place slows
+    down without locking a colleague out. Checked before any password is hashed."""
     staff = auth.current_staff()
     if request.method == "GET":
         if staff is not None:
             return redirect(auth.safe_next(request.args.get("next"), home_url(staff)))
         return _login_form()
-    from .service import staff_by_username
+    from ..audit.service import record
+    from .service import USERNAME_RE, staff_by_username
 
-    limits = current_app.config["XUEDIAN"].rate_limit_login
     username = request.form.get("username", "").strip().lower()[:64]
     password = request.form.get("password", "")
     address = ratelimit.client_address()
-    wait = max(
-        ratelimit.blocked("login-address", address, limits),
-        ratelimit.blocked("login-account", username, limits),
-    )
+    wait = password_wait(username)
     if wait:
+        current_app.logger.warning(
+            "staff sign-in for %r from %s refused for %d s (too many failures)",
+            username,
+            address,
+            wait,
+        )
         response = _login_form(
             429, username=username, error=translate("login_locked", minutes=math.ceil(wait / 60))
         )
         response.headers["Retry-After"] = str(wait)
         return response
-    candidate = staff_by_username(username)
+    # A name no account can have (a NUL, which PostgreSQL refuses) is never looked up.
+    candidate = staff_by_username(username) if USERNAME_RE.match(username) else None
     if not auth.verify_password(candidate, password):
-        for scope, key in (("login-address", address), ("login-account", username)):
-            with contextlib.suppress(ratelimit.RateLimited):
-                ratelimit.hit(scope, key, limits)
-        current_app.logger.info("failed staff login for %r from %s", username, address)
+        password_failed(username)
+        current_app.logger.warning("failed staff sign-in for %r from %s", username, address)
+        record("sign-in-failed", username, area=candidate if candidate is not None else "")
         return _login_form(401, username=username, error=translate("login_failed"))
     lang = session.get("lang", DEFAULT)
     auth.login(candidate)
     session["lang"] = lang
+    record("sign-in", candidate.username, actor=candidate)
     return redirect(auth.safe_next(request.form.get("next"), home_url(candidate)))
 
 
 @bp.post("/logout")
 def logout():
+    from ..audit.service import record
+
     lang = session.get("lang", DEFAULT)
+    staff = auth.current_staff()
+    if staff is not None:
+        record("sign-out", staff.username, commit=False)
     auth.logout()
     session["lang"] = lang
     return redirect(url_for("staff.login", signed_out=1))

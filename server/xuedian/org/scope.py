@@ -65,14 +65,20 @@ def area_visible(staff: Staff, area_id: int) -> bool:
     return db.session.scalar(query) is not None
 
 
+def areas_below(staff: Staff) -> Select:
+    """``SELECT area.id`` of the areas strictly under an administrator's own area."""
+    return areas_in_scope(staff).where(Area.id != staff.area_id)
+
+
 def staff_in_scope(staff: Staff) -> Select:
-    """``SELECT staff.id`` of the accounts an administrator may manage: administrators of
-    areas under theirs (their own included) and volunteers of points in scope."""
+    """``SELECT staff.id`` of the accounts an administrator may manage, all of lower rank:
+    administrators of areas strictly under theirs and volunteers of points in scope. Never
+    their own account, nor a fellow administrator of the same area."""
     if staff.role != "admin":
         return select(Staff.id).where(false())
     return select(Staff.id).where(
         or_(
-            and_(Staff.role == "admin", Staff.area_id.in_(areas_in_scope(staff))),
+            and_(Staff.role == "admin", Staff.area_id.in_(areas_below(staff))),
             and_(Staff.role == "volunteer", Staff.point_id.in_(points_in_scope(staff))),
         )
     )

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from ..core.timeutil import utcnow
 from ..extensions import db
-from .auth import hash_password
+from .auth import MAX_PASSWORD, end_sessions, hash_password
 from .models import LEVELS, Area, LearningPoint, Staff
 
 #: Area and point codes, as in the install URL ``/?point=CODE``.
@@ -136,6 +136,12 @@ def check_password(password: str) -> str:
             "password_short",
             min=MIN_PASSWORD,
         )
+    if len(password) > MAX_PASSWORD:
+        raise OrgError(
+            f"The password must be at most {MAX_PASSWORD} characters.",
+            "password_long",
+            max=MAX_PASSWORD,
+        )
     return password
 
 
@@ -181,20 +187,25 @@ def staff_by_username(username: str) -> Staff | None:
 
 
 def set_active(username: str, active: bool) -> Staff:
-    """Deactivate (or reactivate) an account; its open sessions end at their next request."""
+    """Deactivate (or reactivate) an account; deactivating ends its sessions for good (a
+    later reactivation does not revive them)."""
     staff = staff_by_username(username)
     if staff is None:
         raise OrgError(f"No staff account {username!r}.", "staff_missing", username=username)
     staff.active = active
+    if not active:
+        end_sessions(staff)
     db.session.flush()
     return staff
 
 
 def set_password(username: str, password: str) -> Staff:
+    """Set an account's password and end every session it has (a copied cookie too)."""
     staff = staff_by_username(username)
     if staff is None:
         raise OrgError(f"No staff account {username!r}.", "staff_missing", username=username)
     staff.password_hash = hash_password(check_password(password))
+    end_sessions(staff)
     db.session.flush()
     return staff
 

@@ -80,6 +80,7 @@ def build_with_progress(build, source: Path, out: Path, app: Flask):
 )
 def packs_publish(archives: tuple[str, ...], notify: bool) -> None:
     """Publish built archives and re-sign the catalog."""
+    from ..audit.service import record
     from ..push.notices import pack_published
     from .service import publish
 
@@ -87,6 +88,7 @@ def packs_publish(archives: tuple[str, ...], notify: bool) -> None:
     with app.app_context():
         for archive in archives:
             release = publish(Path(archive))
+            record("pack-publish", f"{release.pack_id} v{release.version}")
             click.echo(f"published {release.pack_id} v{release.version}")
             if notify:
                 pack_published(release)

@@ -82,10 +82,21 @@ def has_title_heading(markdown: str) -> bool:
     return any(t.type == "heading_open" and t.tag == "h1" for t in _md.parse(markdown))
 
 
+def _inside_pack(value: str) -> bool:
+    """Whether a ``/content/`` URL stays inside the pack: no ``.``/``..`` or empty path
+    segment (percent-encoded or not) and no backslash, which a browser reads as ``/``."""
+    path = unquote(value.split("?", 1)[0].split("#", 1)[0])
+    if not path.startswith(IMAGE_PREFIX) or "\\" in path:
+        return False
+    return all(part not in ("", ".", "..") for part in path[len(IMAGE_PREFIX) :].split("/"))
+
+
 def _keep_safe_urls(tag: str, attr: str, value: str) -> str | None:
     if tag == "img" and attr == "src":
-        return value if value.startswith(IMAGE_PREFIX) else None
+        return value if _inside_pack(value) else None
     if tag == "a" and attr == "href":
+        if value.startswith(IMAGE_PREFIX):
+            return value if _inside_pack(value) else None
         return value if value.startswith(LINK_PREFIXES) else None
     return value
 

@@ -21,7 +21,8 @@ def inbox() -> None:
 def inbox_send(
     title_zh: str, title_en: str, body_zh: str, body_en: str, device_id: str | None
 ) -> None:
-    """Send a message to one device, or to every device (inbox first, then Web Push)."""
+    """Send a message to one device, or to every device (inbox now; Web Push is queued for
+    the scheduler's push-send job)."""
     from ..sync.devices import find_device
     from .service import notify
 
@@ -33,13 +34,13 @@ def inbox_send(
                 device = find_device(device_id)
             except LookupError:
                 raise click.ClickException(f"No single device matches {device_id}.") from None
-        messages, pushed = notify(
+        messages, queued = notify(
             {"zh-CN": title_zh, "en": title_en},
             {"zh-CN": body_zh, "en": body_en},
             [device] if device else None,
         )
         to = device.id if device else "all devices"
-        click.echo(f"message {messages[0].id}\tto {to}\tpush {pushed}")
+        click.echo(f"message {messages[0].id}\tto {to}\tpush queued {queued['queued']}")
 
 
 @inbox.command("list")

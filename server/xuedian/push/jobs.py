@@ -1,4 +1,4 @@
-"""Scheduled jobs of push: tidy the Web Push subscriptions."""
+"""Scheduled jobs of push: send the queued pushes, tidy the Web Push subscriptions."""
 
 from __future__ import annotations
 
@@ -7,7 +7,17 @@ from datetime import datetime
 from flask import current_app
 
 from ..jobs.registry import job
+from .sender import deliver_queued
 from .subscriptions import cleanup
+
+
+@job(
+    "push-send",
+    "* * * * *",
+    "Send the queued Web Pushes (each has one deadline; the inbox has every message).",
+)
+def push_send(now: datetime) -> dict:
+    return deliver_queued()
 
 
 @job(

@@ -1,5 +1,6 @@
 """Tables owned by push: the inbox messages the county sends to phones, and the Web Push
-subscriptions phones register (one per device)."""
+subscriptions phones register (one per device), and the queue of pushes waiting for the
+scheduler's ``push-send`` job."""
 
 from __future__ import annotations
 
@@ -48,3 +49,18 @@ class PushSubscription(db.Model):
     last_failure_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Sends that failed in a row (network, timeout, 5xx); reset by a success.
     failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class PushDelivery(db.Model):
+    """A push waiting to be sent by the ``push-send`` job: written by ``notify()`` beside the
+    inbox message, deleted once tried (push is a nudge; the inbox has the message)."""
+
+    __tablename__ = "push_delivery"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    #: The subscription is looked up by device at send time (a newer one replaces it).
+    device_id: Mapped[str] = mapped_column(String(36))
+    message_id: Mapped[int | None] = mapped_column(Integer)
+    #: The JSON the phone's service worker shows (sender.payload).
+    data: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

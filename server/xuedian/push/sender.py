@@ -1,9 +1,12 @@
-"""Sending Web Push messages (RFC 8030, aes128gcm payloads, VAPID) with pywebpush.
+"""Sending Web Push messages (RFC 8030, aes128gcm payloads, VAPID) with pywebpush, from the
+queue of :class:`~.models.PushDelivery` rows, by the scheduler's ``push-send`` job only.
 
-Every send has a timeout and a TTL; a push service that answers 404 or 410 has dropped the
-subscription, so it is deleted. Any other failure (no network, a timeout, a 5xx, a push
-service blocked on the way) is counted and the subscription kept: the message is in the
-inbox anyway and reaches the phone at its next sync.
+Every push is checked again against the allow-list and the public-address rule, posted
+through :func:`endpoints.guarded_session` (no redirect, no proxy, the connected address
+checked) and abandoned at its one deadline (``push_timeout``); it carries a TTL. A push
+service that answers 404 or 410 has dropped the subscription, so it is deleted. Any other
+failure (no network, the deadline, a 5xx, a refused endpoint) is counted and the
+subscription kept: the message is in the inbox anyway and reaches the phone at its next sync.
 """
 
 from __future__ import annotations
@@ -12,22 +15,28 @@ import json
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 import requests
 from flask import current_app
 from py_vapid import Vapid02
 from pywebpush import WebPushException, webpush
+from sqlalchemy import delete, select
 
 from ..core.timeutil import utcnow
 from ..extensions import db
 from . import vapid
-from .models import PushSubscription
+from .endpoints import Deadline, PushEndpointRefused, check_endpoint, guarded_session
+from .endpoints import trusted_literals as _trusted
+from .models import PushDelivery, PushSubscription
 
 log = logging.getLogger("xuedian.push")
 
 #: Push services accept about 4 KB; keep the encrypted payload well under it.
 MAX_TEXT = 600
+#: Deliveries taken from the queue at a time.
+BATCH = 200
 
 
 @dataclass
@@ -56,25 +65,32 @@ def payload(message_id: int | None, title: dict, body: dict, url: str = "/") -> 
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-def _post(info: dict, data: str, signer: Vapid02, session: requests.Session) -> str:
+def _post(info: dict, data: str, signer: Vapid02, settings) -> str:
     """Send one push; return "ok", "gone" (404/410) or the failure's reason."""
-    settings = current_app.config["XUEDIAN"]
     try:
-        webpush(
-            info,
-            data,
-            vapid_private_key=signer,
-            vapid_claims={"sub": settings.push_subject},
-            timeout=settings.push_timeout,
-            ttl=settings.push_ttl,
-            headers={"Urgency": "normal"},
-            requests_session=session,
-        )
-    except WebPushException as exc:
-        status = exc.response.status_code if exc.response is not None else None
-        return "gone" if status in (404, 410) else f"http-{status}"
-    except (requests.RequestException, ValueError, TypeError) as exc:
-        return type(exc).__name__
+        check_endpoint(info["endpoint"], settings)
+    except PushEndpointRefused as exc:
+        return f"endpoint-refused-{exc.details.get('reason')}"
+    with Deadline(settings.push_timeout, _trusted(settings.push_hosts)) as deadline:
+        try:
+            with guarded_session(deadline) as session:
+                webpush(
+                    info,
+                    data,
+                    vapid_private_key=signer,
+                    vapid_claims={"sub": settings.push_subject},
+                    timeout=deadline.remaining(),
+                    ttl=settings.push_ttl,
+                    headers={"Urgency": "normal"},
+                    requests_session=session,
+                )
+        except WebPushException as exc:
+            status = exc.response.status_code if exc.response is not None else None
+            return "gone" if status in (404, 410) else f"http-{status}"
+        except requests.TooManyRedirects:
+            return "redirect-refused"
+        except (requests.RequestException, ValueError, TypeError, OSError) as exc:
+            return "deadline" if deadline.expired else type(exc).__name__
     return "ok"
 
 
@@ -88,15 +104,13 @@ def send_to(pushes: list[tuple[PushSubscription, str]]) -> PushOutcome:
     if not pushes:
         return outcome
     signer = _signer()
-    app = current_app._get_current_object()
     jobs = [
         ({"endpoint": s.endpoint, "keys": {"p256dh": s.p256dh, "auth": s.auth}}, data)
         for s, data in pushes
     ]
 
     def post(job: tuple[dict, str]) -> str:
-        with app.app_context(), requests.Session() as session:
-            return _post(job[0], job[1], signer, session)
+        return _post(job[0], job[1], signer, settings)
 
     workers = max(1, min(settings.push_concurrency, len(jobs)))
     with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -121,3 +135,41 @@ def _failed(sub: PushSubscription, outcome: PushOutcome, reason: str) -> None:
     outcome.failed += 1
     outcome.errors.append(reason)
     log.info("push to device %s failed: %s", sub.device_id, reason)
+
+
+def deliver_queued() -> dict:
+    """Send every queued push (the ``push-send`` job), a batch at a time; each delivery is
+    tried once and removed. Ones older than ``push_ttl`` are dropped unsent, as a push
+    service would. Returns ``{sent, removed, failed, expired}``; commits."""
+    settings = current_app.config["XUEDIAN"]
+    total = {"sent": 0, "removed": 0, "failed": 0, "expired": 0}
+    cutoff = utcnow() - timedelta(seconds=settings.push_ttl)
+    total["expired"] = db.session.execute(
+        delete(PushDelivery).where(PushDelivery.created_at < cutoff)
+    ).rowcount
+    db.session.commit()
+    while True:
+        batch = list(
+            db.session.scalars(select(PushDelivery).order_by(PushDelivery.id).limit(BATCH))
+        )
+        if not batch:
+            return total
+        devices = {d.device_id for d in batch}
+        subs = {
+            s.device_id: s
+            for s in db.session.scalars(
+                select(PushSubscription).where(PushSubscription.device_id.in_(devices))
+            )
+        }
+        pushes, seen = [], set()
+        for delivery in batch:
+            sub = subs.get(delivery.device_id)
+            # One push per phone per batch: a phone with several waiting needs one nudge.
+            if sub is not None and sub.id not in seen:
+                seen.add(sub.id)
+                pushes.append((sub, delivery.data))
+        db.session.execute(delete(PushDelivery).where(PushDelivery.id.in_([d.id for d in batch])))
+        db.session.commit()
+        if settings.push_enabled:
+            for key, value in send_to(pushes).summary().items():
+                total[key] += value

@@ -1,17 +1,15 @@
 """The inbox and notifications: messages the county sends to one phone or to all.
 
-Every notification goes through :func:`notify`, which first writes the message to the inbox
-(delivered by the changes feed at the phone's next sync) and then tries Web Push. Push is
-only a nudge: a phone that cannot reach its push service (most of mainland China cannot
-reach Google's) still gets every message by sync.
+Every notification goes through :func:`notify`, which writes the message to the inbox
+(delivered by the changes feed at the phone's next sync) and queues a Web Push for the
+scheduler's ``push-send`` job. Push is only a nudge: a phone that cannot reach its push
+service (most of mainland China cannot reach Google's) still gets every message by sync.
 
 A message is never edited or withdrawn once sent (a phone may already show it); its id only
 rises, so a feed cursor remembers the last one a phone has.
 """
 
 from __future__ import annotations
-
-import logging
 
 from flask import current_app
 from sqlalchemy import or_, select
@@ -20,9 +18,7 @@ from ..core.timeutil import iso, utcnow
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..sync.models import Device
-from .models import InboxMessage, PushSubscription
-
-log = logging.getLogger("xuedian.push")
+from .models import InboxMessage, PushDelivery, PushSubscription
 
 #: Longest title and body, in characters, per language.
 MAX_TITLE = 200
@@ -60,18 +56,19 @@ def notify(
     title: dict, body: dict, devices: list[Device] | None = None, url: str = "/#/inbox"
 ) -> tuple[list[InboxMessage], dict]:
     """Write the message to the inbox (one to every device when ``devices`` is None, else
-    one per device), commit, then push it to the subscribed phones among them.
+    one per device) and queue a push to each subscribed phone among them, then commit.
 
-    Returns the messages and the push summary ``{sent, removed, failed}``. A push failure
-    never raises: the inbox already has the message. Raises ``validation-failed`` for text
-    missing a language or too long (then nothing is stored).
+    The pushes are sent by the scheduler's ``push-send`` job, never here: a slow push
+    service cannot hold a staff page or a command. Returns the messages and
+    ``{"queued": n}``. Raises ``validation-failed`` for text missing a language or too long
+    (then nothing is stored).
     """
-    from .sender import payload, send_to
+    from .sender import payload
 
     if devices is None:
         messages = [send(title, body)]
         subs_query = (
-            select(PushSubscription)
+            select(PushSubscription.device_id)
             .join(Device, Device.id == PushSubscription.device_id)
             .where(Device.revoked_at.is_(None))
         )
@@ -79,23 +76,21 @@ def notify(
         _text("title", title, MAX_TITLE), _text("body", body, MAX_BODY)  # all or nothing
         messages = [send(title, body, device) for device in devices]
         ids = [d.id for d in devices]
-        subs_query = select(PushSubscription).where(PushSubscription.device_id.in_(ids))
-    summary = {"sent": 0, "removed": 0, "failed": 0}
+        subs_query = select(PushSubscription.device_id).where(PushSubscription.device_id.in_(ids))
     if not messages or not current_app.config["XUEDIAN"].push_enabled:
-        return messages, summary
-    try:
-        by_device = {m.device_id: m.id for m in messages}
-        first = messages[0]
-        pushes = []
-        for sub in db.session.scalars(subs_query.order_by(PushSubscription.id)):
-            message_id = by_device.get(sub.device_id, by_device.get(None))
-            pushes.append((sub, payload(message_id, first.title, first.body, url)))
-        summary = send_to(pushes).summary()
-    except Exception:  # noqa: BLE001 - the inbox has the message; push is only a nudge
-        db.session.rollback()
-        log.exception("push after inbox message %s failed", messages[0].id)
-        summary["failed"] = -1
-    return messages, summary
+        return messages, {"queued": 0}
+    by_device = {m.device_id: m.id for m in messages}
+    first, now = messages[0], utcnow()
+    queued = 0
+    for device_id in db.session.scalars(subs_query.order_by(PushSubscription.id)):
+        message_id = by_device.get(device_id, by_device.get(None))
+        data = payload(message_id, first.title, first.body, url)
+        db.session.add(
+            PushDelivery(device_id=device_id, message_id=message_id, data=data, created_at=now)
+        )
+        queued += 1
+    db.session.commit()
+    return messages, {"queued": queued}
 
 
 def messages_for(device_id: str, after: int, limit: int) -> list[InboxMessage]:

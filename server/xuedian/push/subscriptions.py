@@ -2,14 +2,14 @@
 
 ``signed`` of a ``push-subscription`` envelope is ``{type, device_id, created, subscription:
 {endpoint, keys: {p256dh, auth}}}`` to subscribe, or ``{type, device_id, created, endpoint}``
-to unsubscribe. Only endpoints whose scheme is in ``push_endpoint_schemes`` (https) are kept,
-so the county never posts to a phone-chosen plain-HTTP address.
+to unsubscribe. Only endpoints that pass :func:`endpoints.check_endpoint` are kept: https, a
+push service on ``push_hosts``, public addresses; so a phone cannot point the county at its
+own network.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 from flask import current_app
 from marshmallow import Schema, fields, validate
@@ -17,10 +17,10 @@ from sqlalchemy import delete, or_, select
 
 from ..core.http import load
 from ..core.timeutil import utcnow
-from ..errors import ValidationFailed
 from ..extensions import db
 from ..sync.models import Device
 from ..sync.schemas import _Strict, device_id_field
+from .endpoints import check_endpoint
 from .models import PushSubscription
 
 _B64URL = validate.Regexp(r"^[A-Za-z0-9_-]+=*$", error="Not base64url.")
@@ -55,20 +55,10 @@ class Unsubscribe(_Strict):
     endpoint = fields.String(load_default=None, validate=validate.Length(max=2000))
 
 
-def _check_scheme(endpoint: str) -> None:
-    allowed = {s.strip() for s in current_app.config["XUEDIAN"].push_endpoint_schemes.split(",")}
-    parts = urlsplit(endpoint)
-    if parts.scheme not in allowed or not parts.hostname:
-        raise ValidationFailed(
-            "This push endpoint is not accepted.",
-            fields={"subscription": {"endpoint": [f"Must be {' or '.join(sorted(allowed))}."]}},
-        )
-
-
 def subscribe(device: Device, signed: dict) -> PushSubscription:
     """Store (commit) the device's subscription, replacing an earlier one."""
     info = load(Subscribe(), signed)["subscription"]
-    _check_scheme(info["endpoint"])
+    check_endpoint(info["endpoint"], current_app.config["XUEDIAN"])
     sub = db.session.scalar(select(PushSubscription).where(PushSubscription.device_id == device.id))
     if sub is None:
         sub = PushSubscription(device_id=device.id)

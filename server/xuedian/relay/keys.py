@@ -20,7 +20,8 @@ from ..errors import XuedianError
 from .files import read_json, write_json
 
 KEY_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-PUBLIC_KEY = re.compile(r"^[A-Za-z0-9_-]{43}$")
+#: 32 bytes as canonical unpadded base64url: the last character carries 2 unused bits, zero.
+PUBLIC_KEY = re.compile(r"^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$")
 
 
 class RelayNotInitialised(XuedianError):

@@ -2,7 +2,8 @@
 by xlsxwriter in constant-memory mode into a temporary file that is then sent.
 
 Cells a spreadsheet would run as a formula (starting with = + - @, a tab or a carriage
-return) get a leading single quote.
+return, also after zero-width or space characters, or in their full-width forms ＝ ＋ － ＠)
+get a leading single quote.
 """
 
 from __future__ import annotations
@@ -25,6 +26,10 @@ from ..sync.models import Device, LearningRecord
 from .scope import Frame
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: Characters a spreadsheet skips or folds before deciding a cell is a formula: spaces,
+#: zero-width and direction marks; and the full-width forms it reads as = + - @.
+_IGNORED = " \u00a0\u3000\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+_FOLD = str.maketrans({"\uff1d": "=", "\uff0b": "+", "\uff0d": "-", "\uff20": "@"})
 #: Rows per chunk of CSV text handed to the server.
 CHUNK = 500
 
@@ -32,7 +37,10 @@ CHUNK = 500
 def neutralise(value):
     """Return ``value`` safe for a spreadsheet cell: text that would start a formula gets a
     leading single quote; numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
+    if isinstance(value, str) and (
+        value.startswith(FORMULA_START)
+        or value.lstrip(_IGNORED).translate(_FOLD).startswith(FORMULA_START)
+    ):
         return "'" + value
     return value
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
 
+from ..audit.service import record
 from ..core.timeutil import utcnow
 from ..org.auth import check_csrf, current_staff, staff_required
 from . import charts, figures
@@ -52,6 +53,12 @@ def _html(template: str, **context) -> Response:
 
 def _frame():
     return frame(current_staff(), request.args, utcnow())
+
+
+def _audit(name: str) -> None:
+    """Record an export with the filters it was made with (who and where come with it)."""
+    filters = {k: request.args[k] for k in ("area", "point", "from", "to") if request.args.get(k)}
+    record("export", name, filters)
 
 
 def _charts(report: dict, text: dict, language: str) -> dict:
@@ -170,6 +177,7 @@ def register():
 def export(name: str, fmt: str):
     if fmt not in ("csv", "xlsx") or (name not in NAMES and name != "register"):
         abort(404)
+    _audit(f"{name}.{fmt}")  # first: its commit must not expire what the rows read later
     f = _frame()
     language = lang()
     text = TEXT[language]
@@ -186,6 +194,7 @@ def export(name: str, fmt: str):
 @staff_required("admin")
 def records():
     """Every learning record in the admin's scope (narrowed by the area/point filter)."""
+    _audit("records.csv")  # first: its commit must not expire what the stream reads later
     f = _frame()
     text = TEXT[lang()]
     return csv_response(

@@ -44,7 +44,10 @@ def devices_list() -> None:
 @click.argument("device_id")
 def devices_revoke(device_id: str) -> None:
     """Revoke a device: its batches and bundles are refused from now on."""
+    from ..audit.service import record
     from ..core.timeutil import iso
+    from ..extensions import db
+    from ..org.models import LearningPoint
     from .devices import revoke
 
     app = _app()
@@ -53,6 +56,8 @@ def devices_revoke(device_id: str) -> None:
             device = revoke(device_id)
         except LookupError:
             raise click.ClickException(f"No single device matches {device_id}.") from None
+        point = db.session.get(LearningPoint, device.learning_point_id or 0)
+        record("device-revoke", device.id, area=point if point is not None else "")
         click.echo(f"{device.id}\trevoked\t{iso(device.revoked_at)}")
 
 

@@ -51,7 +51,8 @@ class _Strict(Schema):
 
 
 DEVICE_ID = re.compile(r"^[0-9a-f]{32}$")
-PUBLIC_KEY = re.compile(r"^[A-Za-z0-9_-]{43}$")
+#: 32 bytes as canonical unpadded base64url: the last character carries 2 unused bits, zero.
+PUBLIC_KEY = re.compile(r"^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$")
 #: Most signed batches one .xdsync bundle may carry.
 MAX_BUNDLE_BATCHES = 200
 

@@ -20,6 +20,8 @@ from xuedian.jobs.scheduler import cron_trigger, parse_overrides, schedule
 from xuedian.org.auth import hash_password
 from xuedian.org.models import Area, Staff
 
+from ..staffsession import signed_in
+
 DUE = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
 
 
@@ -112,7 +114,7 @@ def sign_in(app, client, role: str) -> None:
         db.session.commit()
         staff_id = staff.id
     with client.session_transaction() as session:
-        session["staff_id"], session["csrf"] = staff_id, "t"
+        signed_in(session, staff_id)
 
 
 def test_runs_page_shows_recent_runs_to_administrators(app, client, monkeypatch):

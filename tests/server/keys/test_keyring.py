@@ -65,6 +65,37 @@ def _signed_by_second(ring: KeyRing) -> dict:
     return {"signed": body, "signature": b64url(private.sign(canonical_bytes(body)))}
 
 
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda s: s + "==",  # padding
+        lambda s: s[:10] + " " + s[10:],  # a space
+        lambda s: s[:10] + "\n" + s[10:],  # a line break
+        lambda s: s.replace("-", "+").replace("_", "/") if ("-" in s or "_" in s) else s + "+",
+        # The last character's unused bits set: the same bytes, spelt another way.
+        lambda s: s[:-1] + {"A": "B", "Q": "R", "g": "h", "w": "x"}[s[-1]],
+        lambda s: s + "A",  # one character more: not a whole number of bytes
+    ],
+)
+def test_signature_base64_is_decoded_strictly(ring, change):
+    """Only the one canonical unpadded base64url text of a signature is accepted."""
+    envelope = ring.sign(BODY)
+    assert ring.verify(envelope, "manifest")
+    altered = {**envelope, "signature": change(envelope["signature"])}
+    assert altered["signature"] != envelope["signature"]
+    with pytest.raises(SignatureInvalid):
+        ring.verify(altered, "manifest")
+
+
+def test_b64url_decode_refuses_non_canonical_text():
+    from xuedian.keys.service import b64url, b64url_decode
+
+    assert b64url_decode(b64url(b"\x00\xff")) == b"\x00\xff"
+    for bad in ("AP8=", "AP9", "AP+", "A P8", "AP8\n", "A", "AP/"):
+        with pytest.raises(ValueError):
+            b64url_decode(bad)
+
+
 def test_revoke_makes_a_key_expire_now(ring):
     old = ring.sign(BODY)
     first = ring.active().key_id

@@ -93,6 +93,11 @@ PAGES: dict[str, Page] = {
     # An empty form: refused with the form again (400), nothing sent. The target point is a
     # form field; tests/server/push/ shows a point out of scope is refused.
     "instructions.create": Page(ADMIN, ok=400),
+    # Every account's own password page; the POST without the current password: 400.
+    "staff.my_password": Page(ANY_STAFF),
+    "staff.my_password_change": Page(ANY_STAFF, ok=400),
+    # The audit log: events of the administrator's own area and below (test_audit.py).
+    "audit.page": Page(ADMIN),
 }
 PREFIXES = ("/staff", "/reports")
 ACCOUNTS = [None, *STAFF]

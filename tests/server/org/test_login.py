@@ -3,16 +3,20 @@ cookie flags, the language switch and deactivated accounts."""
 
 from __future__ import annotations
 
+import dataclasses
+import io
+import logging
 import re
 
 import pytest
 
 from xuedian import create_app
 from xuedian.extensions import db
+from xuedian.org import auth as auth_module
 from xuedian.org.models import Staff
 from xuedian.org.service import set_active
 
-from .world import PASSWORD, build_world
+from .world import PASSWORD, build_world, sign_in
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -106,23 +110,109 @@ def test_csrf_on_api_paths_is_untouched(app, client):
     assert response.mimetype == "application/json"
 
 
-def test_login_rate_limit_counts_failures_per_account_and_address(app, client):
+def test_failures_slow_that_address_for_that_account_only(app, client):
+    """Five wrong passwords from one address make that address wait for that account; the
+    right password from another address still works (no lock-out for everyone)."""
     build_world(app)
     limit = 5  # XUEDIAN_RATE_LIMIT_LOGIN's default "5/minute; 20/hour"
     for _ in range(limit):
         assert _login(client, "vol-a", "wrong password!").status_code == 401
-    locked = _login(client, "vol-a")  # even the right password now waits
+    locked = _login(client, "vol-a")  # even the right password now waits, from here
     assert locked.status_code == 429
     assert "分钟后再试" in locked.text
     assert int(locked.headers["Retry-After"]) > 0
     assert "staff_id" not in _session(client)
-    # The address is locked too, for every account name.
-    assert _login(client, "vol-b").status_code == 429
-    # From another address, the locked account is still refused; another account is not.
+    # The same address may still sign in to another account...
+    assert _login(client, "vol-b").status_code == 302
+    # ...and the account's owner, elsewhere, is not locked out.
     other = app.test_client()
     other.environ_base["REMOTE_ADDR"] = "10.0.0.2"
-    assert _login(other, "vol-a").status_code == 429
-    assert _login(other, "vol-b").status_code == 302
+    assert _login(other, "vol-a").status_code == 302
+
+
+def test_ceilings_per_account_and_per_address(app):
+    """Guessing one account from many addresses, or many accounts from one address, meets
+    a ceiling far above the per-pair limit."""
+    app.config["XUEDIAN"] = dataclasses.replace(
+        app.config["XUEDIAN"],
+        rate_limit_login_account="8/hour",
+        rate_limit_login_address="6/hour",
+    )
+    build_world(app)
+    for n in range(8):
+        spread = app.test_client()
+        spread.environ_base["REMOTE_ADDR"] = f"10.1.0.{n}"
+        assert _login(spread, "vol-a", "wrong password!").status_code == 401
+    fresh = app.test_client()
+    fresh.environ_base["REMOTE_ADDR"] = "10.2.0.1"
+    assert _login(fresh, "vol-a").status_code == 429
+    assert _login(fresh, "vol-b").status_code == 302
+    one = app.test_client()
+    one.environ_base["REMOTE_ADDR"] = "10.3.0.1"
+    for n in range(6):
+        assert _login(one, f"nobody-{n}", "wrong password!").status_code == 401
+    assert _login(one, "admin-c2").status_code == 429
+
+
+def test_a_name_with_a_nul_is_a_failed_sign_in_on_both_databases(app, client):
+    build_world(app)
+    for name in ("vol\x00-a", "\x00", "vol-a\x00"):
+        assert _login(client, name).status_code == 401
+
+
+def test_failed_sign_in_is_a_warning_with_the_address(app, client, caplog):
+    build_world(app)
+    client.environ_base["REMOTE_ADDR"] = "10.9.8.7"
+    with caplog.at_level(logging.INFO):
+        assert _login(client, "vol-a", "wrong password!").status_code == 401
+    [failed] = [r for r in caplog.records if "failed staff sign-in" in r.getMessage()]
+    assert failed.levelno == logging.WARNING
+    assert "10.9.8.7" in failed.getMessage() and "vol-a" in failed.getMessage()
+
+
+def test_long_passwords_and_big_bodies_cost_no_hashing(app, client, monkeypatch):
+    """A password over 256 characters is refused unhashed; a form body over the staff cap is
+    refused (413) before it is read; a refused (429) attempt hashes nothing either."""
+    build_world(app)
+    token = _form_token(client)
+    hashed = []
+    real = auth_module.check_password_hash
+    monkeypatch.setattr(
+        auth_module, "check_password_hash", lambda h, p: hashed.append(len(p)) or real(h, p)
+    )
+    assert _login(client, "vol-a", "x" * 257, token=token).status_code == 401
+    assert hashed == []
+    big = client.post(
+        "/staff/login",
+        data={"username": "vol-a", "password": "x" * 200_000, "csrf_token": token},
+    )
+    assert big.status_code == 413 and big.mimetype == "text/html"
+    assert hashed == []
+    for _ in range(5):
+        _login(client, "vol-a", "wrong password!", token=token)
+    hashed.clear()
+    assert _login(client, "vol-a", token=token).status_code == 429
+    assert hashed == []
+
+
+def test_every_staff_page_caps_its_body_but_the_bundle_upload(app, client):
+    world = build_world(app)
+    sign_in(client, world.staff["admin_c1"])
+    padding = "x" * (app.config["XUEDIAN"].staff_form_bytes + 1)
+    for path in (
+        "/staff/people",
+        "/staff/instructions",
+        f"/staff/people/{world.staff['vol_a']}/password",
+        "/staff/password",
+    ):
+        answer = client.post(path, data={"csrf_token": "test-csrf", "pad": padding})
+        assert answer.status_code == 413, path
+    upload = client.post(
+        f"/staff/points/{world.points['A']}/bundles",
+        data={"csrf_token": "test-csrf", "bundles": (io.BytesIO(padding.encode()), "a.xdsync")},
+        content_type="multipart/form-data",
+    )
+    assert upload.status_code == 200
 
 
 def test_success_does_not_reset_the_count_for_others(app, client):

@@ -29,6 +29,8 @@ from xuedian.org import service
 from xuedian.org.models import Staff
 from xuedian.sync.models import Device, QuarantinedRecord
 
+from ..staffsession import signed_in
+
 PASSWORD = "correct horse battery"
 _HASH = generate_password_hash(PASSWORD)
 
@@ -64,11 +66,12 @@ SEES_AREAS = {
 #: A phone enrolled at no point, and who may see it: administrators of top-level areas.
 UNENROLLED = "a0b1c2d3" + "0" * 24
 SEES_UNENROLLED = {"admin_c1", "admin_c2"}
-#: Which staff accounts each account may manage on /staff/people (administrators only).
+#: Which staff accounts each account may manage on /staff/people (administrators only):
+#: strictly lower in rank, so never their own account nor a fellow of the same area.
 SEES_STAFF = {
-    "admin_c1": {"admin_c1", "admin_t1a", "vol_a", "vol_b"},
-    "admin_t1a": {"admin_t1a", "vol_a"},
-    "admin_c2": {"admin_c2"},
+    "admin_c1": {"admin_t1a", "vol_a", "vol_b"},
+    "admin_t1a": {"vol_a"},
+    "admin_c2": set(),
     "vol_a": set(),
     "vol_b": set(),
 }
@@ -221,5 +224,5 @@ def sign_in(client, staff_id: int | None, csrf: str = "test-csrf") -> None:
     with client.session_transaction() as session:
         session.clear()
         if staff_id is not None:
-            session["staff_id"] = staff_id
+            signed_in(session, staff_id, csrf)
         session["csrf"] = csrf

@@ -8,6 +8,7 @@ import json
 import os
 import socket
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import http_ece
@@ -25,11 +26,17 @@ def b64url_decode(text: str) -> bytes:
 
 
 class FakePushService:
-    """Answers each POST with the status set for its path (201 by default), keeps them all."""
+    """Answers each POST with the status set for its path (201 by default), keeps them all.
+
+    A path in ``redirect`` is answered 307 to that URL; a path in ``slow`` is answered 201
+    with a 1000-byte body sent one byte every ``slow[path]`` seconds (a dribbling server
+    that a per-read timeout never stops)."""
 
     def __init__(self):
         self.received: list[dict] = []
         self.status: dict[str, int] = {}
+        self.redirect: dict[str, str] = {}
+        self.slow: dict[str, float] = {}
         service = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -43,6 +50,24 @@ class FakePushService:
                         "body": body,
                     }
                 )
+                if self.path in service.redirect:
+                    self.send_response(307)
+                    self.send_header("Location", service.redirect[self.path])
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                if self.path in service.slow:
+                    self.send_response(201)
+                    self.send_header("Content-Length", "1000")
+                    self.end_headers()
+                    try:
+                        for _ in range(1000):
+                            time.sleep(service.slow[self.path])
+                            self.wfile.write(b"x")
+                            self.wfile.flush()
+                    except OSError:
+                        pass  # the county gave up: what the deadline is for
+                    return
                 self.send_response(service.status.get(self.path, 201))
                 self.send_header("Content-Length", "0")
                 self.end_headers()

@@ -19,6 +19,7 @@ from xuedian.packs.models import PackRelease
 from xuedian.push.models import InboxMessage
 from xuedian.sync.models import Device
 
+from ..staffsession import signed_in
 from ..sync.helpers import STATUS, now_iso, register
 
 CHANGES = "/api/v1/sync/changes"
@@ -168,7 +169,7 @@ def test_admin_form_sends_only_within_scope(app, client):
     phone = register(client)
     enrol(app, phone, ids["qingshui"])
     with client.session_transaction() as session:
-        session["staff_id"], session["csrf"] = ids["admin"], "t"
+        signed_in(session, ids["admin"])
     page = client.get("/staff/instructions")
     assert page.status_code == 200 and "远程指令" in page.get_data(as_text=True)
     assert "other-p" not in page.get_data(as_text=True)

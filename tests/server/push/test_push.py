@@ -5,15 +5,20 @@ push service cannot be reached."""
 from __future__ import annotations
 
 import dataclasses
+import itertools
+from datetime import timedelta
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from xuedian.cli import main
 from xuedian.core.timeutil import utcnow
 from xuedian.extensions import db
-from xuedian.push.models import PushSubscription
+from xuedian.jobs import load_jobs
+from xuedian.jobs.runs import run_job
+from xuedian.push import endpoints
+from xuedian.push.models import PushDelivery, PushSubscription
 from xuedian.push.service import notify
 from xuedian.sync.models import Device
 
@@ -35,11 +40,42 @@ BODY = {"zh-CN": "戏曲第二版已经发布。", "en": "Opera v2 is out."}
 
 @pytest.fixture
 def http_push(app):
-    """Allow plain-HTTP endpoints (the fake service), as only tests should."""
+    """Allow plain-HTTP endpoints on loopback (the fake service), as only tests should."""
     app.config["XUEDIAN"] = dataclasses.replace(
-        app.config["XUEDIAN"], push_endpoint_schemes="https,http", push_timeout=3
+        app.config["XUEDIAN"],
+        push_endpoint_schemes="https,http",
+        push_timeout=3,
+        push_hosts="127.0.0.1",
     )
     return app
+
+
+PUBLIC = "93.184.215.14"
+
+
+@pytest.fixture
+def public_push(app, monkeypatch):
+    """Allow ``*.example.net`` endpoints and answer every name with a public address (the
+    tests have no DNS)."""
+    app.config["XUEDIAN"] = dataclasses.replace(app.config["XUEDIAN"], push_hosts=".example.net")
+    monkeypatch.setattr(endpoints, "resolve", lambda host, port: [PUBLIC])
+    return app
+
+
+def send_queued(app) -> dict:
+    """Run the scheduler's push-send job once (as the scheduler would); return its summary."""
+    with app.app_context():
+        run = run_job(load_jobs()["push-send"], utcnow() + timedelta(microseconds=next(_RUNS)))
+        assert run.status == "ok", run.error
+        return run.summary
+
+
+_RUNS = itertools.count(1_000_000, 1_000_000)  # each run its own second
+
+
+def queued(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(PushDelivery))
 
 
 def subscribe(client, phone, subscriber: Subscriber, status: int = 201):
@@ -84,8 +120,10 @@ def test_push_reaches_the_fake_service_and_the_subscriber_decrypts_it(http_push,
             device = db.session.get(Device, phone.device_id)
             messages, summary = notify(TITLE, BODY, [device], url="/#/")
             message_id = messages[0].id
-        assert summary == {"sent": 1, "removed": 0, "failed": 0}
-        assert len(service.received) == 1
+        # notify() only queues: nothing is posted until the scheduler's job runs.
+        assert summary == {"queued": 1} and service.received == [] and queued(app) == 1
+        assert send_queued(app) == {"sent": 1, "removed": 0, "failed": 0, "expired": 0}
+        assert len(service.received) == 1 and queued(app) == 0
         sent = service.received[0]
     assert sent["path"] == "/push/abc"
     assert sent["headers"]["ttl"] == str(app.config["XUEDIAN"].push_ttl)
@@ -112,9 +150,10 @@ def test_gone_subscription_is_removed_and_a_5xx_one_kept(http_push, client, stat
         subscribe(client, gone, Subscriber(service.base + "/gone"))
         subscribe(client, flaky, Subscriber(service.base + "/flaky"))
         with app.app_context():
-            _, summary = notify(TITLE, BODY)
+            notify(TITLE, BODY)
+        summary = send_queued(app)
         assert len(service.received) == 2
-    assert summary == {"sent": 0, "removed": 1, "failed": 1}
+    assert summary == {"sent": 0, "removed": 1, "failed": 1, "expired": 0}
     left = subscriptions(app)
     assert [s.device_id for s in left] == [flaky.device_id]
     assert left[0].failures == 1
@@ -130,7 +169,8 @@ def test_message_reaches_the_phone_inbox_when_push_is_unreachable(http_push, cli
         *["--body-zh", BODY["zh-CN"], "--body-en", BODY["en"], "--device", phone.device_id],
     )
     assert result.exit_code == 0, result.output
-    assert "'failed': 1" in result.output
+    assert "push queued 1" in result.output
+    assert send_queued(app)["failed"] == 1
     envelope = phone.sign(
         {"type": "changes-request", "device_id": phone.device_id, "created": now_iso()}
     )
@@ -139,11 +179,12 @@ def test_message_reaches_the_phone_inbox_when_push_is_unreachable(http_push, cli
     assert subscriptions(app)[0].failures == 1  # kept: the service may come back
 
 
-def test_subscriptions_are_signed_per_device_and_https_only_by_default(app, client):
+def test_subscriptions_are_signed_per_device_and_https_only_by_default(public_push, client):
+    app = public_push
     phone, other = register(client), register(client)
-    subscriber = Subscriber("http://127.0.0.1:9/push")
+    subscriber = Subscriber("http://push.example.net/push")
     response = subscribe(client, phone, subscriber, status=422)
-    assert response.get_json()["code"] == "validation-failed"
+    assert response.get_json()["code"] == "push-endpoint-refused"
     subscriber.endpoint = "https://push.example.net/send/1"
     # Signed by another phone's key: refused.
     envelope = other.sign(
@@ -169,7 +210,8 @@ def test_subscriptions_are_signed_per_device_and_https_only_by_default(app, clie
     assert subscriptions(app) == []
 
 
-def test_cleanup_job_removes_revoked_and_long_failing(app, client):
+def test_cleanup_job_removes_revoked_and_long_failing(public_push, client):
+    app = public_push
     revoked, failing, fine = register(client), register(client), register(client)
     for phone in (revoked, failing, fine):
         subscribe(client, phone, Subscriber(f"https://push.example.net/{phone.device_id}"))

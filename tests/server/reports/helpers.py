@@ -12,6 +12,7 @@ from xuedian.org.auth import hash_password
 from xuedian.org.enrolment import make_token
 from xuedian.org.models import Area, LearningPoint, Staff
 
+from ..staffsession import signed_in
 from ..sync.helpers import STATUS, Phone, make_record
 
 
@@ -60,8 +61,7 @@ def make_org(app) -> dict:
 
 def sign_in(client, staff_id: int) -> None:
     with client.session_transaction() as session:
-        session["staff_id"] = staff_id
-        session["csrf"] = "t"
+        signed_in(session, staff_id)
 
 
 def enrolment_token(app, code: str) -> str:

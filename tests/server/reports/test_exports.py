@@ -21,6 +21,26 @@ def test_neutralise():
     assert neutralise("养鸡") == "养鸡" and neutralise(-3) == -3 and neutralise(None) is None
 
 
+def test_neutralise_full_width_and_hidden_prefixes():
+    """Spreadsheets fold full-width ＝＋－＠ and skip zero-width or space characters
+    before deciding a cell is a formula."""
+    for bad in (
+        "＝1+1",
+        "＋SUM(A1)",
+        "－2+3",
+        "＠cmd",
+        "\u200b=1+1",
+        '\ufeff=HYPERLINK("x")',
+        "\u2060\u200d@cmd",
+        " =1+1",
+        "\u3000＝1",
+        "\u202e=1",
+    ):
+        assert neutralise(bad) == "'" + bad, repr(bad)
+    for fine in ("a＝b", "1 = 1", "\u200b养鸡"):
+        assert neutralise(fine) == fine
+
+
 def _csv(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
 

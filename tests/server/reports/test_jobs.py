@@ -85,7 +85,7 @@ def test_silent_points_alert_once_per_threshold(app, client):
         summary = _all(jobs.silent_points(utcnow()))
         assert summary["silent"] == {"7": [], "14": ["p1a"], "30": []}
         assert summary["never"] == ["p1a-empty"] and summary["messages"] == 1
-        assert summary["pushed"] == {"sent": 0, "removed": 0, "failed": 0}  # none subscribed
+        assert summary["pushed"] == {"queued": 0}  # none subscribed
         (message,) = db.session.scalars(select(InboxMessage)).all()
         assert message.device_id == a.phone.device_id and "14" in message.title["zh-CN"]
         assert _all(jobs.silent_points(utcnow()))["messages"] == 0  # not again

@@ -80,6 +80,7 @@ export const en = {
   'err.body-not-json': 'The data sent was not valid JSON.',
   'err.body-too-large': 'The data sent was too large.',
   'err.validation-failed': 'The data did not pass validation.',
+  'err.push-endpoint-refused': 'This phone’s notification service is not one the county can use; messages still arrive when you sync.',
   'err.unknown-field': 'The data contained an unknown field.',
   'err.device-unknown': 'The server does not know this phone; it will register again.',
   'err.device-signature-invalid': 'This phone’s signature could not be verified; ask a volunteer.',

@@ -83,6 +83,7 @@ export const zh = {
   'err.body-not-json': '发送的数据格式不对。',
   'err.body-too-large': '发送的数据太大。',
   'err.validation-failed': '数据没有通过检查。',
+  'err.push-endpoint-refused': '这部手机的消息推送服务县里用不了；同步时照样能收到消息。',
   'err.unknown-field': '数据里有无法识别的内容。',
   'err.device-unknown': '服务器不认识这部手机，将重新登记。',
   'err.device-signature-invalid': '这部手机的签名无法验证，请联系学习点志愿者。',
