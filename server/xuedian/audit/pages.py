@@ -7,10 +7,9 @@ import json
 
 from flask import Blueprint, Response, render_template, request
 
-from ..core.timeutil import iso
+from ..core.timeutil import iso, local_text
 from ..org.auth import check_csrf, csrf_token, current_staff, staff_required
 from ..org.text import current_lang
-from ..relay.text import local_time
 from .service import ACTIONS, recent
 from .text import translator
 
@@ -32,7 +31,7 @@ def page():
     rows = [
         {
             "at": iso(e.at),
-            "when": local_time(e.at),
+            "when": local_text(e.at),
             "actor": e.actor,
             "action": e.action,
             "target": e.target,

@@ -19,6 +19,7 @@ from xuedian.org.enrolment import token_point
 from xuedian.packs.models import PackRelease
 from xuedian.sync.models import Device, LearningRecord, SyncBundle
 
+from ..staffsession import signed_in
 from ..sync.helpers import Phone, make_record
 from .world import POINTS, build_world, sign_in
 
@@ -103,8 +104,7 @@ def test_english_page(app, client):
 def _sign_in_at(client, staff_id: int, base_url: str) -> None:
     """Sign in on a session cookie for ``base_url``'s host (a LAN address, a county name)."""
     with client.session_transaction(base_url=base_url) as session:
-        session["staff_id"] = staff_id
-        session["csrf"] = "test-csrf"
+        signed_in(session, staff_id, "test-csrf")
 
 
 def _enrol_url(text: str) -> str:

@@ -209,7 +209,7 @@ def test_admin_form_lists_published_packs_and_phones_in_scope(app, client):
     enrol(app, there, ids["other"])
     publish(app, "opera", 1, 2)
     with client.session_transaction() as session:
-        session["staff_id"], session["csrf"] = ids["admin"], "t"
+        signed_in(session, ids["admin"])
     page = client.get("/staff/instructions").get_data(as_text=True)
     assert '<select id="pack" name="pack">' in page and '<select id="device" name="device">' in page
     assert '<option value="opera"' in page and "地方戏 (opera v2)" in page
@@ -224,7 +224,7 @@ def test_admin_form_refuses_an_unknown_pack_or_a_phone_out_of_scope(app, client)
     enrol(app, there, ids["other"])
     publish(app, "opera", 1)
     with client.session_transaction() as session:
-        session["staff_id"], session["csrf"] = ids["admin"], "t"
+        signed_in(session, ids["admin"])
     form = {"csrf_token": "t", "kind": "update-pack", "point": ids["qingshui"]}
     unknown = client.post("/staff/instructions", data={**form, "pack": "不存在的课程"})
     assert unknown.status_code == 400

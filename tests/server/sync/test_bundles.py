@@ -18,6 +18,7 @@ from xuedian.org.models import Staff
 from xuedian.sync.kiosks import KIOSK_HEADER, credential_for, kiosk_name
 from xuedian.sync.models import Device, LearningRecord, SyncBatch, SyncBundle
 
+from ..staffsession import signed_in
 from .helpers import Phone, make_record, now_iso, register
 from .test_hostile import assert_envelope, nothing_stored
 
@@ -110,7 +111,7 @@ def test_bundle_received_time_from_a_signed_in_volunteer_is_kept(app, client):
         db.session.commit()
         staff_id = staff.id
     with client.session_transaction() as session:
-        session["staff_id"] = staff_id
+        signed_in(session, staff_id)
     claim = {"X-Xuedian-Received-At": "2026-11-21T09:30:00Z"}
     answer = upload(client, Phone().bundle([[make_record(1)]]), **claim)
     assert answer.json["bundles"][0]["received_at"] == "2026-11-21T09:30:00.000Z"
