@@ -8,14 +8,18 @@ HOST    ?= 127.0.0.1
 PORT    ?= 8000
 export XUEDIAN_INSTANCE_PATH ?= $(CURDIR)/instance
 
-.PHONY: run test system deps pwa lint format bench screenshots clean
+.PHONY: run test jstest system deps pwa lint format bench screenshots clean
 
 run: system deps pwa
 	$(BIN)/xuedian demo
 	$(BIN)/xuedian serve --host $(HOST) --port $(PORT)
 
-test: system deps pwa lint
+test: system deps pwa lint jstest
 	$(BIN)/pytest
+
+# The app's own rules against the shared vector files (tests/vectors/), with node --test.
+jstest: pwa/node_modules/.installed
+	cd pwa && npm test
 
 system:
 	bash scripts/ensure-system.sh

@@ -58,6 +58,8 @@ class LearnerTotals:
     learner: str
     lessons_completed: int = 0
     lessons_verified: int = 0
+    #: Every counted record's seconds.
+    seconds: int = 0
     hours: float = 0.0
     credits: float = 0.0
     lessons: list[LessonProgress] = field(default_factory=list)
@@ -123,7 +125,9 @@ def derive(
         row = lessons[key]
         totals[row.learner].lessons.append(row)
     for learner, total in totals.items():
-        total.hours = round(seconds[learner] / 3600, 2)
+        total.seconds = seconds[learner]
+        # Hundredths of an hour, halves up, in integers: the app rounds alike.
+        total.hours = (seconds[learner] * 100 + 1800) // 3600 / 100
         verified: dict[str, set[str]] = {}
         for row in total.lessons:
             total.lessons_completed += row.completed

@@ -86,10 +86,11 @@ def weekly_snapshot(now: datetime) -> dict:
         points = points.where(Area.path.startswith(county.path, autoescape=True))
         devices = select(Device.id).where(Device.learning_point_id.in_(points))
         a = ActivityDaily
-        learners, lessons, seconds, records = db.session.execute(
+        learners, lessons, unverified, seconds, records = db.session.execute(
             select(
                 func.count(func.distinct(a.learner)),
                 func.coalesce(func.sum(a.lessons), 0),
+                func.coalesce(func.sum(a.unverified), 0),
                 func.coalesce(func.sum(a.seconds), 0),
                 func.coalesce(func.sum(a.records), 0),
             ).where(a.device_id.in_(devices), a.day >= week, a.day <= until)
@@ -100,6 +101,7 @@ def weekly_snapshot(now: datetime) -> dict:
             "devices": db.session.scalar(select(func.count()).select_from(devices.subquery())),
             "learners": learners,
             "lessons": int(lessons),
+            "unverified": int(unverified),
             "hours": round(int(seconds) / 3600, 1),
             "records": int(records),
         }

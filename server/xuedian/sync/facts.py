@@ -28,6 +28,8 @@ VERB_BASE = "http://adlnet.gov/expapi/verbs/"
 MAX_RECORD_SECONDS = 4 * 3600
 #: The item id the lesson quiz's total is recorded under (question ids may not use it).
 QUIZ_ITEM = "quiz"
+#: The quiz total's share of right answers that passes: the app sets its ``success`` so.
+QUIZ_PASS = 0.6
 #: Evidence thresholds of a completion (also in the vector file's ``rules``).
 MIN_READ_SECONDS = 20
 READ_CHARS_PER_SECOND = 10
