@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
@@ -15,9 +16,7 @@ from xuedian.sync import facts
 from xuedian.sync.models import LearnerOwner, LearningRecord
 
 VECTORS = json.loads(
-    (
-        __import__("pathlib").Path(__file__).resolve().parents[2] / "vectors" / "record_facts.json"
-    ).read_text("utf-8")
+    (Path(__file__).resolve().parents[2] / "vectors" / "record_facts.json").read_text("utf-8")
 )
 DEVICES = ("a" * 32, "b" * 32)
 
