@@ -12,8 +12,10 @@ import json
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import func, select
 
+from xuedian.cli import main
 from xuedian.extensions import db
 from xuedian.learners.service import learner_progress, progress_rows, totals_row
 from xuedian.reports.aggregates import rebuild
@@ -129,3 +131,9 @@ def test_facts_vectors_through_ingest(app, client, case):
         assert rebuild(chunk=2) == len(records)
         assert _snapshot() == ingested
         db.session.rollback()
+        # The command an operator runs recounts the same, and commits.
+        result = CliRunner().invoke(main, ["reports", "rebuild"])
+        assert result.exit_code == 0, result.output
+        assert f"recounted {len(records)} records" in result.output
+        db.session.remove()
+        assert _snapshot() == ingested
