@@ -33,8 +33,9 @@ class Tally:
     """Sums for a set of records (their facts), ready to be added to the aggregate tables.
 
     Every stored record counts in ``records``; a voided record (or a voiding one) counts
-    for nothing else. A lesson completion counts in ``lessons`` with evidence and in
-    ``unverified`` without. A course is started by any record naming its pack.
+    for nothing else. A lesson completion counts in ``lessons`` (and the course funnel's
+    lessons done) with evidence, and in ``unverified`` without. A course is started by any
+    record naming its pack.
     """
 
     def __init__(self, sign: int = 1):
@@ -65,7 +66,8 @@ class Tally:
             return
         if is_completion(row):
             sums[1 if row["engagement"] else 4] += self.sign
-            self.lessons.add((learner, row["pack"], row["lesson"]))
+            if row["engagement"]:  # the course funnel counts lessons done with evidence
+                self.lessons.add((learner, row["pack"], row["lesson"]))
 
     def _course(self, pack, learner, device_id, day) -> None:
         if pack is None:
@@ -180,7 +182,8 @@ def record_new(device_id: str, rows: Iterable[dict]) -> None:
 
 def record_voided(rows: list[dict]) -> None:
     """The ingest hook for stored records a new voiding record has just voided: take back
-    what they counted for, and a completed lesson no other completion still holds."""
+    what they counted for, and a lesson done that no other completion with evidence still
+    holds."""
     tally = Tally(sign=-1)
     for row in rows:
         tally.add({**row, "voided": False})
@@ -191,6 +194,7 @@ def record_voided(rows: list[dict]) -> None:
             select(r.id)
             .where(r.learner == learner, r.pack == pack, r.lesson == lesson)
             .where(r.verb_name == "completed", r.kind == "lesson", r.voided.is_(False))
+            .where(r.engagement.is_not(None))
             .limit(1)
         )
         if still is not None:

@@ -88,7 +88,10 @@ def _county() -> dict:
             func.coalesce(func.sum(a.asked), 0),
         )
     ).one()
-    return dict(zip(("records", "lessons", "unverified", "seconds", "asked"), sums, strict=True))
+    out = dict(zip(("records", "lessons", "unverified", "seconds", "asked"), sums, strict=True))
+    # Distinct lessons done with evidence: the course funnel's count.
+    out["lessons_done"] = db.session.scalar(select(func.count()).select_from(LessonDone))
+    return out
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
