@@ -3,6 +3,11 @@
 Records are inserted with "on conflict do nothing", so a record that arrives twice by any
 path is stored once; the receipt is stored with the batch so a retried batch gets the same
 receipt. Who may send a batch is settled before this module runs (``devices.authenticate``).
+
+Each record's facts are parsed here, once (sync/facts.py), into its columns; a record a
+voiding record names is stored or marked ``voided`` whichever arrives first. A learner id
+belongs to the first device that sends it (``learner_owner``): another device's records
+for it are quarantined as ``learner-not-yours``.
 """
 
 from __future__ import annotations
