@@ -58,3 +58,19 @@ for (const c of vectors.cases) {
     }
   });
 }
+
+test('the lesson screen\'s evidence: whole seconds and characters, a share of at most 1, quiz only when passed', () => {
+  const quick = facts.completionEvidence({ seconds: 3.9, chars: 600.4 });
+  assert.deepEqual(quick, { seconds: 3, chars: 600 });
+  assert.equal(facts.engagement(quick), null); // three seconds on a 600-character lesson
+  const read = facts.completionEvidence({ seconds: 60.2, chars: 600, listened: 0 });
+  assert.deepEqual(read, { seconds: 60, chars: 600, listened: 0 });
+  assert.equal(facts.engagement(read), 'time');
+  const heard = facts.completionEvidence({ seconds: 5, chars: 600, listened: 1.02 });
+  assert.equal(heard.listened, 1);
+  assert.equal(facts.engagement(heard), 'narration');
+  const passed = facts.completionEvidence({ seconds: 5, chars: 600, quizPassed: true });
+  assert.equal(passed.quiz, true);
+  assert.equal(facts.engagement(passed), 'quiz');
+  assert.equal('quiz' in facts.completionEvidence({ seconds: 5, chars: 600, quizPassed: false }), false);
+});
