@@ -140,8 +140,8 @@ class Evidence(_Strict):
     chars = fields.Integer(strict=True, validate=validate.Range(min=0, max=10**7))
     #: Share of the narration listened to, 0 to 1.
     listened = fields.Float(allow_nan=False, validate=validate.Range(min=0, max=1))
-    #: Whether the lesson's quiz was passed.
-    quiz = fields.Boolean()
+    #: Whether the lesson's quiz was passed: JSON true or false only ("yes" is not evidence).
+    quiz = fields.Boolean(truthy={True}, falsy={False})
 
 
 class RecordResult(_Strict):

@@ -140,3 +140,17 @@ def test_facts_vectors_through_ingest(app, client, case):
         assert f"recounted {len(records)} records" in result.output
         db.session.remove()
         assert _snapshot() == ingested
+
+
+@pytest.mark.parametrize(
+    "evidence",
+    [{"listened": 1.5}, {"seconds": -1}, {"seconds": 2.5}, {"quiz": "yes"}, {"watched": 1}],
+)
+def test_facts_evidence_out_of_shape_is_quarantined(app, client, evidence):
+    phone = Phone()
+    phone.register(client)
+    record = copy.deepcopy(CASES[0]["records"][0])
+    record["result"]["evidence"] = evidence
+    record["device_seq"] = 1
+    receipt = phone.send(client, [record]).get_json()
+    assert [r["code"] for r in receipt["rejected"]] == ["record-invalid"]
