@@ -167,7 +167,10 @@ def _extras(db, now, rng, points, learners):
 
 
 def _records(now, rng, tally, learners):
-    """Yield record rows: each learner studies in sessions of ~10 records on a few days."""
+    """Yield record rows, with their facts as ingest parses them: each learner studies in
+    sessions of ~10 records on a few days."""
+    from xuedian.sync.facts import parse
+
     per_learner = RECORDS // LEARNERS
     seqs = [0] * DEVICES
     for n, learner in enumerate(learners):
@@ -186,14 +189,16 @@ def _records(now, rng, tally, learners):
                 elif k % 3 == 2:
                     verb = VERB + "completed"
                     obj = {"pack": pack, "version": 1, "lesson": f"l{rng.randrange(6)}"}
-                    result = {"duration": f"PT{rng.randrange(60, 900)}S"}
+                    spent = rng.randrange(60, 900)
+                    result = {"duration": f"PT{spent}S"}
+                    if rng.random() < 0.7:  # the others: older phones, no evidence
+                        result["evidence"] = {"seconds": spent, "chars": 1200}
                 else:
                     verb = VERB + "answered"
                     obj = {"pack": pack, "version": 1, "lesson": "l0", "item": f"q{k}"}
                     result = {"success": bool(k % 2), "duration": "PT20S"}
                 moment = day + timedelta(seconds=30 * k)
-                tally.add(device_id, learner, verb, obj, result, moment)
-                yield {
+                row = {
                     "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
                     "device_id": device_id,
                     "device_seq": seqs[device],
@@ -205,7 +210,11 @@ def _records(now, rng, tally, learners):
                     "content_hash": "0" * 64,
                     "received_at": moment,
                     "change_seq": 1,
+                    "voided": False,
                 }
+                row.update(parse({"verb": verb, "object": obj, "result": result}))
+                tally.add(row)
+                yield row
 
 
 def _copy_pg(db, rows):

@@ -68,11 +68,21 @@ def install(page, server, pack_id: str = WELCOME) -> None:
     expect(page.get_by_test_id(f"installed-{pack_id}")).to_be_visible(timeout=30_000)
 
 
-def complete_lesson(page, server, lesson: str, pack_id: str = WELCOME) -> None:
+def complete_lesson(
+    page, server, lesson: str, pack_id: str = WELCOME, read_seconds: int = 0
+) -> None:
+    """Open a lesson and tap "完成". With ``read_seconds`` the page's clock (installed on
+    first use) moves that far on while the content is shown, as if the resident read it:
+    the completion then carries evidence (docs/protocol.md, "Record facts")."""
     page.goto(f"{server.url}/#/lesson/{pack_id}/{lesson}", timeout=20_000)
     expect(page.get_by_test_id("lesson-content")).not_to_be_empty(timeout=15_000)
+    if read_seconds:
+        page.clock.fast_forward(read_seconds * 1000)
     page.get_by_test_id("complete-lesson").click()
     expect(page.get_by_test_id("lesson-saved")).to_be_visible(timeout=10_000)
+    expect(page.get_by_test_id("lesson-saved")).to_have_attribute(
+        "data-verified", "true" if read_seconds >= 20 else "false", timeout=10_000
+    )
 
 
 def idb_all(page, store: str) -> list:

@@ -18,6 +18,7 @@ from .screens import (
     server_records,
     start_screens_server,
 )
+from .test_feed import wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -210,6 +211,36 @@ def test_quiz_offline_feedback_score_retry_and_records_reach_the_county(screens_
         "attempted",
     ]
     assert outbox_quiz_records(page) == []
+    # The county derives the lesson's best score from the quiz total the app sends
+    # (item "quiz"), not from one question's score, and the phone gets it in the feed.
+    page.wait_for_function(PROGRESS_BEST_SCORE, arg=["01-welcome", 1], timeout=30_000)
+
+    # Passing the quiz is the lesson's evidence: marking it done now is verified at once.
+    page.goto(f"{server.url}/#/lesson/{WELCOME}/01-welcome", timeout=20_000)
+    expect(page.get_by_test_id("lesson-content")).not_to_be_empty(timeout=15_000)
+    page.get_by_test_id("complete-lesson").click()
+    expect(page.get_by_test_id("lesson-saved")).to_have_attribute(
+        "data-verified", "true", timeout=10_000
+    )
+
+    def completions():
+        return [r for r in server_records(server) if r.verb == VERB + "completed"]
+
+    wait_until(completions, "the completion reaches the county", timeout=60)
+    (done,) = completions()
+    assert (done.kind, done.lesson, done.engagement) == ("lesson", "01-welcome", "quiz")
+
+
+PROGRESS_BEST_SCORE = """([lesson, score]) => new Promise((resolve) => {
+    const open = indexedDB.open('xuedian');
+    open.onsuccess = () => {
+        const req = open.result.transaction('progress').objectStore('progress').getAll();
+        req.onsuccess = () => {
+            resolve((req.result || []).some((r) => r.lesson === lesson && r.best_score === score));
+            open.result.close();
+        };
+    };
+})"""
 
 
 AUDIO_READY = """() => new Promise((resolve, reject) => {

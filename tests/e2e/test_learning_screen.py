@@ -116,6 +116,10 @@ def test_recommendations_from_stated_interests_offline(screens_server, page):
     expect(page.get_by_test_id("rec-list")).to_have_count(0)
 
 
+#: Three lessons read for 30 s each: every one verified, so the pack's credits count.
+READ_THREE = {"lessons": "3", "hours": "0.03", "credits": "0.5", "packs": "1"}
+
+
 def learning_numbers(page) -> dict:
     return {
         k: page.get_by_test_id(f"learning-{k}").inner_text()
@@ -125,14 +129,15 @@ def learning_numbers(page) -> dict:
 
 def test_my_learning_counts_chart_and_county_merge(screens_server, page):
     server = screens_server
+    page.clock.install()  # time flows; complete_lesson moves it on while a lesson is read
     install(page, server)
     page.context.set_offline(True)
     for lesson in ("01-welcome", "02-offline", "03-sync"):
-        complete_lesson(page, server, lesson)
+        complete_lesson(page, server, lesson, read_seconds=30)
     page.get_by_test_id("nav-learning").click()
     expect(page.get_by_test_id("nav-learning")).to_have_attribute("aria-current", "page")
     expect(page.get_by_test_id("learning-lessons")).to_have_text("3", timeout=15_000)
-    assert learning_numbers(page) == {"lessons": "3", "hours": "0", "credits": "0.5", "packs": "1"}
+    assert learning_numbers(page) == READ_THREE
     expect(page.get_by_test_id(f"learning-done-{WELCOME}")).to_have_text("学点入门")
 
     chart = page.get_by_test_id("chart-svg")
@@ -166,7 +171,7 @@ def test_my_learning_counts_chart_and_county_merge(screens_server, page):
     assert [r for r in idb_all(page, "outbox")] == []
     page.reload(timeout=20_000)
     expect(page.get_by_test_id("learning-lessons")).to_have_text("3", timeout=15_000)
-    assert learning_numbers(page) == {"lessons": "3", "hours": "0", "credits": "0.5", "packs": "1"}
+    assert learning_numbers(page) == READ_THREE
     bars = [page.get_by_test_id(f"chart-bar-{i}").get_attribute("data-count") for i in range(8)]
     assert bars == ["0"] * 7 + ["3"]
 

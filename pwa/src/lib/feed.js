@@ -105,6 +105,7 @@ async function store(answer) {
       progress.delete(IDBKeyRange.bound([t.learner], [t.learner, []]));
       totals[t.learner] = {
         lessons_completed: isNumber(t.lessons_completed) ? t.lessons_completed : 0,
+        lessons_verified: isNumber(t.lessons_verified) ? t.lessons_verified : 0,
         hours: isNumber(t.hours) ? t.hours : 0,
         credits: isNumber(t.credits) ? t.credits : 0,
       };
@@ -115,6 +116,7 @@ async function store(answer) {
         pack: p.pack,
         lesson: p.lesson,
         completed: p.completed === true,
+        verified: p.verified === true,
         best_score: isNumber(p.best_score) ? p.best_score : null,
         seconds: isNumber(p.seconds) ? p.seconds : 0,
         updated: typeof p.updated === 'string' ? p.updated : null,

@@ -5,30 +5,15 @@
  * records still waiting in the outbox, so what was learnt offline counts at once.
  *
  * Local records add to the county's totals only for what the county cannot
- * know yet: a lesson it has no completed row for, the duration of each waiting
- * record (capped at 4 hours, as the county caps it), and the credit hours of an
- * installed pack that the local records complete.
+ * know yet: a lesson it has no completed row for, the seconds of each waiting
+ * record, and the credit hours of an installed pack whose every lesson is then
+ * completed with evidence. What a record counts for is decided by
+ * lib/records/facts.js, the county's rules (tests/vectors/record_facts.json).
  */
 import { req, withTx } from './db.js';
+import { derive, recordFacts } from './records/facts.js';
 
-const VERB = 'http://adlnet.gov/expapi/verbs/';
-const COMPLETED = `${VERB}completed`;
-const VOIDED = `${VERB}voided`;
-const ASKED = `${VERB}asked`;
-const MAX_RECORD_SECONDS = 4 * 3600;
 const WEEK_MS = 7 * 24 * 3600 * 1000;
-
-/**
- * Seconds of an ISO 8601 duration such as `PT1M5S`; 0 when absent or malformed.
- * @param {string | undefined} text
- * @returns {number}
- */
-export function durationSeconds(text) {
-  const m = /^P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(text || '');
-  if (!m) return 0;
-  const [d, h, min, s] = m.slice(1).map((v) => Number(v || 0));
-  return Math.min(d * 86400 + h * 3600 + min * 60 + s, MAX_RECORD_SECONDS);
-}
 
 /**
  * Midnight at the start of the (Monday-first) week holding `ms`, local time.
@@ -101,7 +86,8 @@ export function learnerHistory() {
     const county = ((await req(meta.get('learner_totals'))) || {})[learner] || null;
     const rows = (await req(tx.objectStore('progress').getAll(IDBKeyRange.bound([learner], [learner, []])))) || [];
     const local = ((await req(tx.objectStore('outbox').getAll())) || []).filter((r) => r.learner === learner);
-    const voided = new Set(local.filter((r) => r.verb === VOIDED).map((r) => r.object?.record));
+    const mine = derive(local)[learner];
+    const voided = new Set(local.map((r) => recordFacts(r).voids).filter(Boolean));
 
     const add = (pack, lesson) => {
       out.completed[pack] ||= new Set();
@@ -109,11 +95,18 @@ export function learnerHistory() {
       out.completed[pack].add(lesson);
       return fresh;
     };
-    const countyDone = {};
+    const countyVerified = {};
+    const verified = {};
+    const addVerified = (pack, lesson) => {
+      (verified[pack] ||= new Set()).add(lesson);
+    };
     for (const row of rows) {
       if (!row.completed) continue;
       add(row.pack, row.lesson);
-      (countyDone[row.pack] ||= new Set()).add(row.lesson);
+      if (row.verified) {
+        addVerified(row.pack, row.lesson);
+        (countyVerified[row.pack] ||= new Set()).add(row.lesson);
+      }
       out.completedAt.push(Date.parse(row.updated || ''));
     }
     // Topics asked for: the request screen keeps them in `meta.topic_requests`
@@ -125,28 +118,32 @@ export function learnerHistory() {
       }
     }
     let newLessons = 0;
-    let localSeconds = 0;
     for (const r of local) {
-      if (voided.has(r.id) || r.verb === VOIDED) continue;
-      localSeconds += durationSeconds(r.result?.duration);
-      if (r.verb === ASKED && typeof r.object?.topic === 'string' && !out.interests.some((i) => i.topic === r.object.topic)) {
+      if (voided.has(r.id) || recordFacts(r).kind !== 'topic') continue;
+      if (typeof r.object?.topic === 'string' && !out.interests.some((i) => i.topic === r.object.topic)) {
         out.interests.push({ topic: r.object.topic, category: r.object.category });
       }
-      if (r.verb !== COMPLETED || !r.object?.pack || !r.object.lesson) continue;
-      if (add(r.object.pack, r.object.lesson)) {
+    }
+    for (const row of mine?.lessons || []) {
+      if (!row.completed) continue;
+      if (row.verified) addVerified(row.pack, row.lesson);
+      if (add(row.pack, row.lesson)) {
         newLessons += 1;
-        out.completedAt.push(Date.parse(r.timestamp));
+        out.completedAt.push(Date.parse(row.updated || ''));
       }
     }
+    const localSeconds = mine?.seconds || 0;
 
     const allDone = (done, row) => row.manifest.lessons.length > 0
       && row.manifest.lessons.every((l) => done?.has(l.id));
     let localCredits = 0;
     for (const row of packs) {
-      if (!allDone(out.completed[row.pack_id], row)) continue;
-      out.packsDone.push(row);
-      // Packs the county already counted are in its credits.
-      if (!allDone(countyDone[row.pack_id], row)) localCredits += Number(row.manifest.credit_hours) || 0;
+      if (allDone(out.completed[row.pack_id], row)) out.packsDone.push(row);
+      // Credits need every lesson completed with evidence; packs the county already
+      // credited are in its credits.
+      if (allDone(verified[row.pack_id], row) && !allDone(countyVerified[row.pack_id], row)) {
+        localCredits += Number(row.manifest.credit_hours) || 0;
+      }
     }
     const base = county || { lessons_completed: 0, hours: 0, credits: 0 };
     out.totals = {

@@ -2,12 +2,11 @@
  * What the active learner has done, as the screens show it. Owns nothing: it
  * merges the county's derived progress (`progress` store and
  * `meta.learner_totals`, written by lib/feed.js) with the records still in the
- * outbox, so learning done here shows at once, before any sync.
+ * outbox, so learning done here shows at once, before any sync. Local records
+ * count by lib/records/facts.js, the county's rules.
  */
 import { req, withTx } from './db.js';
-
-const COMPLETED = 'http://adlnet.gov/expapi/verbs/completed';
-const VOIDED = 'http://adlnet.gov/expapi/verbs/voided';
+import { derive } from './records/facts.js';
 
 /**
  * @typedef {object} PackProgress
@@ -36,11 +35,10 @@ export function packProgress(packId) {
       if (typeof row.best_score === 'number') out.bestScore[row.lesson] = row.best_score;
     }
     const local = (await readAll(tx.objectStore('outbox').getAll())).filter((r) => r.learner === learner);
-    const voided = new Set(local.filter((r) => r.verb === VOIDED).map((r) => r.object?.record));
-    for (const r of local) {
-      if (r.verb === COMPLETED && r.object?.pack === packId && r.object.lesson && !voided.has(r.id)) {
-        out.completed.add(r.object.lesson);
-      }
+    for (const row of derive(local)[learner]?.lessons || []) {
+      if (row.pack !== packId) continue;
+      if (row.completed) out.completed.add(row.lesson);
+      if (row.best_score !== null) out.bestScore[row.lesson] = Math.max(out.bestScore[row.lesson] ?? 0, row.best_score);
     }
     return out;
   });

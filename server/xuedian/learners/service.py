@@ -15,7 +15,8 @@ from ..core.timeutil import iso
 from ..extensions import db
 from ..packs.models import PackRelease
 from ..packs.service import current_releases
-from ..sync.models import LearningRecord
+from ..sync.facts import COLUMNS as FACTS
+from ..sync.models import LearnerOwner, LearningRecord
 from .progress import LearnerTotals, derive
 
 #: Lesson ids of a signed manifest, by the manifest's sha256 (a manifest never changes).
@@ -44,12 +45,19 @@ def releases_mark() -> int:
 def changed_learners(
     device_id: str, after: int | None, upto: int, learner_after: str | None = None
 ) -> list[str]:
-    """Return, sorted, the learners of this device's records stored in changes ``(after, upto]``.
+    """Return, sorted, the learners this device owns among its records stored in changes
+    ``(after, upto]``: a device never gets another device's learner's progress.
 
     ``after`` None means from the beginning; ``learner_after`` skips learners up to it.
     """
-    query = select(LearningRecord.learner).where(
-        LearningRecord.device_id == device_id, LearningRecord.change_seq <= upto
+    query = (
+        select(LearningRecord.learner)
+        .join(LearnerOwner, LearnerOwner.learner == LearningRecord.learner)
+        .where(
+            LearningRecord.device_id == device_id,
+            LearningRecord.change_seq <= upto,
+            LearnerOwner.device_id == device_id,
+        )
     )
     if after is not None:
         query = query.where(LearningRecord.change_seq > after)
@@ -59,17 +67,10 @@ def changed_learners(
 
 
 def learner_progress(learner: str, rules: dict[str, tuple[float, frozenset[str]]]) -> LearnerTotals:
-    """Return one learner's lessons and totals from every record of theirs, on any device."""
-    rows = db.session.execute(
-        select(
-            LearningRecord.id,
-            LearningRecord.learner,
-            LearningRecord.verb,
-            LearningRecord.object,
-            LearningRecord.result,
-            LearningRecord.timestamp,
-        ).where(LearningRecord.learner == learner)
-    ).mappings()
+    """Return one learner's lessons and totals from the facts of every record of theirs."""
+    r = LearningRecord
+    columns = (r.id, r.learner, r.timestamp, r.voided, *(getattr(r, c) for c in FACTS))
+    rows = db.session.execute(select(*columns).where(r.learner == learner)).mappings()
     return derive(rows, rules).get(learner) or LearnerTotals(learner)
 
 
@@ -81,6 +82,7 @@ def progress_rows(totals: LearnerTotals) -> list[dict]:
             "pack": row.pack,
             "lesson": row.lesson,
             "completed": row.completed,
+            "verified": row.verified,
             "best_score": row.best_score,
             "seconds": row.seconds,
             "updated": iso(row.updated) if row.updated else None,
@@ -94,6 +96,7 @@ def totals_row(totals: LearnerTotals) -> dict:
     return {
         "learner": totals.learner,
         "lessons_completed": totals.lessons_completed,
+        "lessons_verified": totals.lessons_verified,
         "hours": totals.hours,
         "credits": totals.credits,
     }

@@ -8,7 +8,6 @@ Days are the county's local days (``XUEDIAN_TIMEZONE``, :func:`core.timeutil.loc
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -17,52 +16,54 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from ..core.timeutil import local_day
 from ..extensions import db
+from ..sync.facts import COLUMNS as FACTS
+from ..sync.facts import is_completion
 from ..sync.models import LearningRecord
 from .models import ActivityDaily, CourseLearner, LessonDone, TopicDaily
 
-COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
-ASKED = "http://adlnet.gov/expapi/verbs/asked"
-_DURATION = re.compile(
-    r"^P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$"
-)
-#: A single record claiming more than this is a phone left open, not study.
-MAX_RECORD_SECONDS = 4 * 3600
-
-
-def seconds(result: dict | None) -> int:
-    """Whole seconds of an ISO 8601 duration in a record's result (0 when none)."""
-    text = (result or {}).get("duration") if isinstance(result, dict) else None
-    match = _DURATION.match(text) if isinstance(text, str) else None
-    if not match:
-        return 0
-    d, h, m, s = (float(g) if g else 0.0 for g in match.groups())
-    return min(int(d * 86400 + h * 3600 + m * 60 + s), MAX_RECORD_SECONDS)
-
 
 class Tally:
-    """Sums for a set of records, ready to be added to the aggregate tables."""
+    """Sums for a set of records (their facts), ready to be added to the aggregate tables.
 
-    def __init__(self):
-        self.activity: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    Every stored record counts in ``records``; a voided record (or a voiding one) counts
+    for nothing else. A lesson completion counts in ``lessons`` (and the course funnel's
+    lessons done) with evidence, and in ``unverified`` without. A course is started by any
+    record naming its pack.
+    """
+
+    def __init__(self, sign: int = 1):
+        self.sign = sign
+        self.activity: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
         self.topics: dict[tuple, int] = defaultdict(int)
         self.lessons: set[tuple] = set()
         #: (pack, learner) -> [device, first day, last day]
         self.courses: dict[tuple, list] = {}
 
-    def add(self, device_id: str, learner: str, verb: str, obj: dict, result, moment) -> None:
-        day = local_day(moment)
+    def add(self, row) -> None:
+        """Count one record: a mapping with device_id, learner, timestamp, object, voided
+        and the facts columns."""
+        day, learner, device_id = local_day(row["timestamp"]), row["learner"], row["device_id"]
         sums = self.activity[(day, device_id, learner)]
-        sums[0] += 1
-        sums[2] += seconds(result)
-        obj = obj if isinstance(obj, dict) else {}
-        if verb == ASKED:
-            sums[3] += 1
+        if self.sign > 0:
+            sums[0] += 1
+            self._course(row["pack"], learner, device_id, day)
+        if row["voided"] or row["kind"] == "record":
+            return
+        sums[2] += self.sign * row["seconds"]
+        if row["kind"] == "topic":
+            sums[3] += self.sign
+            obj = row["object"] if isinstance(row["object"], dict) else {}
             topic = " ".join(str(obj.get("topic", "")).split())[:200]
             if topic:
-                self.topics[(day, device_id, topic)] += 1
+                self.topics[(day, device_id, topic)] += self.sign
             return
-        pack = obj.get("pack")
-        if not isinstance(pack, str):
+        if is_completion(row):
+            sums[1 if row["engagement"] else 4] += self.sign
+            if row["engagement"]:  # the course funnel counts lessons done with evidence
+                self.lessons.add((learner, row["pack"], row["lesson"]))
+
+    def _course(self, pack, learner, device_id, day) -> None:
+        if pack is None:
             return
         course = self.courses.get((pack, learner))
         if course is None:
@@ -70,9 +71,6 @@ class Tally:
         else:
             course[0] = device_id
             course[1], course[2] = min(course[1], day), max(course[2], day)
-        if verb == COMPLETED and isinstance(obj.get("lesson"), str) and "item" not in obj:
-            sums[1] += 1
-            self.lessons.add((learner, pack, obj["lesson"]))
 
 
 def _insert(table):
@@ -98,6 +96,7 @@ def _activity_upsert():
             "lessons": t.lessons + stmt.excluded.lessons,
             "seconds": t.seconds + stmt.excluded.seconds,
             "asked": t.asked + stmt.excluded.asked,
+            "unverified": t.unverified + stmt.excluded.unverified,
         },
     )
 
@@ -105,7 +104,7 @@ def _activity_upsert():
 def _activity_rows(tally: Tally) -> list[dict]:
     return [
         {"day": k[0], "device_id": k[1], "learner": k[2], "records": v[0], "lessons": v[1]}
-        | {"seconds": v[2], "asked": v[3]}
+        | {"seconds": v[2], "asked": v[3], "unverified": v[4]}
         for k, v in tally.activity.items()
     ]
 
@@ -147,8 +146,10 @@ def store(tally: Tally) -> None:
     db.session.execute(_activity_upsert(), _activity_rows(tally))
     if tally.topics:
         db.session.execute(_topic_upsert(_insert(TopicDaily)), _topic_rows(tally))
+        if tally.sign < 0:
+            db.session.execute(delete(TopicDaily).where(TopicDaily.count <= 0))
     new_lessons: dict[tuple, int] = defaultdict(int)
-    if tally.lessons:
+    if tally.lessons and tally.sign > 0:
         stmt = _insert(LessonDone).on_conflict_do_nothing(
             index_elements=["learner", "pack", "lesson"]
         )
@@ -167,12 +168,47 @@ def store(tally: Tally) -> None:
 def record_new(device_id: str, rows: Iterable[dict]) -> None:
     """The ingest hook: count records ingest has just stored for the first time."""
     tally = Tally()
-    for r in rows:
-        tally.add(device_id, r["learner"], r["verb"], r["object"], r["result"], r["timestamp"])
+    for row in rows:
+        tally.add(row)
     store(tally)
 
 
+def record_voided(rows: list[dict]) -> None:
+    """The ingest hook for stored records a new voiding record has just voided: take back
+    what they counted for, and a lesson done that no other completion with evidence still
+    holds."""
+    tally = Tally(sign=-1)
+    for row in rows:
+        tally.add({**row, "voided": False})
+    store(tally)
+    for learner, pack, lesson in sorted(tally.lessons):
+        r = LearningRecord
+        still = db.session.scalar(
+            select(r.id)
+            .where(r.learner == learner, r.pack == pack, r.lesson == lesson)
+            .where(r.verb_name == "completed", r.kind == "lesson", r.voided.is_(False))
+            .where(r.engagement.is_not(None))
+            .limit(1)
+        )
+        if still is not None:
+            continue
+        gone = db.session.execute(
+            delete(LessonDone).where(
+                LessonDone.learner == learner, LessonDone.pack == pack, LessonDone.lesson == lesson
+            )
+        ).rowcount
+        if gone:
+            c = CourseLearner
+            db.session.execute(
+                db.update(c)
+                .where(c.pack == pack, c.learner == learner)
+                .values(lessons=c.lessons - 1)
+            )
+
+
 AGGREGATE_TABLES = (ActivityDaily, TopicDaily, LessonDone, CourseLearner)
+#: What a tally reads of each record.
+TALLIED = ("device_id", "learner", "timestamp", "object", "voided", *FACTS)
 
 
 def rebuild(chunk: int = 20_000) -> int:
@@ -183,23 +219,16 @@ def rebuild(chunk: int = 20_000) -> int:
     """
     for table in AGGREGATE_TABLES:
         db.session.execute(delete(table))
-    query = select(
-        LearningRecord.id,
-        LearningRecord.device_id,
-        LearningRecord.learner,
-        LearningRecord.verb,
-        LearningRecord.object,
-        LearningRecord.result,
-        LearningRecord.timestamp,
-    ).order_by(LearningRecord.id)
+    r = LearningRecord
+    query = select(r.id, *(getattr(r, c) for c in TALLIED)).order_by(r.id)
     total, last = 0, ""
     while True:
-        rows = db.session.execute(query.where(LearningRecord.id > last).limit(chunk)).all()
+        rows = db.session.execute(query.where(r.id > last).limit(chunk)).mappings().all()
         if not rows:
             return total
         tally = Tally()
         for row in rows:
-            tally.add(row.device_id, row.learner, row.verb, row.object, row.result, row.timestamp)
+            tally.add(row)
         store(tally)
         total += len(rows)
-        last = rows[-1].id
+        last = rows[-1]["id"]

@@ -121,6 +121,16 @@ def xlsx_response(name: str, header: list[str], rows: Iterable[list], unknown: s
 
 RECORD_HEADER = ["id", "device", "point", "learner", "verb", "object", "result"]
 RECORD_HEADER += ["timestamp", "received"]
+#: The record's facts as ingest parsed them (sync/facts.py); ``evidence`` is a lesson
+#: completion's engagement, or "unverified".
+RECORD_HEADER += ["kind", "pack", "lesson", "item", "seconds", "score", "success"]
+RECORD_HEADER += ["evidence", "voided"]
+
+
+def _evidence(verb_name, kind, engagement) -> str:
+    if verb_name == "completed" and kind == "lesson":
+        return engagement or "unverified"
+    return ""
 
 
 def record_rows(frame: Frame, unenrolled: str = "", devices_per_query: int = 25) -> Iterator[list]:
@@ -135,7 +145,9 @@ def record_rows(frame: Frame, unenrolled: str = "", devices_per_query: int = 25)
         .order_by(Device.id)
     ).all()
     r = LearningRecord
-    columns = (r.id, r.device_id, r.learner, r.verb, r.object, r.result, r.timestamp)
+    columns = (r.id, r.device_id, r.learner, r.verb_name, r.object, r.result, r.timestamp)
+    columns += (r.kind, r.pack, r.lesson, r.item, r.seconds, r.score, r.success)
+    columns += (r.engagement, r.voided)
     for i in range(0, len(devices), devices_per_query):
         codes = dict(devices[i : i + devices_per_query])
         query = (
@@ -145,14 +157,23 @@ def record_rows(frame: Frame, unenrolled: str = "", devices_per_query: int = 25)
         )
         for row in db.session.execute(query):
             yield [
-                row[0],
-                row[1],
-                codes[row[1]] or unenrolled,
-                row[2],
-                row[3].rsplit("/", 1)[-1],
-                json.dumps(row[4], ensure_ascii=False, sort_keys=True),
-                json.dumps(row[5], ensure_ascii=False, sort_keys=True) if row[5] else "",
-                local_iso(row[6]),
-                local_iso(row[7]),
+                row.id,
+                row.device_id,
+                codes[row.device_id] or unenrolled,
+                row.learner,
+                row.verb_name,
+                json.dumps(row.object, ensure_ascii=False, sort_keys=True),
+                json.dumps(row.result, ensure_ascii=False, sort_keys=True) if row.result else "",
+                local_iso(row.timestamp),
+                local_iso(row.received_at),
+                row.kind,
+                row.pack or "",
+                row.lesson or "",
+                row.item or "",
+                row.seconds,
+                "" if row.score is None else row.score,
+                "" if row.success is None else str(row.success).lower(),
+                _evidence(row.verb_name, row.kind, row.engagement),
+                "true" if row.voided else "false",
             ]
         db.session.expunge_all()

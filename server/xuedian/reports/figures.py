@@ -52,6 +52,7 @@ class Group:
     learners: set = field(default_factory=set)
     records: int = 0
     lessons: int = 0
+    unverified: int = 0
     seconds: int = 0
     asked: int = 0
 
@@ -210,6 +211,7 @@ def _activity(frame: Frame, device_group: dict[str, Group]) -> None:
             func.count(case((within, 1))),
             period(a.records),
             period(a.lessons),
+            period(a.unverified),
             period(a.seconds),
             period(a.asked),
         )
@@ -220,9 +222,17 @@ def _activity(frame: Frame, device_group: dict[str, Group]) -> None:
         )
         .group_by(a.device_id, a.learner)
     )
-    for device_id, learner, last, days, records, lessons, seconds, asked in db.session.execute(
-        query
-    ):
+    for (
+        device_id,
+        learner,
+        last,
+        days,
+        records,
+        lessons,
+        unverified,
+        seconds,
+        asked,
+    ) in db.session.execute(query):
         group = device_group[device_id]
         if last is not None and last <= frame.today:
             group.active30.add(learner)
@@ -232,6 +242,7 @@ def _activity(frame: Frame, device_group: dict[str, Group]) -> None:
             group.learners.add(learner)
             group.records += records
             group.lessons += lessons
+            group.unverified += unverified
             group.seconds += seconds
             group.asked += asked
 
@@ -256,6 +267,7 @@ def _totals(frame: Frame, groups: list[Group], points: int) -> dict:
         "active30": union("active30"),
         "learners": union("learners"),
         "lessons": total("lessons"),
+        "unverified": total("unverified"),
         "hours": round(total("seconds") / 3600, 1) if known else None,
         "records": total("records"),
         "rejected": sum(g.rejected for g in groups),

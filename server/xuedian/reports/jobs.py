@@ -107,10 +107,11 @@ def weekly_snapshot(now: datetime) -> dict:
         unenrolled = Device.learning_point_id.is_(None)
         devices = select(Device.id).where(or_(Device.learning_point_id.in_(points), unenrolled))
         a = ActivityDaily
-        learners, lessons, seconds, records = db.session.execute(
+        learners, lessons, unverified, seconds, records = db.session.execute(
             select(
                 func.count(func.distinct(a.learner)),
                 func.coalesce(func.sum(a.lessons), 0),
+                func.coalesce(func.sum(a.unverified), 0),
                 func.coalesce(func.sum(a.seconds), 0),
                 func.coalesce(func.sum(a.records), 0),
             ).where(a.device_id.in_(devices), a.day >= week, a.day <= until)
@@ -124,6 +125,7 @@ def weekly_snapshot(now: datetime) -> dict:
             ),
             "learners": learners,
             "lessons": int(lessons),
+            "unverified": int(unverified),
             "hours": round(int(seconds) / 3600, 1),
             "records": int(records),
         }

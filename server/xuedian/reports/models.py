@@ -24,9 +24,12 @@ class ActivityDaily(db.Model):
     device_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     learner: Mapped[str] = mapped_column(String(36), primary_key=True)
     records: Mapped[int] = mapped_column(Integer, default=0)
+    #: Lesson completions with evidence of engagement (sync/facts.py), none voided.
     lessons: Mapped[int] = mapped_column(Integer, default=0)
     seconds: Mapped[int] = mapped_column(Integer, default=0)
     asked: Mapped[int] = mapped_column(Integer, default=0)
+    #: Lesson completions without evidence ("unverified": older phones, quick taps).
+    unverified: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class LessonDone(db.Model):

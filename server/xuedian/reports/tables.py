@@ -55,11 +55,12 @@ def table(report: dict, name: str, lang: str, text: dict) -> tuple[list[str], li
             for g in groups
         ]
     elif name == "learning":
-        keys = ["name", "active7", "active30", "learners", "lessons", "hours", "records", "asked"]
+        keys = ["name", "active7", "active30", "learners", "lessons", "unverified", "hours"]
+        keys += ["records", "asked"]
         rows = [
             [_label(g, lang)]
             + [g.value(len(g.active7)), g.value(len(g.active30)), g.value(len(g.learners))]
-            + [g.value(g.lessons), g.value(round(g.seconds / 3600, 1))]
+            + [g.value(g.lessons), g.value(g.unverified), g.value(round(g.seconds / 3600, 1))]
             + [g.value(g.records), g.value(g.asked)]
             for g in groups
         ]

@@ -50,7 +50,8 @@ TEXT = {
         "active7": "7天活跃学员",
         "active30": "30天活跃学员",
         "learners": "期间学员",
-        "lessons": "完成课数",
+        "lessons": "完成课数（有学习证据）",
+        "unverified": "未核实的完成",
         "hours": "学习小时",
         "records": "学习记录",
         "asked": "主题请求",
@@ -108,6 +109,10 @@ TEXT = {
         "prev": "上一页",
         "drill": "查看下级",
         "unknown_note": "“未知”表示从没有手机报告过，不等于零。",
+        "unverified_note": (
+            "“未核实的完成”：学员标记已完成，但没有阅读时间、听完讲解或通过测验的证据"
+            "（含旧版应用的记录），不计学分。"
+        ),
         "language": "English",
         "chart": "图表",
         "whole_scope": "全部",
@@ -159,7 +164,8 @@ TEXT = {
         "active7": "Active learners, 7 days",
         "active30": "Active learners, 30 days",
         "learners": "Learners in period",
-        "lessons": "Lessons completed",
+        "lessons": "Lessons completed (with evidence)",
+        "unverified": "Completions unverified",
         "hours": "Hours",
         "records": "Records",
         "asked": "Topic requests",
@@ -217,6 +223,10 @@ TEXT = {
         "prev": "Previous page",
         "drill": "Open",
         "unknown_note": "“unknown” means no phone ever reported; it is not zero.",
+        "unverified_note": (
+            "“Completions unverified”: marked done without evidence of reading time, narration"
+            " listened to or the quiz passed (older apps' records too); they earn no credit."
+        ),
         "language": "中文",
         "chart": "Chart",
         "whole_scope": "All",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core.dbtypes import UTCDateTime
@@ -60,11 +60,38 @@ class LearningRecord(db.Model):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
     #: The device's ``change_seq`` of the ingest that stored it (0: stored before 0003).
     change_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The record's facts, parsed once at ingest by sync/facts.py (see its docstring).
+    verb_name: Mapped[str | None] = mapped_column(String(20))
+    kind: Mapped[str | None] = mapped_column(String(8))
+    pack: Mapped[str | None] = mapped_column(String(64))
+    lesson: Mapped[str | None] = mapped_column(String(64))
+    item: Mapped[str | None] = mapped_column(String(64))
+    seconds: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    score: Mapped[float | None] = mapped_column(Float)
+    success: Mapped[bool | None] = mapped_column(Boolean)
+    #: A lesson completion's evidence kind (quiz, narration, time); None: unverified.
+    engagement: Mapped[str | None] = mapped_column(String(12))
+    #: For a voiding record: the id of the record it voids.
+    voids: Mapped[str | None] = mapped_column(String(36), index=True)
+    #: Set when a voiding record of the same learner names this one, in either order.
+    voided: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     __table_args__ = (
         Index("ix_learning_record_device_seq", "device_id", "device_seq"),
         Index("ix_learning_record_device_change", "device_id", "change_seq"),
     )
+
+
+class LearnerOwner(db.Model):
+    """The device a learner id belongs to: the first that sent a record for it. Records for
+    it from any other device are quarantined (``learner-not-yours``). A family phone owns
+    several learners."""
+
+    __tablename__ = "learner_owner"
+
+    learner: Mapped[str] = mapped_column(String(36), primary_key=True)
+    device_id: Mapped[str] = mapped_column(String(36), ForeignKey("device.id"), index=True)
+    since: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class RecordConflict(db.Model):

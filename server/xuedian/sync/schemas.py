@@ -160,7 +160,22 @@ class RecordObject(_Strict):
     category = fields.String(validate=validate.Length(min=1, max=40))
 
 
+class Evidence(_Strict):
+    """A completion's evidence of engagement (sync/facts.py says what each proves)."""
+
+    #: Seconds the lesson's content was on screen while the app was visible.
+    seconds = fields.Integer(strict=True, validate=validate.Range(min=0, max=10**7))
+    #: Characters of the lesson's text, so the reading time needed can be judged.
+    chars = fields.Integer(strict=True, validate=validate.Range(min=0, max=10**7))
+    #: Share of the narration listened to, 0 to 1.
+    listened = fields.Float(allow_nan=False, validate=validate.Range(min=0, max=1))
+    #: Whether the lesson's quiz was passed: JSON true or false only ("yes" is not evidence).
+    quiz = fields.Boolean(truthy={True}, falsy={False})
+
+
 class RecordResult(_Strict):
+    #: A lesson completion's evidence of engagement (absent on older phones: unverified).
+    evidence = fields.Nested(Evidence)
     score = fields.Float(allow_nan=False, validate=validate.Range(min=0, max=1))
     success = fields.Boolean()
     response = fields.String(validate=validate.Length(max=2000))
@@ -290,6 +305,7 @@ class LessonProgressItem(Schema):
     pack = fields.String()
     lesson = fields.String()
     completed = fields.Boolean()
+    verified = fields.Boolean()
     best_score = fields.Float(allow_none=True)
     seconds = fields.Integer()
     updated = fields.String(allow_none=True)
@@ -298,6 +314,7 @@ class LessonProgressItem(Schema):
 class LearnerTotalsItem(Schema):
     learner = fields.String()
     lessons_completed = fields.Integer()
+    lessons_verified = fields.Integer()
     hours = fields.Float()
     credits = fields.Float()
 

@@ -3,6 +3,11 @@
 Records are inserted with "on conflict do nothing", so a record that arrives twice by any
 path is stored once; the receipt is stored with the batch so a retried batch gets the same
 receipt. Who may send a batch is settled before this module runs (``devices.authenticate``).
+
+Each record's facts are parsed here, once (sync/facts.py), into its columns; a record a
+voiding record names is stored or marked ``voided`` whichever arrives first. A learner id
+belongs to the first device that sends it (``learner_owner``): another device's records
+for it are quarantined as ``learner-not-yours``.
 """
 
 from __future__ import annotations
@@ -20,9 +25,17 @@ from ..core.timeutil import iso, utcnow
 from ..core.transaction import retry_once_on_conflict
 from ..errors import CODES, XuedianError, register_code
 from ..extensions import db
-from ..reports.aggregates import record_new
+from ..reports.aggregates import record_new, record_voided
+from . import facts
 from .devices import record_heartbeat
-from .models import Device, LearningRecord, QuarantinedRecord, RecordConflict, SyncBatch
+from .models import (
+    Device,
+    LearnerOwner,
+    LearningRecord,
+    QuarantinedRecord,
+    RecordConflict,
+    SyncBatch,
+)
 from .schemas import Record
 
 
@@ -43,6 +56,10 @@ RECORD_INVALID = register_code(
 )
 RECORD_CONFLICT = register_code(
     "record-conflict", "A different record with this id is already stored."
+)
+LEARNER_NOT_YOURS = register_code(
+    "learner-not-yours",
+    "This learner belongs to another phone; the record is kept in quarantine.",
 )
 
 
@@ -113,6 +130,8 @@ def _split(device: Device, raw_records: list, now) -> tuple[list[dict], list[dic
             "timestamp": record["timestamp"],
             "content_hash": hashlib.sha256(canonical_bytes(body)).hexdigest(),
             "received_at": now,
+            "voided": False,
+            **facts.parse(record),
         }
         if row["id"] in seen:
             rows.append({**row, "_repeat": True})
@@ -120,6 +139,99 @@ def _split(device: Device, raw_records: list, now) -> tuple[list[dict], list[dic
             seen.add(row["id"])
             rows.append(row)
     return rows, rejected, quarantine
+
+
+def _owned_only(device: Device, rows, rejected, quarantine, now) -> list[dict]:
+    """Return the rows whose learner belongs to ``device``, claiming learners no device
+    owns yet; quarantine the others (``learner-not-yours``) so the rest of the batch goes on."""
+    learners = {r["learner"] for r in rows}
+    if not learners:
+        return rows
+
+    def owners() -> dict[str, str]:
+        query = select(LearnerOwner.learner, LearnerOwner.device_id)
+        return dict(db.session.execute(query.where(LearnerOwner.learner.in_(learners))).all())
+
+    known = owners()
+    unclaimed = sorted(learners - set(known))
+    if unclaimed:
+        dialect = db.session.get_bind().dialect.name
+        stmt = (postgresql if dialect == "postgresql" else sqlite).insert(LearnerOwner)
+        claims = [{"learner": x, "device_id": device.id, "since": now} for x in unclaimed]
+        db.session.execute(stmt.on_conflict_do_nothing(index_elements=["learner"]), claims)
+        known = owners()  # another device may have claimed one a moment before
+    kept = []
+    for row in rows:
+        if known.get(row["learner"]) == device.id:
+            kept.append(row)
+            continue
+        if row.get("_repeat"):
+            continue
+        quarantine.append(
+            {
+                "device_id": device.id,
+                "record_id": row["id"],
+                "code": LEARNER_NOT_YOURS,
+                "reason": {"learner": [CODES[LEARNER_NOT_YOURS]]},
+                "body": _jsonable(row),
+                "received_at": now,
+            }
+        )
+        rejected.append(
+            {"id": row["id"], "code": LEARNER_NOT_YOURS, "message": CODES[LEARNER_NOT_YOURS]}
+        )
+    return kept
+
+
+def _mark_voided_before(fresh: list[dict]) -> None:
+    """Mark the new rows that a voiding record of the same learner, stored earlier or in
+    this batch, names: they are stored voided and never counted."""
+    ids = [r["id"] for r in fresh if not r["voids"]]
+    if not ids:
+        return
+    voiders = {(r["voids"], r["learner"]) for r in fresh if r["voids"]}
+    voiders.update(
+        db.session.execute(
+            select(LearningRecord.voids, LearningRecord.learner).where(
+                LearningRecord.voids.in_(ids)
+            )
+        ).all()
+    )
+    for row in fresh:
+        if not row["voids"] and (row["id"], row["learner"]) in voiders:
+            row["voided"] = True
+
+
+def _void_stored(voiding: list[dict]) -> None:
+    """Void the stored records these new voiding records name (same learner only) and take
+    them out of the report aggregates."""
+    if not voiding:
+        return
+    wanted = {(r["voids"], r["learner"]) for r in voiding}
+    r = LearningRecord
+    targets = [
+        dict(row)
+        for row in db.session.execute(
+            select(
+                r.id,
+                r.device_id,
+                r.learner,
+                r.verb,
+                r.object,
+                r.timestamp,
+                *(getattr(r, c) for c in facts.COLUMNS),
+            ).where(r.id.in_([v for v, _ in wanted]), r.voided.is_(False), r.voids.is_(None))
+        ).mappings()
+        if (row["id"], row["learner"]) in wanted
+    ]
+    if not targets:
+        return
+    db.session.execute(
+        db.update(LearningRecord)
+        .where(LearningRecord.id.in_([t["id"] for t in targets]))
+        .values(voided=True)
+    )
+    record_voided(targets)
 
 
 def _first_message(reason) -> str:
@@ -189,10 +301,12 @@ def ingest_batch(device: Device, batch: dict, body_hash: str, now) -> dict:
         return stored.receipt
 
     rows, rejected, quarantine = _split(device, batch["records"], now)
+    rows = _owned_only(device, rows, rejected, quarantine, now)
     # The changes feed reads device.change_seq, then the records up to it; the device row is
     # locked, so the counter and the records it covers commit together.
     change = (device.change_seq or 0) + 1
     fresh = [{**r, "change_seq": change} for r in rows if not r.get("_repeat")]
+    _mark_voided_before(fresh)
     accepted: set[str] = set()
     if fresh:
         inserted = db.session.execute(
@@ -203,6 +317,7 @@ def ingest_batch(device: Device, batch: dict, body_hash: str, now) -> dict:
         device.change_seq = change
         # Report aggregates count only what this ingest newly stored (never a duplicate).
         record_new(device.id, (r for r in fresh if r["id"] in accepted))
+        _void_stored([r for r in fresh if r["id"] in accepted and r["voids"]])
     others = [r for r in rows if r["id"] not in accepted or r.get("_repeat")]
     existing = {}
     if others:
@@ -256,8 +371,11 @@ def ingest_batch(device: Device, batch: dict, body_hash: str, now) -> dict:
     return receipt
 
 
+_NOT_STORED_IN_BODIES = {"_repeat", "received_at", "timestamp", "voided", *facts.COLUMNS}
+
+
 def _jsonable(row: dict) -> dict:
     return {
-        **{k: v for k, v in row.items() if k not in ("_repeat", "received_at", "timestamp")},
+        **{k: v for k, v in row.items() if k not in _NOT_STORED_IN_BODIES},
         "timestamp": iso(row["timestamp"]),
     }

@@ -14,7 +14,6 @@ from sqlalchemy import select
 from ..core.timeutil import iso
 from ..extensions import db
 from .models import LearningRecord
-from .schemas import VERB_BASE
 
 XAPI_VERSION = "1.0.3"
 
@@ -33,15 +32,22 @@ def _topic_request(base: str, record_id: str, obj: dict) -> dict:
     }
 
 
-def _activity(base: str, obj: dict) -> dict:
-    iri = f"{base}/xapi/activities/packs/{obj['pack']}"
-    kind = "course"
-    if "lesson" in obj:
-        iri += f"/lessons/{obj['lesson']}"
-        kind = "lesson"
-    if "item" in obj:
-        iri += f"/items/{obj['item']}"
-        kind = "cmi.interaction"
+#: The xAPI activity type of each object kind (sync/facts.py).
+_ACTIVITY_TYPES = {
+    "pack": "course",
+    "lesson": "lesson",
+    "quiz": "assessment",
+    "item": "cmi.interaction",
+}
+
+
+def _activity(base: str, record: LearningRecord) -> dict:
+    iri = f"{base}/xapi/activities/packs/{record.pack}"
+    if record.lesson:
+        iri += f"/lessons/{record.lesson}"
+    if record.item:
+        iri += f"/items/{record.item}"
+    kind = _ACTIVITY_TYPES.get(record.kind, "course")
     return {
         "objectType": "Activity",
         "id": iri,
@@ -49,28 +55,34 @@ def _activity(base: str, obj: dict) -> dict:
     }
 
 
-def _result(result: dict | None) -> dict | None:
-    if not result:
-        return None
+def _result(base: str, record: LearningRecord) -> dict | None:
     out = {}
-    if "score" in result:
-        out["score"] = {"scaled": result["score"]}
-    for key in ("success", "response", "duration"):
-        if key in result:
-            out[key] = result[key]
+    if record.score is not None:
+        out["score"] = {"scaled": record.score}
+    if record.success is not None:
+        out["success"] = record.success
+    # The learner's answer is kept as sent; it is text, not a fact anything counts.
+    response = (record.result or {}).get("response")
+    if response is not None:
+        out["response"] = response
+    if record.seconds:
+        out["duration"] = f"PT{record.seconds}S"
+    if record.verb_name == "completed" and record.kind == "lesson":
+        engagement = record.engagement or "unverified"
+        out["extensions"] = {f"{base}/xapi/extensions/engagement": engagement}
     return out or None
 
 
 def statement(record: LearningRecord, base_url: str) -> dict:
     """Return ``record`` as an xAPI 1.0.3 statement rooted at ``base_url``."""
     base = base_url.rstrip("/")
-    verb_name = record.verb.removeprefix(VERB_BASE)
-    if verb_name == "voided":
-        target = {"objectType": "StatementRef", "id": record.object["record"]}
-    elif "topic" in record.object:
+    verb_name = record.verb_name
+    if record.kind == "record":
+        target = {"objectType": "StatementRef", "id": record.voids}
+    elif record.kind == "topic":
         target = _topic_request(base, record.id, record.object)
     else:
-        target = _activity(base, record.object)
+        target = _activity(base, record)
     out = {
         "id": record.id,
         "actor": {"objectType": "Agent", "account": {"homePage": base, "name": record.learner}},
@@ -91,7 +103,7 @@ def statement(record: LearningRecord, base_url: str) -> dict:
         out["context"]["extensions"][f"{base}/xapi/extensions/pack-version"] = record.object[
             "version"
         ]
-    result = _result(record.result)
+    result = _result(base, record)
     if result:
         out["result"] = result
     return out

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from xuedian.extensions import db
-from xuedian.reports.aggregates import rebuild, seconds
+from xuedian.reports.aggregates import rebuild
 from xuedian.reports.models import ActivityDaily, CourseLearner, LessonDone, TopicDaily
 
 from .helpers import Learner, make_org
@@ -21,14 +21,6 @@ def snapshot() -> dict:
         rows = db.session.execute(select(model.__table__)).all()
         out[model.__tablename__] = sorted(tuple(getattr(r, c) for c in cols) for r in rows)
     return out
-
-
-def test_duration_parsing():
-    assert seconds({"duration": "PT1M5S"}) == 65
-    assert seconds({"duration": "PT1H"}) == 3600
-    assert seconds({"duration": "P1D"}) == 4 * 3600  # capped: a phone left open
-    assert seconds({"duration": "nonsense"}) == 0
-    assert seconds(None) == 0
 
 
 def test_replayed_batches_and_bundles_never_count_twice(app, client):

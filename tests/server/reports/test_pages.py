@@ -104,3 +104,29 @@ def test_a_township_admin_never_sees_the_other_township(app, client):
     sign_in(client, ids["admin"])
     register = client.get("/staff/reports/register").get_data(as_text=True)
     assert b.phone.device_id in register and TEXT["zh-CN"]["action_invalid"] in register
+
+
+def test_dashboard_counts_a_voided_completion_for_nothing_and_unverified_apart(app, client):
+    ids = make_org(app)
+    a = Learner(client, "p1a")
+    read = a.record(lesson="01-a")  # with evidence, as the app sends a lesson read
+    quick = a.record(lesson="02-b")
+    quick["result"] = {"duration": "PT3S"}  # a three-second tap: no evidence
+    wrong = a.record(lesson="03-c")
+    wrong["result"]["duration"] = "PT1H"
+    a.send([read, quick, wrong])
+    void = a.record("voided")
+    void["object"] = {"pack": "xuedian-welcome", "version": 1, "record": wrong["id"]}
+    void.pop("result")
+    a.send([void])
+    sign_in(client, ids["admin"])
+    html = client.get(DASH).get_data(as_text=True)
+    assert _figure(html, "lessons") == "1"  # the voided completion takes its lesson back
+    assert _figure(html, "unverified") == "1"
+    assert _figure(html, "hours") == "0.0"  # and its hour
+
+    csv_text = client.get("/staff/reports/export/records.csv").get_data(as_text=True)
+    rows = {line.split(",")[0]: line for line in csv_text.splitlines()[1:]}
+    assert rows[read["id"]].endswith(",time,false")
+    assert rows[quick["id"]].endswith(",unverified,false")
+    assert rows[wrong["id"]].endswith(",time,true")

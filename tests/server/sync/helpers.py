@@ -63,6 +63,9 @@ class Phone:
         )
         self.public_key = b64url(raw)
         self.device_id = hashlib.sha256(raw).hexdigest()[:32]
+        #: The learner this phone's records name where a test left the shared LEARNER: a
+        #: learner id belongs to one phone, so two phones never share one by accident.
+        self.learner = str(uuid.uuid4())
 
     def sign(self, signed: dict) -> dict:
         """Return the envelope of ``signed`` with this phone's signature."""
@@ -80,17 +83,23 @@ class Phone:
         return self.sign(signed)
 
     def batch(self, records: list, batch_id: str | None = None, **overrides) -> dict:
-        """Return a signed sync-batch envelope of ``records``."""
+        """Return a signed sync-batch envelope of ``records`` (LEARNER is this phone's own)."""
         signed = {
             "type": "sync-batch",
             "device_id": self.device_id,
             "batch_id": batch_id or str(uuid.uuid4()),
             "created": now_iso(),
-            "records": records,
+            "records": [self.own(r) for r in records],
             "status": {**STATUS, "unsent": len(records)},
             **overrides,
         }
         return self.sign(signed)
+
+    def own(self, record):
+        """Return ``record`` with the shared LEARNER replaced by this phone's learner."""
+        if isinstance(record, dict) and record.get("learner") == LEARNER:
+            return {**record, "learner": self.learner}
+        return record
 
     def register(self, client, status: int = 201):
         response = client.post("/api/v1/devices", json=self.registration())

@@ -34,7 +34,7 @@ def lesson_record(seq: int, learner: str, lesson: str, pack: str = "opera", **ex
         "learner": learner,
         "verb": COMPLETED,
         "object": {"pack": pack, "version": 1, "lesson": lesson},
-        "result": {"duration": "PT2M"},
+        "result": {"duration": "PT2M", "evidence": {"seconds": 120, "chars": 800}},
         "timestamp": now_iso(),
         "device_seq": seq,
         **extra,
@@ -99,7 +99,13 @@ def test_changes_first_feed_then_nothing_new(app, client):
     ]
     assert first["progress"][1]["best_score"] == 0.75
     assert first["totals"] == [
-        {"learner": learner, "lessons_completed": 2, "hours": 0.08, "credits": 2.5}
+        {
+            "learner": learner,
+            "lessons_completed": 2,
+            "lessons_verified": 2,
+            "hours": 0.08,
+            "credits": 2.5,
+        }
     ]
     assert first["ack"] == {"max_contiguous_seq": 3, "stored_seq_ranges": [[1, 3]]}
     with app.app_context():
@@ -150,7 +156,13 @@ def test_changes_void_record_takes_the_lesson_back(app, client):
     answer = changes(client, phone, cursor)
     assert answer["progress"] == []
     assert answer["totals"] == [
-        {"learner": learner, "lessons_completed": 0, "hours": 0.0, "credits": 0.0}
+        {
+            "learner": learner,
+            "lessons_completed": 0,
+            "lessons_verified": 0,
+            "hours": 0.0,
+            "credits": 0.0,
+        }
     ]
 
 
@@ -276,7 +288,13 @@ def test_changes_new_release_recomputes_credits(app, client):
     publish_release(app, "opera", ["01", "02"], 1.5, version=2)
     answer = changes(client, phone, first["cursor"])
     assert answer["totals"] == [
-        {"learner": learner, "lessons_completed": 1, "hours": 0.03, "credits": 0.0}
+        {
+            "learner": learner,
+            "lessons_completed": 1,
+            "lessons_verified": 1,
+            "hours": 0.03,
+            "credits": 0.0,
+        }
     ]
 
 

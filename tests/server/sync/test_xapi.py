@@ -84,6 +84,13 @@ def test_export_xapi_writes_one_valid_statement_per_record(app, client, tmp_path
         "/packs/xuedian-welcome/lessons/02-lesson/items/q1"
     )
     assert statements[void["id"]]["object"] == {"objectType": "StatementRef", "id": done["id"]}
-    assert statements[done["id"]]["actor"]["account"]["name"] == done["learner"]
+    assert statements[done["id"]]["actor"]["account"]["name"] == phone.own(done)["learner"]
+    # Read from the record's facts: the quick completion is unverified, the answer's time
+    # is whole seconds.
+    assert statements[answered["id"]]["result"]["duration"] == "PT12S"
+    done_result = statements[done["id"]]["result"]
+    assert [
+        value for key, value in done_result["extensions"].items() if key.endswith("/engagement")
+    ] == ["unverified"]
     assert statements[done["id"]]["actor"]["account"]["homePage"] == "https://county.example"
     assert uuid7()  # helper sanity: ids are UUIDv7 like the phone's

@@ -1,11 +1,14 @@
 /**
  * The lesson screen. Owns the time the lesson was opened (for the record's
- * duration), whether this visit's completion was saved, and the object URLs
+ * duration), the evidence of this visit's engagement (seconds the content was
+ * on screen while the app was visible, the text's length, the share of the
+ * narration played; lib/records/facts.js judges it), whether this visit's
+ * completion was saved and whether it counts as verified, and the object URLs
  * it made. The lesson text (zh-CN or en, by the app language) and its audio
  * come from the blob store, so they work fully offline; the audio plays from
  * its /content/ URL, which the service worker answers with Range support.
  */
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { html } from '../../app/html.js';
 import { href } from '../../app/router.js';
 import { afterRecord } from '../../app/sync.js';
@@ -15,6 +18,8 @@ import { recordEvent } from '../../lib/outbox.js';
 import { errorCode } from '../../lib/errors.js';
 import { t, pick, errorText, getLang } from '../../lib/i18n.js';
 import { rememberLesson } from '../../lib/last-lesson.js';
+import { packProgress } from '../../lib/progress.js';
+import { completionEvidence, engagement, QUIZ_PASS } from '../../lib/records/facts.js';
 import { NarrationPlayer } from './player.js';
 import { lessonFragment, isoDuration, contentServed, objectUrl, localizeMedia } from './content.js';
 import { ReadAloud } from './read-aloud.js';
@@ -31,7 +36,31 @@ export function lessonFile(lesson, lang) {
   return lesson.files?.[lang] || lesson.files?.['zh-CN'] || lesson.file;
 }
 
-function LessonAudio({ row, audio }) {
+/**
+ * Milliseconds the page has been visible since `start()`: time on the content, not time
+ * the phone lay locked or the app sat in the background.
+ */
+function visibleClock() {
+  let total = 0;
+  let since = /** @type {number | null} */ (null);
+  const visible = () => typeof document === 'undefined' || document.visibilityState !== 'hidden';
+  return {
+    start() {
+      total = 0;
+      since = visible() ? Date.now() : null;
+    },
+    change() {
+      if (visible() && since === null) since = Date.now();
+      else if (!visible() && since !== null) {
+        total += Date.now() - since;
+        since = null;
+      }
+    },
+    millis: () => total + (since === null ? 0 : Date.now() - since),
+  };
+}
+
+function LessonAudio({ row, audio, onListened }) {
   const [src, setSrc] = useState(/** @type {string | null} */ (null));
   useEffect(() => {
     if (contentServed()) {
@@ -54,7 +83,7 @@ function LessonAudio({ row, audio }) {
   return html`
     <div class="lesson-audio">
       <p id="lesson-audio-label">${t('lesson.audio')}</p>
-      ${src && html`<${NarrationPlayer} src=${src} seconds=${audio.seconds} />`}
+      ${src && html`<${NarrationPlayer} src=${src} seconds=${audio.seconds} onListened=${onListened} />`}
     </div>`;
 }
 
@@ -68,8 +97,15 @@ export default function LessonScreen({ route }) {
   const [saved, setSaved] = useState(false);
   const [saveError, setSaveError] = useState(/** @type {string | null} */ (null));
   const [saving, setSaving] = useState(false);
+  const [verified, setVerified] = useState(false);
   const contentRef = useRef(/** @type {HTMLElement | null} */ (null));
   const openedAt = useRef(Date.now());
+  const shown = useRef(visibleClock());
+  const chars = useRef(0);
+  const listened = useRef(/** @type {number | null} */ (null));
+  const onListened = useCallback((share) => {
+    listened.current = Math.max(listened.current ?? 0, share);
+  }, []);
 
   const lesson = row?.manifest.lessons.find((l) => l.id === route.lessonId);
   const lang = getLang();
@@ -79,7 +115,16 @@ export default function LessonScreen({ route }) {
   }, []);
 
   useEffect(() => {
+    const change = () => shown.current.change();
+    document.addEventListener('visibilitychange', change);
+    return () => document.removeEventListener('visibilitychange', change);
+  }, []);
+
+  useEffect(() => {
     openedAt.current = Date.now();
+    shown.current.start();
+    chars.current = 0;
+    listened.current = null;
     setSaved(false);
     setSaveError(null);
     setMissing(false);
@@ -124,6 +169,7 @@ export default function LessonScreen({ route }) {
       // textContent + append rather than replaceChildren, which older Android WebViews lack.
       contentRef.current.textContent = '';
       contentRef.current.append(fragment);
+      chars.current = (contentRef.current.textContent || '').replace(/\s+/g, '').length;
     }).catch(() => live && setMissing(true));
     return () => {
       live = false;
@@ -135,11 +181,20 @@ export default function LessonScreen({ route }) {
     setSaving(true);
     setSaveError(null);
     try {
+      const best = lesson.quiz?.length ? (await packProgress(row.pack_id).catch(() => null))?.bestScore[lesson.id] : undefined;
+      // The resident may always mark the lesson done; the evidence says whether it counts.
+      const evidence = completionEvidence({
+        seconds: shown.current.millis() / 1000,
+        chars: chars.current,
+        listened: lesson.audio?.path ? (listened.current ?? 0) : null,
+        quizPassed: typeof best === 'number' && best >= QUIZ_PASS,
+      });
       await recordEvent({
         verb: VERB_COMPLETED,
         object: { pack: row.pack_id, version: row.version, lesson: lesson.id },
-        result: { duration: isoDuration(Date.now() - openedAt.current) },
+        result: { duration: isoDuration(Date.now() - openedAt.current), evidence },
       });
+      setVerified(engagement(evidence) !== null);
       setSaved(true);
       afterRecord();
     } catch (err) {
@@ -163,7 +218,7 @@ export default function LessonScreen({ route }) {
     <div class="complete">
       <button type="button" class="btn btn-big" data-testid="complete-lesson" disabled=${saving}
         aria-label=${t('lesson.completeLabel')} onClick=${complete}>${t('lesson.complete')}</button>
-      ${saved && html`<p class="ok" role="status" data-testid="lesson-saved">${t('lesson.saved')}</p>`}
+      ${saved && html`<p class="ok" role="status" data-testid="lesson-saved" data-verified=${verified ? 'true' : 'false'}>${t('lesson.saved')}${verified ? '' : html` ${t('lesson.unverified')}`}</p>`}
       ${saveError && html`<p class="error" role="alert" data-testid="lesson-error">${errorText(saveError)}</p>`}
       ${lesson.quiz?.length > 0 && html`
         <p><a class="btn btn-secondary" href=${href('quiz', row.pack_id, lesson.id)} data-testid="lesson-quiz">${t('pack.quiz')}</a></p>`}

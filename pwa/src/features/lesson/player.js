@@ -19,10 +19,26 @@ function clock(s) {
 }
 
 /**
- * @param {{src: string, seconds?: number}} props
+ * The share (0 to 1) of an audio element's duration that has been played, from its
+ * `played` ranges, so seeking past a part does not count it as heard.
+ * @param {HTMLMediaElement} el
+ * @param {number} [fallback] the duration when the element does not know it yet
+ * @returns {number}
+ */
+export function playedShare(el, fallback = 0) {
+  const total = Number.isFinite(el.duration) && el.duration > 0 ? el.duration : fallback;
+  if (!total) return 0;
+  let heard = 0;
+  for (let i = 0; i < el.played.length; i += 1) heard += el.played.end(i) - el.played.start(i);
+  return Math.min(1, Math.round((heard / total) * 100) / 100);
+}
+
+/**
+ * @param {{src: string, seconds?: number, onListened?: (share: number) => void}} props
+ *   `onListened` gets the share of the narration played so far, as it grows
  * @returns {import('preact').VNode}
  */
-export function NarrationPlayer({ src, seconds }) {
+export function NarrationPlayer({ src, seconds, onListened }) {
   const audio = useRef(/** @type {HTMLAudioElement | null} */ (null));
   const [playing, setPlaying] = useState(false);
   const [time, setTime] = useState(0);
@@ -36,11 +52,12 @@ export function NarrationPlayer({ src, seconds }) {
       setTime(el.currentTime);
       if (Number.isFinite(el.duration) && el.duration > 0) setDuration(el.duration);
       setPlaying(!el.paused && !el.ended);
+      if (onListened) onListened(playedShare(el, seconds));
     };
     const events = ['timeupdate', 'durationchange', 'loadedmetadata', 'play', 'pause', 'ended', 'seeked'];
     events.forEach((e) => el.addEventListener(e, sync));
     return () => events.forEach((e) => el.removeEventListener(e, sync));
-  }, [src]);
+  }, [src, onListened]);
   // The browser resets playbackRate when a new source loads; keep the chosen speed.
   useEffect(() => {
     if (audio.current) audio.current.playbackRate = speed;

@@ -19,12 +19,13 @@ import { recordEvent } from '../../lib/outbox.js';
 import { errorCode } from '../../lib/errors.js';
 import { t, pick, errorText } from '../../lib/i18n.js';
 import { tf } from '../../lib/format.js';
+import { QUIZ_ITEM, QUIZ_PASS } from '../../lib/records/facts.js';
 
 const VERB = 'http://adlnet.gov/expapi/verbs/';
 export const VERB_ANSWERED = `${VERB}answered`;
 export const VERB_ATTEMPTED = `${VERB}attempted`;
-/** The share of right answers that passes. */
-export const PASS = 0.6;
+/** The share of right answers that passes (lib/records/facts.js). */
+export const PASS = QUIZ_PASS;
 
 const fresh = () => ({ index: 0, chosen: /** @type {number | null} */ (null), right: 0, finished: false });
 
@@ -84,7 +85,7 @@ export default function QuizScreen({ route }) {
     }
     setWalk((w) => ({ ...w, finished: true }));
     const score = Math.round((walk.right / questions.length) * 10000) / 10000;
-    if (await save({ verb: VERB_ATTEMPTED, object: object('quiz'), result: { score, success: score >= PASS } })) afterRecord();
+    if (await save({ verb: VERB_ATTEMPTED, object: object(QUIZ_ITEM), result: { score, success: score >= PASS } })) afterRecord();
   };
 
   const title = html`<h2 tabindex="-1" ref=${headRef} data-testid="quiz-title">${t('quiz.title')} · ${pick(lesson.title)}</h2>`;

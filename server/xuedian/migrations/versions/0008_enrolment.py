@@ -1,7 +1,7 @@
 """enrolment: when a device was last placed at a learning point by an enrolment token
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-02 03:30:00.000000
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 import xuedian.core.dbtypes
 
 revision = "0008"
-down_revision = "0006"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
