@@ -45,6 +45,23 @@ class Settings:
     max_upload_bytes: int = _setting(
         64 * 1024 * 1024, "Largest multipart upload of many sync bundles at once, in bytes."
     )
+    quarantine_window_days: int = _setting(
+        30, "Days of quarantined (refused) records that count against the quarantine quotas."
+    )
+    quarantine_device_rows: int = _setting(
+        500, "Most quarantined records one device may have stored within the window."
+    )
+    quarantine_device_bytes: int = _setting(
+        1024 * 1024,
+        "Most bytes of quarantined records one device may have stored within the window.",
+    )
+    quarantine_address_rows: int = _setting(
+        5000, "Most quarantined records stored from one client address within the window."
+    )
+    quarantine_address_bytes: int = _setting(
+        10 * 1024 * 1024,
+        "Most bytes of quarantined records stored from one client address within the window.",
+    )
     feed_page_rows: int = _setting(
         500, "Progress rows after which a changes-feed page ends (a learner is never split)."
     )

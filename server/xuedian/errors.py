@@ -74,6 +74,25 @@ class ValidationFailed(BadRequest):
     message = "The request does not match the expected format."
 
 
+class TextNotStorable(ValidationFailed):
+    code = "text-not-storable"
+    message = "Text holds a character the county cannot store (NUL or a lone surrogate)."
+
+
+class TimeOutOfRange(ValidationFailed):
+    code = "time-out-of-range"
+    message = "A time is outside the range the county accepts (2000-01-01 to 2100-01-01 UTC)."
+
+
+class QuotaExceeded(XuedianError):
+    """Storing what was sent would pass a storage quota (docs/settings.md, quarantine)."""
+
+    code = "quota-exceeded"
+    status = 429
+    message = "This device or address has too many refused records stored; nothing was stored."
+    retry_after = 3600
+
+
 class NotFound(XuedianError):
     code = "not-found"
     status = 404

@@ -18,9 +18,12 @@ from ..errors import (
     BodyNotJson,
     BodyTooLarge,
     NotFound,
+    TextNotStorable,
+    TimeOutOfRange,
     ValidationFailed,
     XuedianError,
 )
+from .wirefields import printable_excerpt, refusal_code
 
 
 class UnknownField(ValidationFailed):
@@ -98,9 +101,27 @@ def validation_error(errors: dict) -> XuedianError:
         else:
             yield str(node)
 
+    code = refusal_code(errors, ValidationFailed.code)
+    if code == TextNotStorable.code:
+        return TextNotStorable(fields=_printable(errors))
+    if code == TimeOutOfRange.code:
+        return TimeOutOfRange(fields=errors)
     if any(m == "Unknown field." for m in messages(errors)):
-        return UnknownField(fields=errors)
-    return ValidationFailed(fields=errors)
+        return UnknownField(fields=_printable(errors))
+    return ValidationFailed(fields=_printable(errors))
+
+
+def _printable(errors):
+    """``errors`` with keys a client chose (an unknown field's name) cut short and made
+    printable, so an error envelope never echoes a megabyte or a NUL back."""
+    if isinstance(errors, dict):
+        return {
+            printable_excerpt(str(k), 64) if isinstance(k, str) else k: _printable(v)
+            for k, v in list(errors.items())[:50]
+        }
+    if isinstance(errors, list):
+        return [_printable(v) for v in errors[:50]]
+    return errors
 
 
 def load(schema: Schema, value) -> dict:

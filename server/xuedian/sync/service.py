@@ -23,6 +23,8 @@ from ..extensions import db
 from ..reports.aggregates import record_new
 from .devices import record_heartbeat
 from .models import Device, LearningRecord, QuarantinedRecord, RecordConflict, SyncBatch
+from .quarantine import check_quota
+from .quarantine import row as quarantine_row
 from .schemas import Record
 
 
@@ -76,28 +78,18 @@ def _split(device: Device, raw_records: list, now) -> tuple[list[dict], list[dic
     rows, rejected, quarantine = [], [], []
     seen: set[str] = set()
     for raw in raw_records:
-        raw_id = raw.get("id") if isinstance(raw, dict) else None
         try:
             if not isinstance(raw, dict):
                 raise MarshmallowError("A record must be a JSON object.")
             record = schema.load(raw)
         except MarshmallowError as exc:
-            reason = exc.normalized_messages()
-            quarantine.append(
-                {
-                    "device_id": device.id,
-                    "record_id": str(raw_id)[:64] if raw_id else None,
-                    "code": RECORD_INVALID,
-                    "reason": reason,
-                    "body": raw,
-                    "received_at": now,
-                }
-            )
+            kept = quarantine_row(device.id, raw, exc.normalized_messages(), RECORD_INVALID, now)
+            quarantine.append(kept)
             rejected.append(
                 {
-                    "id": raw_id if isinstance(raw_id, str) else None,
-                    "code": RECORD_INVALID,
-                    "message": _first_message(reason),
+                    "id": kept["record_id"],
+                    "code": kept["code"],
+                    "message": _first_message(kept["reason"]),
                 }
             )
             continue
@@ -189,6 +181,7 @@ def ingest_batch(device: Device, batch: dict, body_hash: str, now) -> dict:
         return stored.receipt
 
     rows, rejected, quarantine = _split(device, batch["records"], now)
+    check_quota(device.id, quarantine, now)
     # The changes feed reads device.change_seq, then the records up to it; the device row is
     # locked, so the counter and the records it covers commit together.
     change = (device.change_seq or 0) + 1
