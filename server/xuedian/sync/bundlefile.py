@@ -8,6 +8,7 @@ loading the county's tables (a Raspberry Pi has little memory to spare).
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 from marshmallow import ValidationError as MarshmallowError
@@ -27,6 +28,14 @@ class BundleTooLarge(XuedianError):
     code = "bundle-too-large"
     status = 413
     message = "The sync bundle is larger than the server accepts."
+
+
+def content_id(device_id: str, batch_hashes: list[str]) -> str:
+    """Return a bundle's identity: sha256 of its device and its signed batches' hashes, in
+    order. The same batches re-gzipped, re-serialised or with bytes appended are the same
+    bundle; the file's own bytes do not name it."""
+    text = "\n".join(["xdsync", device_id, *batch_hashes])
+    return hashlib.sha256(text.encode("ascii")).hexdigest()
 
 
 def decode(data: bytes, max_decoded: int):

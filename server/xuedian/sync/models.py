@@ -124,7 +124,8 @@ class SyncBundle(db.Model):
 
     __tablename__ = "sync_bundle"
 
-    #: sha256 hex of the file's bytes, so the same file imported again is recognised.
+    #: The bundle's content id (``bundlefile.content_id``: its device and signed batches),
+    #: so the same bundle imported again, however it was re-compressed, is recognised.
     bundle_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     device_id: Mapped[str] = mapped_column(String(36), ForeignKey("device.id"), index=True)
     #: When the phone made the bundle (its own clock).
