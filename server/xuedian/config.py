@@ -108,6 +108,17 @@ class Settings:
     relay_max_backoff: int = _setting(
         3600, "Longest wait, in seconds, between a relay's attempts while the county is away."
     )
+    relay_max_disk_bytes: int = _setting(
+        4 * 1024**3,
+        "Most bytes of sync files a relay keeps in outbox/, forwarded/ and refused/ together; "
+        "an upload past it is refused (relay-disk-full). 0 means no limit.",
+    )
+    relay_refused_days: int = _setting(
+        30, "Days a relay keeps a file the county refused before deleting it (0 keeps it)."
+    )
+    relay_forwarded_days: int = _setting(
+        90, "Days a relay keeps a file the county imported before deleting it (0 keeps it)."
+    )
 
     scheduler_timezone: str = _setting(
         "Asia/Shanghai", "Timezone the scheduled jobs' cron lines are read in."

@@ -81,6 +81,27 @@ def index():
     )
 
 
+def _same_origin() -> bool:
+    """Whether a form post comes from this kiosk's own page. A page on the village Wi-Fi
+    (or anywhere a phone browses) must not post files here in a visitor's name."""
+    own = request.host_url.rstrip("/")
+    origin = request.headers.get("Origin")
+    if origin is not None:
+        return origin == own
+    if request.headers.get("Sec-Fetch-Site") not in (None, "same-origin", "none"):
+        return False
+    referrer = request.headers.get("Referer")
+    # An old browser may send neither header; with no sign of another site, it is ours.
+    return referrer is None or referrer == own or referrer.startswith(own + "/")
+
+
+@bp.before_request
+def check_origin():
+    if request.method not in ("GET", "HEAD", "OPTIONS") and not _same_origin():
+        return _html("relay/receipt.html", 403, receipts=[], cross_site=True)
+    return None
+
+
 @bp.post("/upload")
 def upload():
     current = relay()

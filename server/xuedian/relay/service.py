@@ -16,7 +16,10 @@ import threading
 from contextlib import contextmanager
 from pathlib import Path
 
+from marshmallow import ValidationError
+
 from ..core.timeutil import iso, utcnow
+from ..core.wirefields import in_range
 from ..errors import XuedianError
 from ..sync.schemas import DEVICE_ID
 from .acks import MAX_ACK_BYTES, Acks
@@ -48,7 +51,11 @@ class Relay:
         self.keys = PinnedKeys(self.root / "trusted-keys.json")
         self.state = State(self.root / "state.json")
         self.outbox = Outbox(
-            self.root, settings.max_body_bytes, settings.max_bundle_bytes, lambda: self.clock()
+            self.root,
+            settings.max_body_bytes,
+            settings.max_bundle_bytes,
+            lambda: self.clock(),
+            settings.relay_max_disk_bytes,
         )
         self.mirror = Mirror(self.root / "mirror")
         self.acks = Acks(self.root / "acks")
@@ -86,6 +93,11 @@ class Relay:
         with self._exclusive() as mine:
             if not mine:
                 return interval
+            expired = self.outbox.expire(
+                self.settings.relay_refused_days, self.settings.relay_forwarded_days
+            )
+            if expired:
+                log.info("deleted %d settled files past their keeping days", expired)
             cursor = self.state.cursor(url)
             wait = due(cursor, self.clock())
             if wait and not force:
@@ -141,9 +153,7 @@ class Relay:
                 name = item.meta.get("name") or ""
                 try:
                     answer = upstream.post_file(
-                        f"{BUNDLES_PATH}?name={quote(name)}",
-                        item.path,
-                        {RECEIVED_AT_HEADER: item.meta["received_at"]},
+                        f"{BUNDLES_PATH}?name={quote(name)}", item.path, _received_header(item)
                     )
                     result = _bundle_answer(answer.json())
                 except UpstreamRefused as refusal:
@@ -264,6 +274,16 @@ class Relay:
             except Exception:
                 log.exception("relay pass failed")
                 delay = self.settings.relay_interval
+
+
+def _received_header(item) -> dict:
+    """The kiosk's receipt time for the county, unless its clock was outside the wire range
+    (a Raspberry Pi without a clock battery may think it is 1970): then the county's now."""
+    try:
+        in_range(item.received_at)
+    except (ValidationError, TypeError, ValueError, KeyError):
+        return {}
+    return {RECEIVED_AT_HEADER: item.meta["received_at"]}
 
 
 def _bundle_answer(value) -> dict:
