@@ -52,6 +52,7 @@ def create_app(config=None) -> Flask:
 
     from .config import Settings
     from .core import ratelimit
+    from .core.http import DbIdConverter
     from .errors import register_error_handlers
     from .extensions import db, migrate
     from .instructions import pages as instruction_pages
@@ -102,6 +103,7 @@ def create_app(config=None) -> Flask:
 
         hops = settings.proxy_hops
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    app.url_map.converters["int"] = DbIdConverter
     register_error_handlers(app)
     app.register_blueprint(web_routes.bp)
     app.register_blueprint(pack_routes.bp)
@@ -129,6 +131,7 @@ def create_relay_app(config=None) -> Flask:
     from flask import Flask
 
     from .config import Settings
+    from .core.http import DbIdConverter
     from .errors import register_error_handlers
     from .relay import routes as relay_routes
     from .relay.service import Relay
@@ -145,6 +148,7 @@ def create_relay_app(config=None) -> Flask:
         JSON_SORT_KEYS=False,
     )
     app.extensions["xuedian.relay"] = Relay(instance / "relay", settings)
+    app.url_map.converters["int"] = DbIdConverter
     register_error_handlers(app)
     app.register_blueprint(relay_routes.bp)
     app.register_blueprint(plain.bp)

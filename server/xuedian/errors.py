@@ -203,5 +203,10 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):
+        if type(error).__module__.startswith("gunicorn.http"):
+            # gunicorn found the body malformed while the app read it (a chunk size of
+            # "0x2", a missing chunk end): the client's fault, answered like any bad body.
+            app.logger.info("malformed request body on %s: %r", request.path, error)
+            return jsonify(BadRequest().envelope()), BadRequest.status
         app.logger.exception("unhandled error on %s", request.path)
         return jsonify(XuedianError().envelope()), 500

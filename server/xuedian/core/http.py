@@ -12,6 +12,7 @@ import zlib
 from flask import Response, current_app, request, send_file
 from marshmallow import Schema
 from marshmallow import ValidationError as MarshmallowError
+from werkzeug.routing import IntegerConverter
 
 from ..errors import (
     BodyEncodingUnsupported,
@@ -23,7 +24,15 @@ from ..errors import (
     ValidationFailed,
     XuedianError,
 )
-from .wirefields import printable_excerpt, refusal_code
+from .wirefields import INT32_MAX, printable_excerpt, refusal_code
+
+
+class DbIdConverter(IntegerConverter):
+    """The ``<int:...>`` URL converter of both apps: a path id beyond what a database
+    integer holds (2**31-1) matches no route (404) instead of failing in the database."""
+
+    def __init__(self, url_map, fixed_digits=0, min=1, max=INT32_MAX, signed=False):  # noqa: A002
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 class UnknownField(ValidationFailed):

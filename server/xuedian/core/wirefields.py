@@ -11,7 +11,7 @@ must survive conversion to UTC and to any county timezone (UTC-14..UTC+14).
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from marshmallow import ValidationError, fields, validate
 
@@ -102,6 +102,28 @@ def in_range(moment: datetime) -> datetime:
     if not EARLIEST <= moment < LATEST:
         raise ValidationError(OUT_OF_RANGE)
     return moment
+
+
+def db_id(text) -> int | None:
+    """Return the positive id in ASCII decimal ``text`` if a database integer holds it,
+    else None (``"²"`` and ``"99999999999999999999"`` are not ids; neither is NUL)."""
+    if not isinstance(text, str) or not 0 < len(text) <= 10:
+        return None
+    if not (text.isascii() and text.isdigit()):
+        return None
+    value = int(text)
+    return value if 0 < value <= INT32_MAX else None
+
+
+def date_in_range(text: str | None):
+    """Return the date in ``YYYY-MM-DD`` text if it lies in the wire range, else None."""
+    try:
+        day = date.fromisoformat(text[:10]) if isinstance(text, str) and text else None
+    except ValueError:
+        return None
+    if day is None or not EARLIEST.date() <= day < LATEST.date():
+        return None
+    return day
 
 
 def _messages(node):

@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import Select, select
 from werkzeug.exceptions import NotFound
 
+from ..core.wirefields import date_in_range, db_id
 from ..extensions import db
 from ..org.models import Area, LearningPoint, Staff
 from ..org.scope import area_visible, areas_in_scope, point_visible, points_in_scope
@@ -50,30 +51,22 @@ class Frame:
 
 
 def _day(text: str | None, default: date) -> date:
-    try:
-        return date.fromisoformat(text) if text else default
-    except ValueError:
-        return default
+    # Only dates whose day arithmetic cannot leave the calendar (?to=0001-01-01 did).
+    return date_in_range(text) or default
 
 
 def frame(staff: Staff, args, now: datetime) -> Frame:
     """Read ``area``, ``point``, ``from`` and ``to`` from the query string; 404 outside scope."""
     area = point = None
     if args.get("point"):
-        try:
-            point_id = int(args["point"])
-        except ValueError:
-            raise NotFound() from None
-        if not point_visible(staff, point_id):
+        point_id = db_id(args["point"])
+        if point_id is None or not point_visible(staff, point_id):
             raise NotFound()
         point = db.session.get(LearningPoint, point_id)
         area = db.session.get(Area, point.area_id)
     elif args.get("area"):
-        try:
-            area_id = int(args["area"])
-        except ValueError:
-            raise NotFound() from None
-        if not area_visible(staff, area_id):
+        area_id = db_id(args["area"])
+        if area_id is None or not area_visible(staff, area_id):
             raise NotFound()
         area = db.session.get(Area, area_id)
     elif staff.area_id is not None:
