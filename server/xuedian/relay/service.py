@@ -27,7 +27,7 @@ from .keys import PinnedKeys, RelayNotInitialised
 from .mirror import Mirror
 from .outbox import Outbox
 from .state import State, due
-from .upstream import Upstream, UpstreamRefused, UpstreamUnreachable, quote
+from .upstream import QUOTA_EXCEEDED, Upstream, UpstreamRefused, UpstreamUnreachable, quote
 
 log = logging.getLogger("xuedian.relay")
 
@@ -157,6 +157,10 @@ class Relay:
                     )
                     result = _bundle_answer(answer.json())
                 except UpstreamRefused as refusal:
+                    if refusal.code == QUOTA_EXCEEDED and refusal.details.get("scope") == "device":
+                        # Full for this phone only: its file waits, the queue goes on.
+                        log.warning("county quota full for %s; it waits", name)
+                        continue
                     if refusal.http_status not in FILE_REFUSALS:
                         raise UpstreamUnreachable(
                             f"The county answered {refusal.http_status} {refusal.code}.",

@@ -125,3 +125,21 @@ def test_a_kiosk_clock_in_1970_costs_no_file(relay, relay_client, county):
         (row,) = db.session.scalars(select(SyncBundle)).all()
         db.session.remove()
     assert row.received_at > utcnow() - timedelta(minutes=5)
+
+
+@one_backend
+def test_a_file_over_its_phone_quota_waits_and_the_queue_goes_on(relay, relay_client, county):
+    settings = county.app.config["XUEDIAN"]
+    county.app.config["XUEDIAN"] = settings.__class__(
+        **{**settings.__dict__, "quarantine_device_rows": 1}
+    )
+    bad = [make_record(1), make_record(2)]
+    for record in bad:
+        record["verb"] = "http://example.org/verbs/liked"
+    post(relay_client, [(Phone().bundle([bad]), "full.xdsync")])
+    post(relay_client, [(Phone().bundle([[make_record(1)]]), "fine.xdsync")])
+    relay.run_pass(force=True)
+    assert relay.outbox.counts() == {"outbox": 1, "forwarded": 1, "refused": 0}
+    (waiting,) = relay.outbox.pending()
+    assert waiting.meta["name"] == "full.xdsync"
+    assert relay.state.cursor(county.url)["failures"] == 0
