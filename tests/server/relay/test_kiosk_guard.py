@@ -58,7 +58,8 @@ def test_a_post_from_another_site_is_refused(tmp_path):
     for headers in (
         {"Origin": "http://hostile.example"},
         {"Origin": "null"},
-        {"Sec-Fetch-Site": "cross-site"},
+        {"Sec-Fetch-Site": "cross-site", "Origin": "http://localhost"},
+        {"Sec-Fetch-Site": "same-site"},
         {"Referer": "http://hostile.example/page"},
     ):
         response = post(client, [(data, "a.xdsync")], **headers)
@@ -68,6 +69,10 @@ def test_a_post_from_another_site_is_refused(tmp_path):
     own = post(client, [(data, "a.xdsync")], Origin="http://localhost")
     assert own.status_code == 200
     assert len(kept(relay)) == 1
+    # What a browser sends with the kiosk's own form, whatever its Origin shows.
+    chrome = {"Sec-Fetch-Site": "same-origin", "Origin": "null"}
+    assert post(client, [(data, "a.xdsync")], **chrome).status_code == 200
+    assert client.get("/").headers["Referrer-Policy"] == "same-origin"
 
 
 def test_the_disk_quota_refuses_what_does_not_fit(tmp_path):
