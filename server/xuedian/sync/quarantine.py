@@ -133,4 +133,5 @@ def check_quota(device_id: str, rows: list[dict], now: datetime) -> None:
                 bytes=used_bytes,
                 max_bytes=max_bytes,
                 window_days=settings.quarantine_window_days,
+                retry_after=QuotaExceeded.retry_after,
             )

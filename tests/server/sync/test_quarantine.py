@@ -71,7 +71,7 @@ def test_over_the_device_quota_the_batch_is_refused_and_nothing_changes(app, cli
     response = phone.send(client, [make_record(4), invalid(5), invalid(6)])
     assert_envelope(response, 429, "quota-exceeded")
     assert response.json["details"]["scope"] == "device"
-    assert response.headers["Retry-After"]
+    assert response.headers["Retry-After"] == str(response.json["details"]["retry_after"])
     assert (count(app, LearningRecord), count(app, QuarantinedRecord)) == (1, 2)
     assert count(app, SyncBatch) == 1
     # Valid records still flow: a batch that quarantines nothing needs no quota.
