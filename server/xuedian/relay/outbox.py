@@ -13,6 +13,7 @@ in ``forwarded/`` for ``relay_forwarded_days`` (:meth:`Outbox.expire`).
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from collections.abc import Iterator
@@ -23,8 +24,10 @@ from typing import BinaryIO
 
 from ..core.timeutil import iso, parse_iso
 from ..errors import XuedianError
-from ..sync.bundlefile import BundleTooLarge, check_signed
+from ..sync.bundlefile import BundleInvalid, BundleTooLarge, check_signed
 from .files import fsync_dir, move, read_json, temp_path, write_json
+
+log = logging.getLogger("xuedian.relay")
 
 FOLDERS = ("outbox", "forwarded", "refused")
 MAX_NAME = 200
@@ -116,6 +119,11 @@ class Outbox:
                 with open(tmp, "rb") as handle:
                     shape = check_signed(handle.read(), self.max_decoded_bytes)
             except XuedianError as error:
+                return Receipt(name, ok=False, code=error.code, message=error.message)
+            except (ValueError, TypeError, RecursionError, MemoryError) as exc:
+                # A file no check foresaw: refused on its own, the other files still kept.
+                log.warning("upload %r refused: %r", name, exc)
+                error = BundleInvalid()
                 return Receipt(name, ok=False, code=error.code, message=error.message)
             digest = shape["content_id"]
             with self._lock:

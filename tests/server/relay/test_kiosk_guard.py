@@ -148,3 +148,25 @@ def test_a_file_over_its_phone_quota_waits_and_the_queue_goes_on(relay, relay_cl
     (waiting,) = relay.outbox.pending()
     assert waiting.meta["name"] == "full.xdsync"
     assert relay.state.cursor(county.url)["failures"] == 0
+
+
+def test_a_file_no_check_foresaw_costs_no_other_file(tmp_path, monkeypatch):
+    from xuedian.relay import outbox as outbox_module
+
+    real = outbox_module.check_signed
+
+    def fragile(data, limit):
+        if b"boom" in gzip.decompress(data):
+            raise ValueError("a case nobody foresaw")
+        return real(data, limit)
+
+    monkeypatch.setattr(outbox_module, "check_signed", fragile)
+    app = make_relay(tmp_path / "relay")
+    relay = app.extensions["xuedian.relay"]
+    odd = Phone().bundle([[{**make_record(1), "boom": 1}]])
+    fine = Phone().bundle([[make_record(1)]])
+    html = post(app.test_client(), [(odd, "odd.xdsync"), (fine, "fine.xdsync")]).get_data(
+        as_text=True
+    )
+    assert "已收到 1 个文件" in html and "(bundle-invalid)" in html
+    assert [p.read_bytes() for p in kept(relay)] == [fine]
