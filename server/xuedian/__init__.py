@@ -55,6 +55,7 @@ def create_app(config=None) -> Flask:
     from .audit import pages as audit_pages
     from .config import Settings
     from .core import bidi, ratelimit, timeutil
+    from .core.http import DbIdConverter
     from .core.instance import prepare as prepare_instance
     from .errors import register_error_handlers
     from .extensions import db, migrate
@@ -109,6 +110,7 @@ def create_app(config=None) -> Flask:
         # one the client sent to nginx (server_name), never a forwarded one it could set.
         hops = settings.proxy_hops
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0)
+    app.url_map.converters["int"] = DbIdConverter
     register_error_handlers(app)
     timeutil.register_filters(app)
     bidi.init_app(app)
@@ -140,6 +142,7 @@ def create_relay_app(config=None) -> Flask:
 
     from .config import Settings
     from .core import bidi, timeutil
+    from .core.http import DbIdConverter
     from .core.instance import prepare as prepare_instance
     from .errors import register_error_handlers
     from .relay import routes as relay_routes
@@ -157,6 +160,7 @@ def create_relay_app(config=None) -> Flask:
         JSON_SORT_KEYS=False,
     )
     app.extensions["xuedian.relay"] = Relay(instance / "relay", settings)
+    app.url_map.converters["int"] = DbIdConverter
     register_error_handlers(app)
     timeutil.register_filters(app)
     bidi.init_app(app)

@@ -47,6 +47,23 @@ class Settings:
     max_upload_bytes: int = _setting(
         64 * 1024 * 1024, "Largest multipart upload of many sync bundles at once, in bytes."
     )
+    quarantine_window_days: int = _setting(
+        30, "Days of quarantined (refused) records that count against the quarantine quotas."
+    )
+    quarantine_device_rows: int = _setting(
+        500, "Most quarantined records one device may have stored within the window."
+    )
+    quarantine_device_bytes: int = _setting(
+        1024 * 1024,
+        "Most bytes of quarantined records one device may have stored within the window.",
+    )
+    quarantine_address_rows: int = _setting(
+        5000, "Most quarantined records stored from one client address within the window."
+    )
+    quarantine_address_bytes: int = _setting(
+        10 * 1024 * 1024,
+        "Most bytes of quarantined records stored from one client address within the window.",
+    )
     feed_page_rows: int = _setting(
         500, "Progress rows after which a changes-feed page ends (a learner is never split)."
     )
@@ -121,6 +138,17 @@ class Settings:
     )
     relay_max_backoff: int = _setting(
         3600, "Longest wait, in seconds, between a relay's attempts while the county is away."
+    )
+    relay_max_disk_bytes: int = _setting(
+        4 * 1024**3,
+        "Most bytes of sync files a relay keeps in outbox/, forwarded/ and refused/ together; "
+        "an upload past it is refused (relay-disk-full). 0 means no limit.",
+    )
+    relay_refused_days: int = _setting(
+        30, "Days a relay keeps a file the county refused before deleting it (0 keeps it)."
+    )
+    relay_forwarded_days: int = _setting(
+        90, "Days a relay keeps a file the county imported before deleting it (0 keeps it)."
     )
 
     timezone: str = _setting(

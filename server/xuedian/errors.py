@@ -74,6 +74,25 @@ class ValidationFailed(BadRequest):
     message = "The request does not match the expected format."
 
 
+class TextNotStorable(ValidationFailed):
+    code = "text-not-storable"
+    message = "Text holds a character the county cannot store (NUL or a lone surrogate)."
+
+
+class TimeOutOfRange(ValidationFailed):
+    code = "time-out-of-range"
+    message = "A time is outside the range the county accepts (2000-01-01 to 2100-01-01 UTC)."
+
+
+class QuotaExceeded(XuedianError):
+    """Storing what was sent would pass a storage quota (docs/settings.md, quarantine)."""
+
+    code = "quota-exceeded"
+    status = 429
+    message = "This device or address has too many refused records stored; nothing was stored."
+    retry_after = 3600
+
+
 class NotFound(XuedianError):
     code = "not-found"
     status = 404
@@ -184,5 +203,10 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):
+        if type(error).__module__.startswith("gunicorn.http"):
+            # gunicorn found the body malformed while the app read it (a chunk size of
+            # "0x2", a missing chunk end): the client's fault, answered like any bad body.
+            app.logger.info("malformed request body on %s: %r", request.path, error)
+            return jsonify(BadRequest().envelope()), BadRequest.status
         app.logger.exception("unhandled error on %s", request.path)
         return jsonify(XuedianError().envelope()), 500

@@ -18,6 +18,7 @@ import { XuedianError } from './errors.js';
 import { APP_VERSION } from './version.js';
 import { profilesForStatus } from './profiles.js';
 import { enrolmentClaim } from './enrolment.js';
+import { storableValue } from './storable.js';
 
 export const FLUSH_LOCK = 'xuedian-outbox-flush';
 export const SYNC_TAG = 'xuedian-outbox';
@@ -68,8 +69,9 @@ export async function recordEvent({ verb, object, result }) {
       const learner = await ensureLearner(meta);
       const seq = ((await req(meta.get('device_seq'))) || 0) + 1;
       meta.put(seq, 'device_seq');
-      const row = { id: uuidv7(), learner, verb, object, timestamp: new Date().toISOString(), device_seq: seq };
-      if (result) row.result = result;
+      // Only text the county can store goes into a record (lib/storable.js).
+      const row = { id: uuidv7(), learner, verb, object: storableValue(object), timestamp: new Date().toISOString(), device_seq: seq };
+      if (result) row.result = storableValue(result);
       await req(tx.objectStore('outbox').add(row));
       return row;
     });

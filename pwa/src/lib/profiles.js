@@ -17,6 +17,7 @@ import { req, withTx, getMeta, setMeta } from './db.js';
 import { uuidv4 } from './uuid.js';
 import { XuedianError } from './errors.js';
 import { base64urlEncode, base64urlDecode } from './base64url.js';
+import { cutText, storableText } from './storable.js';
 
 export const AGE_BANDS = ['under-30', '30-44', '45-59', '60-69', '70+'];
 export const PIN_PATTERN = /^[0-9]{4,6}$/;
@@ -90,7 +91,7 @@ function cleanDetails({ age_band: band, village } = {}) {
     if (!AGE_BANDS.includes(band)) throw new XuedianError('validation-failed', 'Unknown age band.', { details: { field: 'age_band' } });
     out.age_band = band;
   }
-  const v = String(village ?? '').trim();
+  const v = storableText(String(village ?? '')).trim();
   if (v) {
     if (v.length > VILLAGE_MAX) throw new XuedianError('validation-failed', 'Village name too long.', { details: { field: 'village' } });
     out.village = v;
@@ -310,9 +311,13 @@ export function onProfileChange(fn) {
  */
 export async function profilesForStatus() {
   const list = ((await getMeta('profiles')) || []).map(normalize);
-  return list.slice(0, MAX_PROFILES).map((p) => ({
-    learner: p.id,
-    ...(AGE_BANDS.includes(p.age_band) ? { age_band: p.age_band } : {}),
-    ...(typeof p.village === 'string' && p.village ? { village: p.village.slice(0, VILLAGE_MAX) } : {}),
-  }));
+  return list.slice(0, MAX_PROFILES).map((p) => {
+    // Only text the county can store travels (lib/storable.js); nothing left, no field.
+    const village = typeof p.village === 'string' ? cutText(p.village, VILLAGE_MAX).trim() : '';
+    return {
+      learner: p.id,
+      ...(AGE_BANDS.includes(p.age_band) ? { age_band: p.age_band } : {}),
+      ...(village ? { village } : {}),
+    };
+  });
 }

@@ -2,6 +2,14 @@
 
 Signatures over manifests and catalogs are computed on these bytes, so the builder, the
 server and the PWA (``pwa/src/lib/canonjson.js``) must agree byte for byte.
+
+Two cases RFC 8785 leaves to I-JSON are written as ECMAScript's ``JSON.stringify`` writes
+them, so any value a phone can sign has the same bytes here (docs/protocol.md):
+
+- a lone surrogate (U+D800..U+DFFF not in a pair; a JavaScript string can hold one) is the
+  escape ``\\udxxx``, lowercase, so the signature still checks and the record that holds it
+  is refused on its own (``text-not-storable``) instead of failing its whole batch;
+- an integer beyond 2**53 that a double holds exactly is written as that double.
 """
 
 from __future__ import annotations
@@ -16,13 +24,21 @@ def _number(value: int | float) -> str:
         raise TypeError("bool is not a number")
     if isinstance(value, int):
         if abs(value) > 2**53:
-            raise ValueError("integers beyond 2**53 are not portable in canonical JSON")
+            # A phone's number is a double: one beyond 2**53 that a double holds exactly
+            # is what JSON.stringify wrote; any other integer no phone could have signed.
+            try:
+                exact = float(value)
+            except OverflowError:
+                exact = math.nan
+            if exact != value:
+                raise ValueError("integers beyond 2**53 are not portable in canonical JSON")
+            return _number(exact)
         return str(value)
     if not math.isfinite(value):
         raise ValueError("NaN and Infinity are not allowed in canonical JSON")
     if value == 0:
         return "0"
-    if value.is_integer() and abs(value) < 1e21:
+    if value.is_integer() and abs(value) < 2**53:
         return str(int(value))
     # repr gives the shortest round-trip digits, as ECMAScript does; only the layout differs.
     _, digit_tuple, exponent = Decimal(repr(abs(value))).normalize().as_tuple()
@@ -52,7 +68,7 @@ def _keys(value: dict) -> list[str]:
         return sorted(value)
     if not all(isinstance(key, str) for key in value):
         raise TypeError("object keys must be strings")
-    return sorted(value, key=lambda k: k.encode("utf-16-be"))
+    return sorted(value, key=lambda k: k.encode("utf-16-be", "surrogatepass"))
 
 
 def _encode(value, out: list[str]) -> None:
@@ -102,4 +118,9 @@ def canonical_bytes(value) -> bytes:
     """
     out: list[str] = []
     _encode(value, out)
-    return "".join(out).encode("utf-8")
+    text = "".join(out)
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        # Only a lone surrogate fails, and only inside a string: escape it as \udxxx.
+        return text.encode("utf-8", "backslashreplace")

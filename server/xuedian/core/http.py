@@ -12,15 +12,27 @@ import zlib
 from flask import Response, current_app, request, send_file
 from marshmallow import Schema
 from marshmallow import ValidationError as MarshmallowError
+from werkzeug.routing import IntegerConverter
 
 from ..errors import (
     BodyEncodingUnsupported,
     BodyNotJson,
     BodyTooLarge,
     NotFound,
+    TextNotStorable,
+    TimeOutOfRange,
     ValidationFailed,
     XuedianError,
 )
+from .wirefields import INT32_MAX, printable_excerpt, refusal_code
+
+
+class DbIdConverter(IntegerConverter):
+    """The ``<int:...>`` URL converter of both apps: a path id beyond what a database
+    integer holds (2**31-1) matches no route (404) instead of failing in the database."""
+
+    def __init__(self, url_map, fixed_digits=0, min=1, max=INT32_MAX, signed=False):  # noqa: A002
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 class UnknownField(ValidationFailed):
@@ -98,9 +110,27 @@ def validation_error(errors: dict) -> XuedianError:
         else:
             yield str(node)
 
+    code = refusal_code(errors, ValidationFailed.code)
+    if code == TextNotStorable.code:
+        return TextNotStorable(fields=_printable(errors))
+    if code == TimeOutOfRange.code:
+        return TimeOutOfRange(fields=errors)
     if any(m == "Unknown field." for m in messages(errors)):
-        return UnknownField(fields=errors)
-    return ValidationFailed(fields=errors)
+        return UnknownField(fields=_printable(errors))
+    return ValidationFailed(fields=_printable(errors))
+
+
+def _printable(errors):
+    """``errors`` with keys a client chose (an unknown field's name) cut short and made
+    printable, so an error envelope never echoes a megabyte or a NUL back."""
+    if isinstance(errors, dict):
+        return {
+            printable_excerpt(str(k), 64) if isinstance(k, str) else k: _printable(v)
+            for k, v in list(errors.items())[:50]
+        }
+    if isinstance(errors, list):
+        return [_printable(v) for v in errors[:50]]
+    return errors
 
 
 def load(schema: Schema, value) -> dict:

@@ -7,12 +7,11 @@ comes back with the reason."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, redirect, request, url_for
 from sqlalchemy import select
 
 from ..audit.service import record
+from ..core.wirefields import date_in_range, db_id
 from ..extensions import db
 from ..jobs.pages import html_page
 from ..org.auth import check_csrf, current_staff, staff_required
@@ -74,7 +73,8 @@ def _read_form(staff) -> tuple[dict, list[str]]:
         if out["device"] is None:
             errors.append(f"err.{DeviceOutOfScope.code}")
     else:
-        point = db.session.get(LearningPoint, int(point_id)) if point_id.isdigit() else None
+        found = db_id(point_id)
+        point = db.session.get(LearningPoint, found) if found is not None else None
         visible = {p.id for p in _points(staff)}
         if point is None or point.id not in visible:
             errors.append("err.point")
@@ -84,13 +84,12 @@ def _read_form(staff) -> tuple[dict, list[str]]:
         if not out["pack"]:
             errors.append("err.pack")
         version = form.get("version", "").strip()
-        out["version"] = int(version) if version.isdigit() and int(version) > 0 else None
+        out["version"] = db_id(version)
         if version and out["version"] is None:
             errors.append("err.version")
         by = form.get("by", "").strip()
-        try:
-            out["by"] = date.fromisoformat(by) if by else None
-        except ValueError:
+        out["by"] = date_in_range(by) if by else None
+        if by and out["by"] is None:
             errors.append("err.by")
     return out, errors
 
@@ -114,7 +113,7 @@ def _page(status: int = 200, errors=(), sent: int | None = None):
 @staff_required("admin")
 def page():
     sent = request.args.get("sent")
-    return _page(sent=int(sent) if sent and sent.isdigit() else None)
+    return _page(sent=db_id(sent))
 
 
 @bp.post("/staff/instructions")

@@ -13,6 +13,7 @@ from collections import defaultdict
 from flask import abort, redirect, request, url_for
 from sqlalchemy import select
 
+from ..core.wirefields import db_id
 from ..extensions import db
 from . import auth, scope
 from .models import Area, LearningPoint
@@ -63,10 +64,10 @@ def role_name(role: str) -> str:
 
 def form_id(field: str) -> int:
     """A required id field of the posted form; a FormError when missing or not a number."""
-    raw = (request.form.get(field) or "").strip()
-    if not raw.isdigit():
+    found = db_id((request.form.get(field) or "").strip())
+    if found is None:
         raise FormError("err_choose")
-    return int(raw)
+    return found
 
 
 def area_in_scope(area_id: int) -> Area:

@@ -11,6 +11,7 @@ import re
 from sqlalchemy import func, select
 
 from ..core.timeutil import utcnow
+from ..core.wirefields import storable
 from ..extensions import db
 from .auth import MAX_PASSWORD, end_sessions, hash_password
 from .models import LEVELS, Area, LearningPoint, Staff
@@ -183,6 +184,8 @@ def create_staff(
 
 def staff_by_username(username: str) -> Staff | None:
     name = (username or "").strip().lower()
+    if not storable(name) or len(name) > 64:
+        return None  # no account has such a name, and PostgreSQL cannot compare a NUL
     return db.session.scalar(select(Staff).where(func.lower(Staff.username) == name))
 
 

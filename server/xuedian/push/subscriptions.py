@@ -17,18 +17,19 @@ from sqlalchemy import delete, or_, select
 
 from ..core.http import load
 from ..core.timeutil import utcnow
+from ..core.wirefields import Text, Timestamp
 from ..extensions import db
 from ..sync.models import Device
 from ..sync.schemas import _Strict, device_id_field
 from .endpoints import check_endpoint
 from .models import PushSubscription
 
-_B64URL = validate.Regexp(r"^[A-Za-z0-9_-]+=*$", error="Not base64url.")
+_B64URL = validate.Regexp(r"^[A-Za-z0-9_-]+=*\Z", error="Not base64url.")
 
 
 class SubscriptionKeys(Schema):
-    p256dh = fields.String(required=True, validate=[validate.Length(min=80, max=120), _B64URL])
-    auth = fields.String(required=True, validate=[validate.Length(min=16, max=40), _B64URL])
+    p256dh = Text(120, 80, required=True, validate=_B64URL)
+    auth = Text(40, 16, required=True, validate=_B64URL)
 
 
 class SubscriptionInfo(Schema):
@@ -37,22 +38,22 @@ class SubscriptionInfo(Schema):
     class Meta:
         unknown = "exclude"
 
-    endpoint = fields.String(required=True, validate=validate.Length(min=8, max=2000))
+    endpoint = Text(2000, 8, required=True)
     keys = fields.Nested(SubscriptionKeys, required=True)
 
 
 class Subscribe(_Strict):
-    type = fields.String(required=True, validate=validate.Equal("push-subscription"))
+    type = Text(40, required=True, validate=validate.Equal("push-subscription"))
     device_id = device_id_field()
-    created = fields.AwareDateTime(required=True, format="iso")
+    created = Timestamp(required=True)
     subscription = fields.Nested(SubscriptionInfo, required=True)
 
 
 class Unsubscribe(_Strict):
-    type = fields.String(required=True, validate=validate.Equal("push-subscription"))
+    type = Text(40, required=True, validate=validate.Equal("push-subscription"))
     device_id = device_id_field()
-    created = fields.AwareDateTime(required=True, format="iso")
-    endpoint = fields.String(load_default=None, validate=validate.Length(max=2000))
+    created = Timestamp(required=True)
+    endpoint = Text(2000, load_default=None)
 
 
 def subscribe(device: Device, signed: dict) -> PushSubscription:

@@ -1,15 +1,19 @@
 """The relay's custody of bundle files: ``outbox/``, ``forwarded/`` and ``refused/``.
 
-Each received file is kept as ``<sha256>.xdsync`` with a sidecar ``<sha256>.json``
+Each received file is kept as ``<content id>.xdsync`` with a sidecar ``<content id>.json``
 ``{"received_at", "name", "size", "device_id", "made_at"}``; the sidecar gains what the
-county said when the file moves on. The same bytes are kept once, whichever folder holds
-them. A file leaves ``outbox/`` only by a rename into ``forwarded/`` (after the county's 200)
-or ``refused/`` (with the county's code); nothing here ever deletes a received file.
+county said when the file moves on. The content id is the county's (``bundlefile.content_id``:
+the device and its signed batches), so the same bundle is kept once, whichever folder holds
+it and however it was re-compressed. Only files whose every signature checks are taken, and
+only while the folders stay under ``relay_max_disk_bytes``. A file leaves ``outbox/`` only by
+a rename into ``forwarded/`` (after the county's 200) or ``refused/`` (with the county's
+code); a file is deleted only when it has been in ``refused/`` for ``relay_refused_days`` or
+in ``forwarded/`` for ``relay_forwarded_days`` (:meth:`Outbox.expire`).
 """
 
 from __future__ import annotations
 
-import hashlib
+import logging
 import os
 import threading
 from collections.abc import Iterator
@@ -20,11 +24,19 @@ from typing import BinaryIO
 
 from ..core.timeutil import iso, parse_iso
 from ..errors import XuedianError
-from ..sync.bundlefile import BundleTooLarge, check_shape
+from ..sync.bundlefile import BundleInvalid, BundleTooLarge, check_signed
 from .files import fsync_dir, move, read_json, temp_path, write_json
+
+log = logging.getLogger("xuedian.relay")
 
 FOLDERS = ("outbox", "forwarded", "refused")
 MAX_NAME = 200
+
+
+class RelayDiskFull(XuedianError):
+    code = "relay-disk-full"
+    status = 507
+    message = "The kiosk's storage for sync files is full; please try again after it forwards."
 
 
 @dataclass
@@ -61,11 +73,20 @@ class Item:
 class Outbox:
     """The bundle folders under one relay root."""
 
-    def __init__(self, root: Path, max_file_bytes: int, max_decoded_bytes: int, clock):
+    def __init__(
+        self,
+        root: Path,
+        max_file_bytes: int,
+        max_decoded_bytes: int,
+        clock,
+        max_disk_bytes: int = 0,
+    ):
         self.root = root
         self.max_file_bytes = max_file_bytes
         self.max_decoded_bytes = max_decoded_bytes
         self.clock = clock
+        #: Most bytes the three folders may hold together; 0 means no limit.
+        self.max_disk_bytes = max_disk_bytes
         self._lock = threading.Lock()
 
     def folder(self, name: str) -> Path:
@@ -85,19 +106,26 @@ class Outbox:
     def receive(self, stream: BinaryIO, name: str | None) -> Receipt:
         """Take custody of one uploaded file, or refuse it without keeping anything.
 
-        The file streams to disk while it is hashed, at most ``max_file_bytes``; then its
-        shape is checked (gzip, JSON, an ``xdsync`` bundle naming one device).
+        The file streams to disk, at most ``max_file_bytes``; then its shape (gzip, JSON,
+        an ``xdsync`` bundle naming one device) and every signature in it are checked, and
+        it is kept only while the folders stay under the disk quota.
         """
         name = (name or "").replace("\\", "/").rsplit("/", 1)[-1][:MAX_NAME] or "?"
         tmp_dir = self.folder("tmp")
         tmp = temp_path(tmp_dir / "upload")
         try:
             try:
-                digest, size = _copy_capped(stream, tmp, self.max_file_bytes)
+                size = _copy_capped(stream, tmp, self.max_file_bytes)
                 with open(tmp, "rb") as handle:
-                    shape = check_shape(handle.read(), self.max_decoded_bytes)
+                    shape = check_signed(handle.read(), self.max_decoded_bytes)
             except XuedianError as error:
                 return Receipt(name, ok=False, code=error.code, message=error.message)
+            except (ValueError, TypeError, RecursionError, MemoryError) as exc:
+                # A file no check foresaw: refused on its own, the other files still kept.
+                log.warning("upload %r refused: %r", name, exc)
+                error = BundleInvalid()
+                return Receipt(name, ok=False, code=error.code, message=error.message)
+            digest = shape["content_id"]
             with self._lock:
                 found = self.find(digest)
                 if found is not None:
@@ -110,6 +138,9 @@ class Outbox:
                         received_at=item.meta.get("received_at"),
                         already=True,
                     )
+                if self.max_disk_bytes and self.used_bytes() + size > self.max_disk_bytes:
+                    full = RelayDiskFull()
+                    return Receipt(name, ok=False, code=full.code, message=full.message)
                 meta = {
                     "received_at": iso(self.clock()),
                     "name": name,
@@ -170,6 +201,34 @@ class Outbox:
             move(sidecar, target)
             return Item(item.bundle_id, moved, meta)
 
+    def used_bytes(self) -> int:
+        """Return the bytes of the bundle files the three folders hold."""
+        return sum(p.stat().st_size for name in FOLDERS for p in self.folder(name).glob("*.xdsync"))
+
+    def expire(self, refused_days: int, forwarded_days: int) -> int:
+        """Delete files settled in ``refused/`` over ``refused_days`` ago and in
+        ``forwarded/`` over ``forwarded_days`` ago (0 keeps them); return how many."""
+        now = self.clock()
+        gone = 0
+        for folder, days, stamp in (
+            ("refused", refused_days, "refused_at"),
+            ("forwarded", forwarded_days, "forwarded_at"),
+        ):
+            if days <= 0:
+                continue
+            for item in self.items(folder):
+                settled = item.meta.get(stamp) or item.meta.get("received_at")
+                try:
+                    old = (now - parse_iso(settled)).total_seconds() > days * 86400
+                except (TypeError, ValueError, OverflowError):
+                    old = True  # a sidecar without a readable time: nothing to keep it for
+                if old:
+                    with self._lock:
+                        item.path.unlink(missing_ok=True)
+                        item.path.with_suffix(".json").unlink(missing_ok=True)
+                    gone += 1
+        return gone
+
     def counts(self) -> dict[str, int]:
         """Return how many files each folder holds."""
         return {name: sum(1 for _ in self.folder(name).glob("*.xdsync")) for name in FOLDERS}
@@ -200,19 +259,17 @@ class Outbox:
         return sorted(found, key=lambda i: i.meta.get("received_at", ""), reverse=True)
 
 
-def _copy_capped(stream: BinaryIO, target: Path, limit: int) -> tuple[str, int]:
-    digest = hashlib.sha256()
+def _copy_capped(stream: BinaryIO, target: Path, limit: int) -> int:
     size = 0
     with open(target, "wb") as out:
         while data := stream.read(1 << 16):
             size += len(data)
             if size > limit:
                 raise BundleTooLarge(limit=limit)
-            digest.update(data)
             out.write(data)
         out.flush()
         os.fsync(out.fileno())
-    return digest.hexdigest(), size
+    return size
 
 
 def _recovered_meta(path: Path) -> dict:

@@ -33,7 +33,9 @@ CSP = (
 HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+    # same-origin, not no-referrer: under no-referrer a browser sends "Origin: null" with
+    # the kiosk's own form posts, which the origin check must refuse.
+    "Referrer-Policy": "same-origin",
 }
 
 
@@ -74,6 +76,29 @@ def index():
         refused=current.outbox.items("refused")[:20],
         recent=current.outbox.recent(),
     )
+
+
+def _same_origin() -> bool:
+    """Whether a form post comes from this kiosk's own page. A page on the village Wi-Fi
+    (or anywhere a phone browses) must not post files here in a visitor's name."""
+    own = request.host_url.rstrip("/")
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None:
+        # Set by the browser, never by a page: it decides when present.
+        return site in ("same-origin", "none")
+    origin = request.headers.get("Origin")
+    if origin is not None:
+        return origin == own
+    referrer = request.headers.get("Referer")
+    # An old browser may send neither header; with no sign of another site, it is ours.
+    return referrer is None or referrer == own or referrer.startswith(own + "/")
+
+
+@bp.before_request
+def check_origin():
+    if request.method not in ("GET", "HEAD", "OPTIONS") and not _same_origin():
+        return _html("relay/receipt.html", 403, receipts=[], cross_site=True)
+    return None
 
 
 @bp.post("/upload")

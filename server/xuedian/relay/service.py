@@ -16,7 +16,10 @@ import threading
 from contextlib import contextmanager
 from pathlib import Path
 
+from marshmallow import ValidationError
+
 from ..core.timeutil import iso, utcnow, zone_named
+from ..core.wirefields import in_range
 from ..errors import XuedianError
 from ..sync.schemas import DEVICE_ID
 from .acks import MAX_ACK_BYTES, Acks
@@ -24,7 +27,7 @@ from .keys import PinnedKeys, RelayNotInitialised
 from .mirror import Mirror
 from .outbox import Outbox
 from .state import State, due
-from .upstream import Upstream, UpstreamRefused, UpstreamUnreachable, quote
+from .upstream import QUOTA_EXCEEDED, Upstream, UpstreamRefused, UpstreamUnreachable, quote
 
 log = logging.getLogger("xuedian.relay")
 
@@ -50,7 +53,11 @@ class Relay:
         self.keys = PinnedKeys(self.root / "trusted-keys.json")
         self.state = State(self.root / "state.json")
         self.outbox = Outbox(
-            self.root, settings.max_body_bytes, settings.max_bundle_bytes, lambda: self.clock()
+            self.root,
+            settings.max_body_bytes,
+            settings.max_bundle_bytes,
+            lambda: self.clock(),
+            settings.relay_max_disk_bytes,
         )
         self.mirror = Mirror(self.root / "mirror")
         # The forwarding thread has no app context: the county's zone is handed over.
@@ -89,6 +96,11 @@ class Relay:
         with self._exclusive() as mine:
             if not mine:
                 return interval
+            expired = self.outbox.expire(
+                self.settings.relay_refused_days, self.settings.relay_forwarded_days
+            )
+            if expired:
+                log.info("deleted %d settled files past their keeping days", expired)
             cursor = self.state.cursor(url)
             wait = due(cursor, self.clock())
             if wait and not force:
@@ -136,7 +148,7 @@ class Relay:
 
     def _forward_headers(self, item) -> dict:
         """When the kiosk received the file, and its credential so the county believes it."""
-        headers = {RECEIVED_AT_HEADER: item.meta["received_at"]}
+        headers = _received_header(item)
         if self.settings.relay_credential:
             headers[KIOSK_HEADER] = self.settings.relay_credential
         return headers
@@ -157,6 +169,10 @@ class Relay:
                     )
                     result = _bundle_answer(answer.json())
                 except UpstreamRefused as refusal:
+                    if refusal.code == QUOTA_EXCEEDED and refusal.details.get("scope") == "device":
+                        # Full for this phone only: its file waits, the queue goes on.
+                        log.warning("county quota full for %s; it waits", name)
+                        continue
                     if refusal.http_status not in FILE_REFUSALS:
                         raise UpstreamUnreachable(
                             f"The county answered {refusal.http_status} {refusal.code}.",
@@ -274,6 +290,16 @@ class Relay:
             except Exception:
                 log.exception("relay pass failed")
                 delay = self.settings.relay_interval
+
+
+def _received_header(item) -> dict:
+    """The kiosk's receipt time for the county, unless its clock was outside the wire range
+    (a Raspberry Pi without a clock battery may think it is 1970): then the county's now."""
+    try:
+        in_range(item.received_at)
+    except (ValidationError, TypeError, ValueError, KeyError):
+        return {}
+    return {RECEIVED_AT_HEADER: item.meta["received_at"]}
 
 
 def _bundle_answer(value) -> dict:

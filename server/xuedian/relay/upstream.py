@@ -22,6 +22,8 @@ from .. import __version__
 from ..errors import XuedianError
 
 CHUNK = 1 << 16
+#: The county's code for "this device's refused records fill its quota" (errors.py).
+QUOTA_EXCEEDED = "quota-exceeded"
 USER_AGENT = f"xuedian-relay/{__version__}"
 
 
@@ -198,7 +200,9 @@ def check(answer: Answer) -> Answer:
     if answer.status < 400:
         return answer
     envelope = _envelope(answer.body)
-    if envelope is not None and answer.status < 500 and answer.status != 429:
+    # A 429 is "wait" (rate-limited), except a storage quota, which speaks of one file.
+    wait = answer.status == 429 and (envelope or {}).get("code") != QUOTA_EXCEEDED
+    if envelope is not None and answer.status < 500 and not wait:
         raise UpstreamRefused(answer.status, envelope)
     raise UpstreamUnreachable(f"The county answered HTTP {answer.status}.", status=answer.status)
 

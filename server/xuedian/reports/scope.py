@@ -15,6 +15,7 @@ from sqlalchemy import Select, false, or_, select
 from werkzeug.exceptions import NotFound
 
 from ..core.timeutil import local_day
+from ..core.wirefields import date_in_range, db_id
 from ..extensions import db
 from ..org.models import Area, LearningPoint, Staff
 from ..org.scope import (
@@ -69,10 +70,8 @@ class Frame:
 
 
 def _day(text: str | None, default: date) -> date:
-    try:
-        return date.fromisoformat(text) if text else default
-    except ValueError:
-        return default
+    # Only dates whose day arithmetic cannot leave the calendar (?to=0001-01-01 did).
+    return date_in_range(text) or default
 
 
 def frame(staff: Staff, args, now: datetime) -> Frame:
@@ -85,20 +84,14 @@ def frame(staff: Staff, args, now: datetime) -> Frame:
             raise NotFound()
         area = db.session.get(Area, staff.area_id)
     elif args.get("point"):
-        try:
-            point_id = int(args["point"])
-        except ValueError:
-            raise NotFound() from None
-        if not point_visible(staff, point_id):
+        point_id = db_id(args["point"])
+        if point_id is None or not point_visible(staff, point_id):
             raise NotFound()
         point = db.session.get(LearningPoint, point_id)
         area = db.session.get(Area, point.area_id)
     elif args.get("area"):
-        try:
-            area_id = int(args["area"])
-        except ValueError:
-            raise NotFound() from None
-        if not area_visible(staff, area_id):
+        area_id = db_id(args["area"])
+        if area_id is None or not area_visible(staff, area_id):
             raise NotFound()
         area = db.session.get(Area, area_id)
     elif staff.area_id is not None:

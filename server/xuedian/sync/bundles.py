@@ -11,7 +11,6 @@ whatever mix of paths brings it.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -22,7 +21,7 @@ from ..core.timeutil import iso, utcnow
 from ..core.transaction import retry_once_on_conflict
 from ..errors import ValidationFailed, XuedianError
 from ..extensions import db
-from .bundlefile import BundleInvalid, BundleTooLarge, decode
+from .bundlefile import BundleInvalid, BundleTooLarge, content_id, decode
 from .devices import (
     DeviceSignatureInvalid,
     add_device,
@@ -31,8 +30,9 @@ from .devices import (
     record_heartbeat,
     verify_signed,
 )
-from .models import Device, SyncBundle
-from .schemas import BundleImported, SyncBatch
+from .models import Device, SyncBatch, SyncBundle
+from .schemas import BundleImported
+from .schemas import SyncBatch as SyncBatchSchema
 from .schemas import SyncBundle as SyncBundleSchema
 from .service import check_size as check_batch_size
 from .service import ingest_batch, lock, message_hash
@@ -90,7 +90,7 @@ def read_bundle(data: bytes) -> VerifiedBundle:
         except DeviceSignatureInvalid as exc:
             raise DeviceSignatureInvalid(exc.message, batch=index) from exc
         try:
-            batch = SyncBatch().load(envelope["signed"])
+            batch = SyncBatchSchema().load(envelope["signed"])
         except MarshmallowError as exc:
             raise BundleInvalid(batch=index, fields=exc.normalized_messages()) from exc
         if batch["device_id"] != device_id:
@@ -99,18 +99,13 @@ def read_bundle(data: bytes) -> VerifiedBundle:
         check_batch_size(batch)
         batches.append((batch, message_hash(signed)))
     return VerifiedBundle(
-        bundle_id=hashlib.sha256(data).hexdigest(),
+        bundle_id=content_id(device_id, [h for _, h in batches]),
         size=len(data),
         device_id=device_id,
         made_at=bundle["created"],
         registration=registration,
         batches=batches,
     )
-
-
-def stored_bundle(data: bytes) -> SyncBundle | None:
-    """Return the custody row of a file imported before, by its bytes' hash."""
-    return db.session.get(SyncBundle, hashlib.sha256(data).hexdigest())
 
 
 def import_bundle(
@@ -122,15 +117,12 @@ def import_bundle(
     """Import one bundle file and return its answer (``BundleImported``).
 
     ``received_at`` is when a kiosk first received the file, if it says so; else now.
-    ``carried_by`` is the signed-in volunteer who uploaded it, for carry-delay reports. A file
-    imported before is answered from its custody row and changes nothing. Raises
+    ``carried_by`` is the signed-in volunteer who uploaded it, for carry-delay reports. A
+    bundle imported before (the same signed batches, however the file was compressed or
+    padded) is answered from its custody row and changes nothing. Raises
     :class:`BundleTooLarge`, :class:`BundleInvalid`, ``device-signature-invalid``,
     ``device-revoked``, ``batch-too-large`` or ``batch-id-reused``; then nothing is stored.
     """
-    check_size(data)
-    stored = stored_bundle(data)
-    if stored is not None:
-        return answer(stored, name, already_imported=True)
     verified = read_bundle(data)
     # The same file (or the same new device) may be imported concurrently: look again then.
     return retry_once_on_conflict(lambda: _import_once(verified, name, received_at, carried_by))
@@ -150,7 +142,14 @@ def _import_once(
     if device is None:
         device = add_device(verified.registration, now)
     lock(device)
-    receipts = [ingest_batch(device, b, h, now) for b, h in verified.batches]
+    receipts, replayed = [], 0
+    for batch, message in verified.batches:
+        # A batch stored before (online, or in another bundle) answers with its stored
+        # receipt; its records are not new here, so they count as duplicates.
+        again = db.session.get(SyncBatch, (device.id, batch["batch_id"])) is not None
+        receipt = ingest_batch(device, batch, message, now)
+        receipts.append(receipt)
+        replayed += len(receipt["accepted"]) if again else 0
     for batch, _ in verified.batches:
         # In bundle order, so of two batches made the same millisecond the later one wins.
         record_heartbeat(device, batch["status"], batch["created"], now, live=False)
@@ -165,8 +164,8 @@ def _import_once(
         size=verified.size,
         batches=len(receipts),
         records=sum(len(b["records"]) for b, _ in verified.batches),
-        accepted=sum(len(r["accepted"]) for r in receipts),
-        duplicate=sum(len(r["duplicate"]) for r in receipts),
+        accepted=sum(len(r["accepted"]) for r in receipts) - replayed,
+        duplicate=sum(len(r["duplicate"]) for r in receipts) + replayed,
         rejected=sum(len(r["rejected"]) for r in receipts),
         receipts=receipts,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core.dbtypes import UTCDateTime
@@ -108,7 +108,8 @@ class RecordConflict(db.Model):
 
 
 class QuarantinedRecord(db.Model):
-    """A record that failed validation, kept with the reason rather than dropped."""
+    """A record that failed validation, kept as an excerpt with its hash and the reason
+    rather than dropped (``sync/quarantine.py`` builds the rows and keeps the quotas)."""
 
     __tablename__ = "quarantined_record"
 
@@ -117,8 +118,23 @@ class QuarantinedRecord(db.Model):
     record_id: Mapped[str | None] = mapped_column(String(64))
     code: Mapped[str] = mapped_column(String(40))
     reason: Mapped[dict] = mapped_column(JSON)
+    #: Always NULL since migration 0010 (the record is kept as ``excerpt``, never whole).
     body: Mapped[dict | list | str | int | float | None] = mapped_column(JSON)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: The first bytes (at most 512) of the record's canonical JSON, cut at a character.
+    excerpt: Mapped[str | None] = mapped_column(Text)
+    #: sha256 hex and byte size of the record's whole canonical JSON.
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    size: Mapped[int | None] = mapped_column(Integer)
+    #: Bytes this row keeps (excerpt plus reason), counted against the quotas.
+    stored_bytes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: The client address the record came from (a kiosk's for a forwarded bundle).
+    address: Mapped[str | None] = mapped_column(String(64))
+
+    __table_args__ = (
+        Index("ix_quarantined_record_device_received", "device_id", "received_at"),
+        Index("ix_quarantined_record_address_received", "address", "received_at"),
+    )
 
 
 class SyncBatch(db.Model):
@@ -138,7 +154,8 @@ class SyncBundle(db.Model):
 
     __tablename__ = "sync_bundle"
 
-    #: sha256 hex of the file's bytes, so the same file imported again is recognised.
+    #: The bundle's content id (``bundlefile.content_id``: its device and signed batches),
+    #: so the same bundle imported again, however it was re-compressed, is recognised.
     bundle_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     device_id: Mapped[str] = mapped_column(String(36), ForeignKey("device.id"), index=True)
     #: When the phone made the bundle (its own clock).

@@ -4,11 +4,13 @@ the changes feed and the county's signed acknowledgements."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, request
+from marshmallow import ValidationError as MarshmallowError
 
 from ..core import ratelimit
 from ..core.http import load, parse_json, raw_body, read_capped
 from ..core.timeutil import parse_iso, utcnow
-from ..errors import BodyEncodingUnsupported, ValidationFailed, XuedianError
+from ..core.wirefields import in_range, printable_excerpt
+from ..errors import BodyEncodingUnsupported, TimeOutOfRange, ValidationFailed, XuedianError
 from ..extensions import db
 from ..org.enrolment import point_wire
 from .acks import ack_file, device_for_ack
@@ -86,16 +88,19 @@ def _received_at(value: str | None):
     """When a kiosk or volunteer says the files were first received; never later than now.
 
     Taken only from a signed-in staff member or a kiosk with its credential (sync/kiosks.py):
-    anyone else's claim is ignored and the server's own clock counts.
+    anyone else's claim is ignored and the server's own clock counts. Raises
+    ``validation-failed`` for a value that is not a time and ``time-out-of-range`` for one
+    outside the wire range (core/wirefields).
     """
     if not value:
         return None
+    shown = {"received_at": [printable_excerpt(value, 40)]}
     try:
-        moment = parse_iso(value)
+        moment = in_range(parse_iso(value[:64]))
+    except MarshmallowError as exc:
+        raise TimeOutOfRange(fields=shown) from exc
     except ValueError as exc:
-        raise ValidationFailed(
-            "received_at must be an RFC 3339 time.", fields={"received_at": [value]}
-        ) from exc
+        raise ValidationFailed("received_at must be an RFC 3339 time.", fields=shown) from exc
     return min(moment, utcnow()) if trusted_courier() else None
 
 
@@ -109,8 +114,8 @@ def trusted_courier() -> bool:
 
 
 def import_uploads(files, received_at=None, carried_by=None) -> list[dict]:
-    """Import uploaded bundle files one by one; a bad file is answered, not raised.
-    ``carried_by``: the signed-in volunteer's staff id, if any."""
+    """Import uploaded bundle files one by one; a bad file is answered, not raised, and
+    never costs the others. ``carried_by``: the signed-in volunteer's staff id, if any."""
     limit = current_app.config["XUEDIAN"].max_body_bytes
     answers = []
     for upload in files:
@@ -124,6 +129,12 @@ def import_uploads(files, received_at=None, carried_by=None) -> list[dict]:
         except XuedianError as error:
             db.session.rollback()
             answers.append(refusal(error, upload.filename))
+        except Exception:
+            # A fault of this server, not of the file: the file gets its own answer (and a
+            # kiosk will send it again), the files after it still get theirs.
+            db.session.rollback()
+            current_app.logger.exception("bundle %r failed to import", upload.filename)
+            answers.append(refusal(XuedianError(), upload.filename))
     return answers
 
 

@@ -7,6 +7,7 @@ import uuid
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from ..core.wirefields import JSON_INT_MAX, Int, Text, Timestamp
 from ..learners.models import AGE_BANDS
 
 VERB_BASE = "http://adlnet.gov/expapi/verbs/"
@@ -50,15 +51,16 @@ class _Strict(Schema):
         unknown = RAISE
 
 
-DEVICE_ID = re.compile(r"^[0-9a-f]{32}$")
+DEVICE_ID = re.compile(r"^[0-9a-f]{32}\Z")
 #: 32 bytes as canonical unpadded base64url: the last character carries 2 unused bits, zero.
-PUBLIC_KEY = re.compile(r"^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$")
+PUBLIC_KEY = re.compile(r"^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]\Z")
 #: Most signed batches one .xdsync bundle may carry.
 MAX_BUNDLE_BATCHES = 200
 
 
 def device_id_field(**kwargs) -> fields.String:
-    return fields.String(
+    return Text(
+        32,
         required=True,
         validate=validate.Regexp(DEVICE_ID, error="Not a device id (32 lowercase hex)."),
         **kwargs,
@@ -69,20 +71,20 @@ class SignedEnvelope(_Strict):
     """``{"signed": {...}, "signature": b64url}``: the shape of every message a device signs."""
 
     signed = fields.Dict(required=True)
-    signature = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    signature = Text(100, 1, required=True)
 
 
-POINT_CODE = re.compile(r"^[A-Za-z0-9-]{1,32}$")
+POINT_CODE = re.compile(r"^[A-Za-z0-9-]{1,32}\Z")
 #: A learning point's enrolment token as its QR code carries it (org/enrolment.py).
-ENROLMENT_TOKEN = re.compile(r"^[A-Za-z0-9-]{1,40}\.[A-Za-z0-9_-]{86}$")
+ENROLMENT_TOKEN = re.compile(r"^[A-Za-z0-9-]{1,40}\.[A-Za-z0-9_-]{86}\Z")
 
 
-def point_field() -> fields.String:
-    return fields.String(validate=validate.Regexp(POINT_CODE, error="Not a learning-point code."))
+def point_field() -> Text:
+    return Text(32, validate=validate.Regexp(POINT_CODE, error="Not a learning-point code."))
 
 
-def enrolment_field() -> fields.String:
-    return fields.String(validate=validate.Regexp(ENROLMENT_TOKEN, error="Not an enrolment token."))
+def enrolment_field() -> Text:
+    return Text(128, validate=validate.Regexp(ENROLMENT_TOKEN, error="Not an enrolment token."))
 
 
 class DeviceRegistration(_Strict):
@@ -91,14 +93,15 @@ class DeviceRegistration(_Strict):
     ``point`` and ``enrolment``: the code and token of the point QR code the phone was
     opened with; a valid token enrols the phone there at once."""
 
-    type = fields.String(required=True, validate=validate.Equal("device-registration"))
+    type = Text(40, required=True, validate=validate.Equal("device-registration"))
     device_id = device_id_field()
-    public_key = fields.String(
+    public_key = Text(
+        43,
         required=True,
         validate=validate.Regexp(PUBLIC_KEY, error="Not a base64url Ed25519 public key."),
     )
-    app_version = fields.String(load_default="", validate=validate.Length(max=40))
-    created = fields.AwareDateTime(required=True, format="iso")
+    app_version = Text(40, load_default="")
+    created = Timestamp(required=True)
     point = point_field()
     enrolment = enrolment_field()
 
@@ -119,26 +122,24 @@ class DeviceRegistered(Schema):
 
 
 class ProfileStatus(_Strict):
-    learner = fields.String(required=True, validate=uuid_text())
-    age_band = fields.String(allow_none=True, validate=validate.OneOf(AGE_BANDS))
-    village = fields.String(allow_none=True, validate=validate.Length(min=1, max=60))
+    learner = Text(36, required=True, validate=uuid_text())
+    age_band = Text(10, allow_none=True, validate=validate.OneOf(AGE_BANDS))
+    village = Text(60, 1, allow_none=True)
 
 
 class DeviceStatus(_Strict):
     """The heartbeat every batch carries: what the phone holds and what it runs."""
 
-    unsent = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
-    quarantined = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
-    app_version = fields.String(required=True, validate=validate.Length(max=40))
+    unsent = Int(required=True)
+    quarantined = Int(required=True)
+    app_version = Text(40, required=True)
     packs = fields.Dict(
-        keys=fields.String(validate=validate.Length(min=1, max=64)),
-        values=fields.Integer(strict=True, validate=validate.Range(min=1)),
+        keys=Text(64, 1),
+        values=Int(1),
         required=True,
         validate=validate.Length(max=500),
     )
-    storage_free = fields.Integer(
-        required=True, strict=True, allow_none=True, validate=validate.Range(min=0)
-    )
+    storage_free = Int(0, JSON_INT_MAX, required=True, allow_none=True)
     #: The learning point's code and enrolment token from the QR code the phone was opened
     #: with; only a valid token enrols (the code alone is kept for reports).
     point = point_field()
@@ -149,24 +150,24 @@ class DeviceStatus(_Strict):
 
 class RecordObject(_Strict):
     #: Required for every verb but ``asked`` (see Record).
-    pack = fields.String(validate=validate.Length(min=1, max=64))
-    version = fields.Integer(strict=True, validate=validate.Range(min=1))
-    lesson = fields.String(validate=validate.Length(min=1, max=64))
-    item = fields.String(validate=validate.Length(min=1, max=64))
+    pack = Text(64, 1)
+    version = Int(1)
+    lesson = Text(64, 1)
+    item = Text(64, 1)
     #: For a voiding record: the id of the record it corrects.
-    record = fields.String(validate=uuid_text())
+    record = Text(36, validate=uuid_text())
     #: For a topic request: what the learner wants to learn, and an optional category.
-    topic = fields.String(validate=validate.Length(min=1, max=200))
-    category = fields.String(validate=validate.Length(min=1, max=40))
+    topic = Text(200, 1)
+    category = Text(40, 1)
 
 
 class Evidence(_Strict):
     """A completion's evidence of engagement (sync/facts.py says what each proves)."""
 
     #: Seconds the lesson's content was on screen while the app was visible.
-    seconds = fields.Integer(strict=True, validate=validate.Range(min=0, max=10**7))
+    seconds = Int(0, 10**7)
     #: Characters of the lesson's text, so the reading time needed can be judged.
-    chars = fields.Integer(strict=True, validate=validate.Range(min=0, max=10**7))
+    chars = Int(0, 10**7)
     #: Share of the narration listened to, 0 to 1.
     listened = fields.Float(allow_nan=False, validate=validate.Range(min=0, max=1))
     #: Whether the lesson's quiz was passed: JSON true or false only ("yes" is not evidence).
@@ -178,22 +179,20 @@ class RecordResult(_Strict):
     evidence = fields.Nested(Evidence)
     score = fields.Float(allow_nan=False, validate=validate.Range(min=0, max=1))
     success = fields.Boolean()
-    response = fields.String(validate=validate.Length(max=2000))
-    duration = fields.String(validate=validate.Regexp(_DURATION, error="Not an ISO 8601 duration."))
+    response = Text(2000)
+    duration = Text(40, validate=validate.Regexp(_DURATION, error="Not an ISO 8601 duration."))
 
 
 class Record(_Strict):
     """A learning record as sent by a device."""
 
-    id = fields.String(required=True, validate=uuid_text(7))
-    learner = fields.String(required=True, validate=uuid_text())
-    verb = fields.String(required=True, validate=validate.OneOf(VERB_IRIS))
+    id = Text(36, required=True, validate=uuid_text(7))
+    learner = Text(36, required=True, validate=uuid_text())
+    verb = Text(120, required=True, validate=validate.OneOf(VERB_IRIS))
     object = fields.Nested(RecordObject, required=True)
     result = fields.Nested(RecordResult, load_default=None, allow_none=True)
-    timestamp = fields.AwareDateTime(required=True, format="iso")
-    device_seq = fields.Integer(
-        required=True, strict=True, validate=validate.Range(min=1, max=2**31 - 1)
-    )
+    timestamp = Timestamp(required=True)
+    device_seq = Int(1, required=True)
 
     @validates_schema
     def _object_fits_the_verb(self, data, **kwargs):
@@ -211,10 +210,10 @@ class SyncBatch(_Strict):
     """``signed`` of a ``sync-batch`` envelope. Records stay raw here so one bad record is
     quarantined, not the batch."""
 
-    type = fields.String(required=True, validate=validate.Equal("sync-batch"))
+    type = Text(40, required=True, validate=validate.Equal("sync-batch"))
     device_id = device_id_field()
-    batch_id = fields.String(required=True, validate=uuid_text())
-    created = fields.AwareDateTime(required=True, format="iso")
+    batch_id = Text(36, required=True, validate=uuid_text())
+    created = Timestamp(required=True)
     records = fields.List(fields.Raw(), required=True, validate=validate.Length(min=1))
     status = fields.Nested(DeviceStatus, required=True)
 
@@ -222,10 +221,10 @@ class SyncBatch(_Strict):
 class SyncBundle(_Strict):
     """The JSON inside a gzip .xdsync file; each envelope in it is checked on its own."""
 
-    type = fields.String(required=True, validate=validate.Equal("xdsync"))
-    schema_version = fields.Integer(required=True, strict=True, validate=validate.Equal(1))
+    type = Text(40, required=True, validate=validate.Equal("xdsync"))
+    schema_version = Int(1, 1, required=True)
     device_id = device_id_field()
-    created = fields.AwareDateTime(required=True, format="iso")
+    created = Timestamp(required=True)
     registration = fields.Nested(SignedEnvelope, required=True)
     batches = fields.List(
         fields.Nested(SignedEnvelope),
@@ -290,12 +289,10 @@ MAX_CURSOR = 1000
 class ChangesRequest(_Strict):
     """``signed`` of a ``changes-request`` envelope: "what changed since this cursor?"."""
 
-    type = fields.String(required=True, validate=validate.Equal("changes-request"))
+    type = Text(40, required=True, validate=validate.Equal("changes-request"))
     device_id = device_id_field()
-    created = fields.AwareDateTime(required=True, format="iso")
-    cursor = fields.String(
-        load_default=None, allow_none=True, validate=validate.Length(min=1, max=MAX_CURSOR)
-    )
+    created = Timestamp(required=True)
+    cursor = Text(MAX_CURSOR, 1, load_default=None, allow_none=True)
     #: An optional heartbeat, as a batch carries (a phone sends one after a forced resync).
     status = fields.Nested(DeviceStatus, load_default=None)
 
@@ -373,14 +370,14 @@ class ChangesAnswer(Schema):
 class AckFile(_Strict):
     """``signed`` of a county-signed ``.xdack``: the device's stored device_seq ranges."""
 
-    type = fields.String(required=True, validate=validate.Equal("xdack"))
-    schema_version = fields.Integer(required=True, strict=True, validate=validate.Equal(1))
+    type = Text(40, required=True, validate=validate.Equal("xdack"))
+    schema_version = Int(1, 1, required=True)
     device_id = device_id_field()
-    created = fields.AwareDateTime(required=True, format="iso")
-    key_id = fields.String(required=True)
-    max_contiguous_seq = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
+    created = Timestamp(required=True)
+    key_id = Text(64, 1, required=True)
+    max_contiguous_seq = Int(required=True)
     stored_seq_ranges = fields.List(
-        fields.List(fields.Integer(strict=True, validate=validate.Range(min=1))),
+        fields.List(Int(1), validate=validate.Length(equal=2)),
         required=True,
         validate=validate.Length(max=1000),
     )

@@ -36,6 +36,8 @@ from .models import (
     RecordConflict,
     SyncBatch,
 )
+from .quarantine import check_quota
+from .quarantine import row as quarantine_row
 from .schemas import Record
 
 
@@ -93,28 +95,18 @@ def _split(device: Device, raw_records: list, now) -> tuple[list[dict], list[dic
     rows, rejected, quarantine = [], [], []
     seen: set[str] = set()
     for raw in raw_records:
-        raw_id = raw.get("id") if isinstance(raw, dict) else None
         try:
             if not isinstance(raw, dict):
                 raise MarshmallowError("A record must be a JSON object.")
             record = schema.load(raw)
         except MarshmallowError as exc:
-            reason = exc.normalized_messages()
-            quarantine.append(
-                {
-                    "device_id": device.id,
-                    "record_id": str(raw_id)[:64] if raw_id else None,
-                    "code": RECORD_INVALID,
-                    "reason": reason,
-                    "body": raw,
-                    "received_at": now,
-                }
-            )
+            kept = quarantine_row(device.id, raw, exc.normalized_messages(), RECORD_INVALID, now)
+            quarantine.append(kept)
             rejected.append(
                 {
-                    "id": raw_id if isinstance(raw_id, str) else None,
-                    "code": RECORD_INVALID,
-                    "message": _first_message(reason),
+                    "id": kept["record_id"],
+                    "code": kept["code"],
+                    "message": _first_message(kept["reason"]),
                 }
             )
             continue
@@ -167,16 +159,8 @@ def _owned_only(device: Device, rows, rejected, quarantine, now) -> list[dict]:
             continue
         if row.get("_repeat"):
             continue
-        quarantine.append(
-            {
-                "device_id": device.id,
-                "record_id": row["id"],
-                "code": LEARNER_NOT_YOURS,
-                "reason": {"learner": [CODES[LEARNER_NOT_YOURS]]},
-                "body": _jsonable(row),
-                "received_at": now,
-            }
-        )
+        reason = {"learner": [CODES[LEARNER_NOT_YOURS]]}
+        quarantine.append(quarantine_row(device.id, _jsonable(row), reason, LEARNER_NOT_YOURS, now))
         rejected.append(
             {"id": row["id"], "code": LEARNER_NOT_YOURS, "message": CODES[LEARNER_NOT_YOURS]}
         )
@@ -302,6 +286,7 @@ def ingest_batch(device: Device, batch: dict, body_hash: str, now) -> dict:
 
     rows, rejected, quarantine = _split(device, batch["records"], now)
     rows = _owned_only(device, rows, rejected, quarantine, now)
+    check_quota(device.id, quarantine, now)
     # The changes feed reads device.change_seq, then the records up to it; the device row is
     # locked, so the counter and the records it covers commit together.
     change = (device.change_seq or 0) + 1

@@ -30,13 +30,20 @@ from xuedian.core.canonjson import canonical_bytes
         ({"k\u00e9": 1, "k": 2, "K": 3}, '{"K":3,"k":2,"k\u00e9":1}'),
         (2**53, "9007199254740992"),
         (-(2**53), "-9007199254740992"),
+        # As JSON.stringify writes them: a lone surrogate escaped in lowercase hex, and a
+        # double beyond 2**53 by its shortest digits (a phone can sign both).
+        ("x\ud800y", '"x\\ud800y"'),
+        ({"\udc00": 1, "z": 2}, '{"z":2,"\\udc00":1}'),
+        (2**60, "1152921504606847000"),
+        (float(2**60), "1152921504606847000"),
+        (123456789012345680000.0, "123456789012345680000"),
     ],
 )
 def test_canonical_bytes_match_rfc8785(value, expected):
     assert canonical_bytes(value) == expected.encode("utf-8")
 
 
-@pytest.mark.parametrize("value", [math.nan, math.inf, 2**60, {1: "x"}, object()])
+@pytest.mark.parametrize("value", [math.nan, math.inf, 2**53 + 1, 10**400, {1: "x"}, object()])
 def test_canonical_bytes_refuse_what_json_cannot_carry(value):
     with pytest.raises((TypeError, ValueError)):
         canonical_bytes(value)

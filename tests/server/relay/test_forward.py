@@ -3,8 +3,6 @@ once with their custody time, refusals are kept apart, and the county's .xdack c
 
 from __future__ import annotations
 
-import gzip
-import hashlib
 import io
 import json
 from datetime import timedelta
@@ -14,6 +12,8 @@ from sqlalchemy import func, select
 from xuedian.core.timeutil import iso, utcnow
 from xuedian.extensions import db
 from xuedian.keys.service import verify_envelope
+from xuedian.sync.bundlefile import check_signed
+from xuedian.sync.devices import revoke
 from xuedian.sync.models import LearningRecord, SyncBundle
 
 from ..sync.helpers import Phone, make_record
@@ -90,7 +90,7 @@ def test_offline_for_days_then_every_bundle_reaches_the_county_once(relay, relay
     custody = {row.bundle_id: row for row in county_rows(county, SyncBundle)}
     assert len(custody) == 3
     for body, _ in files:
-        row = custody[hashlib.sha256(body).hexdigest()]
+        row = custody[check_signed(body, 1 << 20)["content_id"]]
         assert row.received_at == start  # the kiosk's receipt, three days before import
         assert row.imported_at > start + timedelta(days=3)
     assert county_count(county, LearningRecord) == 350
@@ -113,23 +113,25 @@ def test_offline_for_days_then_every_bundle_reaches_the_county_once(relay, relay
 
 @one_backend
 def test_a_file_the_county_refuses_goes_to_refused_and_stays(relay, relay_client, county):
-    phone = Phone()
-    document = json.loads(gzip.decompress(phone.bundle([[make_record(1), make_record(2)]])))
-    document["batches"][0]["signed"]["records"][0]["result"]["success"] = False  # forged
-    forged = gzip.compress(json.dumps(document).encode())
+    stopped, phone = Phone(), Phone()
+    with county.app.app_context():
+        county.app.test_client().post("/api/v1/devices", json=stopped.registration())
+        revoke(stopped.device_id)
+        db.session.remove()
+    refused = stopped.bundle([[make_record(1), make_record(2)]])
     good = phone.bundle([[make_record(3)]])
     assert "已收到 2 个文件" in upload(
-        relay_client, [(forged, "forged.xdsync"), (good, "good.xdsync")]
+        relay_client, [(refused, "stopped.xdsync"), (good, "good.xdsync")]
     )
     relay.run_pass(force=True)
     assert relay.outbox.counts() == {"outbox": 0, "forwarded": 1, "refused": 1}
     (kept,) = (relay.root / "refused").glob("*.xdsync")
-    assert kept.read_bytes() == forged
+    assert kept.read_bytes() == refused
     meta = json.loads(kept.with_suffix(".json").read_text())
-    assert meta["code"] == "device-signature-invalid"
+    assert meta["code"] == "device-revoked"
     html = relay_client.get("/").get_data(as_text=True)
-    assert "县里退回的文件" in html and "forged.xdsync" in html
-    assert "文件的签名对不上" in html
+    assert "县里退回的文件" in html and "stopped.xdsync" in html
+    assert "这台手机已被县里停用" in html
     # Refused files are never sent again.
     relay.run_pass(force=True)
     assert len(county.faults.paths("POST", "/api/v1/sync/bundles")) == 2

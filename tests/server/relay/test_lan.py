@@ -4,12 +4,13 @@ is a custody receipt; malformed or oversized files are refused without being kep
 from __future__ import annotations
 
 import gzip
-import hashlib
 import io
 import json
 import re
 
 import pytest
+
+from xuedian.sync.bundlefile import check_signed
 
 from ..sync.helpers import Phone, make_record
 from .conftest import make_relay, one_backend
@@ -103,7 +104,7 @@ def test_upload_of_several_files_one_bad_gives_a_custody_receipt(lone_relay):
     files_kept = stored(relay)
     assert len(files_kept) == 6  # three bundles, three sidecars
     for body, name in (files[0], files[2], files[4]):
-        digest = hashlib.sha256(body).hexdigest()
+        digest = check_signed(body, 1 << 20)["content_id"]
         assert (relay.root / "outbox" / f"{digest}.xdsync").read_bytes() == body
         meta = json.loads((relay.root / "outbox" / f"{digest}.json").read_text())
         assert meta["name"] == name and meta["size"] == len(body)

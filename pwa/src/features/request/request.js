@@ -12,6 +12,7 @@ import { afterRecord } from '../../app/sync.js';
 import { recordEvent, onOutboxChange } from '../../lib/outbox.js';
 import { withTx, req } from '../../lib/db.js';
 import { onProfileChange } from '../../lib/profiles.js';
+import { cutText } from '../../lib/storable.js';
 import { errorCode } from '../../lib/errors.js';
 import { t, errorText } from '../../lib/i18n.js';
 
@@ -73,7 +74,8 @@ export default function RequestScreen() {
     setError(null);
     setBusy(true);
     try {
-      const object = { topic: text.slice(0, TOPIC_MAX), ...(category ? { category } : {}) };
+      // Cut by code units without splitting a pair: half an emoji is a lone surrogate.
+      const object = { topic: cutText(text, TOPIC_MAX), ...(category ? { category } : {}) };
       const record = await recordEvent({ verb: VERB_ASKED, object });
       await remember(record).catch(() => {});
       setTopic('');
