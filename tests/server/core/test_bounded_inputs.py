@@ -69,7 +69,7 @@ def test_form_ids_beyond_a_database_integer_are_refused_in_the_form(app, client)
         assert response.status_code == 400, value
 
 
-@pytest.mark.parametrize("username", ["\x00", "admin\x00", "a" * 100_000])
+@pytest.mark.parametrize("username", ["\x00", "admin\x00", "a" * 1_000])
 def test_login_with_an_unstorable_name_is_a_failed_login(app, client, username):
     build_world(app)
     assert _login(client, username).status_code == 401

@@ -7,7 +7,9 @@ from __future__ import annotations
 import copy
 import gzip
 import json
+from dataclasses import replace
 
+import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
@@ -15,6 +17,14 @@ from xuedian.core.canonjson import canonical_bytes
 from xuedian.errors import CODES
 
 from .helpers import STATUS, Phone, make_record, now_iso
+
+
+@pytest.fixture(autouse=True)
+def _registrations_unlimited(app):
+    """Each example registers a phone of its own: far more than one address may register
+    a minute (XUEDIAN_RATE_LIMIT_REGISTER, tested in test_devices)."""
+    app.config["XUEDIAN"] = replace(app.config["XUEDIAN"], rate_limit_register="")
+
 
 PROPERTY = settings(
     max_examples=100,
@@ -152,8 +162,8 @@ def assert_answer(response) -> dict:
 def test_any_record_field_is_answered_and_spares_its_neighbour(app, client, path, value):
     phone = Phone()
     phone.register(client)
-    good = make_record(1)
-    bad = put(make_record(2), path, value)
+    good = phone.own(make_record(1))
+    bad = put(phone.own(make_record(2)), path, value)
     signed = {**phone.batch([good])["signed"], "records": [good, bad]}
     signable(signed)
     body = assert_answer(client.post("/api/v1/sync/batches", json=phone.sign(signed)))
@@ -249,7 +259,7 @@ def test_any_push_subscription_field_is_answered(app, client, path, value, metho
 @example(where="bundle", path=("created",), value="0001-01-01T00:00:00+14:00")
 def test_any_bundle_field_is_answered(app, client, where, path, value):
     phone = Phone()
-    good, other = make_record(1), make_record(2)
+    good, other = phone.own(make_record(1)), phone.own(make_record(2))
     document = json.loads(gzip.decompress(phone.bundle([[good, other]])))
     if where == "bundle":
         document = put(document, path, value)
