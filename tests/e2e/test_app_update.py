@@ -96,11 +96,13 @@ def test_update_waits_outside_lessons_and_reloads_only_when_asked(
     page.evaluate("window.__sameDocument = true")
     next_version.sw_bytes = (pwa_dist / "sw.js").read_bytes() + b"\n// the next app version\n"
     ask_for_update(page)
-    page.wait_for_timeout(1_000)
+    html = page.locator("html")
+    expect(html).to_have_attribute("data-update-offer", "held", timeout=10_000)
     expect(page.get_by_test_id("update-banner")).to_have_count(0)
-    # Not in a quiz either.
+    # Not in a quiz either: once the quiz screen has rendered, the offer is still held back.
     page.evaluate(f"location.hash = '#/quiz/{WELCOME}/{WELCOME_LESSON}'")
-    page.wait_for_timeout(500)
+    expect(page.get_by_test_id("quiz-back")).to_be_visible(timeout=10_000)
+    expect(html).to_have_attribute("data-update-offer", "held")
     expect(page.get_by_test_id("update-banner")).to_have_count(0)
 
     # Leaving the lesson shows the offer; nothing has reloaded.
@@ -113,7 +115,10 @@ def test_update_waits_outside_lessons_and_reloads_only_when_asked(
     page.evaluate(f"location.hash = '#/lesson/{WELCOME}/{WELCOME_LESSON}'")
     expect(page.get_by_test_id("lesson-content")).to_be_visible(timeout=15_000)
     expect(page.get_by_test_id("update-banner")).to_have_count(0)
-    page.wait_for_timeout(1_500)
+    # Without the press the new worker still waits, so nothing can have taken control and
+    # reloaded the page (the app reloads only on controllerchange after a press).
+    states = page.evaluate(REGISTRATION_STATES)
+    assert states["waiting"] == "installed" and states["active"] == "activated", states
     assert page.evaluate("window.__sameDocument === true"), "the page reloaded without a press"
     assert page.evaluate(OUTBOX_ROWS) == outbox
 

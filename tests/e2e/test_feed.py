@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import time
 import urllib.request
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from playwright.sync_api import expect
 from sqlalchemy import select
+from support import wait_until
 
 from xuedian.cli import main
 from xuedian.core.canonjson import canonical_bytes
@@ -54,13 +54,12 @@ def wait_for_store(page, store: str, key, want=None, timeout: float = 15.0) -> N
 
     Polled from here: wait_for_function takes a returned promise for a truthy answer.
     """
-    deadline = time.monotonic() + timeout
-    while True:
+
+    def arrived() -> bool:
         value = read_store(page, store, key)
-        if (value is not None) if want is None else (value == want):
-            return
-        assert time.monotonic() < deadline, f"timed out waiting for {store} {key}"
-        page.wait_for_timeout(100)
+        return (value is not None) if want is None else (value == want)
+
+    wait_until(arrived, timeout, f"{store} {key}", page=page)
 
 
 def other_phone(base: str) -> str:
@@ -108,13 +107,6 @@ def registered(live_server) -> set[str]:
         ids = set(db.session.scalars(select(Device.id)))
         db.session.remove()
         return ids
-
-
-def wait_until(check, what: str, timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, f"timed out waiting: {what}"
-        time.sleep(0.1)
 
 
 def import_file(page, base: str, path: Path) -> None:
@@ -193,7 +185,7 @@ def test_inbox_message_sent_with_the_cli_arrives_with_the_next_sync(live_server,
     me = device_key(page)["device_id"]
     expect(page.get_by_test_id("catalog")).to_be_visible(timeout=15_000)
     # The start-up sync registers the phone; nothing is in its inbox yet.
-    wait_until(lambda: me in registered(live_server), "the phone registers at start-up")
+    wait_until(lambda: me in registered(live_server), 15, "the phone to register", page=page)
     expect(page.get_by_test_id("sync-now")).to_be_enabled(timeout=15_000)
     expect(page.get_by_test_id("inbox")).to_have_count(0)
     other = other_phone(base)
@@ -228,6 +220,8 @@ def test_progress_from_the_feed_shows_on_the_pack_screen_and_the_cursor_advances
     wait_for_controller(page)
     download_pack(page)
     complete_lesson(page, base, "01-welcome")
+    # "0" is also the count before the record is written: wait for the county to hold it.
+    wait_until(lambda: stored_records(live_server), 30, "the record at the county", page=page)
     expect(page.get_by_test_id("outbox-count")).to_have_text("0", timeout=30_000)
     learner = read_store(page, "meta", "active_learner")
     wait_for_store(page, "progress", [learner, PACK, "01-welcome"])
@@ -315,7 +309,9 @@ def test_database_upgrade_to_version_3_keeps_every_store_and_row(live_server, pa
     assert read_store(page, "meta", "note") == "kept"
     assert read_store(page, "chunks", ["blob", 0]) is not None
     # The record made under version 2 is still the phone's: it goes to the county, once.
-    wait_until(lambda: len(stored_records(live_server)) == 1, "the old record is uploaded")
+    wait_until(
+        lambda: len(stored_records(live_server)) == 1, 15, "the old record's upload", page=page
+    )
     (stored,) = stored_records(live_server)
     assert stored.id == record["id"]
     learner = record["learner"]

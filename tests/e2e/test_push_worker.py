@@ -8,8 +8,9 @@ import json
 
 import pytest
 from playwright.sync_api import expect
+from support import wait_until
 
-from .test_feed import cli, registered, wait_for_store, wait_until
+from .test_feed import cli, registered, wait_for_store
 from .test_shell import wait_for_controller
 from .test_sync_bundle import device_key
 
@@ -26,7 +27,7 @@ def test_push_shows_a_notification_and_pulls_the_inbox(live_server, page):
     page.goto(base + "/", timeout=20_000)
     wait_for_controller(page)
     me = device_key(page)["device_id"]
-    wait_until(lambda: me in registered(live_server), "the phone registers at start-up")
+    wait_until(lambda: me in registered(live_server), 15, "the phone to register", page=page)
     wait_for_store(page, "meta", "feed_cursor")
     # The message is in the county's inbox; the push only says so.
     text = ["--title-zh", "新课程到了", "--title-en", "New pack", "--body-zh", "快来学"]

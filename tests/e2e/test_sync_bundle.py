@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
+from support import wait_until
 
 from xuedian.extensions import db
 from xuedian.sync.models import Device, SyncBatch, SyncBundle
@@ -176,6 +177,8 @@ def test_phone_without_webcrypto_ed25519_signs_with_the_fallback(live_server, pa
     assert key["kind"] == "noble"
     assert key["has_secret"] is True
     complete_lesson(page, base, "01-welcome")
+    # "0" is also the count before the record is written: wait for the county to hold it.
+    wait_until(lambda: stored_records(live_server), 60, "the record at the county", page=page)
     expect(page.get_by_test_id("outbox-count")).to_have_text("0", timeout=60_000)
     (record,) = stored_records(live_server)
     assert record.device_id == key["device_id"]
