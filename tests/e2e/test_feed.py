@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from playwright.sync_api import expect
 from sqlalchemy import select
 from support import wait_until
+from support.browser import read_store, wait_for_controller, wait_for_store
 
 from xuedian.cli import main
 from xuedian.core.canonjson import canonical_bytes
@@ -24,42 +25,9 @@ from xuedian.keys.service import b64url
 from xuedian.sync.models import Device
 
 from .test_learning_sync import PACK, download_pack, stored_records
-from .test_shell import wait_for_controller
 from .test_sync_bundle import complete_lesson, device_key, upload_bundle
 
 pytestmark = pytest.mark.e2e
-
-# Every row of one store of the app's database (or of one key), without upgrading it.
-READ_STORE = """([store, key]) => new Promise((resolve, reject) => {
-  const open = indexedDB.open('xuedian');
-  open.onupgradeneeded = () => open.transaction.abort();
-  open.onerror = () => resolve(null);
-  open.onsuccess = () => {
-    const idb = open.result;
-    if (!idb.objectStoreNames.contains(store)) { idb.close(); return resolve(null); }
-    const os = idb.transaction(store).objectStore(store);
-    const get = key === null ? os.getAll() : os.get(key);
-    get.onerror = () => reject(get.error);
-    get.onsuccess = () => { idb.close(); resolve(get.result ?? null); };
-  };
-})"""
-
-
-def read_store(page, store: str, key=None):
-    return page.evaluate(READ_STORE, [store, key])
-
-
-def wait_for_store(page, store: str, key, want=None, timeout: float = 15.0) -> None:
-    """Wait until the row at ``key`` exists (or equals ``want``).
-
-    Polled from here: wait_for_function takes a returned promise for a truthy answer.
-    """
-
-    def arrived() -> bool:
-        value = read_store(page, store, key)
-        return (value is not None) if want is None else (value == want)
-
-    wait_until(arrived, timeout, f"{store} {key}", page=page)
 
 
 def other_phone(base: str) -> str:

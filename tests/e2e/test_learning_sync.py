@@ -6,11 +6,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
+from support.browser import wait_for_controller
 
 from xuedian.extensions import db
 from xuedian.sync.models import LearningRecord
-
-from .test_shell import wait_for_controller
 
 pytestmark = pytest.mark.e2e
 

@@ -8,11 +8,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 from support import wait_until
+from support.browser import read_store, wait_for_controller
 
-from .test_feed import read_store
 from .test_learning_sync import download_pack, stored_records
 from .test_profiles import add_profile, capture_batches, profile_row, switch_to
-from .test_shell import wait_for_controller
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
 

@@ -10,11 +10,10 @@ import json
 
 import pytest
 from playwright.sync_api import expect
+from support.browser import read_store, wait_for_controller
 
 from .pack_server import WELCOME, download_welcome
 from .test_a11y import focus_by_tab
-from .test_feed import read_store
-from .test_shell import wait_for_controller
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
 

@@ -11,12 +11,12 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 from support import wait_until
+from support.browser import read_store, wait_for_controller, wait_for_store
 
 from .pack_server import WELCOME, blob_requests, download_welcome, idb_count, stored_blob_ids
-from .test_feed import cli, device_key, read_store, wait_for_store
+from .test_feed import cli, device_key
 from .test_pack_update import publish_welcome_v2
 from .test_profiles import capture_batches
-from .test_shell import wait_for_controller
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
 

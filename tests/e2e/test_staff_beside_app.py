@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
+from support.browser import wait_for_controller
 
 from xuedian.org.demo import ADMIN
-
-from .test_shell import wait_for_controller
 
 pytestmark = pytest.mark.e2e
 

@@ -15,12 +15,12 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 from support import wait_until
+from support.browser import wait_for_controller
 
 from xuedian.extensions import db
 from xuedian.sync.models import Device, SyncBatch, SyncBundle
 
 from .test_learning_sync import PACK, download_pack, stored_records
-from .test_shell import wait_for_controller
 
 pytestmark = pytest.mark.e2e
 

@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 from support import wait_until
+from support.browser import wait_for_controller
 
 from xuedian.core.timeutil import parse_iso
 from xuedian.extensions import db
@@ -30,7 +31,6 @@ from .outbox_faults import (
     watch_uploads,
 )
 from .test_learning_sync import download_pack
-from .test_shell import wait_for_controller
 from .test_sync_bundle import complete_lesson, device_key, upload_bundle
 
 pytestmark = pytest.mark.e2e
