@@ -76,7 +76,7 @@ def complete_lesson(page, base: str, lesson: str) -> None:
 def done_lessons(page, base: str) -> set[str]:
     page.goto(f"{base}/#/pack/{WELCOME}", timeout=20_000)
     expect(page.get_by_test_id("lesson-01-welcome")).to_be_visible(timeout=15_000)
-    page.wait_for_timeout(300)
+    expect(page.get_by_test_id("pack-progress")).to_have_attribute("data-loaded", "true")
     rows = page.locator('[data-testid^="lesson-"][data-done="true"]')
     return {r.get_attribute("data-testid").removeprefix("lesson-") for r in rows.all()}
 
