@@ -10,22 +10,16 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from playwright.sync_api import expect
-from sqlalchemy import select
 from support import wait_until
 from support.browser import read_store, wait_for_controller, wait_for_store
+from support.county import cli, registered, stored_records, upload_bundle
+from support.phone import PACK, complete_lesson, device_key, download_pack
 
-from xuedian.cli import main
 from xuedian.core.canonjson import canonical_bytes
-from xuedian.extensions import db
 from xuedian.keys.service import b64url
-from xuedian.sync.models import Device
-
-from .test_learning_sync import PACK, download_pack, stored_records
-from .test_sync_bundle import complete_lesson, device_key, upload_bundle
 
 pytestmark = pytest.mark.e2e
 
@@ -61,20 +55,6 @@ def fetch_ack(base: str, device_id: str, folder: Path) -> Path:
     path = folder / name
     path.write_bytes(body)
     return path
-
-
-def cli(live_server, *args: str) -> str:
-    env = {"XUEDIAN_INSTANCE_PATH": live_server.app.instance_path}
-    result = CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return result.output
-
-
-def registered(live_server) -> set[str]:
-    with live_server.app.app_context():
-        ids = set(db.session.scalars(select(Device.id)))
-        db.session.remove()
-        return ids
 
 
 def import_file(page, base: str, path: Path) -> None:

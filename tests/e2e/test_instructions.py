@@ -9,14 +9,12 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 from support import wait_until
 from support.browser import read_store, wait_for_controller, wait_for_store
+from support.county import cli, registered
+from support.phone import PACK, device_key
 
 from xuedian.extensions import db
 from xuedian.instructions.models import Instruction
 from xuedian.sync.models import Device
-
-from .test_feed import cli, registered
-from .test_learning_sync import PACK
-from .test_sync_bundle import device_key
 
 pytestmark = pytest.mark.e2e
 

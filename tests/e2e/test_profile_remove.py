@@ -9,8 +9,9 @@ import pytest
 from playwright.sync_api import expect
 from support import wait_until
 from support.browser import read_store, wait_for_controller
+from support.county import stored_records
+from support.phone import download_pack
 
-from .test_learning_sync import download_pack, stored_records
 from .test_profiles import add_profile, capture_batches, profile_row, switch_to
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]

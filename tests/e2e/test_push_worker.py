@@ -10,9 +10,8 @@ import pytest
 from playwright.sync_api import expect
 from support import wait_until
 from support.browser import wait_for_controller, wait_for_store
-
-from .test_feed import cli, registered
-from .test_sync_bundle import device_key
+from support.county import cli, registered
+from support.phone import device_key
 
 pytestmark = pytest.mark.e2e
 

@@ -12,9 +12,10 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 from support import wait_until
 from support.browser import read_store, wait_for_controller, wait_for_store
+from support.county import cli
+from support.phone import device_key
 
 from .pack_server import WELCOME, blob_requests, download_welcome, idb_count, stored_blob_ids
-from .test_feed import cli, device_key
 from .test_pack_update import publish_welcome_v2
 from .test_profiles import capture_batches
 

@@ -15,6 +15,8 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 from support import wait_until
 from support.browser import wait_for_controller
+from support.county import upload_bundle
+from support.phone import complete_lesson, device_key, download_pack
 
 from xuedian.core.timeutil import parse_iso
 from xuedian.extensions import db
@@ -30,8 +32,6 @@ from .outbox_faults import (
     server_state,
     watch_uploads,
 )
-from .test_learning_sync import download_pack
-from .test_sync_bundle import complete_lesson, device_key, upload_bundle
 
 pytestmark = pytest.mark.e2e
 
