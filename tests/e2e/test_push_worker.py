@@ -41,11 +41,8 @@ def test_push_shows_a_notification_and_pulls_the_inbox(live_server, page):
 
     cdp.on("ServiceWorker.workerRegistrationUpdated", updated)
     cdp.send("ServiceWorker.enable")
-    for _ in range(100):  # events arrive while Playwright waits
-        if scope in ids:
-            break
-        page.wait_for_timeout(100)
-    assert scope in ids, ids
+    # Events arrive while Playwright waits, hence page=.
+    wait_until(lambda: scope in ids, 10, f"the registration of {scope} (seen: {ids})", page=page)
     payload = {
         "id": 1,
         "title": {"zh-CN": "新课程到了", "en": "New pack"},
@@ -56,13 +53,7 @@ def test_push_shows_a_notification_and_pulls_the_inbox(live_server, page):
         "ServiceWorker.deliverPushMessage",
         {"origin": base, "registrationId": ids[scope], "data": json.dumps(payload)},
     )
-    shown_list = []
-    for _ in range(100):
-        shown_list = page.evaluate(NOTIFICATIONS)
-        if shown_list:
-            break
-        page.wait_for_timeout(100)
-    [shown] = shown_list
+    [shown] = wait_until(lambda: page.evaluate(NOTIFICATIONS), 10, "the notification", page=page)
     assert (shown["title"], shown["body"], shown["tag"]) == ("新课程到了", "快来学", "inbox-1")
     assert shown["data"] == {"url": "/#/inbox"}
     # The worker synced: the message waits in the inbox without the page asking.
