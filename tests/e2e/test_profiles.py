@@ -183,7 +183,8 @@ def test_pin_is_hashed_refused_when_wrong_delayed_after_tries_and_names_change(l
     for _ in range(2):
         row.get_by_test_id("pin-input").fill("0000")
         row.get_by_test_id("pin-submit").click()
-        page.wait_for_timeout(200)
+        # A refused PIN is cleared from the field: this try has been counted.
+        expect(row.get_by_test_id("pin-input")).to_have_value("", timeout=10_000)
     expect(row.get_by_test_id("pin-error")).to_contain_text(
         "Too many wrong tries. Please try again in", timeout=15_000
     )
