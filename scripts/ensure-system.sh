@@ -9,7 +9,12 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
   || need+=(fonts-noto-cjk)
 command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
 command -v espeak-ng >/dev/null 2>&1 || need+=(espeak-ng)
-command -v node >/dev/null 2>&1 || need+=(nodejs npm)
+# Playwright's own node (it drives Chromium for the browser tests) links libatomic, which a
+# minimal Debian 12 lacks.
+PATH="$PATH:/usr/sbin:/sbin" ldconfig -p 2>/dev/null | grep -q 'libatomic\.so\.1' || need+=(libatomic1)
+# `python3 -m venv` needs ensurepip, which Debian ships apart in python3-venv. Node comes
+# from scripts/ensure-node.sh: Debian 12's own is too old for the PWA build.
+python3 -c 'import ensurepip' >/dev/null 2>&1 || need+=(python3-venv)
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing Debian packages: ${need[*]}"

@@ -6,8 +6,10 @@
 import { precacheAndRoute, cleanupOutdatedCaches, createHandlerBoundToURL } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 
-// Server-rendered or API paths: a navigation there must reach the network.
-const NOT_SHELL = [/^\/api\//, /^\/blobs\//, /^\/content\//, /^\/admin(\/|$)/];
+// The app routes by hash, so its only pages are / and /index.html, with any query
+// (/?point=…, /?source=pwa). Every other path (staff pages, the volunteer upload page, the
+// API, blobs) is the server's: a navigation there must reach the network.
+const APP_PAGES = [/^\/(index\.html)?(\?.*)?$/];
 
 /**
  * Precache the shell and route it. Call after importScripts('/sw-keys.js').
@@ -25,10 +27,10 @@ export function setupShell() {
 }
 
 /**
- * Answer every app navigation with the precached index.html, so a reload works
- * offline on any hash route. Register after the routes it must not shadow.
+ * Answer the app's own navigations with the precached index.html, so a reload works
+ * offline on any hash route; leave every other navigation to the network.
  * @returns {void}
  */
 export function setupNavigation() {
-  registerRoute(new NavigationRoute(createHandlerBoundToURL('/index.html'), { denylist: NOT_SHELL }));
+  registerRoute(new NavigationRoute(createHandlerBoundToURL('/index.html'), { allowlist: APP_PAGES }));
 }

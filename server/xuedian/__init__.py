@@ -11,12 +11,12 @@ import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .core.paths import default_instance, default_pwa_dist
+
 if TYPE_CHECKING:
     from flask import Flask
 
 __version__ = "0.1.0"
-
-CHECKOUT = Path(__file__).resolve().parents[2]
 
 
 def _sqlite_pragmas(busy_ms: int):
@@ -73,7 +73,7 @@ def create_app(config=None) -> Flask:
     from .web import routes as web_routes
 
     settings = config if isinstance(config, Settings) else Settings.from_env(**(config or {}))
-    instance = settings.resolved_instance(CHECKOUT / "instance")
+    instance = settings.resolved_instance(default_instance())
     app = Flask(__name__, instance_path=str(instance), instance_relative_config=False)
     sqlite_file = None if settings.database_url else instance / "xuedian.sqlite3"
     prepare_instance(instance, sqlite_file)
@@ -126,7 +126,7 @@ def create_app(config=None) -> Flask:
     app.register_blueprint(audit_pages.bp)
     app.register_blueprint(report_views.bp)
     app.register_blueprint(report_views.assets)
-    dist = Path(settings.pwa_dist) if settings.pwa_dist else CHECKOUT / "pwa" / "dist"
+    dist = Path(settings.pwa_dist) if settings.pwa_dist else default_pwa_dist()
     web_routes.serve_pwa(app, dist)
     return app
 
@@ -150,7 +150,7 @@ def create_relay_app(config=None) -> Flask:
     from .web import plain
 
     settings = config if isinstance(config, Settings) else Settings.from_env(**(config or {}))
-    instance = settings.resolved_instance(CHECKOUT / "instance")
+    instance = settings.resolved_instance(default_instance())
     app = Flask(__name__, instance_path=str(instance), instance_relative_config=False)
     prepare_instance(instance)
     app.config.update(

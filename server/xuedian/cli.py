@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from . import CHECKOUT
 from .core.cliapp import cli_app as _app
+from .core.paths import default_packs_dir
 from .errors import XuedianError
 from .instructions.cli import instructions
 from .jobs.cli import jobs, scheduler
@@ -50,14 +50,26 @@ def init() -> None:
 
 
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
-@click.option("--port", default=8000, show_default=True, help="Port to bind.")
-@click.option("--workers", default=1, show_default=True, help="gunicorn worker processes.")
-def serve(host: str, port: int, workers: int) -> None:
+@click.option(
+    "--host", default=None, help="Address to bind [default: XUEDIAN_BIND_HOST, 127.0.0.1]."
+)
+@click.option(
+    "--port", type=int, default=None, help="Port to bind [default: XUEDIAN_BIND_PORT, 8000]."
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="gunicorn worker processes [default: XUEDIAN_WORKERS, 1].",
+)
+def serve(host: str | None, port: int | None, workers: int | None) -> None:
     """Serve the app and the PWA with gunicorn."""
     from .serving import exec_gunicorn
 
-    exec_gunicorn(host, port, workers)
+    given = {"bind_host": host, "bind_port": port, "workers": workers}
+    exec_gunicorn(
+        "xuedian.gunicorn_conf", "create_app", {k: v for k, v in given.items() if v is not None}
+    )
 
 
 @main.group()
@@ -145,7 +157,7 @@ def export_xapi(out) -> None:
 @main.command()
 @click.option(
     "--packs-dir",
-    default=str(CHECKOUT / "content_packs"),
+    default=str(default_packs_dir()),
     show_default=True,
     type=click.Path(file_okay=False),
     help="Folder of pack sources.",

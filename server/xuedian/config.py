@@ -35,6 +35,15 @@ class Settings:
         "The county's public base URL (https://…): enrolment QR codes, posters, push and "
         "exported xAPI IRIs use it; empty means the address each staff page was opened on.",
     )
+    bind_host: str = _setting(
+        "", "Address gunicorn binds; empty means 127.0.0.1 (`xuedian relay run`: 0.0.0.0)."
+    )
+    bind_port: int = _setting(0, "Port gunicorn binds; 0 means 8000 (`xuedian relay run`: 8080).")
+    workers: int = _setting(
+        0,
+        "gunicorn worker processes; 0 means 1 for `xuedian serve` and two per core for "
+        "deploy/gunicorn.conf.py (a relay always runs one).",
+    )
     max_body_bytes: int = _setting(
         2 * 1024 * 1024, "Largest request body accepted, after gzip decoding, in bytes."
     )

@@ -1,22 +1,37 @@
 """Running the app under gunicorn: the one set of production settings.
 
 ``xuedian serve`` replaces itself with ``gunicorn -c python:xuedian.gunicorn_conf`` so the master
-process imports only gunicorn and this module (the app loads in the workers), and
-``deploy/gunicorn.conf.py`` reads the same settings. Environment: XUEDIAN_BIND_HOST,
-XUEDIAN_BIND_PORT, XUEDIAN_WORKERS.
+process imports only gunicorn, this module and the settings (the app loads in the workers), and
+``deploy/gunicorn.conf.py`` reads the same settings. Address, port and workers are the
+``bind_host``, ``bind_port`` and ``workers`` settings (:class:`~xuedian.config.Settings`); a
+command's options reach gunicorn as its own command-line options and as the arguments of the
+app factory, never by rewriting the environment.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from typing import NoReturn
+
+from .config import Settings
+
+SERVE = {"host": "127.0.0.1", "port": 8000}
+#: A kiosk serves the phones on the learning point's Wi-Fi.
+RELAY = {"host": "0.0.0.0", "port": 8080}  # noqa: S104
 
 
-def gunicorn_settings(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> dict:
-    """Return gunicorn settings for ``workers`` processes bound to ``host:port``."""
+def bind(settings: Settings, defaults: dict) -> str:
+    """Return ``host:port`` from the settings, ``defaults`` filling what is unset."""
+    host = settings.bind_host or defaults["host"]
+    return f"{host}:{settings.bind_port or defaults['port']}"
+
+
+def gunicorn_settings(settings: Settings, default_workers: int = 1) -> dict:
+    """Return gunicorn settings for the county app as ``settings`` say."""
     return {
-        "bind": f"{host}:{port}",
-        "workers": workers,
+        "bind": bind(settings, SERVE),
+        "workers": settings.workers or default_workers,
         # Threads keep a slow 2G upload from holding a whole worker.
         "threads": 4,
         "worker_class": "gthread",
@@ -28,50 +43,49 @@ def gunicorn_settings(host: str = "127.0.0.1", port: int = 8000, workers: int = 
         "accesslog": "-",
         "errorlog": "-",
         "forwarded_allow_ips": "127.0.0.1",
+        # gunicorn's control socket is one path per user (~/.gunicorn); two servers of one
+        # user would take each other's, and nothing here uses it.
+        "control_socket_disable": True,
         "wsgi_app": "xuedian:create_app()",
     }
 
 
-def settings_from_env() -> dict:
-    """Return :func:`gunicorn_settings` for the XUEDIAN_BIND_* and XUEDIAN_WORKERS variables."""
-    return gunicorn_settings(
-        host=os.environ.get("XUEDIAN_BIND_HOST", "127.0.0.1"),
-        port=int(os.environ.get("XUEDIAN_BIND_PORT", "8000")),
-        workers=int(os.environ.get("XUEDIAN_WORKERS", "1")),
-    )
+def settings_from_env(default_workers: int = 1) -> dict:
+    """Return :func:`gunicorn_settings` for the ``XUEDIAN_*`` environment."""
+    return gunicorn_settings(Settings.from_env(), default_workers)
 
 
 def relay_settings_from_env() -> dict:
     """Return the gunicorn settings of ``xuedian relay run``: one worker serving the LAN
     pages, whose background thread mirrors and forwards (so there must be exactly one)."""
-    settings = gunicorn_settings(
-        host=os.environ.get("XUEDIAN_BIND_HOST", "0.0.0.0"),  # noqa: S104 - a LAN kiosk
-        port=int(os.environ.get("XUEDIAN_BIND_PORT", "8080")),
-        workers=1,
-    )
+    settings = Settings.from_env()
+    config = gunicorn_settings(settings)
     # Recycling the worker would only interrupt a forward under way; a kiosk has no leak
     # budget to protect. Phones on weak Wi-Fi upload slowly, hence more threads.
-    settings.update(
+    config.update(
+        bind=bind(settings, RELAY),
+        workers=1,
         threads=8,
         max_requests=0,
         max_requests_jitter=0,
-        # gunicorn's control socket is one path per user (~/.gunicorn); a kiosk needs none.
-        control_socket_disable=True,
         wsgi_app="xuedian:create_relay_app()",
     )
-    return settings
+    return config
 
 
 def exec_gunicorn(
-    host: str, port: int, workers: int, config_module: str = "xuedian.gunicorn_conf"
-) -> None:
+    config_module: str, factory: str, overrides: dict, defaults: dict = SERVE
+) -> NoReturn:
     """Replace this process with a gunicorn master configured by ``config_module``.
 
-    Does not return.
+    ``overrides`` are settings given on the command line: they win over the environment,
+    reach the master as gunicorn's ``--bind`` and ``--workers``, and reach the app as the
+    argument of ``factory`` (``create_app`` or ``create_relay_app``). Does not return.
     """
-    os.environ.update(
-        XUEDIAN_BIND_HOST=host, XUEDIAN_BIND_PORT=str(port), XUEDIAN_WORKERS=str(workers)
-    )
-    os.execv(  # noqa: S606 - a fixed argv, no shell
-        sys.executable, [sys.executable, "-m", "gunicorn", "-c", f"python:{config_module}"]
-    )
+    settings = Settings.from_env(**overrides)
+    argv = [sys.executable, "-m", "gunicorn", "-c", f"python:{config_module}"]
+    argv += ["--bind", bind(settings, defaults)]
+    if "workers" in overrides:
+        argv += ["--workers", str(settings.workers)]
+    argv.append(f"xuedian:{factory}({overrides!r})")
+    os.execv(sys.executable, argv)  # noqa: S606 - a fixed argv, no shell

@@ -15,8 +15,7 @@ import zlib
 from pathlib import Path
 
 from playwright.sync_api import expect
-
-from .test_shell import wait_for_controller
+from support.browser import wait_for_controller
 
 WELCOME = "xuedian-welcome"
 BIG = "e2e-big"

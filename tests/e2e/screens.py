@@ -8,9 +8,9 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 from sqlalchemy import select
+from support.browser import wait_for_controller
 
 from .conftest import ROOT, start_live_server
-from .test_shell import wait_for_controller
 
 WELCOME = "xuedian-welcome"
 PHONE = "e2e-phone"

@@ -13,11 +13,11 @@ from typing import NamedTuple
 
 import pytest
 from playwright.sync_api import expect
+from support.browser import wait_for_controller
 
 from .axe import assert_no_serious_violations
 from .pack_server import BIG, WELCOME, open_catalog
 from .test_inapp import IN_APP
-from .test_shell import wait_for_controller
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
 

@@ -96,11 +96,13 @@ def test_update_waits_outside_lessons_and_reloads_only_when_asked(
     page.evaluate("window.__sameDocument = true")
     next_version.sw_bytes = (pwa_dist / "sw.js").read_bytes() + b"\n// the next app version\n"
     ask_for_update(page)
-    page.wait_for_timeout(1_000)
+    html = page.locator("html")
+    expect(html).to_have_attribute("data-update-offer", "held", timeout=10_000)
     expect(page.get_by_test_id("update-banner")).to_have_count(0)
-    # Not in a quiz either.
+    # Not in a quiz either: once the quiz screen has rendered, the offer is still held back.
     page.evaluate(f"location.hash = '#/quiz/{WELCOME}/{WELCOME_LESSON}'")
-    page.wait_for_timeout(500)
+    expect(page.get_by_test_id("quiz-back")).to_be_visible(timeout=10_000)
+    expect(html).to_have_attribute("data-update-offer", "held")
     expect(page.get_by_test_id("update-banner")).to_have_count(0)
 
     # Leaving the lesson shows the offer; nothing has reloaded.
@@ -113,7 +115,10 @@ def test_update_waits_outside_lessons_and_reloads_only_when_asked(
     page.evaluate(f"location.hash = '#/lesson/{WELCOME}/{WELCOME_LESSON}'")
     expect(page.get_by_test_id("lesson-content")).to_be_visible(timeout=15_000)
     expect(page.get_by_test_id("update-banner")).to_have_count(0)
-    page.wait_for_timeout(1_500)
+    # Without the press the new worker still waits, so nothing can have taken control and
+    # reloaded the page (the app reloads only on controllerchange after a press).
+    states = page.evaluate(REGISTRATION_STATES)
+    assert states["waiting"] == "installed" and states["active"] == "activated", states
     assert page.evaluate("window.__sameDocument === true"), "the page reloaded without a press"
     assert page.evaluate(OUTBOX_ROWS) == outbox
 
@@ -141,6 +146,9 @@ def test_update_found_on_a_lesson_does_not_reload_it(server, next_version, pwa_d
     page.evaluate(f"location.hash = '#/lesson/{WELCOME}/{WELCOME_LESSON}'")
     expect(page.get_by_test_id("lesson-content").locator("p").first).to_be_visible(timeout=15_000)
     page.evaluate("window.__sameDocument = true")
+    # A reload would begin in the page's controllerchange handler, whose task also runs
+    # beforeunload; so once the controller has changed, this flag tells without a sleep.
+    page.evaluate("addEventListener('beforeunload', () => { window.__unloading = true; })")
     page.evaluate("window.__oldWorker = navigator.serviceWorker.controller")
     next_version.sw_bytes = (pwa_dist / "sw.js").read_bytes() + b"\n// the next app version\n"
     ask_for_update(page)
@@ -163,6 +171,6 @@ def test_update_found_on_a_lesson_does_not_reload_it(server, next_version, pwa_d
     # The tab that pressed reloads into the new version.
     other.wait_for_function("() => window.__beforePress === undefined", timeout=30_000)
     expect(other.get_by_test_id("pack-title")).to_be_visible(timeout=15_000)
-    page.wait_for_timeout(1_500)
+    assert page.evaluate("window.__unloading === undefined"), "the lesson began to reload"
     assert page.evaluate("window.__sameDocument === true"), "the lesson was reloaded"
     expect(page.get_by_test_id("lesson-content")).to_be_visible()

@@ -6,61 +6,22 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from playwright.sync_api import expect
-from sqlalchemy import select
+from support import wait_until
+from support.browser import read_store, wait_for_controller, wait_for_store
+from support.county import cli, registered, stored_records, upload_bundle
+from support.phone import PACK, complete_lesson, device_key, download_pack
 
-from xuedian.cli import main
 from xuedian.core.canonjson import canonical_bytes
-from xuedian.extensions import db
 from xuedian.keys.service import b64url
-from xuedian.sync.models import Device
-
-from .test_learning_sync import PACK, download_pack, stored_records
-from .test_shell import wait_for_controller
-from .test_sync_bundle import complete_lesson, device_key, upload_bundle
 
 pytestmark = pytest.mark.e2e
-
-# Every row of one store of the app's database (or of one key), without upgrading it.
-READ_STORE = """([store, key]) => new Promise((resolve, reject) => {
-  const open = indexedDB.open('xuedian');
-  open.onupgradeneeded = () => open.transaction.abort();
-  open.onerror = () => resolve(null);
-  open.onsuccess = () => {
-    const idb = open.result;
-    if (!idb.objectStoreNames.contains(store)) { idb.close(); return resolve(null); }
-    const os = idb.transaction(store).objectStore(store);
-    const get = key === null ? os.getAll() : os.get(key);
-    get.onerror = () => reject(get.error);
-    get.onsuccess = () => { idb.close(); resolve(get.result ?? null); };
-  };
-})"""
-
-
-def read_store(page, store: str, key=None):
-    return page.evaluate(READ_STORE, [store, key])
-
-
-def wait_for_store(page, store: str, key, want=None, timeout: float = 15.0) -> None:
-    """Wait until the row at ``key`` exists (or equals ``want``).
-
-    Polled from here: wait_for_function takes a returned promise for a truthy answer.
-    """
-    deadline = time.monotonic() + timeout
-    while True:
-        value = read_store(page, store, key)
-        if (value is not None) if want is None else (value == want):
-            return
-        assert time.monotonic() < deadline, f"timed out waiting for {store} {key}"
-        page.wait_for_timeout(100)
 
 
 def other_phone(base: str) -> str:
@@ -94,27 +55,6 @@ def fetch_ack(base: str, device_id: str, folder: Path) -> Path:
     path = folder / name
     path.write_bytes(body)
     return path
-
-
-def cli(live_server, *args: str) -> str:
-    env = {"XUEDIAN_INSTANCE_PATH": live_server.app.instance_path}
-    result = CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return result.output
-
-
-def registered(live_server) -> set[str]:
-    with live_server.app.app_context():
-        ids = set(db.session.scalars(select(Device.id)))
-        db.session.remove()
-        return ids
-
-
-def wait_until(check, what: str, timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, f"timed out waiting: {what}"
-        time.sleep(0.1)
 
 
 def import_file(page, base: str, path: Path) -> None:
@@ -193,7 +133,7 @@ def test_inbox_message_sent_with_the_cli_arrives_with_the_next_sync(live_server,
     me = device_key(page)["device_id"]
     expect(page.get_by_test_id("catalog")).to_be_visible(timeout=15_000)
     # The start-up sync registers the phone; nothing is in its inbox yet.
-    wait_until(lambda: me in registered(live_server), "the phone registers at start-up")
+    wait_until(lambda: me in registered(live_server), 15, "the phone to register", page=page)
     expect(page.get_by_test_id("sync-now")).to_be_enabled(timeout=15_000)
     expect(page.get_by_test_id("inbox")).to_have_count(0)
     other = other_phone(base)
@@ -228,6 +168,8 @@ def test_progress_from_the_feed_shows_on_the_pack_screen_and_the_cursor_advances
     wait_for_controller(page)
     download_pack(page)
     complete_lesson(page, base, "01-welcome")
+    # "0" is also the count before the record is written: wait for the county to hold it.
+    wait_until(lambda: stored_records(live_server), 30, "the record at the county", page=page)
     expect(page.get_by_test_id("outbox-count")).to_have_text("0", timeout=30_000)
     learner = read_store(page, "meta", "active_learner")
     wait_for_store(page, "progress", [learner, PACK, "01-welcome"])
@@ -315,7 +257,9 @@ def test_database_upgrade_to_version_3_keeps_every_store_and_row(live_server, pa
     assert read_store(page, "meta", "note") == "kept"
     assert read_store(page, "chunks", ["blob", 0]) is not None
     # The record made under version 2 is still the phone's: it goes to the county, once.
-    wait_until(lambda: len(stored_records(live_server)) == 1, "the old record is uploaded")
+    wait_until(
+        lambda: len(stored_records(live_server)) == 1, 15, "the old record's upload", page=page
+    )
     (stored,) = stored_records(live_server)
     assert stored.id == record["id"]
     learner = record["learner"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
+from support.browser import wait_for_controller
 
 from .axe import assert_no_serious_violations
 from .pack_server import WELCOME
@@ -95,7 +96,9 @@ def test_ordinary_browser_shows_nothing_and_skips_the_code(server, browser, brow
         page.on("request", lambda r: r.resource_type == "script" and scripts.append(r.url))
         page.goto(server.url + "/#/import", timeout=20_000)
         expect(page.locator("main h2")).to_be_visible(timeout=10_000)
-        page.wait_for_timeout(1_000)
+        # The app's start-up effects have run once its worker controls the page: the notice
+        # check comes before the worker's registration, so its script would be asked for.
+        wait_for_controller(page)
         expect(page.get_by_test_id("inapp")).to_have_count(0)
         assert scripts, "the page's own scripts were seen"
         assert not [u for u in scripts if "/inapp-" in u]

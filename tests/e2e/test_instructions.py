@@ -7,15 +7,14 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
+from support import wait_until
+from support.browser import read_store, wait_for_controller, wait_for_store
+from support.county import cli, registered
+from support.phone import PACK, device_key
 
 from xuedian.extensions import db
 from xuedian.instructions.models import Instruction
 from xuedian.sync.models import Device
-
-from .test_feed import cli, read_store, registered, wait_for_store, wait_until
-from .test_learning_sync import PACK
-from .test_shell import wait_for_controller
-from .test_sync_bundle import device_key
 
 pytestmark = pytest.mark.e2e
 
@@ -40,7 +39,7 @@ def started_phone(live_server, page) -> str:
     wait_for_controller(page)
     me = device_key(page)["device_id"]
     expect(page.get_by_test_id("catalog")).to_be_visible(timeout=15_000)
-    wait_until(lambda: me in registered(live_server), "the phone registers at start-up")
+    wait_until(lambda: me in registered(live_server), 15, "the phone to register", page=page)
     wait_for_store(page, "meta", "feed_cursor")
     expect(page.get_by_test_id("sync-now")).to_be_enabled(timeout=15_000)
     return me
@@ -60,13 +59,15 @@ def test_resync_pulls_again_with_a_heartbeat_and_is_delivered_once(live_server, 
     sync(page)
     wait_until(
         lambda: device_row(live_server, me).last_status is not None,
+        15,
         "the heartbeat sent with the resync's changes request",
+        page=page,
     )
     done = read_store(page, "meta", "instructions_done")
     assert len(done) == 1
     assert delivered(live_server) == [False]  # confirmed by the next contact's cursor
     sync(page)
-    wait_until(lambda: delivered(live_server) == [True], "delivery confirmed")
+    wait_until(lambda: delivered(live_server) == [True], 15, "delivery confirmed", page=page)
     assert read_store(page, "meta", "instructions_done") == done
 
 

@@ -5,32 +5,11 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import select
-
-from xuedian.extensions import db
-from xuedian.sync.models import LearningRecord
-
-from .test_shell import wait_for_controller
+from support.browser import wait_for_controller
+from support.county import stored_records
+from support.phone import PACK, download_pack
 
 pytestmark = pytest.mark.e2e
-
-PACK = "xuedian-welcome"
-
-
-def stored_records(live_server) -> list[LearningRecord]:
-    with live_server.app.app_context():
-        records = db.session.scalars(select(LearningRecord)).all()
-        db.session.remove()
-        return records
-
-
-def download_pack(page) -> None:
-    page.goto(page.url.split("#")[0] + "#/catalog", timeout=20_000)
-    card = page.get_by_test_id(f"pack-{PACK}")
-    expect(card).to_be_visible(timeout=15_000)
-    expect(page.get_by_test_id(f"size-{PACK}")).to_be_visible()
-    page.get_by_test_id(f"download-{PACK}").click()
-    expect(page.get_by_test_id(f"installed-{PACK}")).to_be_visible(timeout=30_000)
 
 
 def test_lesson_completed_offline_syncs_exactly_once_despite_lost_answer(live_server, page):

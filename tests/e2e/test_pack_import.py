@@ -22,13 +22,13 @@ from pathlib import Path
 import pytest
 from flask_migrate import upgrade
 from playwright.sync_api import expect
+from support.browser import wait_for_controller
 
 from xuedian import create_app
 from xuedian.keys.service import KeyRing
 from xuedian.packs.builder import build
 
 from .conftest import ROOT, FaultInjector, LiveServer
-from .test_shell import wait_for_controller
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
 

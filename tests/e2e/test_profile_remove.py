@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
+from support import wait_until
+from support.browser import read_store, wait_for_controller
+from support.county import stored_records
+from support.phone import download_pack
 
-from .test_feed import read_store
-from .test_learning_sync import download_pack, stored_records
 from .test_profiles import add_profile, capture_batches, profile_row, switch_to
-from .test_shell import wait_for_controller
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
 
@@ -102,6 +103,8 @@ def test_removed_profile_records_still_sync_pin_needed_last_kept(live_server, pa
     assert stored_records(live_server) == []
     page.context.set_offline(False)
     page.goto(f"{base}/#/", timeout=20_000)
+    # The screen may show "0" before it has read the outbox: wait for the county first.
+    wait_until(lambda: stored_records(live_server), 60, "the record at the county", page=page)
     expect(page.get_by_test_id("outbox-count")).to_have_text("0", timeout=60_000)
     records = stored_records(live_server)
     assert [(r.learner, r.object["lesson"]) for r in records] == [(hong, "02-offline")]

@@ -10,13 +10,12 @@ import json
 
 import pytest
 from playwright.sync_api import expect
+from support.browser import read_store, wait_for_controller
 
 from xuedian.org.enrolment import make_token
 
 from .pack_server import WELCOME, download_welcome
 from .test_a11y import focus_by_tab
-from .test_feed import read_store
-from .test_shell import wait_for_controller
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
 
@@ -79,7 +78,7 @@ def complete_lesson(page, base: str, lesson: str) -> None:
 def done_lessons(page, base: str) -> set[str]:
     page.goto(f"{base}/#/pack/{WELCOME}", timeout=20_000)
     expect(page.get_by_test_id("lesson-01-welcome")).to_be_visible(timeout=15_000)
-    page.wait_for_timeout(300)
+    expect(page.get_by_test_id("pack-progress")).to_have_attribute("data-loaded", "true")
     rows = page.locator('[data-testid^="lesson-"][data-done="true"]')
     return {r.get_attribute("data-testid").removeprefix("lesson-") for r in rows.all()}
 
@@ -186,7 +185,8 @@ def test_pin_is_hashed_refused_when_wrong_delayed_after_tries_and_names_change(l
     for _ in range(2):
         row.get_by_test_id("pin-input").fill("0000")
         row.get_by_test_id("pin-submit").click()
-        page.wait_for_timeout(200)
+        # A refused PIN is cleared from the field: this try has been counted.
+        expect(row.get_by_test_id("pin-input")).to_have_value("", timeout=10_000)
     expect(row.get_by_test_id("pin-error")).to_contain_text(
         "Too many wrong tries. Please try again in", timeout=15_000
     )

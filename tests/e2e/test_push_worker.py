@@ -8,10 +8,10 @@ import json
 
 import pytest
 from playwright.sync_api import expect
-
-from .test_feed import cli, registered, wait_for_store, wait_until
-from .test_shell import wait_for_controller
-from .test_sync_bundle import device_key
+from support import wait_until
+from support.browser import wait_for_controller, wait_for_store
+from support.county import cli, registered
+from support.phone import device_key
 
 pytestmark = pytest.mark.e2e
 
@@ -26,7 +26,7 @@ def test_push_shows_a_notification_and_pulls_the_inbox(live_server, page):
     page.goto(base + "/", timeout=20_000)
     wait_for_controller(page)
     me = device_key(page)["device_id"]
-    wait_until(lambda: me in registered(live_server), "the phone registers at start-up")
+    wait_until(lambda: me in registered(live_server), 15, "the phone to register", page=page)
     wait_for_store(page, "meta", "feed_cursor")
     # The message is in the county's inbox; the push only says so.
     text = ["--title-zh", "新课程到了", "--title-en", "New pack", "--body-zh", "快来学"]
@@ -41,11 +41,8 @@ def test_push_shows_a_notification_and_pulls_the_inbox(live_server, page):
 
     cdp.on("ServiceWorker.workerRegistrationUpdated", updated)
     cdp.send("ServiceWorker.enable")
-    for _ in range(100):  # events arrive while Playwright waits
-        if scope in ids:
-            break
-        page.wait_for_timeout(100)
-    assert scope in ids, ids
+    # Events arrive while Playwright waits, hence page=.
+    wait_until(lambda: scope in ids, 10, f"the registration of {scope} (seen: {ids})", page=page)
     payload = {
         "id": 1,
         "title": {"zh-CN": "新课程到了", "en": "New pack"},
@@ -56,13 +53,7 @@ def test_push_shows_a_notification_and_pulls_the_inbox(live_server, page):
         "ServiceWorker.deliverPushMessage",
         {"origin": base, "registrationId": ids[scope], "data": json.dumps(payload)},
     )
-    shown_list = []
-    for _ in range(100):
-        shown_list = page.evaluate(NOTIFICATIONS)
-        if shown_list:
-            break
-        page.wait_for_timeout(100)
-    [shown] = shown_list
+    [shown] = wait_until(lambda: page.evaluate(NOTIFICATIONS), 10, "the notification", page=page)
     assert (shown["title"], shown["body"], shown["tag"]) == ("新课程到了", "快来学", "inbox-1")
     assert shown["data"] == {"url": "/#/inbox"}
     # The worker synced: the message waits in the inbox without the page asking.

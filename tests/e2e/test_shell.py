@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
+from support.browser import wait_for_controller
 
 from .conftest import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.e2e
-
-
-def wait_for_controller(page) -> None:
-    """Wait until the service worker controls the page (claim on first install)."""
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=20_000)
 
 
 def test_shell_is_installable(live_server, tmp_path, playwright):

@@ -8,48 +8,18 @@ import gzip
 import hashlib
 import json
 import re
-import urllib.request
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import select
+from support import wait_until
+from support.browser import wait_for_controller
+from support.county import query, stored_records, upload_bundle
+from support.phone import PACK, complete_lesson, device_key, download_pack
 
-from xuedian.extensions import db
 from xuedian.sync.models import Device, SyncBatch, SyncBundle
 
-from .test_learning_sync import PACK, download_pack, stored_records
-from .test_shell import wait_for_controller
-
 pytestmark = pytest.mark.e2e
-
-# Opens the app's database only if it exists (aborting the upgrade of a new one, which would
-# otherwise leave the app an empty database at version 1), and describes meta.device_key.
-READ_DEVICE_KEY = """() => new Promise((resolve, reject) => {
-  const open = indexedDB.open('xuedian');
-  open.onupgradeneeded = () => open.transaction.abort();
-  open.onerror = () => resolve(null);
-  open.onsuccess = () => {
-    const idb = open.result;
-    const get = idb.transaction('meta').objectStore('meta').get('device_key');
-    get.onerror = () => reject(get.error);
-    get.onsuccess = () => {
-      idb.close();
-      const key = get.result;
-      if (!key) return resolve(null);
-      const priv = key.keyPair ? key.keyPair.privateKey : null;
-      resolve({
-        kind: key.kind, device_id: key.device_id, public_key: key.public_key,
-        private_is_cryptokey: priv instanceof CryptoKey,
-        extractable: priv ? priv.extractable : null,
-        algorithm: priv ? priv.algorithm.name : null,
-        type: priv ? priv.type : null,
-        usages: priv ? priv.usages : null,
-        has_secret: key.secret instanceof Uint8Array,
-      });
-    };
-  };
-})"""
 
 NO_WEBCRYPTO_ED25519 = """(() => {
   const generate = crypto.subtle.generateKey.bind(crypto.subtle);
@@ -60,40 +30,9 @@ NO_WEBCRYPTO_ED25519 = """(() => {
 })();"""
 
 
-def device_key(page) -> dict:
-    page.wait_for_function(READ_DEVICE_KEY, timeout=15_000)
-    return page.evaluate(READ_DEVICE_KEY)
-
-
 def device_id_of(public_key: str) -> str:
     raw = base64.urlsafe_b64decode(public_key + "=" * (-len(public_key) % 4))
     return hashlib.sha256(raw).hexdigest()[:32]
-
-
-def complete_lesson(page, base_url: str, lesson: str) -> None:
-    page.goto(f"{base_url}/#/lesson/{PACK}/{lesson}", timeout=20_000)
-    expect(page.get_by_test_id("lesson-content")).not_to_be_empty(timeout=15_000)
-    page.get_by_test_id("complete-lesson").click()
-    expect(page.get_by_test_id("lesson-saved")).to_be_visible(timeout=10_000)
-
-
-def upload_bundle(base_url: str, data: bytes) -> dict:
-    request = urllib.request.Request(  # noqa: S310 (a loopback test server)
-        f"{base_url}/api/v1/sync/bundles",
-        data=data,
-        method="POST",
-        headers={"Content-Type": "application/octet-stream"},
-    )
-    with urllib.request.urlopen(request, timeout=20) as response:  # noqa: S310
-        assert response.status == 200
-        return json.loads(response.read())
-
-
-def query(live_server, model):
-    with live_server.app.app_context():
-        rows = db.session.scalars(select(model)).all()
-        db.session.remove()
-        return rows
 
 
 def test_device_key_is_a_non_extractable_webcrypto_key(live_server, page):
@@ -176,6 +115,8 @@ def test_phone_without_webcrypto_ed25519_signs_with_the_fallback(live_server, pa
     assert key["kind"] == "noble"
     assert key["has_secret"] is True
     complete_lesson(page, base, "01-welcome")
+    # "0" is also the count before the record is written: wait for the county to hold it.
+    wait_until(lambda: stored_records(live_server), 60, "the record at the county", page=page)
     expect(page.get_by_test_id("outbox-count")).to_have_text("0", timeout=60_000)
     (record,) = stored_records(live_server)
     assert record.device_id == key["device_id"]

@@ -13,6 +13,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
+from support import wait_until
+from support.browser import wait_for_controller
+from support.county import upload_bundle
+from support.phone import complete_lesson, device_key, download_pack
 
 from xuedian.core.timeutil import parse_iso
 from xuedian.extensions import db
@@ -28,9 +32,6 @@ from .outbox_faults import (
     server_state,
     watch_uploads,
 )
-from .test_learning_sync import download_pack
-from .test_shell import wait_for_controller
-from .test_sync_bundle import complete_lesson, device_key, upload_bundle
 
 pytestmark = pytest.mark.e2e
 
@@ -44,15 +45,6 @@ def open_app(page, url: str) -> None:
     page.goto(url + "/", timeout=20_000)
     wait_for_controller(page)
     expect(page.get_by_test_id("outbox-count")).to_have_text("0", timeout=10_000)
-
-
-def wait_until(page, predicate, timeout: float, what: str) -> None:
-    """Wait for ``predicate``, letting Playwright deliver the page's events meanwhile."""
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise TimeoutError(what)
-        page.wait_for_timeout(20)
 
 
 def assert_drained(live_server, page, count: int) -> dict:
@@ -103,7 +95,7 @@ def test_network_cut_mid_upload_then_outbox_drains_exactly_once(live_server, pag
         "Network.emulateNetworkConditions",
         {"offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
     )
-    wait_until(page, lambda: posts and posts[0].failure, 30, "the cut upload did not fail")
+    wait_until(lambda: posts and posts[0].failure, 30, "the cut upload to fail", page=page)
     expect(page.get_by_test_id("offline-indicator")).to_be_visible(timeout=10_000)
     assert server_state(live_server)["records"] == 0
     assert len(outbox_rows(page)) == 1_200
@@ -155,7 +147,7 @@ def test_tab_closed_mid_sync_new_tab_sends_the_rest_exactly_once(live_server, pa
     again = page.context.new_page()
     again.add_init_script(f"({WATCH_STATUS})()")
     again.goto(live_server.url + "/", timeout=20_000)
-    wait_until(again, lambda: outbox_rows(again) == [], 60, "the new tab did not send the rest")
+    wait_until(lambda: outbox_rows(again) == [], 60, "the new tab to send the rest", page=again)
     expect(again.get_by_test_id("outbox-count")).to_have_text("0", timeout=10_000)
     # Its status line never said "0 waiting" before it had read the outbox.
     shown = [v for v in again.evaluate("window.__xdSeen") if v.isdigit()]
@@ -362,7 +354,7 @@ def test_phone_clock_a_year_off_keeps_device_times_and_exact_counts(live_server,
     download_pack(behind_page)
     behind = device_key(behind_page)["device_id"]
     complete_lesson(behind_page, base, "03-sync")
-    wait_until(behind_page, lambda: outbox_rows(behind_page) == [], 60, "not synced")
+    wait_until(lambda: outbox_rows(behind_page) == [], 60, "the sync", page=behind_page)
     (record,) = stored_by_lesson(live_server, behind).values()
     assert near(record.timestamp, -YEAR) and near(uuid7_time(record.id), -YEAR)
     assert near(record.received_at, 0)

@@ -25,6 +25,7 @@ import sqlalchemy as sa
 
 # pytest imports tests/server as the top-level package ``server`` (tests/ has no __init__).
 from server.sync.helpers import Phone, make_record
+from support import wait_until
 
 XUEDIAN = str(Path(sys.executable).with_name("xuedian"))
 SYNC_PATH = "/api/v1/sync/batches"
@@ -106,15 +107,14 @@ class ServerProcess:
 
     def wait_ready(self, timeout: float = 60, not_worker: int | None = None) -> None:
         """Wait until ``workers`` workers run (none of them ``not_worker``) and one answers."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+
+        def ready() -> bool:
             if self.proc is None or self.proc.poll() is not None:
                 raise RuntimeError(f"xuedian serve exited; see {self.log}")
             pids = children(self.proc.pid)
-            if len(pids) >= self.workers and not_worker not in pids and self.healthy():
-                return
-            time.sleep(0.1)
-        raise TimeoutError(f"xuedian serve did not become ready; see {self.log}")
+            return len(pids) >= self.workers and not_worker not in pids and self.healthy()
+
+        wait_until(ready, timeout, f"xuedian serve to be ready (see {self.log})")
 
     def worker(self) -> int:
         """Return the PID of the (first) worker."""
@@ -133,9 +133,7 @@ class ServerProcess:
         """SIGKILL the master and every worker at once, as a power cut would."""
         os.killpg(self.proc.pid, signal.SIGKILL)
         self.proc.wait(timeout=20)
-        deadline = time.monotonic() + 20
-        while self._group_alive() and time.monotonic() < deadline:
-            time.sleep(0.05)
+        wait_until(lambda: not self._group_alive(), 20, "every killed process to be gone")
 
     def _group_alive(self) -> bool:
         try:

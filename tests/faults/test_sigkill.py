@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from support import wait_until
 
 from .drill import DrillPhone, check_whole_batches
 
@@ -24,13 +25,13 @@ def wait_mid_batch(drill_db, phones, after_receipts: int, timeout: float = 60) -
     """Return once the phones hold ``after_receipts`` receipts and a server connection is
     inside a write transaction (records written, not committed)."""
     deadline = time.monotonic() + timeout
-    while receipts(phones) < after_receipts and time.monotonic() < deadline:
-        time.sleep(0.01)
-    while time.monotonic() < deadline:
-        if drill_db.in_transaction():
-            return
-        time.sleep(0.01)
-    raise TimeoutError("no batch was caught inside its transaction")
+    wait_until(lambda: receipts(phones) >= after_receipts, timeout, "receipts", interval=0.01)
+    wait_until(
+        drill_db.in_transaction,
+        max(0.0, deadline - time.monotonic()),
+        "a batch caught inside its transaction",
+        interval=0.01,
+    )
 
 
 @pytest.mark.timeout(180)
@@ -53,10 +54,7 @@ def test_sigkill_mid_batch_stores_every_record_once(drill_db, serve, ledger):
     wait_mid_batch(drill_db, phones, receipts(phones) + 2)
     server.kill_all()
     # The killed transaction is gone (PostgreSQL notices the closed socket at once).
-    deadline = time.monotonic() + 10
-    while drill_db.in_transaction() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not drill_db.in_transaction()
+    wait_until(lambda: not drill_db.in_transaction(), 10, "the killed transaction to end")
     down = ledger.snapshot()
     check_whole_batches(down, phones)
     stored_while_down = len(down["records"])

@@ -53,7 +53,13 @@ const BUSY_ROUTES = /^#\/(lesson|quiz)\//;
 
 function UpdateBanner({ reg }) {
   // Shown again once the learner leaves the lesson or quiz (App re-renders on hashchange).
-  if (!reg || BUSY_ROUTES.test(location.hash)) return null;
+  const held = Boolean(reg) && BUSY_ROUTES.test(location.hash);
+  // <html data-update-offer="none|held|shown">: what the last render decided, for tests to
+  // wait on rather than sleep before they check that no banner appeared.
+  useEffect(() => {
+    document.documentElement.dataset.updateOffer = !reg ? 'none' : held ? 'held' : 'shown';
+  });
+  if (!reg || held) return null;
   return html`
     <div class="banner" role="region" aria-label=${t('update.apply')} data-testid="update-banner">
       <p>${t('update.ready')}</p>

@@ -13,16 +13,25 @@ import { getAll } from './db.js';
 
 let running = null;
 
+// The last outcome, on <html data-auto-update>: "blocked" or "started:N". Tests wait for
+// it instead of sleeping before they check that nothing was downloaded.
+function mark(result) {
+  document.documentElement.dataset.autoUpdate = result.blocked ? 'blocked' : `started:${result.started.length}`;
+  return result;
+}
+
 /**
  * Start every update the catalog offers for installed packs, unless data saver forbids it.
  * @returns {Promise<{blocked: boolean, started: string[]}>}
  */
 export function autoUpdate() {
-  if (!mayAutoDownload()) return Promise.resolve({ blocked: true, started: [] });
+  if (!mayAutoDownload()) return Promise.resolve(mark({ blocked: true, started: [] }));
   if (!running) {
-    running = run().finally(() => {
-      running = null;
-    });
+    running = run()
+      .then(mark)
+      .finally(() => {
+        running = null;
+      });
   }
   return running;
 }

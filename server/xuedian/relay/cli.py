@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 
 import click
@@ -58,31 +57,37 @@ def relay_init(upstream: str, keys_file: str | None, replace: bool) -> None:
 
 @relay.command("run")
 @click.option("--upstream", default=None, help="County URL; default: the one pinned by init.")
+@click.option("--host", default=None, help="Address to bind [default: XUEDIAN_BIND_HOST, 0.0.0.0].")
 @click.option(
-    "--host",
-    default="0.0.0.0",  # noqa: S104 - phones on the learning point's Wi-Fi must reach it
-    show_default=True,
-    help="Address to bind.",
+    "--port", type=int, default=None, help="Port to bind [default: XUEDIAN_BIND_PORT, 8080]."
 )
-@click.option("--port", default=8080, show_default=True, help="Port to bind.")
 @click.option(
     "--interval",
     type=click.IntRange(min=1),
     default=None,
     help="Seconds between passes (default: XUEDIAN_RELAY_INTERVAL, 60).",
 )
-def relay_run(upstream: str | None, host: str, port: int, interval: int | None) -> None:
+def relay_run(
+    upstream: str | None, host: str | None, port: int | None, interval: int | None
+) -> None:
     """Serve the LAN pages and mirror and forward in the background until stopped."""
-    from ..serving import exec_gunicorn
+    from ..serving import RELAY, exec_gunicorn
 
     current = _relay()
     current.keys.trusted()  # refuses to start before `relay init`
-    if upstream:
-        os.environ["XUEDIAN_RELAY_UPSTREAM"] = upstream
-    if interval:
-        os.environ["XUEDIAN_RELAY_INTERVAL"] = str(interval)
+    given = {
+        "relay_upstream": upstream,
+        "relay_interval": interval,
+        "bind_host": host,
+        "bind_port": port,
+    }
     click.echo(f"relay {current.root} → {upstream or current.upstream_url}", err=True)
-    exec_gunicorn(host, port, 1, "xuedian.relay.gunicorn_conf")
+    exec_gunicorn(
+        "xuedian.relay.gunicorn_conf",
+        "create_relay_app",
+        {k: v for k, v in given.items() if v is not None},
+        RELAY,
+    )
 
 
 @relay.command("status")

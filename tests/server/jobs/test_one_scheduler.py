@@ -8,13 +8,13 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from collections import Counter
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from support import wait_until
 
 from xuedian.extensions import db
 from xuedian.jobs.models import JobRun
@@ -27,15 +27,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def wait_for(predicate, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def stop(proc: subprocess.Popen) -> None:
@@ -89,8 +80,8 @@ def test_each_due_run_happens_once_with_gunicorn_at_two_workers(app, tmp_path):
                 )
             )
         key_url = f"http://127.0.0.1:{port}/api/v1/push/vapid-public-key"
-        wait_for(lambda: answers(key_url), 30, "gunicorn")
-        wait_for(lambda: all("scheduler:" in p.read_text() for p in logs), 30, "schedulers")
+        wait_until(lambda: answers(key_url), 30, "gunicorn")
+        wait_until(lambda: all("scheduler:" in p.read_text() for p in logs), 30, "schedulers")
 
         def runs() -> list[JobRun]:
             with app.app_context():
@@ -98,10 +89,15 @@ def test_each_due_run_happens_once_with_gunicorn_at_two_workers(app, tmp_path):
                 db.session.remove()
                 return rows
 
-        wait_for(lambda: len([r for r in runs() if r.finished_at]) >= 4, 30, "four runs")
+        def finished() -> int:
+            return len([r for r in runs() if r.finished_at])
+
+        wait_until(lambda: finished() >= 4, 30, "four runs")
+        before = finished()
         for _ in range(10):  # requests to both workers while jobs fire
             assert answers(key_url)
-        time.sleep(1)
+        # One more moment runs while gunicorn is serving, whatever the load.
+        wait_until(lambda: finished() > before, 30, "a run after the requests")
     finally:
         for proc in reversed(procs):
             stop(proc)

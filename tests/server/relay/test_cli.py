@@ -9,12 +9,12 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from support import wait_until
 
 from xuedian.cli import main
 from xuedian.sync.models import SyncBundle
@@ -147,24 +147,21 @@ def test_relay_run_serves_forwards_in_the_background_and_stops_on_sigterm(tmp_pa
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
+
+        def answer():
             try:
-                status, headers, page = _get(url + "/")
-                break
+                return _get(url + "/")
             except OSError:
                 assert proc.poll() is None, (tmp_path / "relay.log").read_text()
-                assert time.monotonic() < deadline, "relay run did not start"
-                time.sleep(0.2)
+                return None
+
+        status, headers, page = wait_until(answer, 60, "relay run to answer")
         assert status == 200 and b"<script" not in page
         assert "script-src" not in headers["Content-Security-Policy"]
 
         receipt = _post_bundle(url, Phone().bundle([[make_record(1), make_record(2)]]))
         assert "已收到 1 个文件" in receipt
-        deadline = time.monotonic() + 30
-        while county_count(county, SyncBundle) == 0:
-            assert time.monotonic() < deadline, (tmp_path / "relay.log").read_text()
-            time.sleep(0.2)
+        wait_until(lambda: county_count(county, SyncBundle), 30, "the bundle at the county")
         assert (instance / "relay" / "mirror" / "archives" / "xuedian-welcome-v1.xdpack").exists()
 
         proc.send_signal(signal.SIGTERM)

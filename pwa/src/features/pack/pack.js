@@ -22,6 +22,8 @@ import { tf } from '../../lib/format.js';
 export default function PackScreen({ route }) {
   const [row, setRow] = useState(/** @type {any} */ (undefined));
   const [done, setDone] = useState(/** @type {Set<string>} */ (new Set()));
+  // Progress is read after the first render; tests wait for data-loaded before reading it.
+  const [loaded, setLoaded] = useState(false);
   useEffect(() => {
     resumeDownloads().catch(() => {});
   }, []);
@@ -30,7 +32,14 @@ export default function PackScreen({ route }) {
   }, [route.packId]);
   useEffect(() => {
     let live = true;
-    const load = () => packProgress(route.packId).then((p) => live && setDone(p.completed)).catch(() => {});
+    const load = () =>
+      packProgress(route.packId)
+        .then((p) => {
+          if (!live) return;
+          setDone(p.completed);
+          setLoaded(true);
+        })
+        .catch(() => {});
     load();
     const offFeed = onFeedChange(load);
     const offOutbox = onOutboxChange(load);
@@ -54,7 +63,7 @@ export default function PackScreen({ route }) {
     <p><a class="back" href="#/">${t('nav.back')}</a></p>
     <h2 data-testid="pack-title">${pick(m.title) || m.pack_id}</h2>
     ${m.description && html`<p>${pick(m.description)}</p>`}
-    <p class="progress-line" data-testid="pack-progress" data-done=${count}>${progress}</p>
+    <p class="progress-line" data-testid="pack-progress" data-done=${count} data-loaded=${loaded ? 'true' : 'false'}>${progress}</p>
     ${m.credit_hours > 0 && html`<p class="meta" data-testid="pack-credits">${tf('pack.credits', { n: m.credit_hours })}</p>`}
     <h3>${t('pack.lessons')}</h3>
     <ol class="lessons">
