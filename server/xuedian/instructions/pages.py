@@ -17,9 +17,10 @@ from ..jobs.pages import html_page
 from ..org.auth import check_csrf, current_staff, staff_required
 from ..org.models import LearningPoint
 from ..org.scope import devices_in_scope, points_in_scope
+from ..packs.service import current_releases
 from ..sync.models import Device
 from .models import KINDS
-from .service import DeviceOutOfScope, PackUnknown, devices_at, published_packs, recent, send
+from .service import DeviceOutOfScope, PackUnknown, devices_at, recent, send
 
 bp = Blueprint("instructions", __name__, template_folder="templates")
 bp.before_request(check_csrf)
@@ -101,7 +102,7 @@ def _page(status: int = 200, errors=(), sent: int | None = None):
         status,
         points=_points(staff),
         devices=_devices(staff),
-        packs=published_packs(),
+        packs=current_releases(),
         rows=recent(staff),
         errors=list(errors),
         sent=sent,

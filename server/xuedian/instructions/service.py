@@ -43,26 +43,6 @@ class DeviceOutOfScope(XuedianError):
     message = "No such phone or learning point in your area."
 
 
-def published_packs() -> list[PackRelease]:
-    """The newest release of every published pack, by pack id."""
-    newest = (
-        select(PackRelease.pack_id, db.func.max(PackRelease.version).label("version"))
-        .group_by(PackRelease.pack_id)
-        .subquery()
-    )
-    return list(
-        db.session.scalars(
-            select(PackRelease)
-            .join(
-                newest,
-                (PackRelease.pack_id == newest.c.pack_id)
-                & (PackRelease.version == newest.c.version),
-            )
-            .order_by(PackRelease.pack_id)
-        )
-    )
-
-
 def check_pack(pack: str, version: int | None) -> None:
     """Raise ``pack-unknown`` unless ``pack`` (at ``version``, if given) is published."""
     query = select(PackRelease.version).where(PackRelease.pack_id == pack)
