@@ -69,7 +69,8 @@ def to_markdown(page: str, image: Callable[[str], str | None]) -> str:
 
 def plain(fragment: str) -> str:
     """Return the text of an HTML fragment on one line (quiz texts are plain text)."""
-    text = re.sub(r"<[^>]*>", " ", fragment or "")
+    text = re.sub(r"<(/?(p|div|br|li|tr|td|th|h\d)\b)[^>]*>", " ", fragment or "", flags=re.I)
+    text = re.sub(r"<[^>]*>", "", text)
     return " ".join(html.unescape(text).split())
 
 
