@@ -12,7 +12,7 @@ from xuedian.errors import CODES, ImportInvalid, ImportUnsafe, XuedianError
 from xuedian.studio.importers import import_package, safezip
 
 from .conftest import SAMPLES, entries, png
-from .packages import manifest, write_zip
+from .packages import h5p, manifest, write_zip
 
 ITEM = '<item identifier="I" identifierref="R"><title>Page</title></item>'
 RESOURCE = '<resource identifier="R" type="webcontent" href="page.html"/>'
@@ -89,6 +89,13 @@ def test_import_refuses_too_many_entries(tmp_path, cache, monkeypatch):
 )
 def test_import_refuses_an_svg_with_script(svg, tmp_path, cache):
     path = _cp(tmp_path, **{"pic.svg": svg, "page.html": '<p>x <img src="pic.svg"></p>'})
+    assert "SVG" in _refused(path, tmp_path, cache, ImportUnsafe).message
+
+
+def test_import_refuses_an_h5p_carrying_a_scripted_svg(tmp_path, cache):
+    path = h5p(tmp_path / "tf.h5p", "H5P.TrueFalse", {"question": "Q", "correct": "true"})
+    with zipfile.ZipFile(path, "a") as package:
+        package.writestr("content/images/x.svg", "<svg><script>alert(1)</script></svg>")
     assert "SVG" in _refused(path, tmp_path, cache, ImportUnsafe).message
 
 

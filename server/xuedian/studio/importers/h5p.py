@@ -16,7 +16,7 @@ from pathlib import Path
 from ...errors import ImportInvalid
 from .common import LessonDraft, PackWriter, Question, Report, licence_from_text, pack_id
 from .htmlmd import plain, to_markdown
-from .safezip import SafeZip
+from .safezip import SafeZip, check_svgs
 
 _STAR = re.compile(r"\*([^*]+)\*")
 _LICENCES = {"U": "", "C": "all rights reserved", "PD": "public domain", "ODC PDDL": "ODC-PDDL"}
@@ -138,6 +138,7 @@ def import_h5p(path: Path, writer: PackWriter, options) -> tuple[Report, dict]:
         else:
             parts = [(main, content)]
         _lessons(parts, report, writer, options)
+        check_svgs(package)
         if main in ("H5P.DragText", "H5P.Blanks"):
             report.notes.append(
                 f"{main}: each blank became a multiple-choice question whose choices are the "

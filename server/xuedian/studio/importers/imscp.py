@@ -18,7 +18,7 @@ from defusedxml.ElementTree import ParseError, fromstring
 from ...errors import ImportInvalid, ImportUnsafe
 from .common import LessonDraft, PackWriter, Question, Report, licence_from_text, pack_id
 from .htmlmd import javascript_signs, plain, to_markdown
-from .safezip import SafeZip
+from .safezip import SafeZip, check_svgs
 
 _JQUIZ_ANSWER = re.compile(
     r"I\[(\d+)\]\[3\]\[(\d+)\]=new Array\('((?:[^'\\]|\\.)*)','((?:[^'\\]|\\.)*)',(\d)"
@@ -190,7 +190,7 @@ def _import(path: Path, package: SafeZip, writer: PackWriter, options) -> tuple[
             continue
         origin = " › ".join([*[a for a in above if a], title]) + f" ({href})"
         writer.add(LessonDraft(title, body, origin, quiz))
-    _check_pictures(package)
+    check_svgs(package)
     meta = {"id": pack_id(report.title, path.stem, source=path), "title": report.title}
     return report, meta
 
@@ -208,12 +208,3 @@ def _language(root) -> str:
 def _license_link(page: str) -> str:
     match = re.search(r"<a[^>]+rel=[\"']license[\"'][^>]*>", page, re.I)
     return match.group(0) if match else ""
-
-
-def _check_pictures(package: SafeZip) -> None:
-    """Refuse a package that carries a scripted SVG anywhere, used or not."""
-    from .common import check_svg
-
-    for name in package.names():
-        if name.lower().endswith(".svg"):
-            check_svg(name, package.read(name))

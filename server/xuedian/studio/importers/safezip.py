@@ -95,3 +95,12 @@ class SafeZip:
 
     def close(self) -> None:
         self.zip.close()
+
+
+def check_svgs(package: SafeZip) -> None:
+    """Refuse a package that carries a scripted SVG anywhere, used or not."""
+    from .common import check_svg
+
+    for name in package.names():
+        if name.lower().endswith(".svg"):
+            check_svg(name, package.read(name))

@@ -65,11 +65,9 @@ def import_zim(path: Path, writer: PackWriter, options) -> tuple[Report, dict]:
     report.licence = _metadata(archive, "License") or licence_from_text(
         _metadata(archive, "Description") + " " + _metadata(archive, "Source")
     )
-    total = 0
     for entry in _articles(archive):
-        total += 1
         if len(writer.lessons) >= options.max_lessons:
-            continue
+            break  # a large archive holds millions of entries: stop, do not count them
         item = entry.get_item()
         if item.size > MAX_ARTICLE_BYTES:
             report.leave_out(entry.path, "an article larger than 4 MB")
@@ -98,10 +96,10 @@ def import_zim(path: Path, writer: PackWriter, options) -> tuple[Report, dict]:
             report.leave_out(entry.path, "the article has no text once sanitised")
             continue
         writer.add(LessonDraft(entry.title or entry.path, body, entry.path))
-    if total > options.max_lessons:
+    if len(writer.lessons) >= options.max_lessons and archive.article_count > options.max_lessons:
         report.notes.append(
-            f"the archive has {total} articles; only the first {options.max_lessons} became "
-            "lessons (--max-lessons)"
+            f"the archive has {archive.article_count} articles; only the first "
+            f"{options.max_lessons} became lessons (--max-lessons)"
         )
     creator = _metadata(archive, "Creator") or _metadata(archive, "Publisher")
     meta = {
