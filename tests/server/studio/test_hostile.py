@@ -9,7 +9,7 @@ import pytest
 
 from xuedian.cli import main
 from xuedian.errors import CODES, ImportInvalid, ImportUnsafe, XuedianError
-from xuedian.studio.importers import import_package, safezip
+from xuedian.studio.importers import Options, import_package, safezip
 
 from .conftest import SAMPLES, entries, png
 from .packages import h5p, manifest, write_zip
@@ -124,6 +124,12 @@ def test_import_refuses_a_file_of_another_kind(tmp_path, cache):
     path = tmp_path / "picture.png"
     path.write_bytes(png())
     assert _refused(path, tmp_path, cache).code == "import-unsupported"
+
+
+def test_import_refuses_a_pack_id_the_format_does_not_allow(tmp_path, cache):
+    with pytest.raises(ImportInvalid, match="pack id"):
+        import_package(_cp(tmp_path), tmp_path / "out", cache, Options(pack_id="Bad Id"))
+    assert entries(tmp_path) == ["p.zip"]
 
 
 def test_import_refuses_an_out_folder_that_is_not_empty(tmp_path, cache):

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ...errors import ImportInvalid, ImportUnsupported
+from ...packs.schemas import PACK_ID
 from .common import PackWriter, Report
 
 ZIM_MAGIC = b"ZIM\x04"
@@ -33,21 +34,21 @@ def detect(path: Path) -> str:
         with open(path, "rb") as handle:
             head = handle.read(4)
     except OSError as exc:
-        raise ImportInvalid(f"{path} cannot be read") from exc
+        raise ImportInvalid("the file cannot be read") from exc
     if head == ZIM_MAGIC:
         return "zim"
     if not zipfile.is_zipfile(path):
-        raise ImportUnsupported(f"{path.name} is neither a ZIM file nor a zip package")
+        raise ImportUnsupported("neither a ZIM archive nor a zip package")
     try:
         with zipfile.ZipFile(path) as package:
             names = set(package.namelist())
     except (zipfile.BadZipFile, OSError) as exc:
-        raise ImportInvalid(f"{path.name} is not a readable zip file") from exc
+        raise ImportInvalid("not a readable zip file") from exc
     if "h5p.json" in names:
         return "h5p"
     if "imsmanifest.xml" in names:
         return "imscp"
-    raise ImportUnsupported(f"{path.name} has neither imsmanifest.xml nor h5p.json at its root")
+    raise ImportUnsupported("a zip with neither imsmanifest.xml nor h5p.json at its root")
 
 
 def import_package(path: Path, out: Path, cache_dir: Path, options: Options = Options()) -> Report:
@@ -57,6 +58,8 @@ def import_package(path: Path, out: Path, cache_dir: Path, options: Options = Op
     (from :mod:`xuedian.errors`), and then nothing is written.
     """
     path = Path(path)
+    if options.pack_id and not PACK_ID.match(options.pack_id):
+        raise ImportInvalid("the pack id must be 2–63 lowercase letters, digits and '-'")
     kind = detect(path)
     writer = PackWriter(Path(out), cache_dir)
     try:

@@ -41,7 +41,7 @@ class SafeZip:
         try:
             self.zip = zipfile.ZipFile(path)
         except (zipfile.BadZipFile, OSError) as exc:
-            raise ImportInvalid(f"{Path(path).name} is not a readable zip file") from exc
+            raise ImportInvalid("not a readable zip file") from exc
         infos = self.zip.infolist()
         if len(infos) > MAX_ENTRIES:
             raise ImportUnsafe(f"the package has {len(infos)} entries (at most {MAX_ENTRIES})")

@@ -26,9 +26,9 @@ def _open(path: Path):
         archive = Archive(str(path))
         valid = archive.check()
     except Exception as exc:  # libzim raises RuntimeError and others for damaged files
-        raise ImportInvalid(f"{path.name} is not a readable ZIM archive ({exc})") from exc
+        raise ImportInvalid(f"not a readable ZIM archive ({exc})") from exc
     if not valid:
-        raise ImportInvalid(f"{path.name} failed the ZIM integrity check (Archive.check())")
+        raise ImportInvalid("the archive failed the ZIM integrity check (Archive.check())")
     return archive
 
 
