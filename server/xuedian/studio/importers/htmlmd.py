@@ -123,7 +123,11 @@ class _Converter(HTMLParser):
         if self._in("pre"):
             self.stack[-1].parts.append(data)
         else:
-            self.stack[-1].parts.append(_escape(re.sub(r"\s+", " ", data)))
+            node = self.stack[-1]
+            text = _escape(re.sub(r"\s+", " ", data))
+            if not node.parts or node.parts[-1].endswith("\n"):
+                text = _LINE_START.sub(_escape_start, text)  # a line start, e.g. after <br>
+            node.parts.append(text)
 
     def handle_endtag(self, tag):
         if not self._in(tag) or tag in ("img", "br", "hr"):
@@ -160,7 +164,8 @@ class _Converter(HTMLParser):
             body = _tidy(text)
             return "\n\n" + "\n".join(f"> {line}".rstrip() for line in body.split("\n")) + "\n\n"
         if tag in ("ul", "ol"):
-            return f"\n\n{text.strip(chr(10))}\n\n"
+            gap = "\n" if parent.tag == "li" else "\n\n"  # a nested list stays tight
+            return f"{gap}{text.strip(chr(10))}{gap}"
         if tag == "li":
             parent.count += 1
             marker = f"{parent.count}. " if parent.tag == "ol" else "- "
@@ -168,7 +173,7 @@ class _Converter(HTMLParser):
             lines = body.split("\n")
             pad = " " * len(marker)
             rest = [f"{pad}{line}" if line else "" for line in lines[1:]]
-            return "\n" + "\n".join([marker + lines[0], *rest]) + "\n"
+            return "\n".join([marker + lines[0], *rest]) + "\n"
         if tag in ("td", "th"):
             cell = " ".join(text.replace("\\\n", " ").split())
             return f"{cell or ' '}\x1f"
@@ -187,11 +192,18 @@ class _Converter(HTMLParser):
 
 
 def _escape_start(match: re.Match) -> str:
-    return f"{match.group(1)}\\{match.group(2)}"
+    lead, marker = match.group(1), match.group(2)
+    if marker[0].isdigit():  # "1." starts a list; "1\." does not
+        return f"{lead}{marker[:-1]}\\{marker[-1]}"
+    return f"{lead}\\{marker}"
 
 
 def _table(text: str) -> str:
-    rows = [[c for c in row.split("\x1f")[:-1]] for row in text.split("\x1e") if "\x1f" in row]
+    rows = [
+        [cell.strip() or " " for cell in row.split("\x1f")[:-1]]
+        for row in text.split("\x1e")
+        if "\x1f" in row
+    ]
     if not rows:
         return ""
     width = max(len(row) for row in rows)
