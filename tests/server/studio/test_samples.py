@@ -41,13 +41,16 @@ def test_import_sample_makes_a_clean_source_and_report(
     assert_clean(out)
 
 
-def test_import_sample_builds_with_the_pack_builder(tmp_path, cache, keyring):
-    for sample, *_ in CASES:
-        out = tmp_path / sample.replace("/", "-")
-        import_package(SAMPLES / sample, out, cache, Options(max_lessons=8))
-        built = build(out, tmp_path / "built", keyring, cache_dir=cache)
-        signed = PackManifest().load(built.manifest["signed"])
-        assert len(signed["lessons"]) == len(read_source(out).lessons) >= 1
+@pytest.mark.parametrize("sample", [case[0] for case in CASES])
+def test_import_sample_builds_with_the_pack_builder(sample, tmp_path, cache, keyring):
+    out = tmp_path / "pack"
+    import_package(SAMPLES / sample, out, cache, Options(max_lessons=8))
+    built = build(out, tmp_path / "built", keyring, cache_dir=cache)
+    signed = PackManifest().load(built.manifest["signed"])
+    assert len(signed["lessons"]) == len(read_source(out).lessons) >= 1
+    assert [lesson["title"] for lesson in built.manifest["signed"]["lessons"]] == [
+        lesson.meta["title"] for lesson in read_source(out).lessons
+    ]
 
 
 def test_import_scorm_quiz_names_the_javascript_and_keeps_the_questions(tmp_path, cache):
