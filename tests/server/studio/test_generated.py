@@ -197,3 +197,42 @@ def test_import_made_zim_reads_metadata_pictures_and_bounds(tmp_path, cache, key
     assert "worms" in rendered_lessons(tmp_path / "z")[1]
     built = build(tmp_path / "z", tmp_path / "built", keyring, cache_dir=cache)
     assert len(PackManifest().load(built.manifest["signed"])["lessons"]) == 2
+
+
+def test_import_made_imscp_follows_xml_base_and_bounds_pages(tmp_path, cache):
+    items = "".join(
+        f'<item identifier="I{n}" identifierref="R{n}"><title>Page {n}</title></item>'
+        for n in range(3)
+    )
+    resources = "".join(
+        f'<resource identifier="R{n}" type="webcontent" xml:base="p{n}/" href="index.html"/>'
+        for n in range(3)
+    )
+    files = {f"content/p{n}/index.html": f"<p>Page number {n}</p>" for n in range(3)}
+    text = manifest(items, resources).replace("<resources>", '<resources xml:base="content/">')
+    path = write_zip(tmp_path / "base.zip", {"imsmanifest.xml": text, **files})
+    report = import_package(path, tmp_path / "b", cache, Options(max_lessons=2))
+    bodies = [lesson.body.strip() for lesson in read_source(tmp_path / "b").lessons]
+    assert bodies == ["Page number 0", "Page number 1"]
+    assert report.left_out == [{"item": "Page 2", "reason": "past --max-lessons 2"}]
+
+
+def test_import_made_h5p_multichoice_with_two_right_answers_is_named(tmp_path, cache):
+    two = {
+        "question": "Pick two",
+        "answers": [{"text": "a", "correct": True}, {"text": "b", "correct": True}],
+    }
+    path = h5p(
+        tmp_path / "set.h5p",
+        "H5P.QuestionSet",
+        {
+            "questions": [
+                {"library": "H5P.MultiChoice 1.16", "params": two},
+                {"library": "H5P.TrueFalse 1.8", "params": TRUEFALSE},
+            ]
+        },
+    )
+    report = import_package(path, tmp_path / "s", cache)
+    (left,) = report.left_out
+    assert left["item"] == "H5P.MultiChoice #1" and "more than one right answer" in left["reason"]
+    assert len(read_source(tmp_path / "s").lessons[0].meta["quiz"]) == 1

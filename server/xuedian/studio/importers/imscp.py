@@ -28,6 +28,7 @@ _JQUIZ_TEXT = re.compile(
     r'<li class="QuizQuestion" id="Q_(\d+)"[^>]*><div class="QuestionText">(.*?)</div>', re.S
 )
 _HTML = (".html", ".htm", ".xhtml")
+_XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 
 
 def _local(tag: str) -> str:
@@ -108,7 +109,7 @@ def _import(path: Path, package: SafeZip, writer: PackWriter, options) -> tuple[
     report = Report(format=_flavour(root), source=path.name)
     report.language = _language(root)
     resources = {
-        r.get("identifier"): r
+        r.get("identifier"): (section.get(_XML_BASE) or "", r)
         for section in _children(root, "resources")
         for r in _children(section, "resource")
     }
@@ -148,11 +149,11 @@ def _import(path: Path, package: SafeZip, writer: PackWriter, options) -> tuple[
         if len(writer.lessons) >= options.max_lessons:
             report.leave_out(title, f"past --max-lessons {options.max_lessons}")
             continue
-        resource = resources.get(ref)
+        outer, resource = resources.get(ref, ("", None))
         if resource is None or not resource.get("href"):
             report.leave_out(title, f"names the resource {ref!r}, which has no page")
             continue
-        base = resource.get("{http://www.w3.org/XML/1998/namespace}base") or ""
+        base = posixpath.join(outer, resource.get(_XML_BASE) or "")
         href = posixpath.normpath(
             posixpath.join(base, unquote(urlsplit(resource.get("href")).path))
         )
@@ -199,7 +200,7 @@ def _language(root) -> str:
     for element in root.iter():
         if _local(element.tag) == "language" and (element.text or "").strip():
             return element.text.strip()
-        lang = element.get("{http://www.w3.org/XML/1998/namespace}lang")
+        lang = element.get(_XML_BASE.replace("base", "lang"))
         if lang:
             return lang
     return ""
