@@ -86,7 +86,11 @@ MULTI = {
         {"text": "Maize", "correct": False},
     ],
 }
-TRUEFALSE = {"question": "<p>Rice needs water.</p>", "correct": "true"}
+TRUEFALSE = {
+    "question": "<p>Rice needs water.</p>",
+    "correct": "true",
+    "media": {"type": {"library": "H5P.Image 1.1", "params": {"file": {"path": "images/a.png"}}}},
+}
 BLANKS = {
     "text": "<p>Fill in the words.</p>",
     "questions": ["<p>Rice is a *grain*.</p>", "<p>It grows in *paddies/fields:wet ones*.</p>"],
@@ -137,8 +141,9 @@ def test_import_made_h5p_multichoice_truefalse_blanks_and_questionset(tmp_path, 
         ("It grows in ____.", ["grain", "paddies"], 1),
     ]
     assert quizzes["set"] == [mc, quizzes["tf"][0]]
-    (left,) = reports["set"].left_out
-    assert left["item"] == "H5P.Image #3" and "H5P.Image" in left["reason"]
+    media, image = reports["set"].left_out
+    assert media["item"] == "H5P.TrueFalse #2 media"
+    assert image["item"] == "H5P.Image #3" and "H5P.Image" in image["reason"]
     built = build(tmp_path / "set", tmp_path / "built", keyring, cache_dir=cache)
     assert len(PackManifest().load(built.manifest["signed"])["lessons"][0]["quiz"]) == 2
 
@@ -233,6 +238,6 @@ def test_import_made_h5p_multichoice_with_two_right_answers_is_named(tmp_path, c
         },
     )
     report = import_package(path, tmp_path / "s", cache)
-    (left,) = report.left_out
+    left = report.left_out[0]
     assert left["item"] == "H5P.MultiChoice #1" and "more than one right answer" in left["reason"]
     assert len(read_source(tmp_path / "s").lessons[0].meta["quiz"]) == 1

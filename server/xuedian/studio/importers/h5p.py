@@ -170,6 +170,11 @@ def _lessons(parts, report: Report, writer: PackWriter, options) -> None:
             report.leave_out(name, why or "the question has no text")
             continue
         quiz += questions
+        media = params.get("media")
+        if isinstance(media, dict) and (media.get("type") or media.get("file")):
+            report.leave_out(
+                f"{name} media", "pictures and videos of H5P questions are not imported"
+            )
         if not intro and library in _INTRO:
             intro = to_markdown(str(params.get(_INTRO[library]) or ""), lambda src: None)
     if quiz:
