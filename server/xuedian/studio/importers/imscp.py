@@ -125,15 +125,8 @@ def _import(path: Path, package: SafeZip, writer: PackWriter, options) -> tuple[
         (o for o in organisations if o.get("identifier") == default), organisations[0]
     )
     metadata = _children(root, "metadata")
-    report.title = (
-        (
-            (_first_text(metadata[0], "langstring") or _first_text(metadata[0], "string"))
-            if metadata
-            else ""
-        )
-        or _first_text(organisation, "title")
-        or path.stem
-    )
+    lom_title = " ".join(_first_text(m, "langstring") or _first_text(m, "string") for m in metadata)
+    report.title = lom_title.strip() or _first_text(organisation, "title") or path.stem
     report.licence = licence_from_text(" ".join(_first_text(m, "description") for m in metadata))
     seen: set[str] = set()
     for item, above in _items(organisation):
