@@ -210,3 +210,27 @@ def register_error_handlers(app: Flask) -> None:
             return jsonify(BadRequest().envelope()), BadRequest.status
         app.logger.exception("unhandled error on %s", request.path)
         return jsonify(XuedianError().envelope()), 500
+
+
+class ImportInvalid(XuedianError):
+    """A package to import is broken: not a zip or ZIM, a bad manifest, a failed check."""
+
+    code = "import-invalid"
+    status = 400
+    message = "The package could not be imported: it is damaged or not a package of its kind."
+
+
+class ImportUnsafe(XuedianError):
+    """A package to import is hostile: unsafe names, a zip bomb, links, scripts in SVG."""
+
+    code = "import-unsafe"
+    status = 400
+    message = "The package was refused because it is unsafe."
+
+
+class ImportUnsupported(XuedianError):
+    """A package to import is of a kind, or holds only content, the importers cannot use."""
+
+    code = "import-unsupported"
+    status = 400
+    message = "The package holds nothing the importers can turn into lessons."

@@ -122,3 +122,38 @@ def packs_export(pack_ids: tuple[str, ...], out: str) -> None:
     with app.app_context():
         for path in export_archives(Path(out), list(pack_ids) or None):
             click.echo(f"{path}\t{path.stat().st_size} bytes")
+
+
+@packs.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--out", required=True, type=click.Path(), help="New pack source folder to write.")
+@click.option(
+    "--max-lessons",
+    default=200,
+    show_default=True,
+    type=click.IntRange(1, 2000),
+    help="At most this many lessons (ZIM articles, package pages).",
+)
+@click.option(
+    "--category",
+    default="local",
+    show_default=True,
+    type=click.Choice(["heritage", "local", "digital-skills", "farming", "health"]),
+    help="The pack's category in pack.yaml.",
+)
+@click.option("--id", "pack_id", default="", help="Pack id (default: from the package's name).")
+def packs_import(file: str, out: str, max_lessons: int, category: str, pack_id: str) -> None:
+    """Turn a ZIM, IMS CP / SCORM or H5P package into a pack source folder, with a report."""
+    from ..studio.importers import Options, import_package
+    from .media import default_cache_dir
+
+    app = _app()
+    cache = default_cache_dir(app.config["XUEDIAN"].build_cache)
+    options = Options(max_lessons=max_lessons, category=category, pack_id=pack_id)
+    try:
+        report = import_package(Path(file), Path(out), cache, options)
+    except XuedianError as exc:
+        raise click.ClickException(f"{exc.code}: {Path(file).name}: {exc.message}") from exc
+    for line in report.lines():
+        click.echo(line)
+    click.echo(f"wrote {out} (report: {Path(out) / 'import-report.json'})")

@@ -1,0 +1,1 @@
+"""The studio: turning content from many hands into pack source folders."""
