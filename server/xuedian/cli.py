@@ -12,6 +12,7 @@ from .core.cliapp import cli_app as _app
 from .errors import XuedianError
 from .instructions.cli import instructions
 from .jobs.cli import jobs, scheduler
+from .lrs.cli import lrs
 from .org.cli import create_admin, org
 from .packs.cli import build_with_progress, packs
 from .push.cli import inbox
@@ -198,5 +199,6 @@ for group in (
     org,
     create_admin,
     reports,
+    lrs,
 ):
     main.add_command(group)
