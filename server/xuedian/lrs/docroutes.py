@@ -47,7 +47,7 @@ def _only(*names: str) -> None:
 def _document(scope_key: str, id_param: str, *, need_precondition: bool):
     """Answer GET, PUT, POST or DELETE on the documents of one scope."""
     doc_id = request.args.get(id_param)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         if doc_id is None:
             return jsonify(documents.ids(scope_key, _time_param("since")))
         doc = documents.find(scope_key, doc_id)

@@ -33,7 +33,7 @@ def _ids(st: dict) -> dict:
     obj = st["object"]
     kind = obj.get("objectType", "Activity")
     if kind == "Activity":
-        out["object"] = {"objectType": "Activity", "id": obj["id"]}
+        out["object"] = {"id": obj["id"]}
     elif kind in ("Agent", "Group"):
         out["object"] = _ids_agent(obj)
     elif kind == "SubStatement":
@@ -46,7 +46,10 @@ def _ids(st: dict) -> dict:
 def _pick(langmap: dict, wanted: list[str]) -> dict:
     for lang in wanted:
         for key in langmap:
-            if key.lower() == lang or key.lower().split("-")[0] == lang.split("-")[0]:
+            if key.lower() == lang:
+                return {key: langmap[key]}
+        for key in langmap:
+            if key.lower().split("-")[0] == lang.split("-")[0]:
                 return {key: langmap[key]}
     key = next(iter(langmap), None)
     return {key: langmap[key]} if key is not None else {}

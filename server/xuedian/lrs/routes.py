@@ -9,7 +9,7 @@ from datetime import datetime
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
-from . import auth, formats, statements, validate
+from . import auth, formats, signature, statements, validate
 from .documents import find as find_doc
 from .documents import scope
 from .documents import write as write_doc
@@ -61,6 +61,8 @@ def _check():
 @bp.after_request
 def _version(response: Response):
     response.headers["X-Experience-API-Version"] = getattr(g, "xapi_version", "2.0.0")
+    if request.path.startswith("/xapi/statements"):
+        _consistent(response)
     if response.status_code == 401:
         response.headers["WWW-Authenticate"] = 'Basic realm="xapi"'
     return response
@@ -183,6 +185,8 @@ def _read_statements():
     files = {}
     if ctype.lower().startswith("multipart/mixed"):
         data, files = formats.parse_multipart(request.get_data(), ctype)
+    elif ctype.split(";")[0].strip().lower() != "application/json":
+        raise XapiInvalid("Statements are sent as application/json or multipart/mixed.")
     else:
         try:
             data = json.loads(request.get_data().decode("utf-8"))
@@ -200,6 +204,8 @@ def _read_statements():
                 needed.add(item["sha2"])
     if needed - set(files) or set(files) - needed - _all_shas(batch):
         raise XapiInvalid("Every attachment without fileUrl needs its part, and no other parts.")
+    for st in batch:
+        signature.check(st, files)
     return batch, files
 
 

@@ -31,6 +31,8 @@ def stamp(t: datetime) -> str:
 def store(statements: list[dict], authority: dict, version: str) -> list[str]:
     """Validate-then-store a batch (validated by the caller): all or nothing."""
     ids = [st.setdefault("id", str(uuidlib.uuid4())) for st in statements]
+    for st in statements:
+        _context_arrays(st)
     if len(set(i.lower() for i in ids)) != len(ids):
         raise XapiInvalid("A batch names one statement id twice.")
     stored = now()
@@ -82,6 +84,15 @@ def store(statements: list[dict], authority: dict, version: str) -> list[str]:
         )
     db.session.commit()
     return ids
+
+
+def _context_arrays(st: dict) -> None:
+    """Store every context activity list as an array, as the LRS returns them."""
+    for part in (st, st["object"]):
+        acts = (part.get("context") or {}).get("contextActivities") or {}
+        for key, value in acts.items():
+            if isinstance(value, dict):
+                acts[key] = [value]
 
 
 def get_one(statement_id: str, base: str, *, voided: bool) -> dict | None:

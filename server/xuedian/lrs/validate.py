@@ -12,6 +12,7 @@ UUID_RE = re.compile(
 )
 IRI_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:\S+$")
 LANG_RE = re.compile(r"^(?:[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*|[xXiI](?:-[A-Za-z0-9]{1,8})+)$")
+MBOX_RE = re.compile(r"^mailto:[^@\s:/]+@[^@\s]+$")
 SHA1_RE = re.compile(r"^[0-9a-fA-F]{40}$")
 TS_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})$")
 DURATION_RE = re.compile(
@@ -79,7 +80,7 @@ def uuid(value, where):
 
 
 def timestamp(value, where):
-    if not isinstance(value, str) or not TS_RE.match(value) or value.endswith("-00:00"):
+    if not isinstance(value, str) or not TS_RE.match(value) or value.endswith(("-00:00", "-0000")):
         fail(where, "must be an ISO 8601 time with a time zone")
     try:
         datetime.fromisoformat(value.replace("Z", "+00:00"))
@@ -140,8 +141,8 @@ def ifi(value, where, *, required):
             fail(where, "needs one of mbox, mbox_sha1sum, openid, account")
         return False
     key = found[0]
-    if key == "mbox" and not (isinstance(value[key], str) and value[key].startswith("mailto:")):
-        fail(f"{where}.mbox", "must be a mailto: IRI")
+    if key == "mbox" and not (isinstance(value[key], str) and MBOX_RE.match(value[key])):
+        fail(f"{where}.mbox", "must be mailto: and an email address")
     if key == "mbox_sha1sum" and not (isinstance(value[key], str) and SHA1_RE.match(value[key])):
         fail(f"{where}.mbox_sha1sum", "must be 40 hex digits")
     if key == "openid":
@@ -179,7 +180,7 @@ def definition(value, where):
         if any(k in value for k in ("correctResponsesPattern", *COMPONENT_LISTS)):
             fail(where, "interaction properties need an interactionType")
         return
-    if kind not in INTERACTIONS:
+    if not isinstance(kind, str) or kind not in INTERACTIONS:
         fail(f"{where}.interactionType", "is not an xAPI interaction type")
     if "correctResponsesPattern" in value:
         pattern = value["correctResponsesPattern"]
@@ -332,8 +333,8 @@ def context(value, where, obj):
             fail(f"{where}.{key}", "must be an array")
         for n, item in enumerate(value[key]):
             item = _obj(item, f"{where}.{key}[{n}]")
-            if item.get("objectType") != f"Context{kind}":
-                fail(f"{where}.{key}[{n}].objectType", f"must be Context{kind}")
+            if item.get("objectType") != f"context{kind}":
+                fail(f"{where}.{key}[{n}].objectType", f"must be context{kind}")
             _keys(item, ("objectType", kind.lower(), "relevantTypes"), f"{where}.{key}[{n}]")
             if kind == "Group":
                 inner = _obj(item.get("group"), f"{where}.{key}[{n}].group")
@@ -422,7 +423,11 @@ def statement(value, where="statement"):
     if "stored" in value:
         timestamp(value["stored"], f"{where}.stored")
     if "authority" in value:
-        agent(value["authority"], f"{where}.authority")
+        authority = agent(value["authority"], f"{where}.authority") or value["authority"]
+        if authority.get("objectType") == "Group" and (
+            any(k in authority for k in IFIS) or len(authority.get("member") or []) != 2
+        ):
+            fail(f"{where}.authority", "a Group authority is anonymous with two members")
     if "version" in value and not (
         isinstance(value["version"], str) and re.match(r"^(1\.0|2\.0)(\.\d+)?$", value["version"])
     ):
