@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 
 
 def agent_key(agent: dict) -> str | None:
@@ -89,4 +90,20 @@ def canonical(st: dict) -> str:
     """The parts that make two statements with one id "the same" (stored, authority and
     version are the LRS's own)."""
     parts = {k: v for k, v in st.items() if k not in ("stored", "authority", "version", "id")}
+    if isinstance(parts.get("object"), dict):
+        parts["object"] = dict(parts["object"])  # a copy: the statement itself stays as sent
+    for part in (parts, parts.get("object") or {}):
+        result = part.get("result")
+        if isinstance(result, dict) and isinstance(result.get("duration"), str):
+            part["result"] = {**result, "duration": _hundredths(result["duration"])}
     return json.dumps(parts, sort_keys=True, ensure_ascii=False)
+
+
+def _hundredths(duration: str) -> str:
+    """A duration with its seconds cut to 0.01 s, the precision xAPI compares at (4.2.7)."""
+
+    def cut(match: re.Match) -> str:
+        fraction = (match.group(2) or "")[:2].rstrip("0")
+        return f"{match.group(1)}.{fraction}S" if fraction else f"{match.group(1)}S"
+
+    return re.sub(r"(\d+)(?:\.(\d+))?S$", cut, duration)

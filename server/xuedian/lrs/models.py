@@ -45,6 +45,9 @@ class LrsStatement(db.Model):
     voided: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     #: For a voiding statement: the id it voids.
     voids: Mapped[str | None] = mapped_column(String(36), index=True)
+    #: The statement this one's object names (a StatementRef), for the filter rule of xAPI
+    #: 2.1.3: a statement that targets a matching statement matches too.
+    target: Mapped[str | None] = mapped_column(String(36), index=True)
 
 
 class LrsStatementKey(db.Model):

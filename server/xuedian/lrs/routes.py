@@ -248,5 +248,7 @@ def post_statements():
 def init_app(app) -> None:
     """Register ``/xapi/`` (routes here and in docroutes)."""
     from . import docroutes  # noqa: F401  (adds its routes to bp)
+    from .alternate import AlternateSyntax
 
     app.register_blueprint(bp)
+    app.wsgi_app = AlternateSyntax(app.wsgi_app)

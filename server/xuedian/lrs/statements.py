@@ -73,6 +73,7 @@ def store(statements: list[dict], authority: dict, version: str) -> list[str]:
             registration=(st.get("context") or {}).get("registration"),
             stored=stored,
             voids=st["object"]["id"] if is_voiding else None,
+            target=st["object"]["id"] if st["object"].get("objectType") == "StatementRef" else None,
         )
         db.session.add(row)
         db.session.flush()
@@ -102,8 +103,11 @@ def get_one(statement_id: str, base: str, *, voided: bool) -> dict | None:
     return phone.by_id(statement_id, base, voided=voided)
 
 
-def _lrs_query(filters: dict, after, ascending: bool, limit: int):
-    query = select(LrsStatement).where(LrsStatement.voided.is_(False))
+def _matching(filters: dict):
+    """The ids of statements (voided or not) meeting the filters that are not about time,
+    and of every statement that targets one of them, or None when there are no such filters."""
+    query = select(LrsStatement.statement_id)
+    filtered = False
     for name, kind, key in (
         ("agent", "ragent" if filters.get("related_agents") else "agent", agent_key),
         (
@@ -114,22 +118,31 @@ def _lrs_query(filters: dict, after, ascending: bool, limit: int):
     ):
         if filters.get(name) is not None:
             value = key(filters[name])
-            if value is None:
-                return []
             found = select(LrsStatementKey.seq).where(
-                LrsStatementKey.kind == kind, LrsStatementKey.value == value
+                LrsStatementKey.kind == kind, LrsStatementKey.value == (value or "-")
             )
-            if name == "activity" and filters.get("related_activities"):
-                found = found.union(
-                    select(LrsStatementKey.seq).where(
-                        LrsStatementKey.kind == "activity", LrsStatementKey.value == value
-                    )
-                )
             query = query.where(LrsStatement.seq.in_(found))
+            filtered = True
     if filters.get("verb"):
         query = query.where(LrsStatement.verb_id == filters["verb"])
+        filtered = True
     if filters.get("registration"):
         query = query.where(LrsStatement.registration == filters["registration"])
+        filtered = True
+    if not filtered:
+        return None
+    matched = query.cte("matched", recursive=True)
+    referring = select(LrsStatement.statement_id).where(
+        LrsStatement.target == matched.c.statement_id
+    )
+    return select(matched.union(referring).c.statement_id)
+
+
+def _lrs_query(filters: dict, after, ascending: bool, limit: int):
+    query = select(LrsStatement).where(LrsStatement.voided.is_(False))
+    matching = _matching(filters)
+    if matching is not None:
+        query = query.where(LrsStatement.statement_id.in_(matching))
     if filters.get("since") is not None:
         query = query.where(LrsStatement.stored > filters["since"])
     if filters.get("until") is not None:

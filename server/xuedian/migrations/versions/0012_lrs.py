@@ -41,6 +41,7 @@ def upgrade():
         sa.Column("stored", UTC, nullable=False),
         sa.Column("voided", sa.Boolean(), server_default="0", nullable=False),
         sa.Column("voids", sa.String(length=36), nullable=True),
+        sa.Column("target", sa.String(length=36), nullable=True),
         sa.PrimaryKeyConstraint("seq"),
         sa.UniqueConstraint("statement_id"),
     )
@@ -49,6 +50,7 @@ def upgrade():
         batch_op.create_index(batch_op.f("ix_lrs_statement_registration"), ["registration"])
         batch_op.create_index(batch_op.f("ix_lrs_statement_stored"), ["stored"])
         batch_op.create_index(batch_op.f("ix_lrs_statement_voids"), ["voids"])
+        batch_op.create_index(batch_op.f("ix_lrs_statement_target"), ["target"])
     op.create_table(
         "lrs_statement_key",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
