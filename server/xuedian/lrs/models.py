@@ -40,6 +40,8 @@ class LrsStatement(db.Model):
     body: Mapped[dict] = mapped_column(JSON)
     verb_id: Mapped[str] = mapped_column(String(512), index=True)
     registration: Mapped[str | None] = mapped_column(String(36), index=True)
+    #: The object's id when it is an Activity (the third-party activity table groups on it).
+    activity_id: Mapped[str | None] = mapped_column(String(1024))
     stored: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     #: Set when a voiding statement names this one.
     voided: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")

@@ -20,6 +20,11 @@ def as_statement(record: LearningRecord, base: str) -> dict:
     return out
 
 
+def exists(record_id: str) -> bool:
+    """Whether a phone record has this id (a third party may not take it)."""
+    return db.session.get(LearningRecord, record_id) is not None
+
+
 def by_id(record_id: str, base: str, *, voided: bool) -> dict | None:
     """The record ``record_id`` as a statement, if it exists and is (not) voided."""
     if not UUID_RE.match(record_id):

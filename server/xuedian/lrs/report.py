@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from ..core.timeutil import iso
 from ..extensions import db
 from .models import LrsStatement
 
@@ -21,23 +22,19 @@ class ActivityCount:
 
 
 def third_party_activity() -> list[ActivityCount]:
-    """Count every non-voided third-party statement by (verb, object id), most first."""
+    """Count every non-voided third-party statement by (verb, activity), most first; a
+    statement whose object is not an Activity counts under activity "-"."""
+    count = func.count().label("n")
     rows = db.session.execute(
-        select(LrsStatement.verb_id, LrsStatement.body, LrsStatement.stored).where(
-            LrsStatement.voided.is_(False)
-        )
+        select(LrsStatement.verb_id, LrsStatement.activity_id, count, func.max(LrsStatement.stored))
+        .where(LrsStatement.voided.is_(False))
+        .group_by(LrsStatement.verb_id, LrsStatement.activity_id)
+        .order_by(count.desc(), LrsStatement.verb_id, LrsStatement.activity_id)
     )
-    counts: dict[tuple[str, str], list] = {}
-    for verb, body, stored in rows:
-        key = (verb, (body.get("object") or {}).get("id", "-"))
-        entry = counts.setdefault(key, [0, stored])
-        entry[0] += 1
-        entry[1] = max(entry[1], stored)
-    out = [
-        ActivityCount(verb, activity, n, last.isoformat())
-        for (verb, activity), (n, last) in counts.items()
+    return [
+        ActivityCount(verb, activity or "-", n, iso(last) if last else "-")
+        for verb, activity, n, last in rows
     ]
-    return sorted(out, key=lambda c: (-c.statements, c.verb, c.activity))
 
 
 def third_party_total() -> int:

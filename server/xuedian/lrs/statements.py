@@ -50,7 +50,7 @@ def store(statements: list[dict], authority: dict, version: str) -> list[str]:
             if canonical(kept) != canonical(st):
                 raise XapiConflict(f"Statement {st['id']} is already stored with other content.")
             continue
-        if phone.by_id(st["id"], "", voided=False) or phone.by_id(st["id"], "", voided=True):
+        if phone.exists(st["id"]):
             raise XapiConflict(f"Statement {st['id']} is a phone record.")
         fresh.append(st)
     targets = [st["object"]["id"] for st in fresh if st["verb"]["id"] == VOIDED]
@@ -71,6 +71,9 @@ def store(statements: list[dict], authority: dict, version: str) -> list[str]:
             body=st,
             verb_id=st["verb"]["id"],
             registration=(st.get("context") or {}).get("registration"),
+            activity_id=st["object"]["id"]
+            if st["object"].get("objectType", "Activity") == "Activity"
+            else None,
             stored=stored,
             voids=st["object"]["id"] if is_voiding else None,
             target=st["object"]["id"] if st["object"].get("objectType") == "StatementRef" else None,

@@ -38,6 +38,7 @@ def upgrade():
         sa.Column("body", sa.JSON(), nullable=False),
         sa.Column("verb_id", sa.String(length=512), nullable=False),
         sa.Column("registration", sa.String(length=36), nullable=True),
+        sa.Column("activity_id", sa.String(length=1024), nullable=True),
         sa.Column("stored", UTC, nullable=False),
         sa.Column("voided", sa.Boolean(), server_default="0", nullable=False),
         sa.Column("voids", sa.String(length=36), nullable=True),
