@@ -8,6 +8,7 @@ import json
 from flask import Response, g, jsonify, request
 from sqlalchemy import select
 
+from ..core.http import raw_body
 from ..extensions import db
 from . import documents, validate
 from .errors import XapiInvalid, XapiNotFound
@@ -65,7 +66,7 @@ def _document(scope_key: str, id_param: str, *, need_precondition: bool):
     documents.write(
         scope_key,
         doc_id,
-        request.get_data(),
+        raw_body(),
         request.headers.get("Content-Type", "application/octet-stream"),
         request.headers,
         merge=request.method == "POST",

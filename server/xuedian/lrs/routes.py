@@ -9,6 +9,7 @@ from datetime import datetime
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
+from ..core.http import raw_body
 from . import auth, formats, signature, statements, validate
 from .documents import find as find_doc
 from .documents import scope
@@ -184,12 +185,12 @@ def _read_statements():
     ctype = request.headers.get("Content-Type", "")
     files = {}
     if ctype.lower().startswith("multipart/mixed"):
-        data, files = formats.parse_multipart(request.get_data(), ctype)
+        data, files = formats.parse_multipart(raw_body(), ctype)
     elif ctype.split(";")[0].strip().lower() != "application/json":
         raise XapiInvalid("Statements are sent as application/json or multipart/mixed.")
     else:
         try:
-            data = json.loads(request.get_data().decode("utf-8"))
+            data = json.loads(raw_body().decode("utf-8"))
         except (ValueError, UnicodeDecodeError):
             raise XapiInvalid("The body is not valid JSON.") from None
     batch = data if isinstance(data, list) else [data]

@@ -93,3 +93,15 @@ def test_filters_and_more_paging_walk_every_statement_once(app, client):
     assert activity[0]["object"] == {"id": "http://example.org/activities/video-1"}
     bad = client.get("/xapi/statements?limit=x", headers=headers)
     assert bad.status_code == 400
+
+
+def test_bodies_are_capped_like_every_other_api(app, client):
+    from dataclasses import replace
+
+    headers = lrs_headers(app)
+    app.config["XUEDIAN"] = replace(app.config["XUEDIAN"], max_body_bytes=2000)
+    big = make_statement(result={"response": "x" * 5000})
+    response = client.post("/xapi/statements", json=big, headers=headers)
+    assert response.status_code == 413 and response.json["code"] == "body-too-large"
+    small = client.post("/xapi/statements", json=make_statement(), headers=headers)
+    assert small.status_code == 200
