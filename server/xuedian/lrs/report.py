@@ -35,9 +35,3 @@ def third_party_activity() -> list[ActivityCount]:
         ActivityCount(verb, activity or "-", n, iso(last) if last else "-")
         for verb, activity, n, last in rows
     ]
-
-
-def third_party_total() -> int:
-    return db.session.scalar(
-        select(func.count()).select_from(LrsStatement).where(LrsStatement.voided.is_(False))
-    )
