@@ -78,3 +78,21 @@ def test_third_party_statements_are_counted_apart_and_change_no_phone_progress(a
         *[s["id"] for s in everything],
     }
     assert len(everything) == 3
+
+
+def test_lrs_activity_command_prints_the_table(app, client):
+    from click.testing import CliRunner
+
+    from xuedian.cli import main
+
+    headers = lrs_headers(app)
+    client.post("/xapi/statements", json=[make_statement(), make_statement()], headers=headers)
+    with app.app_context():
+        result = CliRunner().invoke(main, ["lrs", "activity"])
+    assert result.exit_code == 0, result.output
+    first = result.output.splitlines()[0].split("\t")
+    assert first[:3] == [
+        "2",
+        "http://adlnet.gov/expapi/verbs/experienced",
+        "http://example.org/activities/video-1",
+    ]
