@@ -8,7 +8,7 @@ HOST    ?= 127.0.0.1
 PORT    ?= 8000
 export XUEDIAN_INSTANCE_PATH ?= $(CURDIR)/instance
 
-.PHONY: run test jstest fuzz system deps node pwa lint format bench screenshots clean
+.PHONY: run test jstest fuzz conformance system deps node pwa lint format bench screenshots clean
 
 run: system deps pwa
 	$(BIN)/xuedian demo
@@ -73,3 +73,8 @@ screenshots: system deps pwa
 
 clean:
 	rm -rf $(VENV) pwa/node_modules pwa/dist build instance
+
+# ADL's xAPI LRS conformance suite, 2.0.0 and 1.0.3, on SQLite and PostgreSQL (docs/lrs.md):
+# prints the counts and every failing test. `make test` runs the 2.0.0 suite on SQLite.
+conformance: deps
+	$(BIN)/python tests/server/lrs/conformance.py

@@ -62,6 +62,7 @@ def create_app(config=None) -> Flask:
     from .instructions import pages as instruction_pages
     from .jobs import pages as job_pages
     from .keys.service import KeyRing
+    from .lrs import routes as lrs_routes
     from .org import routes as staff_routes
     from .packs import routes as pack_routes
     from .packs.storage import FileBlobStore
@@ -126,6 +127,7 @@ def create_app(config=None) -> Flask:
     app.register_blueprint(audit_pages.bp)
     app.register_blueprint(report_views.bp)
     app.register_blueprint(report_views.assets)
+    lrs_routes.init_app(app)
     dist = Path(settings.pwa_dist) if settings.pwa_dist else default_pwa_dist()
     web_routes.serve_pwa(app, dist)
     return app

@@ -12,6 +12,7 @@ from .core.paths import default_packs_dir
 from .errors import XuedianError
 from .instructions.cli import instructions
 from .jobs.cli import jobs, scheduler
+from .lrs.cli import lrs
 from .org.cli import create_admin, org
 from .packs.cli import build_with_progress, packs
 from .push.cli import inbox
@@ -210,5 +211,6 @@ for group in (
     org,
     create_admin,
     reports,
+    lrs,
 ):
     main.add_command(group)

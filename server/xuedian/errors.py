@@ -139,7 +139,7 @@ _HTTP_CODES = {404: NotFound, 405: MethodNotAllowed, 413: BodyTooLarge}
 
 
 def _wants_envelope() -> bool:
-    return request.path.startswith(("/api/", "/blobs/"))
+    return request.path.startswith(("/api/", "/blobs/", "/xapi/"))
 
 
 def _html_renderer():

@@ -261,3 +261,22 @@ def test_only_county_administrators_see_unenrolled_phones(app):
             continue
         shown = UNENROLLED in response.get_data(as_text=True)
         assert shown == (account in SEES_UNENROLLED), account
+
+
+#: URL prefixes with an authentication of their own, outside the staff matrix: the xAPI LRS
+#: (docs/lrs.md) takes only an LRS client's Basic auth, never a staff session.
+OWN_AUTH = {"/xapi/": "lrs-client-basic-auth"}
+OPEN_OWN_AUTH = {"xapi.about"}
+
+
+def test_own_auth_rules_refuse_a_staff_session(app):
+    """Every /xapi/ rule but About answers 401 to a signed-in county administrator."""
+    world = build_world(app)
+    client = app.test_client()
+    sign_in(client, world.staff["admin_c1"])
+    rules = [r for r in app.url_map.iter_rules() if r.rule.startswith(tuple(OWN_AUTH))]
+    assert rules
+    for rule in rules:
+        response = client.get(rule.rule, headers={"X-Experience-API-Version": "2.0.0"})
+        expected = 200 if rule.endpoint in OPEN_OWN_AUTH else 401
+        assert response.status_code == expected, rule.rule
