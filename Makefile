@@ -77,4 +77,4 @@ clean:
 # ADL's xAPI LRS conformance suite, 2.0.0 and 1.0.3, on SQLite and PostgreSQL (docs/lrs.md):
 # prints the counts and every failing test. `make test` runs the 2.0.0 suite on SQLite.
 conformance: deps
-	$(BIN)/python tests/server/lrs/conformance.py
+	PYTHONPATH=tests $(BIN)/python tests/server/lrs/conformance.py

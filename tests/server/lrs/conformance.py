@@ -1,10 +1,10 @@
 """Run ADL's xAPI LRS conformance suite against a live ``xuedian serve`` on loopback.
 
-The suite (/work/shared/conformance/lrs-conformance-test-suite, read-only) is copied to a
-temporary folder per run; its npm dependencies are installed once into a cache folder keyed
-by the hash of its package.json and linked in, so repeated runs start in seconds. Each run
-gets a throw-away instance (SQLite file, or a PostgreSQL schema dropped afterwards) and an
-LRS client made with ``xuedian lrs client add``.
+The suite (``../shared/conformance/lrs-conformance-test-suite`` beside the repository,
+read-only) is copied to a temporary folder per run; its npm dependencies are installed
+once into a cache folder keyed by the hash of its package.json and linked in, so repeated
+runs start in seconds. Each run gets a throw-away instance (SQLite file, or a PostgreSQL
+schema dropped afterwards) and an LRS client made with ``xuedian lrs client add``.
 
 ``python tests/server/lrs/conformance.py`` (``make conformance``) runs 2.0.0 and 1.0.3 on
 both databases and prints the counts and every failing test.
@@ -27,9 +27,11 @@ import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
+from support.shared import shared
+
 ROOT = Path(__file__).resolve().parents[3]
 SUITE = Path(
-    os.environ.get("XUEDIAN_LRS_SUITE", "/work/shared/conformance/lrs-conformance-test-suite")
+    os.environ.get("XUEDIAN_LRS_SUITE", shared("conformance", "lrs-conformance-test-suite"))
 )
 XUEDIAN = ROOT / ".venv" / "bin" / "xuedian"
 PG_BASE = os.environ.get("XUEDIAN_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")

@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from support.shared import shared
 
 from xuedian.keys.service import KeyRing
 from xuedian.packs.render import render_lesson
@@ -18,16 +19,7 @@ from xuedian.packs.source import read_source
 ROOT = Path(__file__).resolve().parents[3]
 
 
-def _samples() -> Path:
-    """``../shared/samples`` beside the repository (CI's clone, /work/main); a git worktree
-    one level deeper finds the same folder beside its parent."""
-    for folder in ROOT.parents:
-        if (folder / "shared" / "samples").is_dir():
-            return folder / "shared" / "samples"
-    return ROOT.parent / "shared" / "samples"
-
-
-SAMPLES = _samples()
+SAMPLES = shared("samples")
 UNSAFE_TAGS = {"script", "iframe", "object", "embed", "style", "svg", "form", "input"}
 
 
