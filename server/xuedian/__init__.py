@@ -70,7 +70,7 @@ def create_app(config=None) -> Flask:
     from .reports import views as report_views
     from .sync import pages as volunteer_pages
     from .sync import routes as sync_routes
-    from .web import plain
+    from .web import openapi, plain
     from .web import routes as web_routes
 
     settings = config if isinstance(config, Settings) else Settings.from_env(**(config or {}))
@@ -116,6 +116,7 @@ def create_app(config=None) -> Flask:
     timeutil.register_filters(app)
     bidi.init_app(app)
     app.register_blueprint(web_routes.bp)
+    app.register_blueprint(openapi.bp)
     app.register_blueprint(pack_routes.bp)
     app.register_blueprint(sync_routes.bp)
     app.register_blueprint(volunteer_pages.bp)

@@ -18,7 +18,7 @@ from .packs.cli import build_with_progress, packs
 from .push.cli import inbox
 from .relay.cli import relay
 from .reports.cli import reports
-from .sync.cli import devices, sync
+from .sync.cli import devices, quarantine, sync
 
 
 class _Group(click.Group):
@@ -203,6 +203,7 @@ for group in (
     packs,
     devices,
     sync,
+    quarantine,
     inbox,
     relay,
     instructions,

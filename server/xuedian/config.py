@@ -153,6 +153,11 @@ class Settings:
         "Most bytes of sync files a relay keeps in outbox/, forwarded/ and refused/ together; "
         "an upload past it is refused (relay-disk-full). 0 means no limit.",
     )
+    relay_max_server_errors: int = _setting(
+        5,
+        "Consecutive 5xx answers for the same file, while the county's health answers, "
+        "after which a relay moves the file to refused/ and goes on (0: never).",
+    )
     relay_refused_days: int = _setting(
         30, "Days a relay keeps a file the county refused before deleting it (0 keeps it)."
     )

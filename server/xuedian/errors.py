@@ -178,8 +178,11 @@ def register_error_handlers(app: Flask) -> None:
         mapped = _HTTP_CODES.get(error.code or 500)
         if mapped is None:
             mapped = BadRequest if (error.code or 500) < 500 else XuedianError
-        envelope = mapped().envelope()
-        return jsonify(envelope), error.code or mapped.status
+        response = jsonify(mapped().envelope())
+        if getattr(error, "valid_methods", None):
+            # RFC 9110: a 405 names the methods the address accepts.
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response, error.code or mapped.status
 
     @app.errorhandler(OperationalError)
     def handle_database_error(error: OperationalError):

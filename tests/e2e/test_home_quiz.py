@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
+from support import wait_until
 
 from .screens import (
     GARDEN,
@@ -18,7 +19,6 @@ from .screens import (
     server_records,
     start_screens_server,
 )
-from .test_feed import wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -226,7 +226,7 @@ def test_quiz_offline_feedback_score_retry_and_records_reach_the_county(screens_
     def completions():
         return [r for r in server_records(server) if r.verb == VERB + "completed"]
 
-    wait_until(completions, "the completion reaches the county", timeout=60)
+    wait_until(completions, 60, "the completion reaches the county")
     (done,) = completions()
     assert (done.kind, done.lesson, done.engagement) == ("lesson", "01-welcome", "quiz")
 

@@ -201,6 +201,13 @@ class Outbox:
             move(sidecar, target)
             return Item(item.bundle_id, moved, meta)
 
+    def note(self, item: Item, **fields) -> Item:
+        """Add ``fields`` to the sidecar of a file that stays in ``outbox/``."""
+        with self._lock:
+            item.meta.update(fields)
+            write_json(item.path.with_suffix(".json"), item.meta)
+            return item
+
     def used_bytes(self) -> int:
         """Return the bytes of the bundle files the three folders hold."""
         return sum(p.stat().st_size for name in FOLDERS for p in self.folder(name).glob("*.xdsync"))

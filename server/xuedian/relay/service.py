@@ -20,7 +20,7 @@ from marshmallow import ValidationError
 
 from ..core.timeutil import iso, utcnow, zone_named
 from ..core.wirefields import in_range
-from ..errors import XuedianError
+from ..errors import XuedianError, register_code
 from ..sync.schemas import DEVICE_ID
 from .acks import MAX_ACK_BYTES, Acks
 from .keys import PinnedKeys, RelayNotInitialised
@@ -32,6 +32,13 @@ from .upstream import QUOTA_EXCEEDED, Upstream, UpstreamRefused, UpstreamUnreach
 log = logging.getLogger("xuedian.relay")
 
 BUNDLES_PATH = "/api/v1/sync/bundles"
+HEALTH_PATH = "/api/v1/health"
+#: Why a file went to refused/ after the county kept failing on it alone (5xx) while it
+#: answered other requests (settings: XUEDIAN_RELAY_MAX_SERVER_ERRORS).
+COUNTY_SERVER_ERROR = register_code(
+    "relay-county-server-error",
+    "The county failed on this file again and again while it answered other requests.",
+)
 RECEIVED_AT_HEADER = "X-Xuedian-Received-At"
 #: The kiosk's credential (sync/kiosks.py): without it the county ignores the received-at.
 KIOSK_HEADER = "X-Xuedian-Kiosk"
@@ -168,10 +175,14 @@ class Relay:
                         self._forward_headers(item),
                     )
                     result = _bundle_answer(answer.json())
+                except UpstreamUnreachable as error:
+                    result = self._server_fault(upstream, item, error)
                 except UpstreamRefused as refusal:
                     if refusal.code == QUOTA_EXCEEDED and refusal.details.get("scope") == "device":
                         # Full for this phone only: its file waits, the queue goes on.
                         log.warning("county quota full for %s; it waits", name)
+                        if item.meta.get("server_errors"):
+                            self.outbox.note(item, server_errors=0)
                         continue
                     if refusal.http_status not in FILE_REFUSALS:
                         raise UpstreamUnreachable(
@@ -220,6 +231,30 @@ class Relay:
                 self.state.update(url, last_forward=iso(self.clock()), forwarded=total)
                 self.state.set_pending_acks(self.state.pending_acks() | devices)
                 log.info("forwarded %d bundles to %s", forwarded, url)
+
+    def _server_fault(self, upstream: Upstream, item, error: UpstreamUnreachable) -> dict:
+        """Return the refusal of a file the county answered 5xx for the Nth time in a row
+        while its health answered, so the queue goes on; else re-raise ``error`` (an outage:
+        the pass waits and tries again, the count kept in the file's sidecar)."""
+        status = error.details.get("status")
+        limit = self.settings.relay_max_server_errors
+        if not isinstance(status, int) or status < 500 or limit <= 0:
+            raise error
+        try:
+            upstream.request("GET", HEALTH_PATH)
+        except (UpstreamUnreachable, UpstreamRefused):
+            raise error from None  # the county itself is away: not this file's fault
+        count = int(item.meta.get("server_errors") or 0) + 1
+        self.outbox.note(item, server_errors=count)
+        if count < limit:
+            raise error
+        log.warning("county failed %d times on %s; set aside", count, item.bundle_id[:12])
+        return {
+            "ok": False,
+            "code": COUNTY_SERVER_ERROR,
+            "message": f"The county answered HTTP {status} to this file {count} times in a "
+            "row while it answered other requests.",
+        }
 
     def _fetch_acks(self, upstream: Upstream, trusted: list[dict]) -> None:
         pending = {d for d in self.state.pending_acks() if DEVICE_ID.match(d)}

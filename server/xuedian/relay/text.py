@@ -12,6 +12,7 @@ REASONS_ZH = {
     "bundle-too-large": "这个同步文件太大，收不下。",
     "device-signature-invalid": "文件的签名对不上，可能被改动过。请在手机上重新导出。",
     "device-revoked": "这台手机已被县里停用。",
+    "relay-county-server-error": "县里的服务器处理这个文件时一再出错，已放到一边。",
     "batch-too-large": "文件里有一批记录太多，县里不接受。",
     "batch-id-reused": "文件里的一批记录和县里已有的冲突。",
     "body-too-large": "文件太大，县里不接受。",

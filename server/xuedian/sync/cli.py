@@ -1,5 +1,5 @@
-"""``xuedian devices list|revoke|kiosk-credential`` and ``xuedian sync import-bundle|ack``:
-phones, kiosks and sync files."""
+"""``xuedian devices list|revoke|kiosk-credential``, ``xuedian sync import-bundle|ack`` and
+``xuedian quarantine purge``: phones, kiosks, sync files and refused records."""
 
 from __future__ import annotations
 
@@ -157,3 +157,30 @@ def sync_ack(device_id: str, out: str) -> None:
         tmp.write_bytes(body)
         tmp.replace(path)
         click.echo(f"{path}\t{device.id}\tmax_contiguous_seq {device.max_contiguous_seq}")
+
+
+@click.group()
+def quarantine() -> None:
+    """Refused (quarantined) records kept as excerpts."""
+
+
+@quarantine.command("purge")
+@click.option(
+    "--older-than",
+    "days",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Days; default XUEDIAN_QUARANTINE_WINDOW_DAYS (rows past the quota window).",
+)
+def quarantine_purge(days: int | None) -> None:
+    """Delete quarantine rows received more than DAYS days ago."""
+    from ..core.timeutil import utcnow
+    from ..extensions import db
+    from .quarantine import purge
+
+    app = _app()
+    with app.app_context():
+        days = days or app.config["XUEDIAN"].quarantine_window_days
+        deleted = purge(days, utcnow())
+        db.session.commit()
+    click.echo(f"deleted {deleted} quarantine rows older than {days} days")

@@ -5,7 +5,8 @@ it came from; never whole.
 Rows count against quotas per device and per client address over a rolling window
 (``quarantine_*`` settings): a batch that would pass one is refused as a whole with
 ``quota-exceeded`` and nothing of it is stored, so a flood of invalid records costs the
-county at most the quotas' bytes.
+county at most the quotas' bytes. Rows older than the window count against nothing;
+``xuedian quarantine purge`` (:func:`purge`) deletes them.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import json
 from datetime import datetime, timedelta
 
 from flask import current_app, has_request_context
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from ..core import ratelimit
 from ..core.canonjson import canonical_bytes
@@ -135,3 +136,13 @@ def check_quota(device_id: str, rows: list[dict], now: datetime) -> None:
                 window_days=settings.quarantine_window_days,
                 retry_after=QuotaExceeded.retry_after,
             )
+
+
+def purge(older_than_days: int, now: datetime) -> int:
+    """Delete the quarantine rows received more than ``older_than_days`` days before
+    ``now``; return how many (the caller commits)."""
+    cutoff = now - timedelta(days=older_than_days)
+    result = db.session.execute(
+        delete(QuarantinedRecord).where(QuarantinedRecord.received_at < cutoff)
+    )
+    return int(result.rowcount or 0)

@@ -32,6 +32,10 @@ class CountyFaults:
         self.cut_archive_after: int | None = None
         #: Let the county import this many bundles, then answer 503 as a lost answer would.
         self.lose_bundle_answers = 0
+        #: Answer 500 (without importing) to bundle uploads whose ?name= is in this set.
+        self.fail_bundle_names: set[str] = set()
+        #: Answer 500 to the health check too (a county that is down, not one file).
+        self.fail_health = False
 
     def paths(self, method: str, prefix: str) -> list[Seen]:
         with self.lock:
@@ -49,6 +53,14 @@ class CountyFaults:
 
         if path == "/api/v1/catalog" and self.tamper_catalog:
             return self._tampered_catalog(environ, recording)
+        query = environ.get("QUERY_STRING", "")
+        failing = any(f"name={n}" in query for n in self.fail_bundle_names)
+        if (path == "/api/v1/sync/bundles" and failing) or (
+            path == "/api/v1/health" and self.fail_health
+        ):
+            body = json.dumps({"ok": False, "code": "internal-error", "message": "Broken."})
+            recording("500 Internal Server Error", [("Content-Type", "application/json")])
+            return [body.encode()]
         if path == "/api/v1/sync/bundles" and self.lose_bundle_answers:
             with self.lock:
                 self.lose_bundle_answers -= 1
