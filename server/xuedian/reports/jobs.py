@@ -48,6 +48,7 @@ def nightly_rollup(now: datetime) -> dict:
                 Device.learning_point_id,
                 func.count(func.distinct(a.learner)),
                 func.sum(a.lessons),
+                func.sum(a.unverified),
                 func.sum(a.seconds),
                 func.sum(a.records),
             )
@@ -69,7 +70,7 @@ def nightly_rollup(now: datetime) -> dict:
     for point_id, count, seen in devices:
         part = parts.setdefault(areas.get(point_id), {"points": 0})
         part["points"] += 1
-        learners, lessons, seconds, total = activity.get(point_id, (0, 0, 0, 0))
+        learners, lessons, unverified, seconds, total = activity.get(point_id, (0,) * 5)
         db.session.add(
             PointDaily(
                 day=day,
@@ -78,6 +79,7 @@ def nightly_rollup(now: datetime) -> dict:
                 devices_seen=seen,
                 learners=learners,
                 lessons=lessons or 0,
+                unverified=unverified or 0,
                 seconds=seconds or 0,
                 records=total or 0,
             )

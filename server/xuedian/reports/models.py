@@ -77,6 +77,8 @@ class PointDaily(db.Model):
     devices_seen: Mapped[int] = mapped_column(Integer)
     learners: Mapped[int] = mapped_column(Integer)
     lessons: Mapped[int] = mapped_column(Integer)
+    #: Lesson completions without evidence, apart from ``lessons``.
+    unverified: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     seconds: Mapped[int] = mapped_column(Integer)
     records: Mapped[int] = mapped_column(Integer)
 

@@ -99,8 +99,8 @@ def table(report: dict, name: str, lang: str, text: dict) -> tuple[list[str], li
                 label = key or text["anonymous"]
             rows.append([label, s["bundles"], s["carry"], s["import"], s["worst"]])
     elif name == "trend":
-        keys = ["week", "trend_active", "trend_lessons"]
-        rows = [[w["week"], w["active"], w["lessons"]] for w in report["trend"]]
+        keys = ["week", "trend_active", "trend_lessons", "trend_unverified"]
+        rows = [[w["week"], w["active"], w["lessons"], w["unverified"]] for w in report["trend"]]
     elif name == "spread":
         keys = ["pack", "version"]
         header = [text[k] for k in keys] + [_label(g, lang) for g in groups]

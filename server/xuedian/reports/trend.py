@@ -1,5 +1,6 @@
-"""The dashboard's weekly trend: active learners and lessons completed per week over the
-last :data:`WEEKS` weeks to the frame's end, from the daily activity aggregates.
+"""The dashboard's weekly trend: active learners, lessons completed with evidence and,
+apart, completions unverified per week over the last :data:`WEEKS` weeks to the frame's end,
+from the daily activity aggregates.
 
 Weeks start on Monday (the county's local days), like the weekly snapshot; the last week runs
 only to the frame's end. A learner active on several phones or days of a week counts once.
@@ -29,23 +30,26 @@ def week_starts(end: date, weeks: int = WEEKS) -> list[date]:
 
 
 def weekly(frame: Frame) -> list[dict]:
-    """``[{"week": Monday, "active": learners | None, "lessons": int | None}]``, oldest
-    first, for the frame's scope (area or point)."""
+    """``[{"week": Monday, "active": learners | None, "lessons": int | None,
+    "unverified": int | None}]``, oldest first, for the frame's scope (area or point)."""
     starts = week_starts(frame.end)
     a = ActivityDaily
     bucket = case(
         *[(a.day < starts[i + 1], i) for i in range(len(starts) - 1)], else_=len(starts) - 1
     )
     rows = (
-        select(bucket.label("week"), a.learner, a.lessons)
+        select(bucket.label("week"), a.learner, a.lessons, a.unverified)
         .where(a.device_id.in_(frame.devices()), a.day >= starts[0], a.day <= frame.end)
         .subquery()
     )
     found = {
-        week: (learners, lessons or 0)
-        for week, learners, lessons in db.session.execute(
+        week: (learners, lessons or 0, unverified or 0)
+        for week, learners, lessons, unverified in db.session.execute(
             select(
-                rows.c.week, func.count(distinct(rows.c.learner)), func.sum(rows.c.lessons)
+                rows.c.week,
+                func.count(distinct(rows.c.learner)),
+                func.sum(rows.c.lessons),
+                func.sum(rows.c.unverified),
             ).group_by(rows.c.week)
         )
     }
@@ -56,12 +60,13 @@ def weekly(frame: Frame) -> list[dict]:
     out = []
     for i, start in enumerate(starts):
         known = i in found or (first_day is not None and first_day <= start + timedelta(days=6))
-        active, lessons = found.get(i, (0, 0))
+        active, lessons, unverified = found.get(i, (0, 0, 0))
         out.append(
             {
                 "week": start,
                 "active": active if known else None,
                 "lessons": lessons if known else None,
+                "unverified": unverified if known else None,
             }
         )
     return out

@@ -32,14 +32,16 @@ def test_jobs_are_registered():
 def test_rollup_keeps_yesterday_per_point(app, client):
     ids = make_org(app)
     a = Learner(client, "p1a")
-    a.send([a.record(lesson="01-a"), a.record(lesson="02-b")])
+    quick = a.record(lesson="03-c")
+    del quick["result"]["evidence"]  # a quick tap: counted apart, as unverified
+    a.send([a.record(lesson="01-a"), a.record(lesson="02-b"), quick])
     with app.app_context():
         for _ in range(2):  # a second run replaces the day, never adds to it
             summary = jobs.nightly_rollup(utcnow() + timedelta(days=1))
         assert _all(summary)["points"] == 1
         row = db.session.scalars(select(PointDaily)).one()
         assert (row.point_id, row.devices, row.learners, row.lessons) == (ids["p1a"], 1, 1, 2)
-        assert (row.devices_seen, row.records) == (1, 2)
+        assert (row.unverified, row.devices_seen, row.records) == (1, 1, 3)
 
 
 def test_rebuild_command_repairs_drift(app, client):

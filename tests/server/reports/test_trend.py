@@ -68,8 +68,9 @@ def _seed(app, client) -> tuple[dict, list, list]:
             )
         db.session.commit()
     weeks = [monday - timedelta(weeks=11 - i) for i in range(12)]
-    county = [(1, 7), (None, None)] + [(0, 0)] * 8 + [(1, 4), (2, 8)]
-    township = [(None, None)] * 10 + [(1, 4), (1, 3)]
+    # No completion here lacks evidence: every known week has 0 unverified.
+    county = [(1, 7, 0), (None, None, None)] + [(0, 0, 0)] * 8 + [(1, 4, 0), (2, 8, 0)]
+    township = [(None, None, None)] * 10 + [(1, 4, 0), (1, 3, 0)]
     return (
         ids,
         [[w.isoformat(), *n] for w, n in zip(weeks, county, strict=True)],
@@ -90,24 +91,25 @@ def test_weekly_numbers_equal_a_hand_computation_and_export(app, client):
     ids, county, _ = _seed(app, client)
     sign_in(client, ids["admin"])
     rows = _csv(client.get(f"{EXPORT}/trend.csv"))
-    assert rows[0] == ["周（周一开始）", "本周活跃学员", "本周完成课数"]
+    assert rows[0] == ["周（周一开始）", "本周活跃学员", "本周完成课数", "本周未核实的完成"]
     assert rows[1:] == _as_csv(county, "未知")
     rows = _csv(client.get(f"{EXPORT}/trend.csv?lang=en"))
     assert rows[0] == [
         "Week (from Monday)",
         "Active learners in the week",
         "Lessons completed in the week",
+        "Completions unverified in the week",
     ]
     assert rows[1:] == _as_csv(county, "unknown")
 
     book = openpyxl.load_workbook(io.BytesIO(client.get(f"{EXPORT}/trend.xlsx").get_data()))
     cells = [list(r) for r in book.active.iter_rows(values_only=True)]
-    assert cells[0] == ["周（周一开始）", "本周活跃学员", "本周完成课数"]
+    assert cells[0] == ["周（周一开始）", "本周活跃学员", "本周完成课数", "本周未核实的完成"]
     assert cells[1:] == [[w, *("未知" if v is None else v for v in rest)] for w, *rest in county]
 
     # One point only: p1b's weeks.
     rows = _csv(client.get(f"{EXPORT}/trend.csv?point={ids['p1b']}"))
-    assert [r[1:] for r in rows[1:]][-1] == ["1", "5"] and rows[1][1:] == ["1", "7"]
+    assert [r[1:] for r in rows[1:]][-1] == ["1", "5", "0"] and rows[1][1:] == ["1", "7", "0"]
 
 
 def test_township_admin_never_sees_the_other_townships_weeks(app, client):
@@ -149,5 +151,21 @@ def test_an_ingested_lesson_counts_in_this_week(app, client):
     a.send([a.record(lesson="01-a"), a.record(lesson="02-b")])
     sign_in(client, ids["admin"])
     rows = _csv(client.get(f"{EXPORT}/trend.csv"))
-    assert len(rows) == 13 and rows[-1][1:] == ["1", "2"]
-    assert all(r[1:] == ["未知", "未知"] for r in rows[1:-1])
+    assert len(rows) == 13 and rows[-1][1:] == ["1", "2", "0"]
+    assert all(r[1:] == ["未知", "未知", "未知"] for r in rows[1:-1])
+
+
+def test_an_unverified_completion_counts_apart_in_this_week(app, client):
+    """A completion without evidence (an older phone, a quick tap) is in the week's trend,
+    in its own column, never among the lessons completed."""
+    ids = make_org(app)
+    a = Learner(client, "p1a")
+    quick = a.record(lesson="02-b")
+    del quick["result"]["evidence"]
+    a.send([a.record(lesson="01-a"), quick])
+    sign_in(client, ids["admin"])
+    rows = _csv(client.get(f"{EXPORT}/trend.csv"))
+    assert rows[-1][1:] == ["1", "1", "1"]
+    html = client.get(DASH).get_data(as_text=True)
+    table = re.search(r'id="table-trend">(.*?)</table>', html, re.S).group(1)
+    assert "本周未核实的完成" in table
