@@ -1,7 +1,7 @@
 """xAPI LRS: clients, statements, their lookup keys, documents
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-02 04:30:00.000000
 """
 
@@ -10,8 +10,8 @@ from alembic import op
 
 import xuedian.core.dbtypes
 
-revision = "0012"
-down_revision = "0011"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

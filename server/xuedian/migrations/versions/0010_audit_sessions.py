@@ -1,7 +1,7 @@
 """audit log, session versions and the push delivery queue
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-02 03:30:00.000000
 """
 
@@ -10,8 +10,8 @@ from alembic import op
 
 import xuedian.core.dbtypes
 
-revision = "0011"
-down_revision = "0010"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
