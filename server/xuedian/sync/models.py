@@ -118,7 +118,7 @@ class QuarantinedRecord(db.Model):
     record_id: Mapped[str | None] = mapped_column(String(64))
     code: Mapped[str] = mapped_column(String(40))
     reason: Mapped[dict] = mapped_column(JSON)
-    #: Always NULL since migration 0010 (the record is kept as ``excerpt``, never whole).
+    #: Always NULL since migration 0009 (the record is kept as ``excerpt``, never whole).
     body: Mapped[dict | list | str | int | float | None] = mapped_column(JSON)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
     #: The first bytes (at most 512) of the record's canonical JSON, cut at a character.
