@@ -153,6 +153,16 @@ class Settings:
         "Most bytes of sync files a relay keeps in outbox/, forwarded/ and refused/ together; "
         "an upload past it is refused (relay-disk-full). 0 means no limit.",
     )
+    relay_max_device_bytes: int = _setting(
+        64 * 1024**2,
+        "Most bytes of sync files waiting in a relay's outbox/ for one phone; an upload past it "
+        "is refused (relay-quota-exceeded) until they are forwarded. 0 means no limit.",
+    )
+    relay_max_address_bytes: int = _setting(
+        512 * 1024**2,
+        "Most bytes of sync files waiting in a relay's outbox/ that one client address "
+        "uploaded; an upload past it is refused (relay-quota-exceeded). 0 means no limit.",
+    )
     relay_max_server_errors: int = _setting(
         5,
         "Consecutive 5xx answers for the same file, while the county's health answers, "

@@ -39,6 +39,25 @@ class RelayDiskFull(XuedianError):
     message = "The kiosk's storage for sync files is full; please try again after it forwards."
 
 
+class RelayQuotaExceeded(XuedianError):
+    code = "relay-quota-exceeded"
+    status = 429
+    message = (
+        "This phone, or this uploader, already has many sync files waiting at the kiosk; "
+        "please try again after they are forwarded."
+    )
+
+
+@dataclass
+class Quotas:
+    """Most bytes waiting in ``outbox/``: in all three folders together, for one phone and
+    for one uploading address; 0 means no limit."""
+
+    disk: int = 0
+    device: int = 0
+    address: int = 0
+
+
 @dataclass
 class Receipt:
     """What the LAN page tells the volunteer about one uploaded file."""
@@ -79,14 +98,13 @@ class Outbox:
         max_file_bytes: int,
         max_decoded_bytes: int,
         clock,
-        max_disk_bytes: int = 0,
+        quotas: Quotas | None = None,
     ):
         self.root = root
         self.max_file_bytes = max_file_bytes
         self.max_decoded_bytes = max_decoded_bytes
         self.clock = clock
-        #: Most bytes the three folders may hold together; 0 means no limit.
-        self.max_disk_bytes = max_disk_bytes
+        self.quotas = quotas or Quotas()
         self._lock = threading.Lock()
 
     def folder(self, name: str) -> Path:
@@ -103,12 +121,13 @@ class Outbox:
                 return name, Item(bundle_id, path, meta)
         return None
 
-    def receive(self, stream: BinaryIO, name: str | None) -> Receipt:
+    def receive(self, stream: BinaryIO, name: str | None, address: str = "") -> Receipt:
         """Take custody of one uploaded file, or refuse it without keeping anything.
 
         The file streams to disk, at most ``max_file_bytes``; then its shape (gzip, JSON,
         an ``xdsync`` bundle naming one device) and every signature in it are checked, and
-        it is kept only while the folders stay under the disk quota.
+        it is kept only while the folders stay under the disk quota and the files waiting
+        for its phone and from ``address`` (the uploader's) under theirs.
         """
         name = (name or "").replace("\\", "/").rsplit("/", 1)[-1][:MAX_NAME] or "?"
         tmp_dir = self.folder("tmp")
@@ -138,15 +157,16 @@ class Outbox:
                         received_at=item.meta.get("received_at"),
                         already=True,
                     )
-                if self.max_disk_bytes and self.used_bytes() + size > self.max_disk_bytes:
-                    full = RelayDiskFull()
-                    return Receipt(name, ok=False, code=full.code, message=full.message)
+                refusal = self._over_quota(size, shape["device_id"], address)
+                if refusal is not None:
+                    return Receipt(name, ok=False, code=refusal.code, message=refusal.message)
                 meta = {
                     "received_at": iso(self.clock()),
                     "name": name,
                     "size": size,
                     "device_id": shape["device_id"],
                     "made_at": iso(shape["created"]),
+                    "address": address[:64],
                 }
                 outbox = self.folder("outbox")
                 # The sidecar first: a bundle file in outbox/ always has its received_at.
@@ -207,6 +227,23 @@ class Outbox:
             item.meta.update(fields)
             write_json(item.path.with_suffix(".json"), item.meta)
             return item
+
+    def _over_quota(self, size: int, device_id: str, address: str) -> XuedianError | None:
+        """The refusal for a file of ``size`` bytes that would pass a quota, or None."""
+        q = self.quotas
+        if q.disk and self.used_bytes() + size > q.disk:
+            return RelayDiskFull()
+        if not (q.device or q.address):
+            return None
+        waiting = [
+            (p.stat().st_size, read_json(p.with_suffix(".json"), {}) or {})
+            for p in self.folder("outbox").glob("*.xdsync")
+        ]
+        mine = sum(n for n, meta in waiting if meta.get("device_id") == device_id)
+        theirs = sum(n for n, meta in waiting if address and meta.get("address") == address)
+        if (q.device and mine + size > q.device) or (q.address and theirs + size > q.address):
+            return RelayQuotaExceeded()
+        return None
 
     def used_bytes(self) -> int:
         """Return the bytes of the bundle files the three folders hold."""

@@ -14,6 +14,7 @@ from flask import Blueprint, Response, current_app, render_template, request, se
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from .. import __version__
+from ..core import ratelimit
 from ..core.http import send_immutable
 from ..errors import NotFound
 from . import text
@@ -106,7 +107,8 @@ def upload():
     current = relay()
     request.max_content_length = current.settings.max_upload_bytes
     files = [f for f in request.files.getlist("bundles") if f.filename]
-    receipts = [current.outbox.receive(f.stream, f.filename) for f in files]
+    address = ratelimit.client_address()
+    receipts = [current.outbox.receive(f.stream, f.filename, address) for f in files]
     if any(r.ok and not r.already for r in receipts):
         current.wake()
     return _html("relay/receipt.html", 200 if files else 400, receipts=receipts)

@@ -25,7 +25,7 @@ from ..sync.schemas import DEVICE_ID
 from .acks import MAX_ACK_BYTES, Acks
 from .keys import PinnedKeys, RelayNotInitialised
 from .mirror import Mirror
-from .outbox import Outbox
+from .outbox import Outbox, Quotas
 from .state import State, due
 from .upstream import QUOTA_EXCEEDED, Upstream, UpstreamRefused, UpstreamUnreachable, quote
 
@@ -64,7 +64,11 @@ class Relay:
             settings.max_body_bytes,
             settings.max_bundle_bytes,
             lambda: self.clock(),
-            settings.relay_max_disk_bytes,
+            Quotas(
+                settings.relay_max_disk_bytes,
+                settings.relay_max_device_bytes,
+                settings.relay_max_address_bytes,
+            ),
         )
         self.mirror = Mirror(self.root / "mirror")
         # The forwarding thread has no app context: the county's zone is handed over.

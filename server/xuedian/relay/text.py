@@ -17,6 +17,8 @@ REASONS_ZH = {
     "batch-id-reused": "文件里的一批记录和县里已有的冲突。",
     "body-too-large": "文件太大，县里不接受。",
     "relay-disk-full": "学习点的存储空间满了，请等文件转交县里后再上传。",
+    "relay-quota-exceeded": "这部手机（或这台上传的设备）已有很多文件在等待转交，"
+    "请等转交县里后再上传。",
     "text-not-storable": "文件里有县里无法保存的文字。",
     "time-out-of-range": "文件里的时间不在县里接受的范围内（2000 年到 2100 年）。",
     "quota-exceeded": "这台手机或这个地址退回的记录太多，县里暂时不收。",

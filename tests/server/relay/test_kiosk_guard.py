@@ -88,6 +88,39 @@ def test_the_disk_quota_refuses_what_does_not_fit(tmp_path):
     assert [p.read_bytes() for p in kept(relay)] == [one]
 
 
+def test_one_phone_and_one_address_get_a_quota_of_waiting_files(tmp_path):
+    """A phone flooding the kiosk with signed files stops at its own quota; another phone
+    still uploads, until the uploading address's quota is reached too."""
+    phone = Phone()
+    first, second = (phone.bundle([[make_record(seq)]]) for seq in (1, 2))
+    size = max(len(first), len(second))
+    app = make_relay(
+        tmp_path / "relay",
+        relay_max_device_bytes=size + 10,
+        relay_max_address_bytes=3 * size + 10,
+    )
+    relay, client = app.extensions["xuedian.relay"], app.test_client()
+    html = post(client, [(first, "a.xdsync"), (second, "b.xdsync")]).get_data(as_text=True)
+    assert "已收到 1 个文件" in html and "(relay-quota-exceeded)" in html
+    assert [p.read_bytes() for p in kept(relay)] == [first]
+    others = [Phone().bundle([[make_record(1)]]) for _ in range(3)]
+    html = post(client, [(data, f"o{i}.xdsync") for i, data in enumerate(others)]).get_data(
+        as_text=True
+    )
+    assert "已收到 2 个文件" in html and "(relay-quota-exceeded)" in html
+    assert len(kept(relay)) == 3
+    # Another address (another volunteer's phone on the Wi-Fi) still uploads.
+    other = app.test_client()
+    answer = other.post(
+        "/upload",
+        data={"bundles": [(io.BytesIO(others[2]), "o2.xdsync")]},
+        environ_base={"REMOTE_ADDR": "192.0.2.7"},
+        headers={"Origin": "http://localhost"},
+    )
+    assert "已收到 1 个文件" in answer.get_data(as_text=True)
+    assert len(kept(relay)) == 4
+
+
 def test_a_recompressed_file_is_kept_once(tmp_path):
     app = make_relay(tmp_path / "relay")
     relay = app.extensions["xuedian.relay"]

@@ -118,6 +118,7 @@ export const en = {
   'err.time-out-of-range': 'A date is outside the years the county accepts (2000–2100); check the phone’s clock.',
   'err.quota-exceeded': 'The county has too many refused records from this phone or network; it will try again later.',
   'err.relay-disk-full': 'The learning point’s storage is full; try again after it has forwarded its files.',
+  'err.relay-quota-exceeded': 'This phone, or this uploader, already has many files waiting at the learning point; try again after they are forwarded.',
   'err.relay-county-server-error': 'The county server kept failing on this file, so the learning point set it aside.',
   'err.unsupported-browser': 'This browser is too old; open the app in the system browser.',
   'err.bad-request': 'The request could not be understood.',

@@ -121,6 +121,7 @@ export const zh = {
   'err.time-out-of-range': '日期不在县里接受的年份内（2000–2100 年），请检查手机时间。',
   'err.quota-exceeded': '县里收到这台手机或这个网络的退回记录太多，稍后会再试。',
   'err.relay-disk-full': '学习点的存储空间满了，请等它把文件转交县里后再试。',
+  'err.relay-quota-exceeded': '这部手机（或这台上传的设备）已有很多文件在学习点等待转交，请等转交县里后再试。',
   'err.relay-county-server-error': '县里的服务器处理这个文件时一再出错，学习点已把它放到一边。',
   'err.unsupported-browser': '这个浏览器太旧，请用系统浏览器打开。',
   'err.bad-request': '请求无法识别。',
