@@ -13,17 +13,31 @@ The hooks in use (docs/architecture.md):
 - ``records-voided(rows)``: stored records a voiding record has just voided.
 - ``heartbeat-received(device, status, created, now, live)``: a batch or bundle heartbeat.
 - ``enrolment-offered(device, code, token, now)``: a registration naming a point.
-- ``feed-sections(device, cursor, nxt, page_rows)``: each returns a :class:`Section`.
+- ``feed-sections(device, cursor, nxt, page_rows)``: each returns a :class:`FeedSection`
+  and advances its own slot of the next cursor ``nxt``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, current_app
 
 _KEY = "xuedian.hooks"
+
+
+@dataclass
+class FeedSection:
+    """What one feature adds to a changes-feed page."""
+
+    #: Keys of the ChangesAnswer this section fills.
+    fields: dict
+    #: The section has more to send than this page carries.
+    more: bool = False
+    #: The section changed rows (delivery marks) the feed must commit.
+    confirmed: bool = False
 
 
 def _registry(app: Flask) -> dict[str, list[Callable]]:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 
 def init_app(app) -> None:
-    """Register learners' profiles for the heartbeat."""
+    """Register learners' profiles for the heartbeat and their progress in the feed."""
     from ..core import hooks
+    from .feedsection import progress_section
     from .profiles import upsert_profiles
 
     hooks.register(app, "heartbeat-received", upsert_profiles)
+    hooks.register(app, "feed-sections", progress_section)

@@ -19,6 +19,7 @@ from urllib.parse import quote
 from flask import current_app, request
 from sqlalchemy import select
 
+from ..core.hooks import FeedSection
 from ..extensions import db
 from ..keys.service import KeyExpired, KeyUnknown, SignatureInvalid
 from .models import LearningPoint
@@ -116,3 +117,8 @@ def enrol_on_heartbeat(device, status: dict, created: datetime, now: datetime, l
     # after the file was made) must not move it back.
     if live or device.enrolled_at is None or min(created, now) > device.enrolled_at:
         enrol_by_token(device, status.get("point"), status.get("enrolment"), now)
+
+
+def point_section(device, cursor, nxt, page_rows: int) -> FeedSection:
+    """The changes feed's ``point``: where the phone is enrolled."""
+    return FeedSection({"point": point_wire(device.learning_point_id)})

@@ -17,10 +17,11 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
+from flask import current_app
 from marshmallow import ValidationError as MarshmallowError
 from sqlalchemy import select
 
-from ..core import hooks
+from ..core import hooks, ratelimit
 from ..core.canonjson import canonical_bytes
 from ..core.http import validation_error
 from ..core.timeutil import iso, parse_iso, utcnow
@@ -180,6 +181,18 @@ def authenticate(envelope, expected_type: str) -> tuple[Device, dict, bytes]:
     if device.revoked_at is not None:
         raise DeviceRevoked(device_id=device_id)
     return device, signed, message
+
+
+def limit_address():
+    """A cheap guard before any parsing of a device request (a blueprint's
+    ``before_request``): requests per client address."""
+    settings = current_app.config["XUEDIAN"]
+    ratelimit.hit("sync-address", ratelimit.client_address(), settings.rate_limit_address)
+
+
+def limit_device(device) -> None:
+    """Signed requests per device, counted once its signature is known to be good."""
+    ratelimit.hit("sync-device", device.id, current_app.config["XUEDIAN"].rate_limit_device)
 
 
 def record_heartbeat(
