@@ -60,6 +60,7 @@ pwa/dist/sw.js: pwa/node_modules/.installed $(shell find pwa/src pwa/service-wor
 lint: deps
 	$(BIN)/ruff check server tests bench scripts deploy
 	$(BIN)/ruff format --check server tests bench scripts deploy
+	$(BIN)/lint-imports --no-cache
 
 format: deps
 	$(BIN)/ruff format server tests bench

@@ -52,6 +52,7 @@ def create_app(config=None) -> Flask:
     from flask import Flask
     from sqlalchemy import event
 
+    from . import instructions, keys, learners, org, packs, push, reports
     from .audit import pages as audit_pages
     from .config import Settings
     from .core import bidi, ratelimit, timeutil
@@ -61,11 +62,9 @@ def create_app(config=None) -> Flask:
     from .extensions import db, migrate
     from .instructions import pages as instruction_pages
     from .jobs import pages as job_pages
-    from .keys.service import KeyRing
     from .lrs import routes as lrs_routes
     from .org import routes as staff_routes
     from .packs import routes as pack_routes
-    from .packs.storage import FileBlobStore
     from .push import routes as push_routes
     from .reports import views as report_views
     from .sync import pages as volunteer_pages
@@ -94,9 +93,11 @@ def create_app(config=None) -> Flask:
         with app.app_context():
             event.listen(db.engine, "connect", _sqlite_pragmas(settings.sqlite_busy_ms))
 
-    app.extensions["xuedian.keyring"] = KeyRing(instance)
-    app.extensions["xuedian.blobs"] = FileBlobStore(instance / "store")
     ratelimit.init_app(app)
+    # Each feature registers its hooks (core/hooks.py) on what sync receives; org enrols
+    # before learners' profiles are kept, as before the hooks.
+    for feature in (keys, packs, org, learners, reports, push, instructions):
+        feature.init_app(app)
 
     if settings.fault_ingest_delay_ms:
         app.logger.warning(

@@ -1,5 +1,6 @@
 """The instance folder: made private (0700) with its SQLite database (0600) before anything
-writes there, and handles on its contents: the key ring and the blob store.
+writes there. What lives in it belongs to the features that keep it (the key ring: keys;
+the blob store: packs), which their ``init_app`` sets up.
 
 SQLite gives its ``-wal`` and ``-shm`` files the database file's mode, so a database made
 here keeps learners' records from other accounts on the machine.
@@ -9,11 +10,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-
-from flask import current_app
-
-from ..keys.service import KeyRing
-from ..packs.storage import FileBlobStore
 
 
 def prepare(instance: Path, sqlite_file: Path | None = None) -> None:
@@ -26,13 +22,3 @@ def prepare(instance: Path, sqlite_file: Path | None = None) -> None:
         sqlite_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         os.close(os.open(sqlite_file, os.O_CREAT | os.O_WRONLY, 0o600))
         sqlite_file.chmod(0o600)
-
-
-def keyring() -> KeyRing:
-    """Return the current app's signing key ring."""
-    return current_app.extensions["xuedian.keyring"]
-
-
-def blob_store() -> FileBlobStore:
-    """Return the current app's blob store."""
-    return current_app.extensions["xuedian.blobs"]

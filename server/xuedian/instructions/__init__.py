@@ -1,2 +1,12 @@
 """Remote instructions to phones ("force a full resync", "update pack X by date Y"),
 delivered in the changes feed at each phone's next contact (docs/push.md)."""
+
+from __future__ import annotations
+
+
+def init_app(app) -> None:
+    """Register the instructions section of the changes feed."""
+    from ..core import hooks
+    from .service import feed_section
+
+    hooks.register(app, "feed-sections", feed_section)

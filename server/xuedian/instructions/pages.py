@@ -13,7 +13,7 @@ from sqlalchemy import select
 from ..audit.service import record
 from ..core.wirefields import date_in_range, db_id
 from ..extensions import db
-from ..jobs.pages import html_page
+from ..jobs.pagetext import html_page
 from ..org.auth import check_csrf, current_staff, staff_required
 from ..org.models import LearningPoint
 from ..org.scope import devices_in_scope, points_in_scope

@@ -17,6 +17,7 @@ from datetime import date
 
 from sqlalchemy import or_, select, update
 
+from ..core.hooks import FeedSection
 from ..core.timeutil import iso, utcnow
 from ..errors import ValidationFailed, XuedianError
 from ..extensions import db
@@ -169,3 +170,12 @@ def recent(staff: Staff | None, limit: int = 50) -> list[Instruction]:
             )
         )
     return list(db.session.scalars(query))
+
+
+def feed_section(device, cursor, nxt, page_rows: int) -> FeedSection:
+    """The instructions section of the changes feed: the undelivered ones after the
+    cursor's ``i`` (coming back with ``i`` confirms delivery of those up to it)."""
+    orders, confirmed = for_feed(device, cursor.i)
+    if orders:
+        nxt.i = orders[-1].id
+    return FeedSection({"instructions": [wire(o) for o in orders]}, confirmed=confirmed)

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, render_template
+from flask import Blueprint
 
 from ..core.timeutil import iso
 from ..extensions import db
-from ..org.auth import check_csrf, csrf_token, current_staff, staff_required
+from ..org.auth import check_csrf, current_staff, staff_required
 from ..org.models import Area
 from ..org.scope import areas_in_scope
 from . import load_jobs
-from .pagetext import page_lang, translator
+from .pagetext import html_page
 from .runs import recent_runs
 from .scoped import visible
 
@@ -28,21 +28,6 @@ bp = Blueprint(
     static_url_path="/jobs-static",
 )
 bp.before_request(check_csrf)
-
-CSP = (
-    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-    "base-uri 'none'; frame-ancestors 'none'"
-)
-
-
-def html_page(template: str, status: int = 200, **context) -> Response:
-    """Render a staff page in the request's language, with the strict CSP."""
-    lang = page_lang()
-    body = render_template(template, lang=lang, t=translator(lang), csrf=csrf_token, **context)
-    response = Response(body, status=status, mimetype="text/html")
-    response.headers["Content-Security-Policy"] = CSP
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 def _summary(run, summary: dict) -> str:

@@ -1,8 +1,12 @@
-"""Text of the jobs and instructions pages in zh-CN (default) and en. The language and the
-layout's own words are the staff pages' (org/text.py)."""
+"""Text of the jobs and instructions pages in zh-CN (default) and en, and ``html_page``
+that renders them (kept out of jobs/pages.py: no feature imports another's pages). The
+language and the layout's own words are the staff pages' (org/text.py)."""
 
 from __future__ import annotations
 
+from flask import Response, render_template
+
+from ..org.auth import csrf_token
 from ..org.text import current_lang, translate
 
 LANGS = ("zh-CN", "en")
@@ -110,3 +114,19 @@ def translator(lang: str):
         return text.format(**values) if values else text
 
     return t
+
+
+CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+    "base-uri 'none'; frame-ancestors 'none'"
+)
+
+
+def html_page(template: str, status: int = 200, **context) -> Response:
+    """Render a staff page in the request's language, with the strict CSP."""
+    lang = page_lang()
+    body = render_template(template, lang=lang, t=translator(lang), csrf=csrf_token, **context)
+    response = Response(body, status=status, mimetype="text/html")
+    response.headers["Content-Security-Policy"] = CSP
+    response.headers["Cache-Control"] = "no-store"
+    return response

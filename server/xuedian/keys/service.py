@@ -22,6 +22,7 @@ from pathlib import Path
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from flask import current_app
 
 from ..core.canonjson import canonical_bytes
 from ..core.timeutil import iso, parse_iso, utcnow
@@ -234,3 +235,8 @@ def ed25519_verify(public_key: str, signature: bytes, message: bytes) -> bool:
     except InvalidSignature:
         return False
     return True
+
+
+def keyring() -> KeyRing:
+    """Return the current app's signing key ring (set by :func:`xuedian.keys.init_app`)."""
+    return current_app.extensions["xuedian.keyring"]

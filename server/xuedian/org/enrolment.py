@@ -13,11 +13,13 @@ expire (posters hang for years); retiring a key keeps its posters working, revok
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from urllib.parse import quote
 
 from flask import current_app, request
 from sqlalchemy import select
 
+from ..core.hooks import FeedSection
 from ..extensions import db
 from ..keys.service import KeyExpired, KeyUnknown, SignatureInvalid
 from .models import LearningPoint
@@ -90,3 +92,33 @@ def point_wire(point_id: int | None) -> dict | None:
     if point is None:
         return None
     return {"code": point.code, "name": point.name, "name_en": point.name_en or point.name}
+
+
+def enrol_by_token(device, code, token, now: datetime) -> None:
+    """Move ``device`` (a sync Device) to the point ``code`` names if ``token`` is that
+    point's enrolment token; anything else leaves it where it was. Registered for sync's
+    ``enrolment-offered`` hook."""
+    if not code or not token:
+        return
+    if device.learning_point_id is not None:
+        current = db.session.get(LearningPoint, device.learning_point_id)
+        if current is not None and current.code == code:
+            return  # already there: no signature to check
+    point = token_point(code, token)
+    if point is not None:
+        device.learning_point_id = point.id
+        device.enrolled_at = now
+
+
+def enrol_on_heartbeat(device, status: dict, created: datetime, now: datetime, live: bool) -> None:
+    """Apply a heartbeat's enrolment token (``heartbeat-received``). Its ``point`` code alone
+    enrols nothing (it stays in the device's ``last_status``)."""
+    # A bundle's heartbeat older than the phone's last enrolment (a poster scanned online
+    # after the file was made) must not move it back.
+    if live or device.enrolled_at is None or min(created, now) > device.enrolled_at:
+        enrol_by_token(device, status.get("point"), status.get("enrolment"), now)
+
+
+def point_section(device, cursor, nxt, page_rows: int) -> FeedSection:
+    """The changes feed's ``point``: where the phone is enrolled."""
+    return FeedSection({"point": point_wire(device.learning_point_id)})

@@ -14,7 +14,7 @@ from flask import abort, current_app, jsonify, redirect, request, url_for
 from ..core.timeutil import local_text
 from ..extensions import db
 from ..relay.text import reason_zh, size_text
-from ..sync.routes import import_uploads
+from ..sync.uploads import import_uploads
 from . import auth, scope
 from .enrolment import enrol_url, public_base
 from .models import Area, LearningPoint

@@ -1,1 +1,17 @@
 """Content packs: source → build → sign → publish; catalog, manifests and blobs."""
+
+from __future__ import annotations
+
+
+def init_app(app) -> None:
+    """Give ``app`` its blob store (``<instance>/store``) and register the catalog section
+    of the changes feed."""
+    from pathlib import Path
+
+    from ..core import hooks
+    from .service import catalog_section
+    from .storage import FileBlobStore
+
+    app.extensions["xuedian.blobs"] = FileBlobStore(Path(app.instance_path) / "store")
+
+    hooks.register(app, "feed-sections", catalog_section)

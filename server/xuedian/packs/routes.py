@@ -5,10 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, Response, request
 
 from ..core.http import IMMUTABLE, send_immutable
-from ..core.instance import blob_store
 from ..errors import NotFound
 from . import service
-from .storage import BLOB_ID
+from .storage import BLOB_ID, blob_store
 
 bp = Blueprint("packs", __name__)
 

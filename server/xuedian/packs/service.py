@@ -15,12 +15,14 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import func, select
 
-from ..core.instance import blob_store, keyring
+from ..core.hooks import FeedSection
 from ..core.timeutil import iso, utcnow
 from ..errors import NotFound, XuedianError
 from ..extensions import db
+from ..keys.service import NoSigningKey, keyring
 from .archive import check_archive, extract_blobs, read_manifest, served_manifest
 from .models import CatalogSnapshot, PackRelease
+from .storage import blob_store
 
 #: Re-sign the catalog when less than this is left before it expires.
 RESIGN_MARGIN = timedelta(days=7)
@@ -182,3 +184,13 @@ def catalog() -> CatalogSnapshot:
         snapshot = sign_catalog()
         db.session.commit()
     return snapshot
+
+
+def catalog_section(device, cursor, nxt, page_rows: int) -> FeedSection:
+    """The catalog section of the changes feed: the newest catalog's version, or None
+    while the county has no signing key."""
+    try:
+        snapshot = catalog()
+    except NoSigningKey:
+        return FeedSection({"catalog": None})
+    return FeedSection({"catalog": {"etag": snapshot.etag, "created": iso(snapshot.created_at)}})

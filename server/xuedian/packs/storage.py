@@ -12,6 +12,8 @@ import shutil
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
+from flask import current_app
+
 BLOB_ID = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -76,3 +78,8 @@ class FileBlobStore:
         shutil.copyfile(source, tmp)
         tmp.replace(target)
         return target
+
+
+def blob_store() -> FileBlobStore:
+    """Return the current app's blob store (set by :func:`xuedian.packs.init_app`)."""
+    return current_app.extensions["xuedian.blobs"]

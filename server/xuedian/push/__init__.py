@@ -1,1 +1,11 @@
 """Reaching phones: the inbox now (delivered by the changes feed); Web Push is another issue."""
+
+from __future__ import annotations
+
+
+def init_app(app) -> None:
+    """Register the inbox section of the changes feed."""
+    from ..core import hooks
+    from .service import feed_section
+
+    hooks.register(app, "feed-sections", feed_section)

@@ -7,8 +7,7 @@ from pathlib import Path
 from flask import Blueprint, current_app
 
 from ..core.http import parse_json, raw_body
-from ..sync.devices import authenticate
-from ..sync.routes import limit_address, limit_device
+from ..sync.devices import authenticate, limit_address, limit_device
 from . import vapid
 from .subscriptions import subscribe, unsubscribe
 

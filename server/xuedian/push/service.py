@@ -14,6 +14,7 @@ from __future__ import annotations
 from flask import current_app
 from sqlalchemy import or_, select
 
+from ..core.hooks import FeedSection
 from ..core.timeutil import iso, utcnow
 from ..errors import ValidationFailed
 from ..extensions import db
@@ -121,3 +122,17 @@ def wire(message: InboxMessage) -> dict:
         "title": message.title,
         "body": message.body,
     }
+
+
+#: Most inbox messages one feed page carries.
+PAGE_MESSAGES = 50
+
+
+def feed_section(device, cursor, nxt, page_rows: int) -> FeedSection:
+    """The inbox section of the changes feed: messages after the cursor's ``m``."""
+    messages = messages_for(device.id, cursor.m, PAGE_MESSAGES + 1)
+    more = len(messages) > PAGE_MESSAGES
+    messages = messages[:PAGE_MESSAGES]
+    if messages:
+        nxt.m = messages[-1].id
+    return FeedSection({"messages": [wire(m) for m in messages]}, more=more)

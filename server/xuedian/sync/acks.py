@@ -11,10 +11,10 @@ import json
 
 from sqlalchemy import select
 
-from ..core.instance import keyring
 from ..core.timeutil import iso, local, utcnow
 from ..errors import XuedianError
 from ..extensions import db
+from ..keys.service import keyring
 from .devices import DeviceRevoked
 from .models import Device, LearningRecord
 from .schemas import DEVICE_ID

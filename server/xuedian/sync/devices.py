@@ -1,6 +1,10 @@
 """Devices and their keys: registration with proof of possession, signed-envelope checks,
 the heartbeat each batch carries, and revocation.
 
+What a heartbeat or a registration says beyond the device's own state (its point, its
+learners' profiles) is not kept here: ``heartbeat-received`` and ``enrolment-offered``
+(core/hooks.py) hand it to org and learners.
+
 A phone makes one Ed25519 key pair and is known by it: its id is the first 32 hex
 characters of sha256(raw public key), so registering again (a county server restored from
 backup, say) gives the same id. Every message it sends is an envelope
@@ -13,9 +17,11 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
+from flask import current_app
 from marshmallow import ValidationError as MarshmallowError
 from sqlalchemy import select
 
+from ..core import hooks, ratelimit
 from ..core.canonjson import canonical_bytes
 from ..core.http import validation_error
 from ..core.timeutil import iso, parse_iso, utcnow
@@ -23,9 +29,6 @@ from ..core.transaction import retry_once_on_conflict
 from ..errors import Unauthorized, ValidationFailed, XuedianError
 from ..extensions import db
 from ..keys.service import b64url_decode, ed25519_verify
-from ..learners.models import LearnerProfile
-from ..org.enrolment import token_point
-from ..org.models import LearningPoint
 from .models import Device
 from .schemas import DEVICE_ID, DeviceRegistration, SignedEnvelope
 
@@ -134,7 +137,8 @@ def register(envelope) -> tuple[Device, bool]:
     """Register the device of a registration envelope; return it and whether it is new.
 
     Registering again is harmless: the device keeps its id, records and device_seq. A
-    registration carrying a point's enrolment token places the phone there at once.
+    registration carrying a point's enrolment token places the phone there at once (org
+    registers for ``enrolment-offered``).
     The same registration sent on several connections at once is answered alike: those
     that lost the race to insert the row find it and answer as its creation too.
     Raises :class:`DeviceSignatureInvalid`, :class:`DeviceRevoked` or a validation error.
@@ -152,26 +156,12 @@ def register(envelope) -> tuple[Device, bool]:
         elif registration["app_version"]:
             device.app_version = registration["app_version"]
         device.last_seen_at = now
-        enrol_by_token(device, registration.get("point"), registration.get("enrolment"), now)
+        point, token = registration.get("point"), registration.get("enrolment")
+        hooks.emit("enrolment-offered", device, point, token, now)
         db.session.commit()
         return device, created
 
     return retry_once_on_conflict(work)
-
-
-def enrol_by_token(device: Device, code, token, now: datetime) -> None:
-    """Move ``device`` to the point ``code`` names if ``token`` is that point's enrolment
-    token (org/enrolment.py); anything else leaves it where it was."""
-    if not code or not token:
-        return
-    if device.learning_point_id is not None:
-        current = db.session.get(LearningPoint, device.learning_point_id)
-        if current is not None and current.code == code:
-            return  # already there: no signature to check
-    point = token_point(code, token)
-    if point is not None:
-        device.learning_point_id = point.id
-        device.enrolled_at = now
 
 
 def authenticate(envelope, expected_type: str) -> tuple[Device, dict, bytes]:
@@ -191,6 +181,18 @@ def authenticate(envelope, expected_type: str) -> tuple[Device, dict, bytes]:
     if device.revoked_at is not None:
         raise DeviceRevoked(device_id=device_id)
     return device, signed, message
+
+
+def limit_address():
+    """A cheap guard before any parsing of a device request (a blueprint's
+    ``before_request``): requests per client address."""
+    settings = current_app.config["XUEDIAN"]
+    ratelimit.hit("sync-address", ratelimit.client_address(), settings.rate_limit_address)
+
+
+def limit_device(device) -> None:
+    """Signed requests per device, counted once its signature is known to be good."""
+    ratelimit.hit("sync-device", device.id, current_app.config["XUEDIAN"].rate_limit_device)
 
 
 def record_heartbeat(
@@ -216,30 +218,8 @@ def record_heartbeat(
     device.last_status_at = now
     if status.get("app_version"):
         device.app_version = status["app_version"]
-    # A bundle's heartbeat older than the phone's last enrolment (a poster scanned online
-    # after the file was made) must not move it back.
-    if live or device.enrolled_at is None or min(created, now) > device.enrolled_at:
-        enrol_by_token(device, status.get("point"), status.get("enrolment"), now)
-    upsert_profiles(device, status, now)
-
-
-def upsert_profiles(device: Device, status: dict, now: datetime) -> None:
-    """Apply a heartbeat's profiles.
-
-    Profiles are upserted, so the newest heartbeat's age band and village win. The
-    heartbeat's ``point`` code alone enrols nothing (it stays in ``last_status``); only its
-    ``enrolment`` token does (:func:`enrol_by_token`).
-    """
-    for profile in status.get("profiles") or ():
-        row = db.session.get(LearnerProfile, profile["learner"])
-        if row is None:
-            row = LearnerProfile(learner=profile["learner"], device_id=device.id)
-            db.session.add(row)
-        elif row.device_id != device.id:
-            continue  # another phone's profile: only its own phone speaks for it
-        row.age_band = profile.get("age_band")
-        row.village = profile.get("village")
-        row.updated_at = now
+    # Enrolment (org) and learners' profiles (learners) register for what else it says.
+    hooks.emit("heartbeat-received", device, status, created, now, live)
 
 
 def find_device(id_or_prefix: str) -> Device:

@@ -1,11 +1,13 @@
 """The changes feed: what changed for a device since its cursor, one page at a time.
 
-A page carries the full derived progress of every learner it names (the phone replaces
-that learner's rows), the inbox messages after the cursor's, the remote instructions not
-yet delivered (instructions/service.py), the catalog version and the county ack. Which
-learners changed is found by the device's ``change_seq``: ingest bumps it under the device
-row lock in the same transaction as the records, so reading the counter and then the
-records up to it never skips a record committed late.
+The feed owns the cursor and the county ack; every other part of a page is a section a
+feature contributes through the ``feed-sections`` hook (core/hooks.py): the full derived
+progress of every learner it names (learners/feedsection.py), the inbox messages after the
+cursor's (push), the remote instructions not yet delivered (instructions), the catalog
+version (packs) and the phone's point (org). Each section reads and advances its own slot
+of the cursor. Which learners changed is found by the device's ``change_seq``: ingest
+bumps it under the device row lock in the same transaction as the records, so reading the
+counter and then the records up to it never skips a record committed late.
 
 The cursor is opaque to the phone: base64url of a truncated HMAC-SHA256 (under the app's
 secret key) followed by the small JSON state it covers, so a phone can neither forge nor
@@ -25,20 +27,13 @@ from datetime import timedelta
 
 from flask import current_app
 
-from ..core.timeutil import iso, utcnow
+from ..core import hooks
+from ..core.timeutil import utcnow
 from ..errors import BadRequest
 from ..extensions import db
-from ..instructions import service as instructions
-from ..keys.service import NoSigningKey
-from ..learners import service as learners
-from ..org.enrolment import point_wire
-from ..packs.service import catalog
-from ..push import service as inbox
 from .acks import ack
 from .models import Device
 
-#: Most inbox messages one page carries.
-PAGE_MESSAGES = 50
 #: A feed request marks the device seen at most this often (a no-op stays read-only).
 SEEN_EVERY = timedelta(minutes=1)
 _TAG_BYTES = 16
@@ -118,38 +113,6 @@ def decode_cursor(text: str | None, device_id: str) -> Cursor:
     return cursor
 
 
-def _catalog_version() -> dict | None:
-    try:
-        snapshot = catalog()
-    except NoSigningKey:
-        return None
-    return {"etag": snapshot.etag, "created": iso(snapshot.created_at)}
-
-
-def _progress_page(device: Device, cursor: Cursor, page_rows: int):
-    """Return (progress, totals, next cursor, more) for one page of changed learners."""
-    mark = learners.releases_mark()
-    nxt = Cursor(**asdict(cursor))
-    if nxt.r != mark or (nxt.c or 0) > device.change_seq:
-        # Packs were published (credits may differ for every learner), or the county was
-        # restored from an older backup: derive everything again.
-        nxt.c = nxt.n = nxt.l = None
-        nxt.r = mark
-    upto = nxt.n if nxt.n is not None else device.change_seq
-    changed = learners.changed_learners(device.id, nxt.c, upto, nxt.l)
-    progress, totals = [], []
-    rules = learners.credit_rules() if changed else {}
-    for index, learner in enumerate(changed):
-        derived = learners.learner_progress(learner, rules)
-        progress.extend(learners.progress_rows(derived))
-        totals.append(learners.totals_row(derived))
-        if len(progress) >= page_rows and index + 1 < len(changed):
-            nxt.n, nxt.l = upto, learner
-            return progress, totals, nxt, True
-    nxt.c, nxt.n, nxt.l = upto, None, None
-    return progress, totals, nxt, device.change_seq > upto
-
-
 def changes(device: Device, cursor_text: str | None) -> dict:
     """Return one page of the feed for ``device`` after ``cursor_text`` (a ChangesAnswer).
 
@@ -157,26 +120,15 @@ def changes(device: Device, cursor_text: str | None) -> dict:
     """
     cursor = decode_cursor(cursor_text, device.id)
     page_rows = current_app.config["XUEDIAN"].feed_page_rows
-    progress, totals, nxt, more = _progress_page(device, cursor, page_rows)
-    messages = inbox.messages_for(device.id, cursor.m, PAGE_MESSAGES + 1)
-    if len(messages) > PAGE_MESSAGES:
-        messages, more = messages[:PAGE_MESSAGES], True
-    if messages:
-        nxt.m = messages[-1].id
-    orders, confirmed = instructions.for_feed(device, cursor.i)
-    if orders:
-        nxt.i = orders[-1].id
-    answer = {
-        "cursor": encode_cursor(nxt),
-        "more": more,
-        "progress": progress,
-        "totals": totals,
-        "messages": [inbox.wire(m) for m in messages],
-        "instructions": [instructions.wire(o) for o in orders],
-        "catalog": _catalog_version(),
-        "ack": ack(device),
-        "point": point_wire(device.learning_point_id),
-    }
+    nxt = Cursor(**asdict(cursor))
+    answer: dict = {"more": False}
+    confirmed = False
+    for section in hooks.collect("feed-sections", device, cursor, nxt, page_rows):
+        answer.update(section.fields)
+        answer["more"] = answer["more"] or section.more
+        confirmed = confirmed or section.confirmed
+    answer["cursor"] = encode_cursor(nxt)
+    answer["ack"] = ack(device)
     now = utcnow()
     if device.last_seen_at is None or now - device.last_seen_at > SEEN_EVERY:
         device.last_seen_at = now

@@ -13,7 +13,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..relay.text import reason_zh, size_text
-from .routes import import_uploads
+from .uploads import import_uploads
 
 bp = Blueprint("volunteer", __name__, template_folder="templates")
 

@@ -14,8 +14,8 @@ from ..errors import BodyEncodingUnsupported, TimeOutOfRange, ValidationFailed, 
 from ..extensions import db
 from ..org.enrolment import point_wire
 from .acks import ack_file, device_for_ack
-from .bundles import BundleTooLarge, import_bundle, refusal
-from .devices import authenticate, record_heartbeat, register
+from .bundles import BundleTooLarge, import_bundle
+from .devices import authenticate, limit_address, limit_device, record_heartbeat, register
 from .feed import changes
 from .kiosks import KIOSK_HEADER, kiosk_name
 from .schemas import (
@@ -27,22 +27,14 @@ from .schemas import (
     SyncReceipt,
 )
 from .service import ingest, message_hash
+from .uploads import import_uploads
 
 bp = Blueprint("sync", __name__, url_prefix="/api/v1")
 
 RECEIVED_AT_HEADER = "X-Xuedian-Received-At"
 
 
-@bp.before_request
-def limit_address():
-    """A cheap guard before any parsing: requests per client address."""
-    settings = current_app.config["XUEDIAN"]
-    ratelimit.hit("sync-address", ratelimit.client_address(), settings.rate_limit_address)
-
-
-def limit_device(device) -> None:
-    """Signed requests per device, counted once its signature is known to be good."""
-    ratelimit.hit("sync-device", device.id, current_app.config["XUEDIAN"].rate_limit_device)
+bp.before_request(limit_address)
 
 
 @bp.post("/devices")
@@ -111,31 +103,6 @@ def trusted_courier() -> bool:
     return kiosk_name(request.headers.get(KIOSK_HEADER)) is not None or (
         current_staff() is not None
     )
-
-
-def import_uploads(files, received_at=None, carried_by=None) -> list[dict]:
-    """Import uploaded bundle files one by one; a bad file is answered, not raised, and
-    never costs the others. ``carried_by``: the signed-in volunteer's staff id, if any."""
-    limit = current_app.config["XUEDIAN"].max_body_bytes
-    answers = []
-    for upload in files:
-        try:
-            data = read_capped(upload.stream, limit)
-        except XuedianError:
-            answers.append(refusal(BundleTooLarge(limit=limit), upload.filename))
-            continue
-        try:
-            answers.append(import_bundle(data, upload.filename, received_at, carried_by))
-        except XuedianError as error:
-            db.session.rollback()
-            answers.append(refusal(error, upload.filename))
-        except Exception:
-            # A fault of this server, not of the file: the file gets its own answer (and a
-            # kiosk will send it again), the files after it still get theirs.
-            db.session.rollback()
-            current_app.logger.exception("bundle %r failed to import", upload.filename)
-            answers.append(refusal(XuedianError(), upload.filename))
-    return answers
 
 
 @bp.post("/sync/bundles")

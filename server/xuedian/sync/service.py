@@ -8,6 +8,9 @@ Each record's facts are parsed here, once (sync/facts.py), into its columns; a r
 voiding record names is stored or marked ``voided`` whichever arrives first. A learner id
 belongs to the first device that sends it (``learner_owner``): another device's records
 for it are quarantined as ``learner-not-yours``.
+
+Ingest knows no reader of the records: it emits ``records-stored`` and ``records-voided``
+(core/hooks.py) inside its transaction, and the features that keep derived data register.
 """
 
 from __future__ import annotations
@@ -20,12 +23,12 @@ from marshmallow import ValidationError as MarshmallowError
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from ..core import hooks
 from ..core.canonjson import canonical_bytes
 from ..core.timeutil import iso, utcnow
 from ..core.transaction import retry_once_on_conflict
 from ..errors import CODES, XuedianError, register_code
 from ..extensions import db
-from ..reports.aggregates import record_new, record_voided
 from . import facts
 from .devices import record_heartbeat
 from .models import (
@@ -187,8 +190,8 @@ def _mark_voided_before(fresh: list[dict]) -> None:
 
 
 def _void_stored(voiding: list[dict]) -> None:
-    """Void the stored records these new voiding records name (same learner only) and take
-    them out of the report aggregates."""
+    """Void the stored records these new voiding records name (same learner only) and
+    emit ``records-voided`` for them (the report aggregates take them out)."""
     if not voiding:
         return
     wanted = {(r["voids"], r["learner"]) for r in voiding}
@@ -215,7 +218,7 @@ def _void_stored(voiding: list[dict]) -> None:
         .where(LearningRecord.id.in_([t["id"] for t in targets]))
         .values(voided=True)
     )
-    record_voided(targets)
+    hooks.emit("records-voided", targets)
 
 
 def _first_message(reason) -> str:
@@ -300,8 +303,9 @@ def ingest_batch(device: Device, batch: dict, body_hash: str, now) -> dict:
         accepted = set(inserted.scalars())
     if accepted:
         device.change_seq = change
-        # Report aggregates count only what this ingest newly stored (never a duplicate).
-        record_new(device.id, (r for r in fresh if r["id"] in accepted))
+        # Only what this ingest newly stored (never a duplicate), in its transaction: the
+        # report aggregates count these rows.
+        hooks.emit("records-stored", device.id, [r for r in fresh if r["id"] in accepted])
         _void_stored([r for r in fresh if r["id"] in accepted and r["voids"]])
     others = [r for r in rows if r["id"] not in accepted or r.get("_repeat")]
     existing = {}

@@ -15,7 +15,7 @@ from flask import Blueprint, Flask, Response
 from whitenoise import WhiteNoise
 
 from .. import __version__
-from ..core.instance import keyring
+from ..keys.service import keyring
 
 bp = Blueprint("web", __name__)
 
