@@ -20,6 +20,7 @@ from ..learners.models import AGE_BANDS, LearnerProfile
 from ..org.models import Area, LearningPoint
 from ..packs.service import current_releases
 from ..sync.models import Device, QuarantinedRecord, RecordConflict
+from .learners import learner_rows
 from .models import ActivityDaily, CourseLearner, TopicDaily
 from .scope import Frame
 from .sneakernet import carry, spread
@@ -189,6 +190,7 @@ def build(frame: Frame) -> dict:
         "carry": carry(frame, points),
         "spread": spread(groups),
         "trend": weekly(frame),
+        "learners": learner_rows(frame),
     }
 
 

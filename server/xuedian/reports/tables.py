@@ -24,6 +24,7 @@ NAMES = (
     "carry_villages",
     "spread",
     "trend",
+    "learners",
 )
 
 
@@ -31,14 +32,22 @@ def _label(g, lang: str) -> str:
     return g.name_en if lang == "en" else g.name
 
 
+def _point(names: tuple, lang: str, text: dict) -> str:
+    """A learner's learning point by name, or the unenrolled label (no point)."""
+    name, name_en = names
+    if name is None:
+        return text["unenrolled"]
+    return (name_en or name) if lang == "en" else name
+
+
 def _shares(counts: list[int]) -> list:
     total = sum(counts)
     return [round(100 * n / total) if total else None for n in counts]
 
 
-#: Tables that can run to hundreds of rows; the page shows the first rows (slowest first),
-#: the exports every row.
-LONG = ("carry_volunteers", "carry_villages")
+#: Tables that can run to hundreds of rows; the page shows the first rows (slowest carry
+#: first, most recently active learner first), the exports every row.
+LONG = ("carry_volunteers", "carry_villages", "learners")
 PAGE_ROWS = 20
 
 
@@ -101,6 +110,15 @@ def table(report: dict, name: str, lang: str, text: dict) -> tuple[list[str], li
     elif name == "trend":
         keys = ["week", "trend_active", "trend_lessons", "trend_unverified"]
         rows = [[w["week"], w["active"], w["lessons"], w["unverified"]] for w in report["trend"]]
+    elif name == "learners":
+        keys = ["learner", "phone", "point", "lessons", "unverified", "minutes", "best_score"]
+        keys += ["last_active"]
+        rows = [
+            [r["learner"][:8], r["device_id"][:8], _point(r["point"], lang, text)]
+            + [r["lessons"], r["unverified"], r["minutes"]]
+            + [None if r["best"] is None else round(100 * r["best"]), r["last"].isoformat()]
+            for r in report["learners"]
+        ]
     elif name == "spread":
         keys = ["pack", "version"]
         header = [text[k] for k in keys] + [_label(g, lang) for g in groups]
