@@ -1,9 +1,10 @@
 """The dashboard's learners table: one row per learner active in a frame's period.
 
-Owns no data: it reads the daily activity aggregate (``report_activity_daily``: lessons,
-unverified completions, seconds per day, phone and learner) and, for those learners only, the
-best quiz total of the stored record facts (``learning_record``: ``kind == "quiz"``, not
-voided), through the ``ix_learning_record_learner_kind`` index.
+Owns no data: it is given each learner's sums of the daily activity aggregate
+(``report_activity_daily``: lessons, unverified completions, seconds per day, phone and
+learner) and reads, for those learners only, the best quiz total of the stored record
+facts (``learning_record``: ``kind == "quiz"``, not voided), through the
+``ix_learning_record_learner_kind`` index.
 """
 
 from __future__ import annotations
@@ -13,28 +14,18 @@ from sqlalchemy import false, func, select
 from ..extensions import db
 from ..org.models import LearningPoint
 from ..sync.models import Device, LearningRecord
-from .models import ActivityDaily
 from .scope import Frame
 
 #: Learners whose best score is looked up per query (bound parameters stay few).
 CHUNK = 500
 
 
-def learner_rows(frame: Frame) -> list[dict]:
-    """Each learner of the frame's phones with activity in its days, newest activity first."""
-    a = ActivityDaily
-    found = db.session.execute(
-        select(
-            a.learner,
-            a.device_id,
-            func.sum(a.lessons),
-            func.sum(a.unverified),
-            func.sum(a.seconds),
-            func.max(a.day),
-        )
-        .where(a.device_id.in_(frame.devices()), a.day >= frame.start, a.day <= frame.end)
-        .group_by(a.learner, a.device_id)
-    ).all()
+def learner_rows(frame: Frame, found: list[tuple]) -> list[dict]:
+    """Each learner of the frame's phones with activity in its days, newest activity first.
+
+    ``found`` holds ``(learner, device, lessons, unverified, seconds, last day)`` per learner
+    and phone, summed over the frame's days (figures.py reads them from
+    ``report_activity_daily`` in the same pass as the learning figures)."""
     phones = {r[1] for r in found}
     point_of = {
         d: (name, name_en)
@@ -45,7 +36,6 @@ def learner_rows(frame: Frame) -> list[dict]:
         )
         if d in phones
     }
-    best = _best_scores(sorted({(r[0], r[1]) for r in found}))
     rows = [
         {
             "learner": learner,
@@ -54,7 +44,6 @@ def learner_rows(frame: Frame) -> list[dict]:
             "lessons": int(lessons or 0),
             "unverified": int(unverified or 0),
             "minutes": int(seconds or 0) // 60,
-            "best": best.get((learner, device_id)),
             "last": last,
         }
         for learner, device_id, lessons, unverified, seconds, last in found
@@ -63,8 +52,11 @@ def learner_rows(frame: Frame) -> list[dict]:
     return rows
 
 
-def _best_scores(pairs: list[tuple[str, str]]) -> dict[tuple[str, str], float]:
-    """The highest quiz total (0–1) of each (learner, phone), voided totals left out."""
+def best_scores(rows: list[dict]) -> dict[tuple[str, str], float]:
+    """The highest quiz total (0–1) of each row's (learner, phone), voided totals left out.
+
+    Asked only for the rows a page or export shows: the dashboard's first rows."""
+    pairs = sorted({(row["learner"], row["device_id"]) for row in rows})
     r = LearningRecord
     out: dict[tuple[str, str], float] = {}
     for i in range(0, len(pairs), CHUNK):
