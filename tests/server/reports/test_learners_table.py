@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import uuid
 
 from ..sync.helpers import now_iso
 from .helpers import DAY, Learner, make_org, sign_in
@@ -104,3 +105,23 @@ def test_another_areas_learner_is_never_shown(app, client):
     assert rows[stray.learner[:8]][2] == "未加入学习点的手机"
     point = client.get(f"{REPORTS}/?point={ids['p1b']}").get_data(as_text=True)
     assert other.learner[:8] in point and mine.learner[:8] not in point
+
+
+def test_the_page_shows_the_20_most_recent_learners_and_the_export_every_one(app, client):
+    ids = make_org(app)
+    oldest = Learner(client, "p1a")  # one phone, 21 learners
+    quiz = {**_quiz(oldest, 0.7), "timestamp": now_iso(-3 * DAY)}
+    oldest.send([oldest.record(lesson="01-a", timestamp=now_iso(-3 * DAY)), quiz])
+    recent = [str(uuid.uuid4()) for _ in range(20)]
+    oldest.send([oldest.record(lesson="01-a", learner=learner) for learner in recent])
+    sign_in(client, ids["admin"])
+    page = client.get(f"{REPORTS}/").get_data(as_text=True)
+    section = page[page.index('id="table-learners"') :]
+    section = section[: section.index("</table>")]
+    assert section.count('<th scope="row">') == 20
+    assert all(learner[:8] in section for learner in recent)
+    assert oldest.learner[:8] not in section
+    assert "另有1行在下载文件中" in page
+    rows = _csv(client.get(f"{REPORTS}/export/learners.csv"))
+    assert len(rows) == 22 and rows[-1][0] == oldest.learner[:8]
+    assert rows[-1][6] == "70"  # the export reads the best score of every row
