@@ -4,7 +4,7 @@ A volunteer opens their learning point's page and takes the poster's enrolment a
 fresh phone opens it and is on the point page before it has sent any record. The resident
 reads a lesson for six minutes (the page's clock moved on while the content is shown, so the
 completion carries time evidence) and passes its quiz; the phone syncs. The county
-dashboard, the point report, the learning table's CSV and the records export then show
+dashboard, the point report, the learning and learners tables' CSV and the records export show
 exactly that learner's lesson, minutes and best score, with times on the county's clock
 (Asia/Shanghai, computed here from the stored UTC moments, not with the app's own helper).
 A second phone opened at plain / taps "完成" at once: it is counted under "unenrolled
@@ -168,6 +168,16 @@ def test_poster_to_county_report_for_one_learner(live_server, page, browser, bro
     expect(stray_row.nth(3)).to_have_text("0")
     expect(stray_row.nth(4)).to_have_text("1")
     expect(cells(page.locator("#table-health"), ROW).nth(1)).to_have_text("1")
+    # The learners table: that learner's lesson, whole minutes and best quiz score.
+    stored = [r for r in server_records(live_server) if r.device_id == device_id]
+    minutes = str(sum(r.seconds for r in stored) // 60)
+    mine_row = cells(page.locator("#table-learners"), learner[:8])
+    expect(mine_row.nth(0)).to_have_text(device_id[:8])
+    expect(mine_row.nth(1)).to_have_text("柳村学习点")
+    expect(mine_row.nth(2)).to_have_text("1")  # lessons with evidence
+    expect(mine_row.nth(3)).to_have_text("0")  # unverified
+    expect(mine_row.nth(4)).to_have_text(minutes)
+    expect(mine_row.nth(5)).to_have_text("100")  # best quiz score, %
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
     # The point report: one row per phone, its last sync on the county's clock.
@@ -175,6 +185,9 @@ def test_poster_to_county_report_for_one_learner(live_server, page, browser, bro
     phone_row = cells(page.locator("#table-learning"), device_id[:8])
     expect(phone_row.nth(3)).to_have_text("1", timeout=15_000)
     expect(phone_row.nth(5)).to_have_text("0.1")
+    point_learner = cells(page.locator("#table-learners"), learner[:8])
+    expect(point_learner.nth(4)).to_have_text(minutes)
+    expect(point_learner.nth(5)).to_have_text("100")
     health = cells(page.locator("#table-health"), device_id[:8])
     expect(health.nth(2)).to_have_text(shown(last_seen(live_server, device_id)))
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
@@ -184,6 +197,9 @@ def test_poster_to_county_report_for_one_learner(live_server, page, browser, bro
     by_name = {r[next(iter(r))]: list(r.values()) for r in table}
     assert by_name[township][3:7] == ["1", "1", "0", "0.1"]
     assert by_name[ROW][4:6] == ["0", "1"]
+    learners = csv_rows(page, f"{base}/staff/reports/export/learners.csv")
+    by_learner = {r[next(iter(r))]: list(r.values()) for r in learners}
+    assert by_learner[learner[:8]][3:7] == ["1", "0", minutes, "100"]
     records = csv_rows(page, f"{base}/staff/reports/export/records.csv?point={point_id}")
     assert {r["device"] for r in records} == {device_id}
     assert {r["learner"] for r in records} == {learner}

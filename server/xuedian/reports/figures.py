@@ -20,6 +20,7 @@ from ..learners.models import AGE_BANDS, LearnerProfile
 from ..org.models import Area, LearningPoint
 from ..packs.service import current_releases
 from ..sync.models import Device, QuarantinedRecord, RecordConflict
+from .learners import learner_rows
 from .models import ActivityDaily, CourseLearner, TopicDaily
 from .scope import Frame
 from .sneakernet import carry, spread
@@ -179,7 +180,7 @@ def build(frame: Frame) -> dict:
             .group_by(model.device_id)
         ):
             device_group[device_id].rejected += count
-    _activity(frame, device_group)
+    active = _activity(frame, device_group)
     return {
         "groups": groups,
         "totals": _totals(frame, groups, len(points)),
@@ -189,16 +190,20 @@ def build(frame: Frame) -> dict:
         "carry": carry(frame, points),
         "spread": spread(groups),
         "trend": weekly(frame),
+        "learners": learner_rows(frame, active),
     }
 
 
-def _activity(frame: Frame, device_group: dict[str, Group]) -> None:
-    """Active learners (7 and 30 days to today) and the period's sums, in one pass."""
+def _activity(frame: Frame, device_group: dict[str, Group]) -> list[tuple]:
+    """Active learners (7 and 30 days to today) and the period's sums, in one pass; returns
+    ``(learner, device, lessons, unverified, seconds, last day)`` of each learner active in
+    the period, for the learners table."""
     a = ActivityDaily
     recent = frame.today - timedelta(days=29)
     week = frame.today - timedelta(days=6)
     within = (a.day >= frame.start) & (a.day <= frame.end)
     latest = func.max(case((a.day >= recent, a.day)))
+    last_within = func.max(case((within, a.day)))
 
     def period(column):
         return func.sum(case((within, column), else_=0))
@@ -214,6 +219,7 @@ def _activity(frame: Frame, device_group: dict[str, Group]) -> None:
             period(a.unverified),
             period(a.seconds),
             period(a.asked),
+            last_within,
         )
         .where(
             a.device_id.in_(frame.devices()),
@@ -222,6 +228,7 @@ def _activity(frame: Frame, device_group: dict[str, Group]) -> None:
         )
         .group_by(a.device_id, a.learner)
     )
+    active = []
     for (
         device_id,
         learner,
@@ -232,6 +239,7 @@ def _activity(frame: Frame, device_group: dict[str, Group]) -> None:
         unverified,
         seconds,
         asked,
+        last_in_period,
     ) in db.session.execute(query):
         group = device_group[device_id]
         if last is not None and last <= frame.today:
@@ -245,6 +253,8 @@ def _activity(frame: Frame, device_group: dict[str, Group]) -> None:
             group.unverified += unverified
             group.seconds += seconds
             group.asked += asked
+            active.append((learner, device_id, lessons, unverified, seconds, last_in_period))
+    return active
 
 
 def _totals(frame: Frame, groups: list[Group], points: int) -> dict:

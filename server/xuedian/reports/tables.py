@@ -8,6 +8,7 @@ A table is ``(header keys, rows)``; cells are numbers, text, datetimes or ``None
 from __future__ import annotations
 
 from .figures import FRESH
+from .learners import best_scores
 from .sneakernet import OUTSIDE
 
 FRESH_KEYS = [f"within{d}" for d in FRESH] + ["over60", "no_sync"]
@@ -24,6 +25,7 @@ NAMES = (
     "carry_villages",
     "spread",
     "trend",
+    "learners",
 )
 
 
@@ -31,19 +33,40 @@ def _label(g, lang: str) -> str:
     return g.name_en if lang == "en" else g.name
 
 
+def _point(names: tuple, lang: str, text: dict) -> str:
+    """A learner's learning point by name, or the unenrolled label (no point)."""
+    name, name_en = names
+    if name is None:
+        return text["unenrolled"]
+    return (name_en or name) if lang == "en" else name
+
+
+def _percent(share: float | None) -> int | None:
+    return None if share is None else round(100 * share)
+
+
 def _shares(counts: list[int]) -> list:
     total = sum(counts)
     return [round(100 * n / total) if total else None for n in counts]
 
 
-#: Tables that can run to hundreds of rows; the page shows the first rows (slowest first),
-#: the exports every row.
-LONG = ("carry_volunteers", "carry_villages")
+#: Tables that can run to hundreds of rows; the page shows the first rows (slowest carry
+#: first, most recently active learner first), the exports every row.
+LONG = ("carry_volunteers", "carry_villages", "learners")
 PAGE_ROWS = 20
 
 
-def table(report: dict, name: str, lang: str, text: dict) -> tuple[list[str], list[list]]:
-    """Return the header labels and rows of table ``name``."""
+def size(report: dict, name: str) -> int:
+    """How many rows the LONG table ``name`` has in all."""
+    if name == "learners":
+        return len(report["learners"])
+    return len(report["carry"][name.removeprefix("carry_")])
+
+
+def table(
+    report: dict, name: str, lang: str, text: dict, limit: int | None = None
+) -> tuple[list[str], list[list]]:
+    """Return the header labels and rows of table ``name`` (the first ``limit`` rows)."""
     groups = report["groups"]
     if name == "health":
         keys = ["name", "points", "devices", "last_sync", "silent7", "silent14", "silent30"]
@@ -101,6 +124,17 @@ def table(report: dict, name: str, lang: str, text: dict) -> tuple[list[str], li
     elif name == "trend":
         keys = ["week", "trend_active", "trend_lessons", "trend_unverified"]
         rows = [[w["week"], w["active"], w["lessons"], w["unverified"]] for w in report["trend"]]
+    elif name == "learners":
+        keys = ["learner", "phone", "point", "lessons", "unverified", "minutes", "best_score"]
+        keys += ["last_active"]
+        shown = report["learners"][:limit]
+        best = best_scores(shown)
+        rows = [
+            [r["learner"][:8], r["device_id"][:8], _point(r["point"], lang, text)]
+            + [r["lessons"], r["unverified"], r["minutes"]]
+            + [_percent(best.get((r["learner"], r["device_id"]))), r["last"].isoformat()]
+            for r in shown
+        ]
     elif name == "spread":
         keys = ["pack", "version"]
         header = [text[k] for k in keys] + [_label(g, lang) for g in groups]
@@ -111,4 +145,4 @@ def table(report: dict, name: str, lang: str, text: dict) -> tuple[list[str], li
         return header, rows
     else:
         raise KeyError(name)
-    return [text[k] for k in keys], rows
+    return [text[k] for k in keys], rows[:limit]

@@ -122,6 +122,12 @@ TEXT = {
         "verb": "动作",
         "object": "对象",
         "result": "结果",
+        "learners_table": "学员",
+        "phone": "手机",
+        "minutes": "学习分钟",
+        "best_score": "最高测验成绩（%）",
+        "last_active": "最近学习日",
+        "more_learners": "只显示最近学习的20位学员；另有%d行在下载文件中。",
     },
     "en": {
         "title": "Xuedian · county reports",
@@ -237,6 +243,13 @@ TEXT = {
         "verb": "Verb",
         "object": "Object",
         "result": "Result",
+        "learners_table": "Learners",
+        "phone": "Phone",
+        "minutes": "Minutes",
+        "best_score": "Best quiz score (%)",
+        "last_active": "Last active day",
+        "more_learners": "Only the 20 most recently active learners are shown; %d more rows"
+        " are in the download.",
     },
 }
 

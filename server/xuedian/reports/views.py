@@ -13,7 +13,7 @@ from . import jobs as _jobs  # noqa: F401  (registers the report jobs)
 from . import register as register_rows
 from .exports import RECORD_HEADER, csv_response, record_rows, xlsx_response
 from .scope import area_choices, breadcrumbs, frame
-from .tables import FRESH_KEYS, LONG, NAMES, PAGE_ROWS, table
+from .tables import FRESH_KEYS, LONG, NAMES, PAGE_ROWS, size, table
 from .text import TEXT, lang
 
 bp = Blueprint("reports", __name__, url_prefix="/staff/reports", template_folder="templates")
@@ -124,12 +124,11 @@ def dashboard():
     report = figures.build(f)
     language = lang()
     text = TEXT[language]
-    tables = {name: table(report, name, language, text) for name in NAMES}
-    more = {}
-    for name in LONG:
-        header, rows = tables[name]
-        more[name] = max(len(rows) - PAGE_ROWS, 0)
-        tables[name] = (header, rows[:PAGE_ROWS])
+    tables = {
+        name: table(report, name, language, text, PAGE_ROWS if name in LONG else None)
+        for name in NAMES
+    }
+    more = {name: max(size(report, name) - PAGE_ROWS, 0) for name in LONG}
     drill = [
         link("reports.dashboard", area=g.id, point=None)
         if g.kind == "area"

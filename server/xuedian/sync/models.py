@@ -79,6 +79,8 @@ class LearningRecord(db.Model):
     __table_args__ = (
         Index("ix_learning_record_device_seq", "device_id", "device_seq"),
         Index("ix_learning_record_device_change", "device_id", "change_seq"),
+        # The reports' learners table: each learner's quiz totals (reports/learners.py).
+        Index("ix_learning_record_learner_kind", "learner", "kind"),
     )
 
 
