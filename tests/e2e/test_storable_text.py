@@ -25,6 +25,8 @@ def test_topic_cut_inside_an_emoji_is_storable_and_reaches_the_county(live_serve
     wait_for_controller(page)
     page.context.set_offline(True)
     page.get_by_test_id("go-request").click()
+    # The screen is a lazy module: type only once its text area is there.
+    expect(page.get_by_test_id("request-topic")).to_be_visible(timeout=20_000)
     # 199 characters, then an emoji (two UTF-16 units) across the 200 limit, then a NUL.
     page.evaluate(TYPE_TOPIC, "学" * 199 + "\U0001f600\u0000x")
     page.get_by_test_id("request-send").click()
