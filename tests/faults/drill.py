@@ -14,7 +14,6 @@ import http.client
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -26,15 +25,10 @@ import sqlalchemy as sa
 # pytest imports tests/server as the top-level package ``server`` (tests/ has no __init__).
 from server.sync.helpers import Phone, make_record
 from support import wait_until
+from support.processes import free_port
 
 XUEDIAN = str(Path(sys.executable).with_name("xuedian"))
 SYNC_PATH = "/api/v1/sync/batches"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def children(pid: int) -> list[int]:

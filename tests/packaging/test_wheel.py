@@ -14,7 +14,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import sysconfig
@@ -27,17 +26,12 @@ from pathlib import Path
 
 import pytest
 from support import wait_until
+from support.processes import free_port
 
 from xuedian.org.demo import ADMIN
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "server" / "xuedian"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import signal
 import subprocess
 import sys
 import urllib.request
@@ -18,19 +17,12 @@ from pathlib import Path
 
 import pytest
 from support import wait_until
+from support.processes import free_port, stop
 
 BIN = Path(sys.executable).parent
 #: Generated cases per operation and phase; `make test` keeps it small, docs/api.md says
 #: how to run more by hand.
 EXAMPLES = os.environ.get("XUEDIAN_SCHEMATHESIS_EXAMPLES", "20")
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def answers(url: str) -> bool:
@@ -39,17 +31,6 @@ def answers(url: str) -> bool:
             return response.status == 200
     except OSError:
         return False
-
-
-def stop(proc: subprocess.Popen) -> None:
-    """End the server this test started (by its PID), then reap it."""
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
 
 
 @pytest.fixture

@@ -4,8 +4,6 @@ by mistake, two ``xuedian scheduler`` processes run against the same database.""
 from __future__ import annotations
 
 import os
-import signal
-import socket
 import subprocess
 import sys
 import urllib.request
@@ -15,29 +13,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 from support import wait_until
+from support.processes import free_port, stop
 
 from xuedian.extensions import db
 from xuedian.jobs.models import JobRun
 
 BIN = Path(sys.executable).parent
 EVERY_2S = "push-cleanup=*/2 * * * * *"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def stop(proc: subprocess.Popen) -> None:
-    """End a process this test started (by its PID), then reap it."""
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
 
 
 def answers(url: str) -> bool:

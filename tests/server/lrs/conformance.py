@@ -17,7 +17,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -27,6 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from support import wait_until
+from support.processes import free_port
 from support.shared import shared
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -58,12 +58,6 @@ def node_modules() -> Path:
         )
         marker.touch()
     return folder / "node_modules"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextmanager

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import urllib.request
@@ -15,6 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from support import wait_until
+from support.processes import free_port as _free_port
 
 from xuedian.cli import main
 from xuedian.sync.models import SyncBundle
@@ -99,12 +99,6 @@ def test_relay_sync_and_status(tmp_path, county):
         main, ["relay", "sync"], env={"XUEDIAN_INSTANCE_PATH": str(instance)}
     )
     assert offline.exit_code == 1 and "could not be reached" in offline.output
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _get(url: str):
