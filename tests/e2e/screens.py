@@ -75,6 +75,11 @@ def complete_lesson(
     first use) moves that far on while the content is shown, as if the resident read it:
     the completion then carries evidence (docs/protocol.md, "Record facts")."""
     page.goto(f"{server.url}/#/lesson/{pack_id}/{lesson}", timeout=20_000)
+    # The lesson's own text, not the previous lesson's that a hash change leaves on screen
+    # until this one is read: its visible time is counted from here on.
+    expect(page.get_by_test_id("lesson-content")).to_have_attribute(
+        "data-lesson", lesson, timeout=15_000
+    )
     expect(page.get_by_test_id("lesson-content")).not_to_be_empty(timeout=15_000)
     if read_seconds:
         page.clock.fast_forward(read_seconds * 1000)

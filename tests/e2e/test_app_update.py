@@ -28,9 +28,12 @@ class NextVersion:
         self.app = app
         self.sw_bytes: bytes | None = None
         self.hold_sync = False
+        self.script_fetches = 0
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
+        if path == "/sw.js":
+            self.script_fetches += 1
         if path == "/sw.js" and self.sw_bytes is not None:
             start_response(
                 "200 OK",
@@ -168,7 +171,10 @@ def test_update_found_on_a_lesson_does_not_reload_it(server, next_version, pwa_d
         )
     except Exception:
         states = other.evaluate(REGISTRATION_STATES)
-        raise AssertionError(f"the new worker never took control: {states}") from None
+        raise AssertionError(
+            f"the new worker never took control: {states}, "
+            f"/sw.js fetched {next_version.script_fetches} times"
+        ) from None
     # The tab that pressed reloads into the new version.
     other.wait_for_function("() => window.__beforePress === undefined", timeout=30_000)
     expect(other.get_by_test_id("pack-title")).to_be_visible(timeout=15_000)

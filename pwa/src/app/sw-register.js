@@ -22,7 +22,10 @@ export async function registerServiceWorker(onUpdateReady) {
     reg.addEventListener('updatefound', () => {
       const worker = reg.installing;
       worker?.addEventListener('statechange', () => {
-        if (worker.state === 'installed' && navigator.serviceWorker.controller) onUpdateReady(reg);
+        if (worker.state !== 'installed' || !navigator.serviceWorker.controller) return;
+        // Agreed already: a version published since the press replaces the one agreed to.
+        if (userAgreed) worker.postMessage({ type: 'SKIP_WAITING' });
+        else onUpdateReady(reg);
       });
     });
   } catch {

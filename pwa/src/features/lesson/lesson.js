@@ -170,6 +170,9 @@ export default function LessonScreen({ route }) {
       contentRef.current.textContent = '';
       contentRef.current.append(fragment);
       chars.current = (contentRef.current.textContent || '').replace(/\s+/g, '').length;
+      // Says which lesson is shown (and timed): after a hash change the previous lesson's
+      // text stays on screen until this one's has been read.
+      contentRef.current.dataset.lesson = lesson.id;
     }).catch(() => live && setMissing(true));
     return () => {
       live = false;
