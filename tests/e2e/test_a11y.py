@@ -82,7 +82,7 @@ def sync_problems(page, server):
     page.evaluate(ADD_SYNC_PROBLEMS)
     page.reload(timeout=20_000)
     expect(page.get_by_test_id("quarantined")).to_be_visible(timeout=10_000)
-    page.get_by_test_id("sync-now").click(timeout=10_000)
+    page.get_by_test_id("sync-now").click(timeout=30_000)
     expect(page.get_by_test_id("sync-error")).to_be_visible(timeout=15_000)
     expect(page.get_by_test_id("export-sync")).to_be_visible(timeout=5_000)
     page.locator("[data-testid=quarantined] summary").click()

@@ -11,6 +11,7 @@ import pytest
 from flask_migrate import upgrade
 from playwright.sync_api import expect
 from server.reports.helpers import Learner, make_org
+from support.browser import staff_sign_in
 
 from xuedian import create_app
 
@@ -41,16 +42,14 @@ def test_admin_drills_down_and_downloads_the_point_csv(report_server, page):
     page.set_viewport_size({"width": 360, "height": 800})
     # Signed out, the dashboard sends the administrator to sign in, then back.
     page.goto(report_server.url + "/staff/reports/", timeout=15_000)
-    page.get_by_test_id("username").fill("admin", timeout=10_000)
-    page.get_by_test_id("password").fill("x")
-    page.get_by_test_id("login").click()
+    staff_sign_in(page, ("admin", "x"))
     expect(page.get_by_role("heading", name="报表总览")).to_be_visible(timeout=10_000)
     expect(page.locator("#total-lessons")).to_have_text("3", timeout=5_000)
     health = page.locator("#table-health")
-    health.get_by_role("link", name="东镇").click(timeout=5_000)
+    health.get_by_role("link", name="东镇").click(timeout=30_000)
     expect(page.locator("#total-lessons")).to_have_text("2", timeout=5_000)
-    page.locator("#table-health").get_by_role("link", name="东庄村").click(timeout=5_000)
-    page.locator("#table-health").get_by_role("link", name="东庄学习点").click(timeout=5_000)
+    page.locator("#table-health").get_by_role("link", name="东庄村").click(timeout=30_000)
+    page.locator("#table-health").get_by_role("link", name="东庄学习点").click(timeout=30_000)
     expect(page.locator(".crumbs [aria-current=page]")).to_have_text("东庄学习点", timeout=5_000)
     expect(page.locator("#table-health tbody tr")).to_have_count(1, timeout=5_000)
     # No table spills sideways off a 360 px phone: wide tables scroll inside their box.

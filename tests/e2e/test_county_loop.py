@@ -79,13 +79,13 @@ def last_seen(server, device_id: str):
 
 def pass_quiz(page, base: str) -> None:
     page.goto(f"{base}/#/pack/{WELCOME}", timeout=20_000)
-    page.get_by_test_id(f"quiz-{LESSON}").click(timeout=15_000)
+    page.get_by_test_id(f"quiz-{LESSON}").click(timeout=30_000)
     expect(page.get_by_test_id("quiz-progress")).to_have_text("第 1 题，共 1 题", timeout=10_000)
-    page.get_by_test_id("quiz-choice-0").click(timeout=5_000)
+    page.get_by_test_id("quiz-choice-0").click(timeout=30_000)
     expect(page.get_by_test_id("quiz-feedback")).to_have_attribute(
         "data-correct", "true", timeout=5_000
     )
-    page.get_by_test_id("quiz-next").click(timeout=5_000)
+    page.get_by_test_id("quiz-next").click(timeout=30_000)
     expect(page.get_by_test_id("quiz-score")).to_contain_text("通过了", timeout=5_000)
 
 

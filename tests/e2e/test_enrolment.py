@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import func, select
+from support.browser import staff_sign_in
 
 from xuedian.extensions import db
 from xuedian.org.demo import ADMIN, VOLUNTEER
@@ -26,9 +27,7 @@ ROW = "未加入学习点的手机"
 
 def sign_in(page, base: str, account: tuple[str, str], target: str) -> None:
     page.goto(f"{base}/staff/login?next={target}", timeout=20_000)
-    page.get_by_test_id("username").fill(account[0], timeout=10_000)
-    page.get_by_test_id("password").fill(account[1], timeout=5_000)
-    page.get_by_test_id("login").click(timeout=5_000)
+    staff_sign_in(page, account)
 
 
 def records_of(server, device_id: str) -> int:
@@ -49,7 +48,7 @@ def test_a_phone_opened_from_the_poster_shows_on_the_point_page_at_once(
     expect(page.get_by_test_id("public-url-note")).to_be_visible(timeout=5_000)
     url = page.get_by_test_id("enrol-url").inner_text(timeout=5_000)
     assert url.startswith(f"{base}/?point=liucun&t=")
-    page.get_by_test_id("poster-link").click(timeout=5_000)
+    page.get_by_test_id("poster-link").click(timeout=30_000)
     expect(page.get_by_test_id("qr").locator("svg")).to_be_visible(timeout=10_000)
     assert f"{base}/?point=liucun&amp;t=" in page.content()
 

@@ -145,7 +145,7 @@ def test_inbox_message_sent_with_the_cli_arrives_with_the_next_sync(live_server,
     body_other = ["--body-zh", "不是给你的", "--body-en", "Not for you"]
     cli(live_server, "inbox", "send", *text_other, *body_other, "--device", other)
 
-    page.get_by_test_id("sync-now").click(timeout=10_000)
+    page.get_by_test_id("sync-now").click(timeout=30_000)
     expect(page.get_by_test_id("inbox-badge")).to_have_attribute("data-count", "1", timeout=15_000)
     page.get_by_test_id("inbox-badge").click()
     inbox = page.get_by_test_id("inbox")
@@ -153,7 +153,7 @@ def test_inbox_message_sent_with_the_cli_arrives_with_the_next_sync(live_server,
     expect(inbox).to_contain_text("村学习点周三下午有志愿者帮您。")
     expect(inbox).not_to_contain_text("别人的")
     expect(page.get_by_test_id("inbox-unread")).to_have_attribute("data-count", "1")
-    page.get_by_test_id("inbox-mark-read").click(timeout=10_000)
+    page.get_by_test_id("inbox-mark-read").click(timeout=30_000)
     expect(page.get_by_test_id("inbox-unread")).to_have_count(0, timeout=10_000)
     page.reload(timeout=20_000)
     expect(page.get_by_test_id("inbox")).to_contain_text("周三有志愿者", timeout=15_000)

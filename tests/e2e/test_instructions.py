@@ -46,7 +46,7 @@ def started_phone(live_server, page) -> str:
 
 
 def sync(page) -> None:
-    page.get_by_test_id("sync-now").click(timeout=10_000)
+    page.get_by_test_id("sync-now").click(timeout=30_000)
     expect(page.get_by_test_id("sync-now")).to_be_enabled(timeout=15_000)
 
 

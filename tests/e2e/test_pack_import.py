@@ -270,7 +270,7 @@ def open_offline(server, page) -> None:
     """Install the shell, open the import screen from the catalog, then cut the network."""
     page.goto(server.url + "/#/catalog", timeout=20_000)
     wait_for_controller(page)
-    page.get_by_test_id("go-import").click(timeout=10_000)
+    page.get_by_test_id("go-import").click(timeout=30_000)
     expect(page.get_by_test_id("import-file")).to_be_attached(timeout=10_000)
     page.context.set_offline(True)
 

@@ -80,7 +80,7 @@ def test_kiosk_page_without_javascript_downloads_a_pack_and_takes_bundles(
             assert box["x"] >= 0 and box["x"] + box["width"] <= 360
 
         with page.expect_download(timeout=20_000) as info:
-            page.get_by_test_id("pack-download").click(timeout=10_000)
+            page.get_by_test_id("pack-download").click(timeout=30_000)
         download = info.value
         assert download.suggested_filename == ARCHIVE
         got = hashlib.sha256(download.path().read_bytes()).hexdigest()
@@ -94,7 +94,7 @@ def test_kiosk_page_without_javascript_downloads_a_pack_and_takes_bundles(
             files.append(path)
         before = utcnow()
         page.get_by_test_id("bundle-files").set_input_files(files, timeout=10_000)
-        page.get_by_test_id("upload").click(timeout=10_000)
+        page.get_by_test_id("upload").click(timeout=30_000)
         expect(page.get_by_test_id("received")).to_contain_text(
             "已收到 2 个文件，有网时转交县里", timeout=15_000
         )

@@ -172,7 +172,7 @@ def test_message_arrives_through_the_feed_and_is_marked_read_offline(live_server
         title = ["--title-zh", f"通知{n}", "--title-en", f"Notice {n}"]
         body = ["--body-zh", f"内容{n}", "--body-en", f"Body {n}"]
         cli(live_server, "inbox", "send", *title, *body, "--device", me[:8])
-    page.get_by_test_id("sync-now").click(timeout=10_000)
+    page.get_by_test_id("sync-now").click(timeout=30_000)
     expect(page.get_by_test_id("inbox-unread")).to_have_attribute("data-count", "2", timeout=15_000)
 
     page.context.set_offline(True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
-from support.browser import wait_for_controller
+from support.browser import staff_sign_in, wait_for_controller
 
 from xuedian.org.demo import ADMIN
 
@@ -25,9 +25,7 @@ def test_staff_pages_are_not_shadowed_by_the_installed_app(live_server, page):
     expect(page).to_have_url(f"{live_server.url}/staff/login?next=/staff/reports/", timeout=20_000)
     # The worker still controls this page; it passes the navigation to the network.
     assert page.evaluate("navigator.serviceWorker.controller !== null")
-    page.get_by_test_id("username").fill(ADMIN[0], timeout=20_000)
-    page.get_by_test_id("password").fill(ADMIN[1], timeout=10_000)
-    page.get_by_test_id("login").click(timeout=10_000)
+    staff_sign_in(page, ADMIN)
     expect(page.get_by_role("heading", name="报表总览")).to_be_visible(timeout=20_000)
 
     reports = page.goto(live_server.url + "/staff/reports/", timeout=20_000)

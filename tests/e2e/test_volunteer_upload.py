@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 from server.sync.helpers import Phone, make_record
 from sqlalchemy import select
+from support.browser import staff_sign_in
 
 from xuedian.extensions import db
 from xuedian.org.demo import VOLUNTEER
@@ -46,11 +47,9 @@ def test_volunteer_uploads_two_bundles_and_sees_each_result(county, page, tmp_pa
 
     page.goto(f"{county.url}/staff/points", timeout=20_000)
     expect(page).to_have_url(f"{county.url}/staff/login?next=/staff/points", timeout=10_000)
-    page.get_by_test_id("username").fill(VOLUNTEER[0], timeout=5_000)
-    page.get_by_test_id("password").fill(VOLUNTEER[1], timeout=5_000)
-    page.get_by_test_id("login").click(timeout=5_000)
+    staff_sign_in(page, VOLUNTEER)
     expect(page.get_by_test_id("points")).to_contain_text("柳村学习点", timeout=10_000)
-    page.get_by_role("link", name="柳村学习点").click(timeout=5_000)
+    page.get_by_role("link", name="柳村学习点").click(timeout=30_000)
     expect(page.get_by_test_id("point-code")).to_have_text("liucun", timeout=10_000)
     point_url = page.url
     # The enrolment QR code and a pack download are on the page too.
@@ -63,7 +62,7 @@ def test_volunteer_uploads_two_bundles_and_sees_each_result(county, page, tmp_pa
     progress = page.get_by_test_id("upload-progress")
     expect(progress).to_be_hidden(timeout=5_000)
     page.get_by_test_id("bundles").set_input_files(files, timeout=10_000)
-    page.get_by_test_id("upload").click(timeout=5_000)
+    page.get_by_test_id("upload").click(timeout=30_000)
 
     receipts = page.get_by_test_id("upload-results").get_by_test_id("receipts")
     expect(receipts.locator("li")).to_have_count(2, timeout=20_000)
@@ -105,12 +104,10 @@ def test_upload_without_javascript_lists_each_file(county, browser, tmp_path):
         bad = tmp_path / "bad.xdsync"
         bad.write_bytes(b"not a bundle")
         page.goto(f"{county.url}/staff/login", timeout=20_000)
-        page.get_by_test_id("username").fill(VOLUNTEER[0], timeout=5_000)
-        page.get_by_test_id("password").fill(VOLUNTEER[1], timeout=5_000)
-        page.get_by_test_id("login").click(timeout=5_000)
+        staff_sign_in(page, VOLUNTEER)
         expect(page.get_by_test_id("point-code")).to_have_text("liucun", timeout=10_000)
         page.get_by_test_id("bundles").set_input_files([good, bad], timeout=10_000)
-        page.get_by_test_id("upload").click(timeout=5_000)
+        page.get_by_test_id("upload").click(timeout=30_000)
         expect(page.get_by_test_id("result-summary")).to_have_text(
             "县里收下了 1 个文件，共 2 个。", timeout=15_000
         )
@@ -130,12 +127,10 @@ def test_script_shows_the_servers_refusal_of_a_too_large_upload(county, page, tm
     big.write_bytes(Phone().bundle([[make_record(i) for i in range(1, 401)]]))
     assert big.stat().st_size > 5_000
     page.goto(f"{county.url}/staff/login", timeout=20_000)
-    page.get_by_test_id("username").fill(VOLUNTEER[0], timeout=5_000)
-    page.get_by_test_id("password").fill(VOLUNTEER[1], timeout=5_000)
-    page.get_by_test_id("login").click(timeout=5_000)
+    staff_sign_in(page, VOLUNTEER)
     expect(page.get_by_test_id("point-code")).to_have_text("liucun", timeout=10_000)
     page.get_by_test_id("bundles").set_input_files([big], timeout=10_000)
-    page.get_by_test_id("upload").click(timeout=5_000)
+    page.get_by_test_id("upload").click(timeout=30_000)
     expect(page.get_by_test_id("result-summary")).to_contain_text(
         "一次上传的文件太多或太大", timeout=15_000
     )

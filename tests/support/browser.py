@@ -41,3 +41,14 @@ def wait_for_store(page, store: str, key, want=None, timeout: float = 15.0) -> N
         return (value is not None) if want is None else (value == want)
 
     wait_until(arrived, timeout, f"{store} {key}", page=page)
+
+
+def staff_sign_in(page, account: tuple[str, str]) -> None:
+    """Fill the staff sign-in form on ``page`` and submit it.
+
+    The press waits for the page it leads to, and on a loaded machine that page (the
+    dashboard computes its figures) can take far longer than the form took to fill.
+    """
+    page.get_by_test_id("username").fill(account[0], timeout=20_000)
+    page.get_by_test_id("password").fill(account[1], timeout=10_000)
+    page.get_by_test_id("login").click(timeout=60_000)
