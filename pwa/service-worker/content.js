@@ -6,8 +6,8 @@
  */
 import { registerRoute } from 'workbox-routing';
 import { createPartialResponse } from 'workbox-range-requests/createPartialResponse.js';
-import { getOne } from '../src/lib/db.js';
-import { readFile } from '../src/lib/blobstore.js';
+import { getOne } from '../src/lib/storage/db.js';
+import { readFile } from '../src/lib/packs/blobstore.js';
 
 const PREFIX = '/content/';
 /** @type {Map<string, any>} `${pack}/${version}` → installed row; a version's manifest never changes */

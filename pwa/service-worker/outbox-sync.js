@@ -5,8 +5,8 @@
  * src/lib/device.js. A service worker may not call import(), so esbuild inlines
  * the @noble/ed25519 fallback here that the page loads lazily.
  */
-import { SYNC_TAG } from '../src/lib/outbox.js';
-import { syncAll } from '../src/lib/feed.js';
+import { SYNC_TAG } from '../src/lib/outbox/outbox.js';
+import { syncAll } from '../src/lib/transport/feed.js';
 
 /**
  * Sync on a `sync` event with our tag: the same cycle as the page's, so the

@@ -8,8 +8,8 @@
  * device_id, created, registration, batches}`, every envelope signed by this
  * phone (docs/protocol.md, "Sync bundles").
  */
-import { unsentRecords, deviceStatus, signedBatch, MAX_BATCH } from '../../lib/outbox.js';
-import { deviceIdentity, registration } from '../../lib/device.js';
+import { unsentRecords, deviceStatus, signedBatch, MAX_BATCH } from '../../lib/outbox/outbox.js';
+import { deviceIdentity, registration } from '../../lib/transport/device.js';
 import { XuedianError } from '../../lib/errors.js';
 
 /** The county refuses bundles of more batches than this. */

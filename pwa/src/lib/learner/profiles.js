@@ -1,8 +1,8 @@
 /**
  * Learner profiles on a shared family phone. Owns `meta.profiles` (the list),
- * switching `meta.active_learner` (created by lib/outbox.js on first record),
+ * switching `meta.active_learner` (created by lib/outbox/outbox.js on first record),
  * and `meta.pin_tries` (wrong-PIN counters). The learning point is
- * lib/enrolment.js's.
+ * lib/transport/enrolment.js's.
  *
  * A profile is {id: uuid (the `learner` of its records), name: string | null
  * (null: the first profile, shown as 我 / Me), pin: {salt, hash, iterations} |
@@ -10,14 +10,14 @@
  * PBKDF2-SHA256 hash with a per-profile random salt. Names stay on the phone;
  * only age band and village travel, in the sync heartbeat (profilesForStatus).
  *
- * Shared with the service worker (profilesForStatus via lib/outbox.js): the
+ * Shared with the service worker (profilesForStatus via lib/outbox/outbox.js): the
  * window is touched only inside functions that run in the page.
  */
-import { req, withTx, getMeta, setMeta } from './db.js';
-import { uuidv4 } from './uuid.js';
-import { XuedianError } from './errors.js';
-import { base64urlEncode, base64urlDecode } from './base64url.js';
-import { cutText, storableText } from './storable.js';
+import { req, withTx, getMeta, setMeta } from '../storage/db.js';
+import { uuidv4 } from '../uuid.js';
+import { XuedianError } from '../errors.js';
+import { base64urlEncode, base64urlDecode } from '../base64url.js';
+import { cutText, storableText } from '../records/storable.js';
 
 export const AGE_BANDS = ['under-30', '30-44', '45-59', '60-69', '70+'];
 export const PIN_PATTERN = /^[0-9]{4,6}$/;
@@ -37,7 +37,7 @@ export const PROFILE_EVENT = 'xuedian:profile';
  *   age_band?: string, village?: string, created: string}} Profile
  */
 
-/** Fill in a profile read from storage (rows made by lib/outbox.js lack most fields). */
+/** Fill in a profile read from storage (rows made by lib/outbox/outbox.js lack most fields). */
 function normalize(p) {
   return { name: null, pin: null, created: new Date(0).toISOString(), ...p };
 }
@@ -312,7 +312,7 @@ export function onProfileChange(fn) {
 export async function profilesForStatus() {
   const list = ((await getMeta('profiles')) || []).map(normalize);
   return list.slice(0, MAX_PROFILES).map((p) => {
-    // Only text the county can store travels (lib/storable.js); nothing left, no field.
+    // Only text the county can store travels (lib/records/storable.js); nothing left, no field.
     const village = typeof p.village === 'string' ? cutText(p.village, VILLAGE_MAX).trim() : '';
     return {
       learner: p.id,

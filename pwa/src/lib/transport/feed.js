@@ -9,17 +9,17 @@
  * its ack covers. A phone that dies mid-way keeps the old cursor and asks again;
  * every item is whole state, so asking twice is harmless.
  *
- * Remote instructions in an answer go to lib/instructions.js; a `resync` makes
+ * Remote instructions in an answer go to lib/transport/instructions.js; a `resync` makes
  * the pull start again from no cursor, telling the county a heartbeat.
  */
-import { req, withTx, getMeta } from './db.js';
+import { req, withTx, getMeta } from '../storage/db.js';
 import { request, errorFromResponse } from './api.js';
 import { ensureRegistered, forgetRegistration, sign } from './device.js';
-import { flushLocked, withSyncLock, notify as outboxChanged, deviceStatus } from './outbox.js';
+import { flushLocked, withSyncLock, notify as outboxChanged, deviceStatus } from '../outbox/outbox.js';
 import { takeInstructions } from './instructions.js';
 import { applyFeedPoint } from './enrolment.js';
 import { checkRanges, deleteAcked } from './ack-ranges.js';
-import { XuedianError } from './errors.js';
+import { XuedianError } from '../errors.js';
 
 export const FEED_CHANNEL = 'xuedian-feed';
 // Enough for a first feed of a busy shared phone; the rest comes next time.

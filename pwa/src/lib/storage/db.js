@@ -13,13 +13,13 @@
  *            value an ArrayBuffer.
  * - `progress` the county's derived progress (keyPath [learner, pack, lesson]):
  *            {learner, pack, lesson, completed, best_score, seconds, updated}, from the
- *            changes feed (lib/feed.js), which also keeps `feed_cursor`, `learner_totals`
+ *            changes feed (lib/transport/feed.js), which also keeps `feed_cursor`, `learner_totals`
  *            and `feed_catalog` in `meta`.
  * - `inbox`  messages from the county (keyPath `id`): {id, created, title, body, read}.
  *
  * Version 3 added `progress` and `inbox`; every older store and row is kept.
  * Version 2 added `downloads` and `chunks` and moved pack files from the
- * `xuedian-content` cache to content-addressed blobs (lib/blobstore.js); the old
+ * `xuedian-content` cache to content-addressed blobs (lib/packs/blobstore.js); the old
  * cache is deleted on upgrade and packs installed before it are re-downloaded
  * (see pwa/README.md).
  *

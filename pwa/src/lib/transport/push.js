@@ -8,8 +8,8 @@
  */
 import { apiJson, request, errorFromResponse } from './api.js';
 import { ensureRegistered, sign } from './device.js';
-import { base64urlDecode as b64urlDecode } from './base64url.js';
-import { XuedianError } from './errors.js';
+import { base64urlDecode as b64urlDecode } from '../base64url.js';
+import { XuedianError } from '../errors.js';
 
 const KEY_URL = '/api/v1/push/vapid-public-key';
 const SUBSCRIPTIONS = '/api/v1/push/subscriptions';

@@ -3,13 +3,13 @@
  * verified catalog lists a newer version of an installed pack and
  * settings.mayAutoDownload() allows it (data saver off, or 'auto' without
  * `saveData` or a 2G-class link), it starts that update through the download
- * manager (lib/downloads.js), which fetches only the blobs that changed.
+ * manager (lib/packs/downloads.js), which fetches only the blobs that changed.
  * Runs at start-up, when the phone comes online and when data saver is turned off.
  */
-import { mayAutoDownload, onSettingsChange } from './settings.js';
+import { mayAutoDownload, onSettingsChange } from '../settings.js';
 import { loadCatalog } from './catalog.js';
 import { installedPacks, downloadManager } from './packs.js';
-import { getAll } from './db.js';
+import { getAll } from '../storage/db.js';
 
 let running = null;
 

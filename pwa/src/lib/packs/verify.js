@@ -3,9 +3,9 @@
  * trusted public keys, read from `/trusted-keys.json`, which the service
  * worker precaches with the shell so it always comes from the county origin.
  */
-import { canonicalBytes } from './canonjson.js';
-import { base64urlDecode } from './base64url.js';
-import { XuedianError } from './errors.js';
+import { canonicalBytes } from '../transport/canonjson.js';
+import { base64urlDecode } from '../base64url.js';
+import { XuedianError } from '../errors.js';
 
 /** @typedef {{raw: Uint8Array, expires: number | null}} TrustedKey */
 

@@ -8,10 +8,10 @@
  * streaming them into the blob store, so a blob never sits whole in JS memory.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
-import { withTx, req, isQuotaError } from './db.js';
+import { withTx, req, isQuotaError } from '../storage/db.js';
 import { putBlob, deleteBlob } from './blobstore.js';
-import { toHex } from './base64url.js';
-import { XuedianError } from './errors.js';
+import { toHex } from '../base64url.js';
+import { XuedianError } from '../errors.js';
 
 const STORE = 'chunks';
 const ofBlob = (id) => IDBKeyRange.bound([id, 0], [id, Infinity]);

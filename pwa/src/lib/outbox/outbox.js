@@ -1,24 +1,24 @@
 /**
  * The learning-record outbox. Owns the `outbox` store and, in `meta`, the
  * `device_seq` counter, the `active_learner` profile id and `last_synced`.
- * (The device key and registration are lib/device.js's.)
+ * (The device key and registration are lib/transport/device.js's.)
  *
  * Records are append-only. One leaves the outbox only when the county has it:
  * its batch receipt lists it as accepted or duplicate, or a county ack (the
- * changes feed's or a signed .xdack file's, lib/ack-ranges.js) covers its
+ * changes feed's or a signed .xdack file's, lib/transport/ack-ranges.js) covers its
  * device_seq; a rejected one stays, quarantined. Exporting a sync bundle, or a
  * relay's receipt, deletes nothing. Runs in the page and in the service
  * worker alike.
  */
-import { req, withTx, getAll, isQuotaError } from './db.js';
-import { uuidv4, uuidv7 } from './uuid.js';
-import { request, errorFromResponse } from './api.js';
-import { ensureRegistered, forgetRegistration, sign } from './device.js';
-import { XuedianError } from './errors.js';
-import { APP_VERSION } from './version.js';
-import { profilesForStatus } from './profiles.js';
-import { enrolmentClaim } from './enrolment.js';
-import { storableValue } from './storable.js';
+import { req, withTx, getAll, isQuotaError } from '../storage/db.js';
+import { uuidv4, uuidv7 } from '../uuid.js';
+import { request, errorFromResponse } from '../transport/api.js';
+import { ensureRegistered, forgetRegistration, sign } from '../transport/device.js';
+import { XuedianError } from '../errors.js';
+import { APP_VERSION } from '../version.js';
+import { profilesForStatus } from '../learner/profiles.js';
+import { enrolmentClaim } from '../transport/enrolment.js';
+import { storableValue } from '../records/storable.js';
 
 export const FLUSH_LOCK = 'xuedian-outbox-flush';
 export const SYNC_TAG = 'xuedian-outbox';
@@ -69,7 +69,7 @@ export async function recordEvent({ verb, object, result }) {
       const learner = await ensureLearner(meta);
       const seq = ((await req(meta.get('device_seq'))) || 0) + 1;
       meta.put(seq, 'device_seq');
-      // Only text the county can store goes into a record (lib/storable.js).
+      // Only text the county can store goes into a record (lib/records/storable.js).
       const row = { id: uuidv7(), learner, verb, object: storableValue(object), timestamp: new Date().toISOString(), device_seq: seq };
       if (result) row.result = storableValue(result);
       await req(tx.objectStore('outbox').add(row));
@@ -166,9 +166,9 @@ async function storageFree() {
 /**
  * The heartbeat every batch and bundle carries: what waits, what was
  * refused, which app and packs this phone runs, how much room is left, the
- * learning point's code and enrolment token (lib/enrolment.js; only the token
+ * learning point's code and enrolment token (lib/transport/enrolment.js; only the token
  * enrols) and its profiles (id, age band and
- * village only: names never leave the phone; lib/profiles.js).
+ * village only: names never leave the phone; lib/learner/profiles.js).
  * @returns {Promise<{unsent: number, quarantined: number, app_version: string,
  *   packs: Record<string, number>, storage_free: number | null, point?: string, enrolment?: string,
  *   profiles?: {learner: string, age_band?: string, village?: string}[]}>}

@@ -6,18 +6,18 @@
  *   non-extractable); elsewhere a random 32-byte secret for @noble/ed25519
  *   (`{kind: 'noble', secret, public_key, device_id}`).
  * - `device`: `{device_id, registered}` once the county has acknowledged the
- *   registration (whose answer also names the learning point: lib/enrolment.js).
+ *   registration (whose answer also names the learning point: lib/transport/enrolment.js).
  *
  * device_id is the first 32 hex characters of sha256(raw public key), so
  * registering again (a county restored from backup) keeps the same id and the
  * device_seq simply carries on. Runs in the page and in the service worker.
  */
-import { req, withTx, getMeta, setMeta, deleteMeta } from './db.js';
+import { req, withTx, getMeta, setMeta, deleteMeta } from '../storage/db.js';
 import { canonicalBytes } from './canonjson.js';
-import { base64urlEncode, sha256Hex } from './base64url.js';
+import { base64urlEncode, sha256Hex } from '../base64url.js';
 import { apiJson } from './api.js';
-import { XuedianError } from './errors.js';
-import { APP_VERSION } from './version.js';
+import { XuedianError } from '../errors.js';
+import { APP_VERSION } from '../version.js';
 import { getEnrolment, enrolmentClaim, applyRegistration } from './enrolment.js';
 
 /**
@@ -130,7 +130,7 @@ export async function registration(claim) {
 
 /**
  * Register with the county unless it already acknowledged this key and no
- * point's QR address waits for its answer (lib/enrolment.js): opening one
+ * point's QR address waits for its answer (lib/transport/enrolment.js): opening one
  * enrols the phone at once, before any learning record.
  * @returns {Promise<DeviceIdentity>}
  * @throws {XuedianError} `device-revoked`, `network-offline`, `rate-limited`, …

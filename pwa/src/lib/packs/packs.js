@@ -2,13 +2,13 @@
  * Installed content packs, read side. Owns nothing itself: the `packs` store
  * (one row per pack: the active version and its verified manifest) is written
  * only by blobstore.activatePack, and the bytes live in the `xuedian-blobs`
- * cache (lib/blobstore.js). Downloads are lib/downloads.js, loaded lazily.
+ * cache (lib/packs/blobstore.js). Downloads are lib/packs/downloads.js, loaded lazily.
  */
-import { getAll, getOne } from './db.js';
+import { getAll, getOne } from '../storage/db.js';
 import { readFile, missingBlobs } from './blobstore.js';
-import { request, errorFromResponse } from './api.js';
-import { sha256Hex } from './base64url.js';
-import { XuedianError } from './errors.js';
+import { request, errorFromResponse } from '../transport/api.js';
+import { sha256Hex } from '../base64url.js';
+import { XuedianError } from '../errors.js';
 
 /**
  * The URL of one pack file; the service worker answers it from the blob store.

@@ -1,12 +1,12 @@
 /**
  * HTTP Range requests for blobs. Owns nothing: every byte that arrives goes to
- * the `chunks` store (lib/chunks.js) in pieces of at most CHUNK_SIZE, as soon
+ * the `chunks` store (lib/packs/chunks.js) in pieces of at most CHUNK_SIZE, as soon
  * as a piece fills and, when the body breaks off, the part received so far.
  */
 import { blobUrl } from './blobstore.js';
 import { putChunk } from './chunks.js';
-import { errorFromResponse } from './api.js';
-import { XuedianError } from './errors.js';
+import { errorFromResponse } from '../transport/api.js';
+import { XuedianError } from '../errors.js';
 
 /** Bytes per Range request and per stored chunk. */
 export const CHUNK_SIZE = 64 * 1024;

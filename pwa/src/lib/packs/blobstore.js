@@ -4,15 +4,15 @@
  * byte for byte as the manifest lists it (gzip blobs stay compressed). Files are
  * never stored twice: readFile() cuts them out of their blobs on demand.
  *
- * Activation writes the `packs` row (lib/db.js) in one IndexedDB transaction,
+ * Activation writes the `packs` row (lib/storage/db.js) in one IndexedDB transaction,
  * only once every blob of the manifest is present; until then the old version
  * stays readable. Garbage collection removes blobs that no installed pack and
  * no `downloads` row references.
  *
  * Shared by the page, the service worker and the import worker: no `window`.
  */
-import { withTx, req, isQuotaError } from './db.js';
-import { XuedianError } from './errors.js';
+import { withTx, req, isQuotaError } from '../storage/db.js';
+import { XuedianError } from '../errors.js';
 
 export const BLOB_CACHE = 'xuedian-blobs';
 /** Web Lock that writers of not-yet-referenced blobs hold shared; GC takes it exclusively. */

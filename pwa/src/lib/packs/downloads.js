@@ -6,7 +6,7 @@
  *
  * A download fetches only the blobs the blob store lacks, in 64 KB Range
  * requests, at most two at a time; every byte received is kept in the
- * `chunks` store (lib/chunks.js), even from a request cut mid-body, so a
+ * `chunks` store (lib/packs/chunks.js), even from a request cut mid-body, so a
  * dropped link or a closed app re-fetches almost nothing. The new version is
  * activated in one step once every blob is verified and stored.
  */
@@ -15,8 +15,8 @@ import { fetchManifest, installedPack, askPersistence } from './packs.js';
 import { validateManifest, missingBlobs, activatePack, collectGarbage } from './blobstore.js';
 import { storedRanges, missingPieces, finalizeBlob, dropChunks, dropChunksExcept } from './chunks.js';
 import { fetchRange, CHUNK_SIZE } from './range-fetch.js';
-import { withTx, req, getAll, getOne, isQuotaError } from './db.js';
-import { XuedianError, errorCode } from './errors.js';
+import { withTx, req, getAll, getOne, isQuotaError } from '../storage/db.js';
+import { XuedianError, errorCode } from '../errors.js';
 
 export { CHUNK_SIZE };
 const PARALLEL = 2;

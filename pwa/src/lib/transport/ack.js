@@ -2,14 +2,14 @@
  * Importing a county acknowledgement file (`.xdack`) on the phone, offline.
  * Owns nothing: it checks the county signature, that the ack is for this
  * phone, and deletes in one transaction exactly the outbox records it covers
- * (lib/ack-ranges.js). A refused file changes nothing.
+ * (lib/transport/ack-ranges.js). A refused file changes nothing.
  */
-import { withTx } from './db.js';
-import { verifyEnvelope } from './verify.js';
+import { withTx } from '../storage/db.js';
+import { verifyEnvelope } from '../packs/verify.js';
 import { deviceIdentity } from './device.js';
-import { notify as outboxChanged } from './outbox.js';
+import { notify as outboxChanged } from '../outbox/outbox.js';
 import { checkRanges, deleteAcked } from './ack-ranges.js';
-import { XuedianError } from './errors.js';
+import { XuedianError } from '../errors.js';
 
 /** An ack lists at most 1,000 ranges: far below this. */
 const MAX_ACK_BYTES = 256 * 1024;

@@ -1,6 +1,6 @@
 /**
  * The active learner's learning history, for My learning, Home and the
- * recommendations. Owns nothing durable: like lib/progress.js it merges the
+ * recommendations. Owns nothing durable: like lib/learner/progress.js it merges the
  * county's derived rows (`progress` store, `meta.learner_totals`) with the
  * records still waiting in the outbox, so what was learnt offline counts at once.
  *
@@ -10,8 +10,8 @@
  * completed with evidence. What a record counts for is decided by
  * lib/records/facts.js, the county's rules (tests/vectors/record_facts.json).
  */
-import { req, withTx } from './db.js';
-import { derive, recordFacts } from './records/facts.js';
+import { req, withTx } from '../storage/db.js';
+import { derive, recordFacts } from '../records/facts.js';
 
 const WEEK_MS = 7 * 24 * 3600 * 1000;
 

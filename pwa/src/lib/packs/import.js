@@ -5,7 +5,7 @@
  */
 import { trustedKeys } from './verify.js';
 import { installedPacks } from './packs.js';
-import { XuedianError } from './errors.js';
+import { XuedianError } from '../errors.js';
 
 /**
  * The hashed URL of the worker bundle: build.mjs builds the worker first and

@@ -3,7 +3,7 @@
  * an XuedianError carrying the server's error-envelope code, or
  * `network-offline` when no answer came back at all.
  */
-import { XuedianError } from './errors.js';
+import { XuedianError } from '../errors.js';
 
 /**
  * Parse an error envelope `{"ok": false, code, message, details}` from a

@@ -2,9 +2,9 @@
  * The pack catalog. Owns `meta.catalog`: the last catalog envelope whose
  * signature checked out, so the course list still shows offline.
  */
-import { apiJson } from './api.js';
+import { apiJson } from '../transport/api.js';
 import { verifyEnvelope } from './verify.js';
-import { getMeta, setMeta } from './db.js';
+import { getMeta, setMeta } from '../storage/db.js';
 
 export const CATALOG_URL = '/api/v1/catalog';
 

@@ -3,8 +3,8 @@
  * `{[learner]: {pack, lesson, at}}`, the last lesson each profile opened, so a
  * family phone continues each resident's own lesson.
  */
-import { req, withTx } from './db.js';
-import { activeLearner } from './outbox.js';
+import { req, withTx } from '../storage/db.js';
+import { activeLearner } from '../outbox/outbox.js';
 
 /**
  * Remember that the active learner opened a lesson.

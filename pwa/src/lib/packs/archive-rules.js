@@ -10,7 +10,7 @@
  * from byte 0 to the directory; then, once the manifest is verified, every
  * blob entry listed and every listed blob present with its size.
  */
-import { XuedianError } from './errors.js';
+import { XuedianError } from '../errors.js';
 
 export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 export const MAX_ARCHIVE_ENTRIES = 20_000;

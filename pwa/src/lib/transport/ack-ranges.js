@@ -1,10 +1,10 @@
 /**
  * County acknowledgements on the phone. Owns nothing: it checks the ranges an
  * ack carries and deletes, inside the caller's transaction, exactly the outbox
- * records whose device_seq they cover. Both the changes feed (lib/feed.js) and
- * a signed .xdack file (lib/ack.js) go through here.
+ * records whose device_seq they cover. Both the changes feed (lib/transport/feed.js) and
+ * a signed .xdack file (lib/transport/ack.js) go through here.
  */
-import { XuedianError } from './errors.js';
+import { XuedianError } from '../errors.js';
 
 /** Most ranges one ack may list (the county sends at most this many). */
 export const MAX_RANGES = 1000;

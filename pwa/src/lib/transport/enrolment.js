@@ -10,10 +10,10 @@
  * - `refused`: the code of the last QR address the county did not accept.
  *
  * Only the county decides: a token is its signature (docs/protocol.md), so
- * the phone just carries it, in the registration (lib/device.js) and the
- * heartbeat (lib/outbox.js). Shared with the service worker: no `window`.
+ * the phone just carries it, in the registration (lib/transport/device.js) and the
+ * heartbeat (lib/outbox/outbox.js). Shared with the service worker: no `window`.
  */
-import { getMeta, setMeta } from './db.js';
+import { getMeta, setMeta } from '../storage/db.js';
 
 export const POINT_PATTERN = /^[A-Za-z0-9-]{1,32}$/;
 export const TOKEN_PATTERN = /^[A-Za-z0-9-]{1,40}\.[A-Za-z0-9_-]{86}$/;

@@ -5,12 +5,12 @@
  * ({pack_id: {version, by_date}} asked for by the county).
  *
  * - `resync`: the feed cursor is forgotten and everything is pulled again, with a
- *   heartbeat (lib/feed.js does the pulling; this says it must).
+ *   heartbeat (lib/transport/feed.js does the pulling; this says it must).
  * - `update-pack`: remembered, and the update download is started unless data
  *   saver says not to (the county also sent an inbox notice to read).
  */
-import { withTx, req, getMeta, setMeta } from './db.js';
-import { mayAutoDownload } from './settings.js';
+import { withTx, req, getMeta, setMeta } from '../storage/db.js';
+import { mayAutoDownload } from '../settings.js';
 
 const KEEP = 200;
 
@@ -58,8 +58,8 @@ export async function startPackUpdates() {
   try {
     const wanted = (await getMeta('pack_updates')) || {};
     if (Object.keys(wanted).length === 0) return [];
-    const { loadCatalog } = await import('./catalog.js');
-    const { installedPack, downloadManager } = await import('./packs.js');
+    const { loadCatalog } = await import('../packs/catalog.js');
+    const { installedPack, downloadManager } = await import('../packs/packs.js');
     const { catalog } = await loadCatalog();
     const left = {};
     for (const [pack, want] of Object.entries(wanted)) {

@@ -1,12 +1,12 @@
 /**
  * What the active learner has done, as the screens show it. Owns nothing: it
  * merges the county's derived progress (`progress` store and
- * `meta.learner_totals`, written by lib/feed.js) with the records still in the
+ * `meta.learner_totals`, written by lib/transport/feed.js) with the records still in the
  * outbox, so learning done here shows at once, before any sync. Local records
  * count by lib/records/facts.js, the county's rules.
  */
-import { req, withTx } from './db.js';
-import { derive } from './records/facts.js';
+import { req, withTx } from '../storage/db.js';
+import { derive } from '../records/facts.js';
 
 /**
  * @typedef {object} PackProgress
