@@ -31,7 +31,13 @@ export function checkRanges(ranges) {
   return /** @type {number[][]} */ (ranges);
 }
 
-function covered(ranges, seq) {
+/**
+ * Whether checked ranges hold a device_seq (binary search: they are sorted and apart).
+ * @param {number[][]} ranges checked by checkRanges
+ * @param {number} seq
+ * @returns {boolean}
+ */
+export function covered(ranges, seq) {
   let lo = 0;
   let hi = ranges.length - 1;
   while (lo <= hi) {

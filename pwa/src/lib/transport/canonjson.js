@@ -1,42 +1,32 @@
 /**
- * RFC 8785 JSON Canonicalization Scheme. Owns no data; it is the byte-exact
- * form that Ed25519 signatures on catalogs and manifests cover.
+ * RFC 8785 JSON Canonicalization Scheme, through the `canonicalize` package.
+ * Owns no data; it is the byte-exact form that Ed25519 signatures on device
+ * envelopes, catalogs and manifests cover. tests/vectors/canonjson.json holds
+ * the cases the county (server/xuedian/core/canonjson.py) and this file agree on.
+ *
+ * Pinned at canonicalize 3.0.0: 4.x and 5.x refuse a lone surrogate, which the
+ * county signs as JSON.stringify writes it (docs/protocol.md: a record an older
+ * app stored with one must still be signable, so that only it is refused), and
+ * 5.x calls String.prototype.isWellFormed, which the Chrome 80 WebViews the
+ * build targets lack.
  */
+import canonicalizeJson from 'canonicalize';
 
 /**
- * Serialise a JSON value canonically: no whitespace, object keys sorted by
- * UTF-16 code units, strings and numbers exactly as ECMAScript JSON.stringify
- * writes them (which is what RFC 8785 specifies).
+ * Serialise a JSON value canonically.
  * @param {unknown} value
  * @returns {string}
  * @throws {TypeError} on values JSON cannot carry (NaN, Infinity, undefined, functions)
  */
 export function canonicalize(value) {
-  if (value === null) return 'null';
-  switch (typeof value) {
-    case 'boolean':
-      return value ? 'true' : 'false';
-    case 'string':
-      return JSON.stringify(value);
-    case 'number':
-      if (!Number.isFinite(value)) throw new TypeError('canonjson: non-finite number');
-      // JSON.stringify writes -0 as 0, as RFC 8785 requires.
-      return JSON.stringify(value);
-    case 'object': {
-      if (Array.isArray(value)) return `[${value.map(canonicalize).join(',')}]`;
-      // Default sort compares UTF-16 code units, the order RFC 8785 names.
-      const keys = Object.keys(value).sort();
-      const parts = [];
-      for (const key of keys) {
-        const v = /** @type {Record<string, unknown>} */ (value)[key];
-        if (v === undefined) continue;
-        parts.push(`${JSON.stringify(key)}:${canonicalize(v)}`);
-      }
-      return `{${parts.join(',')}}`;
-    }
-    default:
-      throw new TypeError(`canonjson: cannot encode ${typeof value}`);
+  let text;
+  try {
+    text = canonicalizeJson(value);
+  } catch (err) {
+    throw new TypeError(`canonjson: ${/** @type {Error} */ (err).message}`);
   }
+  if (typeof text !== 'string') throw new TypeError(`canonjson: cannot encode ${typeof value}`);
+  return text;
 }
 
 /**
