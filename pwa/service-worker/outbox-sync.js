@@ -5,7 +5,7 @@
  * src/lib/device.js. A service worker may not call import(), so esbuild inlines
  * the @noble/ed25519 fallback here that the page loads lazily.
  */
-import { SYNC_TAG } from '../src/lib/outbox/outbox.js';
+import { SYNC_TAG } from '../src/lib/outbox/send.js';
 import { syncAll } from '../src/lib/transport/feed.js';
 
 /**

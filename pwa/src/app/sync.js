@@ -8,7 +8,7 @@
  * failures), Background Sync (registered so the worker can upload after the
  * tab closes), and right after a record is made.
  */
-import { flush, SYNC_TAG } from '../lib/outbox/outbox.js';
+import { flush, SYNC_TAG } from '../lib/outbox/send.js';
 import { deviceIdentity } from '../lib/transport/device.js';
 import { XuedianError } from '../lib/errors.js';
 import { patchSyncState, refreshSyncState, getSyncState } from './status.js';

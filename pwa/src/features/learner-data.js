@@ -5,7 +5,7 @@
  */
 import { useEffect } from 'preact/hooks';
 import { onFeedChange } from '../lib/transport/feed.js';
-import { onOutboxChange } from '../lib/outbox/outbox.js';
+import { onOutboxChange } from '../lib/outbox/queue.js';
 
 /**
  * Call `load` now and whenever the feed, the outbox or the active profile changes.

@@ -14,7 +14,7 @@ import { href } from '../../app/router.js';
 import { afterRecord } from '../../app/sync.js';
 import { patchSyncState } from '../../app/status.js';
 import { installedPack, readPackText, contentUrl, resumeDownloads } from '../../lib/packs/packs.js';
-import { recordEvent } from '../../lib/outbox/outbox.js';
+import { recordEvent } from '../../lib/outbox/queue.js';
 import { errorCode } from '../../lib/errors.js';
 import { t, pick, errorText, getLang } from '../../lib/i18n.js';
 import { rememberLesson } from '../../lib/learner/last-lesson.js';

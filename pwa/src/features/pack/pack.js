@@ -11,7 +11,7 @@ import { href } from '../../app/router.js';
 import { installedPack, resumeDownloads } from '../../lib/packs/packs.js';
 import { packProgress } from '../../lib/learner/progress.js';
 import { onFeedChange } from '../../lib/transport/feed.js';
-import { onOutboxChange } from '../../lib/outbox/outbox.js';
+import { onOutboxChange } from '../../lib/outbox/queue.js';
 import { t, pick } from '../../lib/i18n.js';
 import { tf } from '../../lib/format.js';
 

@@ -15,7 +15,7 @@ import { href } from '../../app/router.js';
 import { afterRecord } from '../../app/sync.js';
 import { patchSyncState } from '../../app/status.js';
 import { installedPack } from '../../lib/packs/packs.js';
-import { recordEvent } from '../../lib/outbox/outbox.js';
+import { recordEvent } from '../../lib/outbox/queue.js';
 import { errorCode } from '../../lib/errors.js';
 import { t, pick, errorText } from '../../lib/i18n.js';
 import { tf } from '../../lib/format.js';

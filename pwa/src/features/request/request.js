@@ -9,7 +9,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../../app/html.js';
 import { afterRecord } from '../../app/sync.js';
-import { recordEvent, onOutboxChange } from '../../lib/outbox/outbox.js';
+import { recordEvent, onOutboxChange } from '../../lib/outbox/queue.js';
 import { withTx, req } from '../../lib/storage/db.js';
 import { onProfileChange } from '../../lib/learner/profiles.js';
 import { cutText } from '../../lib/records/storable.js';

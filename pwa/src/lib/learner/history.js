@@ -1,8 +1,8 @@
 /**
  * The active learner's learning history, for My learning, Home and the
- * recommendations. Owns nothing durable: like lib/learner/progress.js it merges the
- * county's derived rows (`progress` store, `meta.learner_totals`) with the
- * records still waiting in the outbox, so what was learnt offline counts at once.
+ * recommendations. Owns nothing durable: it takes the county's rows merged
+ * with the records still waiting in the outbox from learner/progress.js, so
+ * what was learnt offline counts at once, and adds totals, packs and interests.
  *
  * Local records add to the county's totals only for what the county cannot
  * know yet: a lesson it has no completed row for, the seconds of each waiting
@@ -10,8 +10,9 @@
  * completed with evidence. What a record counts for is decided by
  * lib/records/facts.js, the county's rules (tests/vectors/record_facts.json).
  */
-import { req, withTx } from '../storage/db.js';
-import { derive, recordFacts } from '../records/facts.js';
+import { withTx } from '../storage/db.js';
+import { recordFacts } from '../records/facts.js';
+import { readLearning } from './progress.js';
 
 const WEEK_MS = 7 * 24 * 3600 * 1000;
 
@@ -70,8 +71,8 @@ export function weeklyCounts(times, now, weeks = 8) {
 export function learnerHistory() {
   return withTx(['meta', 'progress', 'outbox', 'packs'], 'readonly', async (tx) => {
     const meta = tx.objectStore('meta');
-    const learner = (await req(meta.get('active_learner'))) || null;
-    const packs = (await req(tx.objectStore('packs').getAll())) || [];
+    const learner = (await meta.get('active_learner')) || null;
+    const packs = (await tx.objectStore('packs').getAll()) || [];
     /** @type {History} */
     const out = {
       learner,
@@ -83,53 +84,25 @@ export function learnerHistory() {
       interests: [],
     };
     if (!learner) return out;
-    const county = ((await req(meta.get('learner_totals'))) || {})[learner] || null;
-    const rows = (await req(tx.objectStore('progress').getAll(IDBKeyRange.bound([learner], [learner, []])))) || [];
-    const local = ((await req(tx.objectStore('outbox').getAll())) || []).filter((r) => r.learner === learner);
-    const mine = derive(local)[learner];
+    const county = ((await meta.get('learner_totals')) || {})[learner] || null;
+    const { local, mine, lessons } = await readLearning(tx);
+    const { verified, countyVerified, newLessons } = lessons;
+    out.completed = lessons.completed;
+    out.completedAt = lessons.completedAt;
     const voided = new Set(local.map((r) => recordFacts(r).voids).filter(Boolean));
 
-    const add = (pack, lesson) => {
-      out.completed[pack] ||= new Set();
-      const fresh = !out.completed[pack].has(lesson);
-      out.completed[pack].add(lesson);
-      return fresh;
-    };
-    const countyVerified = {};
-    const verified = {};
-    const addVerified = (pack, lesson) => {
-      (verified[pack] ||= new Set()).add(lesson);
-    };
-    for (const row of rows) {
-      if (!row.completed) continue;
-      add(row.pack, row.lesson);
-      if (row.verified) {
-        addVerified(row.pack, row.lesson);
-        (countyVerified[row.pack] ||= new Set()).add(row.lesson);
-      }
-      out.completedAt.push(Date.parse(row.updated || ''));
-    }
     // Topics asked for: the request screen keeps them in `meta.topic_requests`
     // ([{learner, topic, category?}], newest first), plus those still in the outbox.
-    const kept = (await req(meta.get('topic_requests'))) || [];
+    const kept = (await meta.get('topic_requests')) || [];
     for (const r of Array.isArray(kept) ? kept : []) {
       if (r?.learner === learner && typeof r.topic === 'string' && !out.interests.some((i) => i.topic === r.topic)) {
         out.interests.push(r.category ? { topic: r.topic, category: r.category } : { topic: r.topic });
       }
     }
-    let newLessons = 0;
     for (const r of local) {
       if (voided.has(r.id) || recordFacts(r).kind !== 'topic') continue;
       if (typeof r.object?.topic === 'string' && !out.interests.some((i) => i.topic === r.object.topic)) {
         out.interests.push({ topic: r.object.topic, category: r.object.category });
-      }
-    }
-    for (const row of mine?.lessons || []) {
-      if (!row.completed) continue;
-      if (row.verified) addVerified(row.pack, row.lesson);
-      if (add(row.pack, row.lesson)) {
-        newLessons += 1;
-        out.completedAt.push(Date.parse(row.updated || ''));
       }
     }
     const localSeconds = mine?.seconds || 0;

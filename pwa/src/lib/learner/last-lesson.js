@@ -3,8 +3,8 @@
  * `{[learner]: {pack, lesson, at}}`, the last lesson each profile opened, so a
  * family phone continues each resident's own lesson.
  */
-import { req, withTx } from '../storage/db.js';
-import { activeLearner } from '../outbox/outbox.js';
+import { withTx } from '../storage/db.js';
+import { activeLearner } from '../outbox/queue.js';
 
 /**
  * Remember that the active learner opened a lesson.
@@ -16,9 +16,9 @@ export async function rememberLesson(pack, lesson) {
   const learner = await activeLearner();
   await withTx(['meta'], 'readwrite', async (tx) => {
     const meta = tx.objectStore('meta');
-    const all = { ...((await req(meta.get('last_lesson'))) || {}) };
+    const all = { ...((await meta.get('last_lesson')) || {}) };
     all[learner] = { pack, lesson, at: new Date().toISOString() };
-    meta.put(all, 'last_lesson');
+    await meta.put(all, 'last_lesson');
   });
 }
 
@@ -29,8 +29,8 @@ export async function rememberLesson(pack, lesson) {
 export function lastLesson() {
   return withTx(['meta'], 'readonly', async (tx) => {
     const meta = tx.objectStore('meta');
-    const learner = await req(meta.get('active_learner'));
-    const all = await req(meta.get('last_lesson'));
+    const learner = await meta.get('active_learner');
+    const all = await meta.get('last_lesson');
     return (learner && all?.[learner]) || null;
   });
 }

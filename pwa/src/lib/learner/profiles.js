@@ -1,6 +1,6 @@
 /**
  * Learner profiles on a shared family phone. Owns `meta.profiles` (the list),
- * switching `meta.active_learner` (created by lib/outbox/outbox.js on first record),
+ * switching `meta.active_learner` (created by outbox/queue.js on first record),
  * and `meta.pin_tries` (wrong-PIN counters). The learning point is
  * lib/transport/enrolment.js's.
  *
@@ -10,10 +10,10 @@
  * PBKDF2-SHA256 hash with a per-profile random salt. Names stay on the phone;
  * only age band and village travel, in the sync heartbeat (profilesForStatus).
  *
- * Shared with the service worker (profilesForStatus via lib/outbox/outbox.js): the
+ * Shared with the service worker (profilesForStatus via outbox/heartbeat.js): the
  * window is touched only inside functions that run in the page.
  */
-import { req, withTx, getMeta, setMeta } from '../storage/db.js';
+import { withTx, getMeta, setMeta } from '../storage/db.js';
 import { uuidv4 } from '../uuid.js';
 import { XuedianError } from '../errors.js';
 import { base64urlEncode, base64urlDecode } from '../base64url.js';
@@ -37,7 +37,7 @@ export const PROFILE_EVENT = 'xuedian:profile';
  *   age_band?: string, village?: string, created: string}} Profile
  */
 
-/** Fill in a profile read from storage (rows made by lib/outbox/outbox.js lack most fields). */
+/** Fill in a profile read from storage (rows made by outbox/queue.js lack most fields). */
 function normalize(p) {
   return { name: null, pin: null, created: new Date(0).toISOString(), ...p };
 }
@@ -47,19 +47,19 @@ function normalize(p) {
  * @returns {Promise<{list: Profile[], active: string}>}
  */
 async function ensure(meta) {
-  let active = await req(meta.get('active_learner'));
-  let list = ((await req(meta.get('profiles'))) || []).map(normalize);
+  let active = await meta.get('active_learner');
+  let list = ((await meta.get('profiles')) || []).map(normalize);
   let changed = false;
   if (!active) {
     active = list[0]?.id || uuidv4();
-    meta.put(active, 'active_learner');
+    await meta.put(active, 'active_learner');
   }
   if (!list.some((p) => p.id === active)) {
     // The learner who used the phone before profiles existed becomes the first profile.
     list = [normalize({ id: active, created: new Date().toISOString() }), ...list];
     changed = true;
   }
-  if (changed) meta.put(list, 'profiles');
+  if (changed) await meta.put(list, 'profiles');
   return { list, active };
 }
 
@@ -133,7 +133,7 @@ async function writeList(mutate) {
     const meta = tx.objectStore('meta');
     const { list } = await ensure(meta);
     const result = mutate(list);
-    meta.put(list, 'profiles');
+    await meta.put(list, 'profiles');
     return result;
   });
 }
@@ -272,13 +272,13 @@ export async function removeProfile(id, pin) {
     if (!next) {
       next = rest.find((p) => !p.pin);
       if (!next) throw new XuedianError('validation-failed', 'Switch to another person first.', { details: { field: 'switch' } });
-      meta.put(next.id, 'active_learner');
+      await meta.put(next.id, 'active_learner');
     }
-    meta.put(rest, 'profiles');
-    const tries = (await req(meta.get('pin_tries'))) || {};
+    await meta.put(rest, 'profiles');
+    const tries = (await meta.get('pin_tries')) || {};
     if (tries[id]) {
       delete tries[id];
-      meta.put(tries, 'pin_tries');
+      await meta.put(tries, 'pin_tries');
     }
     return next;
   });

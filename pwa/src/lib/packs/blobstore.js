@@ -11,7 +11,7 @@
  *
  * Shared by the page, the service worker and the import worker: no `window`.
  */
-import { withTx, req, isQuotaError } from '../storage/db.js';
+import { withTx, isQuotaError } from '../storage/db.js';
 import { XuedianError } from '../errors.js';
 
 export const BLOB_CACHE = 'xuedian-blobs';
@@ -150,16 +150,16 @@ export async function activatePack(envelope, manifest) {
   };
   await withTx(['packs', 'downloads'], 'readwrite', async (tx) => {
     const packs = tx.objectStore('packs');
-    const current = await req(packs.get(row.pack_id));
+    const current = await packs.get(row.pack_id);
     if (current && current.version > row.version) {
       throw new XuedianError('pack-downgrade', 'A newer version is installed.', {
         details: { installed: current.version, offered: row.version },
       });
     }
-    await req(packs.put(row));
+    await packs.put(row);
     const downloads = tx.objectStore('downloads');
-    const job = await req(downloads.get(row.pack_id));
-    if (job && job.version <= row.version) await req(downloads.delete(row.pack_id));
+    const job = await downloads.get(row.pack_id);
+    if (job && job.version <= row.version) await downloads.delete(row.pack_id);
   });
   await collectGarbage().catch(() => 0);
   return row;
@@ -167,8 +167,8 @@ export async function activatePack(envelope, manifest) {
 
 async function referencedBlobs() {
   return withTx(['packs', 'downloads'], 'readonly', async (tx) => {
-    const packs = await req(tx.objectStore('packs').getAll());
-    const downloads = await req(tx.objectStore('downloads').getAll());
+    const packs = await tx.objectStore('packs').getAll();
+    const downloads = await tx.objectStore('downloads').getAll();
     const ids = new Set();
     for (const r of [...packs, ...downloads]) for (const b of r.manifest?.blobs || []) ids.add(b.id);
     return ids;
@@ -294,8 +294,8 @@ export async function readFile(row, path) {
  */
 export async function removePack(packId) {
   await withTx(['packs', 'downloads'], 'readwrite', async (tx) => {
-    await req(tx.objectStore('packs').delete(packId));
-    await req(tx.objectStore('downloads').delete(packId));
+    await tx.objectStore('packs').delete(packId);
+    await tx.objectStore('downloads').delete(packId);
   });
   return collectGarbage();
 }

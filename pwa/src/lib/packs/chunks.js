@@ -8,25 +8,13 @@
  * streaming them into the blob store, so a blob never sits whole in JS memory.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
-import { withTx, req, isQuotaError } from '../storage/db.js';
+import { withTx, isQuotaError } from '../storage/db.js';
 import { putBlob, deleteBlob } from './blobstore.js';
 import { toHex } from '../base64url.js';
 import { XuedianError } from '../errors.js';
 
 const STORE = 'chunks';
 const ofBlob = (id) => IDBKeyRange.bound([id, 0], [id, Infinity]);
-
-/** Walk a cursor, calling `fn(cursor)` per row, inside `tx`. */
-function walk(request, fn) {
-  return new Promise((resolve, reject) => {
-    request.onsuccess = () => {
-      const cursor = request.result;
-      if (!cursor || fn(cursor) === false) return resolve(undefined);
-      cursor.continue();
-    };
-    request.onerror = () => reject(request.error);
-  });
-}
 
 /**
  * The byte ranges of a blob already stored, merged and sorted.
@@ -35,9 +23,11 @@ function walk(request, fn) {
  */
 export async function storedRanges(id) {
   const ranges = [];
-  await withTx([STORE], 'readonly', (tx) => walk(tx.objectStore(STORE).openCursor(ofBlob(id)), (c) => {
-    ranges.push([c.key[1], c.key[1] + c.value.byteLength]);
-  }));
+  await withTx([STORE], 'readonly', async (tx) => {
+    for (let c = await tx.objectStore(STORE).openCursor(ofBlob(id)); c; c = await c.continue()) {
+      ranges.push([c.key[1], c.key[1] + c.value.byteLength]);
+    }
+  });
   ranges.sort((a, b) => a[0] - b[0]);
   const merged = [];
   for (const [s, e] of ranges) {
@@ -79,8 +69,8 @@ export async function putChunk(id, start, bytes) {
     await withTx([STORE], 'readwrite', async (tx) => {
       const store = tx.objectStore(STORE);
       // Keep the longer of two chunks at the same start (a resent prefix must not shrink one).
-      const old = await req(store.get([id, start]));
-      if (!old || old.byteLength < copy.byteLength) await req(store.put(copy, [id, start]));
+      const old = await store.get([id, start]);
+      if (!old || old.byteLength < copy.byteLength) await store.put(copy, [id, start]);
     });
   } catch (err) {
     if (isQuotaError(err)) throw new XuedianError('storage-full', 'Storage is full.', { cause: err });
@@ -95,7 +85,7 @@ export async function putChunk(id, start, bytes) {
  */
 export function dropChunks(id) {
   return withTx([STORE], 'readwrite', async (tx) => {
-    await req(tx.objectStore(STORE).delete(ofBlob(id)));
+    await tx.objectStore(STORE).delete(ofBlob(id));
   });
 }
 
@@ -107,25 +97,20 @@ export function dropChunks(id) {
 export function dropChunksExcept(keep) {
   return withTx([STORE], 'readwrite', async (tx) => {
     const store = tx.objectStore(STORE);
-    const keys = await req(store.getAllKeys());
+    const keys = await store.getAllKeys();
     const gone = new Set(keys.map((k) => k[0]).filter((id) => !keep.has(id)));
-    for (const id of gone) await req(store.delete(ofBlob(id)));
+    for (const id of gone) await store.delete(ofBlob(id));
   });
 }
 
 /** The chunk that covers byte `pos` of a blob, or null. */
 function chunkAt(id, pos) {
   return withTx([STORE], 'readonly', async (tx) => {
-    let found = null;
     const range = IDBKeyRange.bound([id, 0], [id, pos]);
-    await walk(tx.objectStore(STORE).openCursor(range, 'prev'), (c) => {
-      if (c.key[1] + c.value.byteLength > pos) {
-        found = { start: c.key[1], data: c.value };
-        return false;
-      }
-      return true;
-    });
-    return found;
+    for (let c = await tx.objectStore(STORE).openCursor(range, 'prev'); c; c = await c.continue()) {
+      if (c.key[1] + c.value.byteLength > pos) return { start: c.key[1], data: c.value };
+    }
+    return null;
   });
 }
 

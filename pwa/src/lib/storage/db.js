@@ -1,9 +1,10 @@
 /**
- * The phone's own database (IndexedDB `xuedian`).
+ * The phone's own database (IndexedDB `xuedian`), opened through `idb`.
  *
- * Owns three stores:
- * - `meta`   key-value: device credentials, the device_seq counter, the active
- *            learner, last_synced, the last verified catalog.
+ * Owns the schema of its stores; what each row means is the owning module's:
+ * - `meta`   key-value: device credentials (transport/device.js), the device_seq
+ *            counter and active learner (outbox/queue.js), last_synced, the
+ *            last verified catalog (packs/catalog.js), and more named there.
  * - `outbox` learning records waiting for the county (keyPath `id`, index `device_seq`).
  * - `packs`  installed packs (keyPath `pack_id`): active version and its manifest.
  *            Writing this row is the one step that activates a version.
@@ -13,106 +14,84 @@
  *            value an ArrayBuffer.
  * - `progress` the county's derived progress (keyPath [learner, pack, lesson]):
  *            {learner, pack, lesson, completed, best_score, seconds, updated}, from the
- *            changes feed (lib/transport/feed.js), which also keeps `feed_cursor`, `learner_totals`
- *            and `feed_catalog` in `meta`.
+ *            changes feed (transport/feed.js), which also keeps `feed_cursor`,
+ *            `learner_totals` and `feed_catalog` in `meta`.
  * - `inbox`  messages from the county (keyPath `id`): {id, created, title, body, read}.
  *
  * Version 3 added `progress` and `inbox`; every older store and row is kept.
  * Version 2 added `downloads` and `chunks` and moved pack files from the
- * `xuedian-content` cache to content-addressed blobs (lib/packs/blobstore.js); the old
+ * `xuedian-content` cache to content-addressed blobs (packs/blobstore.js); the old
  * cache is deleted on upgrade and packs installed before it are re-downloaded
  * (see pwa/README.md).
  *
+ * Requests are idb's promises: awaiting one inside a transaction keeps it alive.
  * Shared by the page, the service worker and workers, so it must not touch `window`.
  */
+import { openDB } from 'idb';
 
 export const DB_NAME = 'xuedian';
 const DB_VERSION = 3;
 /** The cache version 1 kept pack files in; unused since version 2. */
 const LEGACY_CONTENT_CACHE = 'xuedian-content';
 
-/** @type {Promise<IDBDatabase> | null} */
+/** @typedef {import('idb').IDBPDatabase} Database */
+/** @typedef {import('idb').IDBPTransaction<unknown, string[], IDBTransactionMode>} Transaction */
+
+/** @type {Promise<Database> | null} */
 let opening = null;
 
-/**
- * Turn an IDBRequest into a promise. Resolving inside the request callback keeps
- * the transaction alive for the awaiting code, because promise reactions run as
- * microtasks before IndexedDB auto-commits.
- * @template T
- * @param {IDBRequest<T>} request
- * @returns {Promise<T>}
- */
-export function req(request) {
-  return new Promise((resolve, reject) => {
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
-  });
+/** Create what an older version lacks; every store and row it has stays. */
+function upgrade(db, oldVersion) {
+  const has = (name) => db.objectStoreNames.contains(name);
+  if (!has('meta')) db.createObjectStore('meta');
+  if (!has('outbox')) db.createObjectStore('outbox', { keyPath: 'id' }).createIndex('device_seq', 'device_seq', { unique: true });
+  if (!has('packs')) db.createObjectStore('packs', { keyPath: 'pack_id' });
+  if (!has('downloads')) db.createObjectStore('downloads', { keyPath: 'pack_id' });
+  if (!has('chunks')) db.createObjectStore('chunks');
+  if (!has('progress')) db.createObjectStore('progress', { keyPath: ['learner', 'pack', 'lesson'] });
+  if (!has('inbox')) db.createObjectStore('inbox', { keyPath: 'id' });
+  if (oldVersion === 1 && typeof caches !== 'undefined') {
+    // Version 1 files are unreachable now; free their space. Their `packs` rows stay,
+    // and the catalog offers to fetch the blobs they lack (missingBlobs).
+    caches.delete(LEGACY_CONTENT_CACHE).catch(() => {});
+  }
 }
 
 /**
  * Open (and on first use create) the database. The connection is shared.
- * @returns {Promise<IDBDatabase>}
+ * @returns {Promise<Database>}
  */
 export function openDb() {
   if (opening) return opening;
-  opening = new Promise((resolve, reject) => {
-    const request = indexedDB.open(DB_NAME, DB_VERSION);
-    request.onupgradeneeded = (event) => {
-      const db = request.result;
-      if (!db.objectStoreNames.contains('meta')) db.createObjectStore('meta');
-      if (!db.objectStoreNames.contains('outbox')) {
-        const outbox = db.createObjectStore('outbox', { keyPath: 'id' });
-        outbox.createIndex('device_seq', 'device_seq', { unique: true });
-      }
-      if (!db.objectStoreNames.contains('packs')) db.createObjectStore('packs', { keyPath: 'pack_id' });
-      if (!db.objectStoreNames.contains('downloads')) db.createObjectStore('downloads', { keyPath: 'pack_id' });
-      if (!db.objectStoreNames.contains('chunks')) db.createObjectStore('chunks');
-      if (!db.objectStoreNames.contains('progress')) {
-        db.createObjectStore('progress', { keyPath: ['learner', 'pack', 'lesson'] });
-      }
-      if (!db.objectStoreNames.contains('inbox')) db.createObjectStore('inbox', { keyPath: 'id' });
-      if (event.oldVersion === 1 && typeof caches !== 'undefined') {
-        // Version 1 files are unreachable now; free their space. Their `packs` rows stay,
-        // and the catalog offers to fetch the blobs they lack (missingBlobs).
-        caches.delete(LEGACY_CONTENT_CACHE).catch(() => {});
-      }
-    };
-    request.onsuccess = () => {
-      const db = request.result;
-      // Another tab or a new service worker may need to upgrade; let it.
-      db.onversionchange = () => {
-        db.close();
-        opening = null;
-      };
-      resolve(db);
-    };
-    request.onerror = () => {
-      opening = null;
-      reject(request.error);
-    };
-    // onblocked needs no handler: other connections close themselves on versionchange.
+  const forget = () => {
+    opening = null;
+  };
+  opening = openDB(DB_NAME, DB_VERSION, {
+    upgrade,
+    // Another tab or a new service worker may need to upgrade; let it.
+    blocking(current, blocked, event) {
+      /** @type {IDBDatabase} */ (event.target).close();
+      forget();
+    },
+    terminated: forget,
   });
+  opening.catch(forget);
   return opening;
 }
 
 /**
  * Run `fn` inside one transaction and resolve with its result once the
  * transaction has committed (so callers never see data that might roll back).
- * `fn` may only await IndexedDB requests made through `req`.
+ * `fn` may only await requests of this transaction.
  * @template T
  * @param {string[]} stores
  * @param {IDBTransactionMode} mode
- * @param {(tx: IDBTransaction) => Promise<T> | T} fn
+ * @param {(tx: Transaction) => Promise<T> | T} fn
  * @returns {Promise<T>}
  */
 export async function withTx(stores, mode, fn) {
   const db = await openDb();
   const tx = db.transaction(stores, mode);
-  const done = new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve(undefined);
-    tx.onerror = () => reject(tx.error);
-    tx.onabort = () => reject(tx.error || new DOMException('Transaction aborted', 'AbortError'));
-  });
   let result;
   try {
     result = await fn(tx);
@@ -122,11 +101,22 @@ export async function withTx(stores, mode, fn) {
     } catch {
       // Already finished; the original error is the one worth reporting.
     }
-    done.catch(() => {});
+    tx.done.catch(() => {});
     throw err;
   }
-  await done;
+  await tx.done;
   return result;
+}
+
+/**
+ * A request's result. With idb a request already is a promise; this stays for
+ * the screens written against the raw API (features/inbox, features/request).
+ * @template T
+ * @param {Promise<T>} request
+ * @returns {Promise<T>}
+ */
+export function req(request) {
+  return Promise.resolve(request);
 }
 
 /**
@@ -134,8 +124,8 @@ export async function withTx(stores, mode, fn) {
  * @param {string} key
  * @returns {Promise<any>}
  */
-export function getMeta(key) {
-  return withTx(['meta'], 'readonly', (tx) => req(tx.objectStore('meta').get(key)));
+export async function getMeta(key) {
+  return (await openDb()).get('meta', key);
 }
 
 /**
@@ -144,10 +134,9 @@ export function getMeta(key) {
  * @param {any} value
  * @returns {Promise<void>}
  */
-export function setMeta(key, value) {
-  return withTx(['meta'], 'readwrite', async (tx) => {
-    await req(tx.objectStore('meta').put(value, key));
-  });
+export async function setMeta(key, value) {
+  // Through withTx, unlike the reads: it resolves once the write has committed.
+  await withTx(['meta'], 'readwrite', (tx) => tx.objectStore('meta').put(value, key));
 }
 
 /**
@@ -155,10 +144,8 @@ export function setMeta(key, value) {
  * @param {string} key
  * @returns {Promise<void>}
  */
-export function deleteMeta(key) {
-  return withTx(['meta'], 'readwrite', async (tx) => {
-    await req(tx.objectStore('meta').delete(key));
-  });
+export async function deleteMeta(key) {
+  await withTx(['meta'], 'readwrite', (tx) => tx.objectStore('meta').delete(key));
 }
 
 /**
@@ -166,8 +153,8 @@ export function deleteMeta(key) {
  * @param {string} store
  * @returns {Promise<any[]>}
  */
-export function getAll(store) {
-  return withTx([store], 'readonly', (tx) => req(tx.objectStore(store).getAll()));
+export async function getAll(store) {
+  return (await openDb()).getAll(store);
 }
 
 /**
@@ -176,32 +163,8 @@ export function getAll(store) {
  * @param {IDBValidKey} key
  * @returns {Promise<any>}
  */
-export function getOne(store, key) {
-  return withTx([store], 'readonly', (tx) => req(tx.objectStore(store).get(key)));
-}
-
-/**
- * Insert or replace one row of a store with an inline key.
- * @param {string} store
- * @param {any} value
- * @returns {Promise<void>}
- */
-export function putOne(store, value) {
-  return withTx([store], 'readwrite', async (tx) => {
-    await req(tx.objectStore(store).put(value));
-  });
-}
-
-/**
- * Delete one row of a store by key.
- * @param {string} store
- * @param {IDBValidKey} key
- * @returns {Promise<void>}
- */
-export function deleteOne(store, key) {
-  return withTx([store], 'readwrite', async (tx) => {
-    await req(tx.objectStore(store).delete(key));
-  });
+export async function getOne(store, key) {
+  return (await openDb()).get(store, key);
 }
 
 /**

@@ -53,25 +53,20 @@ export function covered(ranges, seq) {
  * Delete the outbox records the ranges cover, in the caller's readwrite
  * transaction (which must include `outbox`). One pass over the outbox's
  * device_seq index: the outbox holds only what is not yet acknowledged.
- * @param {IDBTransaction} tx
+ * @param {import('../storage/db.js').Transaction} tx
  * @param {number[][]} ranges checked by checkRanges
  * @returns {Promise<number>} how many records were deleted
  */
-export function deleteAcked(tx, ranges) {
-  if (ranges.length === 0) return Promise.resolve(0);
+export async function deleteAcked(tx, ranges) {
+  if (ranges.length === 0) return 0;
   const span = IDBKeyRange.bound(ranges[0][0], ranges[ranges.length - 1][1]);
-  return new Promise((resolve, reject) => {
-    let deleted = 0;
-    const cursorReq = tx.objectStore('outbox').index('device_seq').openCursor(span);
-    cursorReq.onsuccess = () => {
-      const cursor = cursorReq.result;
-      if (!cursor) return resolve(deleted);
-      if (covered(ranges, cursor.value.device_seq)) {
-        cursor.delete();
-        deleted += 1;
-      }
-      cursor.continue();
-    };
-    cursorReq.onerror = () => reject(cursorReq.error);
-  });
+  let deleted = 0;
+  const index = tx.objectStore('outbox').index('device_seq');
+  for (let cursor = await index.openCursor(span); cursor; cursor = await cursor.continue()) {
+    if (covered(ranges, cursor.value.device_seq)) {
+      await cursor.delete();
+      deleted += 1;
+    }
+  }
+  return deleted;
 }

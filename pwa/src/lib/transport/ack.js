@@ -7,7 +7,7 @@
 import { withTx } from '../storage/db.js';
 import { verifyEnvelope } from '../packs/verify.js';
 import { deviceIdentity } from './device.js';
-import { notify as outboxChanged } from '../outbox/outbox.js';
+import { notify as outboxChanged } from '../outbox/queue.js';
 import { checkRanges, deleteAcked } from './ack-ranges.js';
 import { XuedianError } from '../errors.js';
 

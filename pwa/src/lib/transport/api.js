@@ -1,5 +1,5 @@
 /**
- * HTTP helpers for the county API. Owns no data; it turns every failure into
+ * HTTP helpers for the county API, plain and signed. Owns no data; it turns every failure into
  * an XuedianError carrying the server's error-envelope code, or
  * `network-offline` when no answer came back at all.
  */
@@ -56,9 +56,46 @@ export async function apiJson(url, opts = {}) {
   }
   const res = await request(url, init);
   if (!res.ok) throw await errorFromResponse(res);
+  return readJson(res, 'The server answer is not valid JSON.');
+}
+
+/**
+ * Send a signed envelope as JSON; no Authorization header: the signature is
+ * the credential. A body over `gzipOver` bytes goes gzip-compressed where the
+ * browser can (2G data is dear: JSON records compress about tenfold).
+ * @param {string} url
+ * @param {{signed: object, signature: string}} envelope
+ * @param {{method?: string, gzipOver?: number}} [opts]
+ * @returns {Promise<Response>} a 2xx answer
+ * @throws {XuedianError} `network-offline` or the county's error
+ */
+export async function sendEnvelope(url, envelope, { method = 'POST', gzipOver = Infinity } = {}) {
+  const json = JSON.stringify(envelope);
+  /** @type {Record<string, string>} */
+  const headers = { 'Content-Type': 'application/json', Accept: 'application/json' };
+  /** @type {BodyInit} */
+  let body = json;
+  if (json.length > gzipOver && typeof CompressionStream === 'function') {
+    const stream = new Blob([json]).stream().pipeThrough(new CompressionStream('gzip'));
+    body = await new Response(stream).arrayBuffer();
+    headers['Content-Encoding'] = 'gzip';
+  }
+  const res = await request(url, { method, headers, body, cache: 'no-store' });
+  if (!res.ok) throw await errorFromResponse(res);
+  return res;
+}
+
+/**
+ * The JSON body of a 2xx answer.
+ * @param {Response} res
+ * @param {string} message what to say when it is not JSON
+ * @returns {Promise<any>}
+ * @throws {XuedianError} `body-not-json`
+ */
+export async function readJson(res, message) {
   try {
     return await res.json();
   } catch (err) {
-    throw new XuedianError('body-not-json', 'The server answer is not valid JSON.', { status: res.status, cause: err });
+    throw new XuedianError('body-not-json', message, { status: res.status, cause: err });
   }
 }

@@ -12,7 +12,7 @@
  * registering again (a county restored from backup) keeps the same id and the
  * device_seq simply carries on. Runs in the page and in the service worker.
  */
-import { req, withTx, getMeta, setMeta, deleteMeta } from '../storage/db.js';
+import { withTx, getMeta, setMeta, deleteMeta } from '../storage/db.js';
 import { canonicalBytes } from './canonjson.js';
 import { base64urlEncode, sha256Hex } from '../base64url.js';
 import { apiJson } from './api.js';
@@ -62,9 +62,9 @@ async function loadOrMake(allowWebCrypto = true) {
     // Another tab or the service worker may have made one meanwhile: the first stored wins.
     return await withTx(['meta'], 'readwrite', async (tx) => {
       const meta = tx.objectStore('meta');
-      const stored = await req(meta.get('device_key'));
+      const stored = await meta.get('device_key');
       if (stored?.device_id) return stored;
-      await req(meta.put(made, 'device_key'));
+      await meta.put(made, 'device_key');
       return made;
     });
   } catch (err) {
@@ -157,4 +157,25 @@ export async function ensureRegistered() {
  */
 export function forgetRegistration() {
   return deleteMeta('device');
+}
+
+/**
+ * Run `send` (one signed request) as a registered phone. If the county
+ * answers `device-unknown` (it was restored from a backup and forgot this
+ * phone), register the same key again and send once more.
+ * @template T
+ * @param {() => Promise<T>} send
+ * @returns {Promise<T>}
+ * @throws {XuedianError} whatever `send` or the registration throws
+ */
+export async function asRegistered(send) {
+  await ensureRegistered();
+  try {
+    return await send();
+  } catch (err) {
+    if (!(err instanceof XuedianError) || err.code !== 'device-unknown') throw err;
+    await forgetRegistration();
+    await ensureRegistered();
+    return send();
+  }
 }

@@ -11,7 +11,7 @@
  *
  * Only the county decides: a token is its signature (docs/protocol.md), so
  * the phone just carries it, in the registration (lib/transport/device.js) and the
- * heartbeat (lib/outbox/outbox.js). Shared with the service worker: no `window`.
+ * heartbeat (outbox/heartbeat.js). Shared with the service worker: no `window`.
  */
 import { getMeta, setMeta } from '../storage/db.js';
 

@@ -12,10 +12,12 @@
  * Remote instructions in an answer go to lib/transport/instructions.js; a `resync` makes
  * the pull start again from no cursor, telling the county a heartbeat.
  */
-import { req, withTx, getMeta } from '../storage/db.js';
-import { request, errorFromResponse } from './api.js';
-import { ensureRegistered, forgetRegistration, sign } from './device.js';
-import { flushLocked, withSyncLock, notify as outboxChanged, deviceStatus } from '../outbox/outbox.js';
+import { withTx, getMeta } from '../storage/db.js';
+import { sendEnvelope } from './api.js';
+import { asRegistered, sign } from './device.js';
+import { notify as outboxChanged } from '../outbox/queue.js';
+import { deviceStatus } from '../outbox/heartbeat.js';
+import { flushLocked, withSyncLock } from '../outbox/send.js';
 import { takeInstructions } from './instructions.js';
 import { applyFeedPoint } from './enrolment.js';
 import { checkRanges, deleteAcked } from './ack-ranges.js';
@@ -52,32 +54,12 @@ export function feedChanged() {
 async function postChanges(cursor, status) {
   const signed = { type: 'changes-request', created: new Date().toISOString(), cursor };
   if (status) signed.status = status;
-  const envelope = await sign(signed);
-  const res = await request('/api/v1/sync/changes', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-    body: JSON.stringify(envelope),
-    cache: 'no-store',
-  });
-  if (!res.ok) throw await errorFromResponse(res);
+  const res = await sendEnvelope('/api/v1/sync/changes', await sign(signed));
   const answer = await res.json().catch(() => null);
   if (!answer || typeof answer.cursor !== 'string') {
     throw new XuedianError('body-not-json', 'The changes answer is not valid.');
   }
   return answer;
-}
-
-async function ask(cursor, status) {
-  await ensureRegistered();
-  try {
-    return await postChanges(cursor, status);
-  } catch (err) {
-    if (!(err instanceof XuedianError) || err.code !== 'device-unknown') throw err;
-    // The county forgot this phone (restored from a backup): register the same key again.
-    await forgetRegistration();
-    await ensureRegistered();
-    return postChanges(cursor, status);
-  }
 }
 
 const isText = (v) => typeof v === 'string' && v.length > 0;
@@ -99,10 +81,10 @@ async function store(answer) {
     const meta = tx.objectStore('meta');
     const progress = tx.objectStore('progress');
     const inbox = tx.objectStore('inbox');
-    const totals = { ...((await req(meta.get('learner_totals'))) || {}) };
+    const totals = { ...((await meta.get('learner_totals')) || {}) };
     for (const t of learners) {
       // The answer holds every row of this learner: theirs are replaced, not merged.
-      progress.delete(IDBKeyRange.bound([t.learner], [t.learner, []]));
+      await progress.delete(IDBKeyRange.bound([t.learner], [t.learner, []]));
       totals[t.learner] = {
         lessons_completed: isNumber(t.lessons_completed) ? t.lessons_completed : 0,
         lessons_verified: isNumber(t.lessons_verified) ? t.lessons_verified : 0,
@@ -110,30 +92,28 @@ async function store(answer) {
         credits: isNumber(t.credits) ? t.credits : 0,
       };
     }
-    for (const p of rows) {
-      progress.put({
-        learner: p.learner,
-        pack: p.pack,
-        lesson: p.lesson,
-        completed: p.completed === true,
-        verified: p.verified === true,
-        best_score: isNumber(p.best_score) ? p.best_score : null,
-        seconds: isNumber(p.seconds) ? p.seconds : 0,
-        updated: typeof p.updated === 'string' ? p.updated : null,
-      });
-    }
+    await Promise.all(rows.map((p) => progress.put({
+      learner: p.learner,
+      pack: p.pack,
+      lesson: p.lesson,
+      completed: p.completed === true,
+      verified: p.verified === true,
+      best_score: isNumber(p.best_score) ? p.best_score : null,
+      seconds: isNumber(p.seconds) ? p.seconds : 0,
+      updated: typeof p.updated === 'string' ? p.updated : null,
+    })));
     let fresh = 0;
     for (const m of messages) {
       // A message is never edited: keep the stored one and whether it was read.
-      if ((await req(inbox.count(m.id))) === 0) {
-        inbox.put({ id: m.id, created: m.created, title: m.title || {}, body: m.body || {}, read: false });
+      if ((await inbox.count(m.id)) === 0) {
+        await inbox.put({ id: m.id, created: m.created, title: m.title || {}, body: m.body || {}, read: false });
         fresh += 1;
       }
     }
-    meta.put(totals, 'learner_totals');
-    if (answer.catalog && typeof answer.catalog.etag === 'string') meta.put(answer.catalog, 'feed_catalog');
-    meta.put(answer.cursor, 'feed_cursor');
-    meta.put(now, 'last_synced');
+    await meta.put(totals, 'learner_totals');
+    if (answer.catalog && typeof answer.catalog.etag === 'string') await meta.put(answer.catalog, 'feed_catalog');
+    await meta.put(answer.cursor, 'feed_cursor');
+    await meta.put(now, 'last_synced');
     const acked = ranges ? await deleteAcked(tx, ranges) : 0;
     return { acked, learners: learners.length, messages: fresh, more: answer.more === true };
   });
@@ -141,7 +121,7 @@ async function store(answer) {
 
 /**
  * Ask the county what changed since the stored cursor, page by page, storing
- * each answer. Call only holding the sync lock (outbox.withSyncLock).
+ * each answer. Call only holding the sync lock (outbox/send.js withSyncLock).
  * @returns {Promise<{pages: number, acked: number, learners: number, messages: number}>}
  * @throws {XuedianError} `network-offline`, `device-revoked`, …; what was
  *   stored before the failure stays stored
@@ -156,7 +136,7 @@ export async function pullLocked() {
     while (out.pages < MAX_PAGES) {
       let answer;
       try {
-        answer = await ask(cursor, heartbeat);
+        answer = await asRegistered(() => postChanges(cursor, heartbeat));
         heartbeat = null;
       } catch (err) {
         // A county restored with another secret no longer knows our cursor: start over.

@@ -9,7 +9,7 @@
  * - `update-pack`: remembered, and the update download is started unless data
  *   saver says not to (the county also sent an inbox notice to read).
  */
-import { withTx, req, getMeta, setMeta } from '../storage/db.js';
+import { withTx, getMeta, setMeta } from '../storage/db.js';
 import { mayAutoDownload } from '../settings.js';
 
 const KEEP = 200;
@@ -27,8 +27,8 @@ export async function takeInstructions(list) {
   if (valid.length === 0) return out;
   await withTx(['meta'], 'readwrite', async (tx) => {
     const meta = tx.objectStore('meta');
-    const done = (await req(meta.get('instructions_done'))) || [];
-    const updates = { ...((await req(meta.get('pack_updates'))) || {}) };
+    const done = (await meta.get('instructions_done')) || [];
+    const updates = { ...((await meta.get('pack_updates')) || {}) };
     for (const i of valid) {
       if (done.includes(i.id)) continue;
       done.push(i.id);
@@ -39,9 +39,9 @@ export async function takeInstructions(list) {
         out.updates += 1;
       }
     }
-    meta.put(done.slice(-KEEP), 'instructions_done');
-    meta.put(updates, 'pack_updates');
-    if (out.resync) meta.delete('feed_cursor');
+    await meta.put(done.slice(-KEEP), 'instructions_done');
+    await meta.put(updates, 'pack_updates');
+    if (out.resync) await meta.delete('feed_cursor');
   });
   return out;
 }

@@ -6,7 +6,7 @@
  * Push is only a nudge. Most phones in mainland China cannot reach their push
  * service, so every message also waits in the inbox for the next sync.
  */
-import { apiJson, request, errorFromResponse } from './api.js';
+import { apiJson, sendEnvelope } from './api.js';
 import { ensureRegistered, sign } from './device.js';
 import { base64urlDecode as b64urlDecode } from '../base64url.js';
 import { XuedianError } from '../errors.js';
@@ -28,13 +28,7 @@ async function registration() {
 async function sendSigned(method, body) {
   await ensureRegistered();
   const envelope = await sign({ type: 'push-subscription', created: new Date().toISOString(), ...body });
-  const res = await request(SUBSCRIPTIONS, {
-    method,
-    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-    body: JSON.stringify(envelope),
-    cache: 'no-store',
-  });
-  if (!res.ok) throw await errorFromResponse(res);
+  await sendEnvelope(SUBSCRIPTIONS, envelope, { method });
 }
 
 /**
