@@ -1,5 +1,6 @@
 """My learning (counts, credits, the weekly chart) and the on-phone recommendations, walked
-offline in real Chromium, plus the recommendation rules (pwa/src/lib/learner/recommend.js) run alone."""
+offline in real Chromium, plus the recommendation rules (pwa/src/lib/learner/recommend.js)
+run alone."""
 
 from __future__ import annotations
 
