@@ -14,13 +14,11 @@ import { withTx, isQuotaError } from '../storage/db.js';
 import { uuidv4, uuidv7 } from '../uuid.js';
 import { XuedianError } from '../errors.js';
 import { storableValue } from '../records/storable.js';
+import { changeSignal } from '../signal.js';
 
 export const OUTBOX_CHANNEL = 'xuedian-outbox';
 
-/** @type {Set<() => void>} */
-const listeners = new Set();
-const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(OUTBOX_CHANNEL) : null;
-if (channel) channel.onmessage = () => listeners.forEach((fn) => fn());
+const changed = changeSignal(OUTBOX_CHANNEL, 'outbox-changed');
 
 /**
  * Tell every listener, here and in the other realms (page ↔ service worker),
@@ -28,8 +26,7 @@ if (channel) channel.onmessage = () => listeners.forEach((fn) => fn());
  * @returns {void}
  */
 export function notify() {
-  listeners.forEach((fn) => fn());
-  channel?.postMessage({ type: 'outbox-changed' });
+  changed.notify();
 }
 
 /**
@@ -38,8 +35,7 @@ export function notify() {
  * @returns {() => void} unsubscribe
  */
 export function onOutboxChange(fn) {
-  listeners.add(fn);
-  return () => listeners.delete(fn);
+  return changed.listen(fn);
 }
 
 /**

@@ -14,6 +14,7 @@
  * heartbeat (outbox/heartbeat.js). Shared with the service worker: no `window`.
  */
 import { getMeta, setMeta } from '../storage/db.js';
+import { changeSignal } from '../signal.js';
 
 export const POINT_PATTERN = /^[A-Za-z0-9-]{1,32}$/;
 export const TOKEN_PATTERN = /^[A-Za-z0-9-]{1,40}\.[A-Za-z0-9_-]{86}$/;
@@ -32,10 +33,7 @@ const CHANNEL = 'xuedian-enrolment';
 /** @type {Enrolment} */
 const EMPTY = { point: null, name: null, name_en: null, token: null, pending: null, refused: null };
 
-/** @type {Set<() => void>} */
-const listeners = new Set();
-const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(CHANNEL) : null;
-if (channel) channel.onmessage = () => listeners.forEach((fn) => fn());
+const changed = changeSignal(CHANNEL, 'enrolment-changed');
 
 /**
  * Call `fn` whenever the learning point changes (here, in another tab or the worker).
@@ -43,14 +41,12 @@ if (channel) channel.onmessage = () => listeners.forEach((fn) => fn());
  * @returns {() => void} unsubscribe
  */
 export function onEnrolmentChange(fn) {
-  listeners.add(fn);
-  return () => listeners.delete(fn);
+  return changed.listen(fn);
 }
 
 async function save(next) {
   await setMeta('enrolment', next);
-  listeners.forEach((fn) => fn());
-  channel?.postMessage({ type: 'enrolment-changed' });
+  changed.notify();
   return next;
 }
 

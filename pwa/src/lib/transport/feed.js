@@ -22,15 +22,13 @@ import { takeInstructions } from './instructions.js';
 import { applyFeedPoint } from './enrolment.js';
 import { checkRanges, deleteAcked } from './ack-ranges.js';
 import { XuedianError } from '../errors.js';
+import { changeSignal } from '../signal.js';
 
 export const FEED_CHANNEL = 'xuedian-feed';
 // Enough for a first feed of a busy shared phone; the rest comes next time.
 const MAX_PAGES = 50;
 
-/** @type {Set<() => void>} */
-const listeners = new Set();
-const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(FEED_CHANNEL) : null;
-if (channel) channel.onmessage = () => listeners.forEach((fn) => fn());
+const changed = changeSignal(FEED_CHANNEL, 'feed-changed');
 
 /**
  * Call `fn` whenever the feed stored new progress or messages (here or in another tab).
@@ -38,8 +36,7 @@ if (channel) channel.onmessage = () => listeners.forEach((fn) => fn());
  * @returns {() => void} unsubscribe
  */
 export function onFeedChange(fn) {
-  listeners.add(fn);
-  return () => listeners.delete(fn);
+  return changed.listen(fn);
 }
 
 /**
@@ -47,8 +44,7 @@ export function onFeedChange(fn) {
  * @returns {void}
  */
 export function feedChanged() {
-  listeners.forEach((fn) => fn());
-  channel?.postMessage({ type: 'feed-changed' });
+  changed.notify();
 }
 
 async function postChanges(cursor, status) {
