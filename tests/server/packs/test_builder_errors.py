@@ -97,52 +97,52 @@ def test_build_lesson_without_title_names_the_lesson(pack_source, keyring, tmp_p
 
 
 @pytest.mark.parametrize(
-    ("setup", "message"),
+    ("name", "content", "message"),
     [
         (
-            lambda root: (root / "lessons" / "09-orphan.en.md").write_text("Hello", "utf-8"),
+            "lessons/09-orphan.en.md",
+            "Hello",
             "lessons/09-orphan.en.md: no lesson lessons/09-orphan.md for this English body",
         ),
         (
-            lambda root: (root / "lessons" / "02-offline.en.md").write_text(
-                "---\ntitle: x\n---\nHi", "utf-8"
-            ),
+            "lessons/02-offline.en.md",
+            "---\ntitle: x\n---\nHi",
             "lessons/02-offline.en.md: must not have front matter",
         ),
         (
-            lambda root: (root / "lessons" / "03-sync.en.md").write_text(
-                "![x](media/nope.svg)", "utf-8"
-            ),
+            "lessons/03-sync.en.md",
+            "![x](media/nope.svg)",
             "lessons/03-sync.en.md: image media/nope.svg: no such file",
         ),
+        ("media/anim.gif", b"GIF89a", "media/anim.gif: unsupported media type"),
         (
-            lambda root: (root / "media" / "anim.gif").write_bytes(b"GIF89a"),
-            "media/anim.gif: unsupported media type",
-        ),
-        (
-            lambda root: (root / "media" / "welcome.png").write_bytes(b"x"),
+            "media/welcome.png",
+            b"x",
             "media/welcome.svg: builds to media/welcome.webp, as media/welcome.png does",
         ),
         (
-            lambda root: (root / "lessons" / "04-Upper.md").write_text(
-                "---\ntitle: {zh-CN: 甲, en: A}\n---\nbody", "utf-8"
-            ),
+            "lessons/04-Upper.md",
+            "---\ntitle: {zh-CN: 甲, en: A}\n---\nbody",
             "lessons/04-Upper.md: file name must be lowercase",
         ),
         (
-            lambda root: (root / "lessons" / "04-empty.md").write_text(
-                "---\ntitle: {zh-CN: 甲, en: A}\n---\n\n", "utf-8"
-            ),
+            "lessons/04-empty.md",
+            "---\ntitle: {zh-CN: 甲, en: A}\n---\n\n",
             "lessons/04-empty.md: the lesson body is empty",
         ),
         (
-            lambda root: (root / "lessons" / "04-open.md").write_text("---\ntitle: x\n", "utf-8"),
+            "lessons/04-open.md",
+            "---\ntitle: x\n",
             "lessons/04-open.md: front matter block is not closed",
         ),
     ],
 )
-def test_build_source_errors_name_the_file(pack_source, keyring, tmp_path, setup, message):
-    setup(pack_source)
+def test_build_source_errors_name_the_file(pack_source, keyring, tmp_path, name, content, message):
+    target = pack_source / name
+    if isinstance(content, bytes):
+        target.write_bytes(content)
+    else:
+        target.write_text(content, "utf-8")
     with pytest.raises(PackSourceInvalid) as caught:
         build(pack_source, tmp_path, keyring)
     assert message in caught.value.message
