@@ -1,7 +1,7 @@
 /**
  * Pack content at /content/<pack>/<version>/<path>. Owns a small memo of the
  * installed `packs` rows it has looked up; the bytes come from the blob store
- * (src/lib/blobstore.js readFile). Only the active version is served, and
+ * (src/lib/packs/blobstore.js readFile). Only the active version is served, and
  * Range requests get a 206 so audio can seek offline.
  */
 import { registerRoute } from 'workbox-routing';
