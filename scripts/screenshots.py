@@ -31,7 +31,7 @@ SHOTS = (
     "inbox",
     "request",
 )
-# A message as the changes feed stores it (lib/feed.js), for the messages screen.
+# A message as the changes feed stores it (lib/transport/feed.js), for the messages screen.
 MESSAGE = """() => new Promise((resolve, reject) => {
   const open = indexedDB.open('xuedian');
   open.onerror = () => reject(open.error);

@@ -1,13 +1,13 @@
 /**
  * Pack content at /content/<pack>/<version>/<path>. Owns a small memo of the
  * installed `packs` rows it has looked up; the bytes come from the blob store
- * (src/lib/blobstore.js readFile). Only the active version is served, and
+ * (src/lib/packs/blobstore.js readFile). Only the active version is served, and
  * Range requests get a 206 so audio can seek offline.
  */
 import { registerRoute } from 'workbox-routing';
 import { createPartialResponse } from 'workbox-range-requests/createPartialResponse.js';
-import { getOne } from '../src/lib/db.js';
-import { readFile } from '../src/lib/blobstore.js';
+import { getOne } from '../src/lib/storage/db.js';
+import { readFile } from '../src/lib/packs/blobstore.js';
 
 const PREFIX = '/content/';
 /** @type {Map<string, any>} `${pack}/${version}` → installed row; a version's manifest never changes */

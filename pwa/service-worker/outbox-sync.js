@@ -1,12 +1,12 @@
 /**
  * Background Sync for the outbox. Owns nothing: the sync cycle (changes feed,
- * upload, acks, under the shared Web Lock) is src/lib/feed.js and the outbox
- * src/lib/outbox.js, bundled in here too, with the device key of
- * src/lib/device.js. A service worker may not call import(), so esbuild inlines
+ * upload, acks, under the shared Web Lock) is src/lib/transport/feed.js and the outbox
+ * src/lib/outbox/, bundled in here too, with the device key of
+ * src/lib/transport/device.js. A service worker may not call import(), so esbuild inlines
  * the @noble/ed25519 fallback here that the page loads lazily.
  */
-import { SYNC_TAG } from '../src/lib/outbox.js';
-import { syncAll } from '../src/lib/feed.js';
+import { SYNC_TAG } from '../src/lib/outbox/send.js';
+import { syncAll } from '../src/lib/transport/feed.js';
 
 /**
  * Sync on a `sync` event with our tag: the same cycle as the page's, so the

@@ -3,7 +3,7 @@
  * changes feed so the full message is in the inbox when the learner opens the
  * app; a tap opens (or focuses) the app. Owns nothing durable.
  */
-import { syncAll } from '../src/lib/feed.js';
+import { syncAll } from '../src/lib/transport/feed.js';
 
 function language() {
   const nav = (self.navigator?.language || 'zh-CN').toLowerCase();

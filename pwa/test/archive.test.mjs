@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { readVerifiedArchive } from '../src/workers/archive-reader.js';
 import { base64urlDecode } from '../src/lib/base64url.js';
-import { checkEntries, listedBlobs, parseDirectory } from '../src/lib/archive-rules.js';
+import { checkEntries, listedBlobs, parseDirectory } from '../src/lib/packs/archive-rules.js';
 
 const vectors = JSON.parse(readFileSync(new URL('../../tests/vectors/archives.json', import.meta.url), 'utf-8'));
 const keys = new Map(vectors.trusted.map((k) => [k.key_id, { raw: base64urlDecode(k.public_key), expires: null }]));

@@ -17,7 +17,7 @@ from xuedian.sync.models import Device, LearningRecord, SyncBatch
 
 from .conftest import SYNC_PATH
 
-# The same transaction as lib/outbox.js recordEvent(): the device_seq counter is read and
+# The same transaction as lib/outbox/queue.js recordEvent(): the device_seq counter is read and
 # bumped with the inserts, the active learner made on first use; `count` records per
 # transaction of at most 500. Then it tells the app, as notify() does, that counts changed.
 FILL_OUTBOX = """async ({count, lesson}) => {

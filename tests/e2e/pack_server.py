@@ -147,7 +147,7 @@ def idb_count(page, store: str) -> int:
 
 
 def size_text(n: int) -> str:
-    """lib/catalog.js formatSize for sizes below a megabyte."""
+    """lib/packs/catalog.js formatSize for sizes below a megabyte."""
     return f"{max(1, (n + 512) // 1024)} KB"
 
 

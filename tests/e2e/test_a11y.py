@@ -36,7 +36,7 @@ class Screen(NamedTuple):
     setup: Callable | None = None
 
 
-# A quarantined record and one waiting record, as lib/outbox.js stores them.
+# A quarantined record and one waiting record, as lib/outbox/queue.js stores them.
 ADD_SYNC_PROBLEMS = """() => new Promise((resolve, reject) => {
   const open = indexedDB.open('xuedian');
   open.onerror = () => reject(open.error);

@@ -1,5 +1,6 @@
 """My learning (counts, credits, the weekly chart) and the on-phone recommendations, walked
-offline in real Chromium, plus the recommendation rules (pwa/src/lib/recommend.js) run alone."""
+offline in real Chromium, plus the recommendation rules (pwa/src/lib/learner/recommend.js)
+run alone."""
 
 from __future__ import annotations
 
@@ -254,7 +255,7 @@ def test_recommend_rules_run_alone():
         "completed": {"a": ["l1", "l2"], "b": ["l1"]},
         "interests": [{"topic": "chickens"}, {"topic": "种地", "category": "farming"}],
     }
-    module = json.dumps((ROOT / "pwa" / "src" / "lib" / "recommend.js").as_uri())
+    module = json.dumps((ROOT / "pwa" / "src" / "lib" / "learner" / "recommend.js").as_uri())
     out = subprocess.run(
         [NODE, "--input-type=module", "-e", RUN_RECOMMEND % module, json.dumps(payload)],
         capture_output=True,

@@ -14,8 +14,8 @@ import { startSync } from './sync.js';
 import { registerServiceWorker, applyUpdate } from './sw-register.js';
 import { t, getLang, setLang, onLangChange, errorText } from '../lib/i18n.js';
 import { applySettings } from '../lib/settings.js';
-import { readEnrolLink, askToEnrol } from '../lib/enrolment.js';
-import { ensureRegistered } from '../lib/device.js';
+import { readEnrolLink, askToEnrol } from '../lib/transport/enrolment.js';
+import { ensureRegistered } from '../lib/transport/device.js';
 import { ProfileChip } from './profile-chip.js';
 
 function useRoute() {
@@ -91,7 +91,7 @@ function App() {
     registerServiceWorker(setUpdateReg);
     startSync();
     // Course updates that may download by themselves (data saver permitting), after start-up.
-    setTimeout(() => import('../lib/auto-update.js').then((m) => m.startAutoUpdate()).catch(() => {}), 2000);
+    setTimeout(() => import('../lib/packs/auto-update.js').then((m) => m.startAutoUpdate()).catch(() => {}), 2000);
   }, []);
   useEffect(() => {
     // Screen readers and keyboards start at the new screen, not the old scroll spot.

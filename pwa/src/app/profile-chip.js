@@ -5,7 +5,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { html } from './html.js';
-import { activeProfile, onProfileChange } from '../lib/profiles.js';
+import { activeProfile, onProfileChange } from '../lib/learner/profiles.js';
 import { t } from '../lib/i18n.js';
 
 /**

@@ -3,7 +3,7 @@
  * counts, last sync time, online flag, whether a flush is running and the last
  * sync error. The durable truth stays in IndexedDB (see lib/outbox.js).
  */
-import { outboxStatus, onOutboxChange } from '../lib/outbox.js';
+import { outboxStatus, onOutboxChange } from '../lib/outbox/queue.js';
 
 /**
  * @typedef {object} SyncState

@@ -8,8 +8,8 @@
  * failures), Background Sync (registered so the worker can upload after the
  * tab closes), and right after a record is made.
  */
-import { flush, SYNC_TAG } from '../lib/outbox.js';
-import { deviceIdentity } from '../lib/device.js';
+import { flush, SYNC_TAG } from '../lib/outbox/send.js';
+import { deviceIdentity } from '../lib/transport/device.js';
 import { XuedianError } from '../lib/errors.js';
 import { patchSyncState, refreshSyncState, getSyncState } from './status.js';
 
@@ -47,13 +47,13 @@ let dueAt = 0;
 async function runSync(fresh) {
   let mod;
   try {
-    mod = await import('../lib/feed.js');
+    mod = await import('../lib/transport/feed.js');
   } catch {
     return flush();
   }
   const result = await mod.syncAll({ fresh });
   // Pack updates the county asked for (remote instructions) start from a page.
-  import('../lib/instructions.js').then((m) => m.startPackUpdates()).catch(() => {});
+  import('../lib/transport/instructions.js').then((m) => m.startPackUpdates()).catch(() => {});
   return result;
 }
 

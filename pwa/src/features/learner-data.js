@@ -4,8 +4,8 @@
  * changes. Owns nothing.
  */
 import { useEffect } from 'preact/hooks';
-import { onFeedChange } from '../lib/feed.js';
-import { onOutboxChange } from '../lib/outbox.js';
+import { onFeedChange } from '../lib/transport/feed.js';
+import { onOutboxChange } from '../lib/outbox/queue.js';
 
 /**
  * Call `load` now and whenever the feed, the outbox or the active profile changes.

@@ -3,7 +3,7 @@
  * then `blobs/<sha256>`). Owns no stored data: it turns a File into a sequence
  * of events and refuses, as early as possible, anything a pack must not hold.
  *
- * The rules are lib/archive-rules.js, the same as the county's
+ * The rules are lib/packs/archive-rules.js, the same as the county's
  * (server/xuedian/packs/archive.py), checked against the same vectors
  * (tests/vectors/archives.json, pwa/test/archive.test.mjs):
  * - before any entry is read, the central directory: `manifest.json` first,
@@ -25,12 +25,12 @@
 import { Unzip, UnzipInflate } from 'fflate';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { XuedianError } from '../lib/errors.js';
-import { verifyEnvelope } from '../lib/verify.js';
+import { verifyEnvelope } from '../lib/packs/verify.js';
 import { toHex } from '../lib/base64url.js';
 import {
   BLOB_ENTRY, END_SEARCH, MAX_MANIFEST_BYTES, MAX_MANIFEST_DEPTH,
   checkEntries, checkListing, checkLocalHeaders, crc32, depth, endRecord, invalid, parseDirectory, unsafe,
-} from '../lib/archive-rules.js';
+} from '../lib/packs/archive-rules.js';
 
 export const MAX_ARCHIVE_BYTES = 2 * 1024 ** 3;
 const READ = 256 * 1024;
@@ -40,7 +40,7 @@ const INFLATE_SLICE = 4 * 1024;
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
 
 /**
- * @typedef {{type: 'manifest', envelope: any, entries: import('../lib/archive-rules.js').DirectoryEntry[]}
+ * @typedef {{type: 'manifest', envelope: any, entries: import('../lib/packs/archive-rules.js').DirectoryEntry[]}
  *   | {type: 'blob', id: string}
  *   | {type: 'data', bytes: Uint8Array}
  *   | {type: 'end', id: string, length: number}} ArchiveEvent
@@ -48,7 +48,7 @@ const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
 
 
 /**
- * The central directory, once every rule on it holds (lib/archive-rules.js).
+ * The central directory, once every rule on it holds (lib/packs/archive-rules.js).
  * @param {Blob} file
  * @returns {Promise<{offset: number, entries: any[]}>} where the directory starts, and its entries
  */
@@ -250,7 +250,7 @@ export async function* readArchive(file, onProgress = () => {}) {
  * then checkListing (before any blob byte), then each blob's size and hash,
  * checked before its `end` event, so a consumer commits only good bytes.
  * @param {Blob} file
- * @param {Map<string, import('../lib/verify.js').TrustedKey>} keys
+ * @param {Map<string, import('../lib/packs/verify.js').TrustedKey>} keys
  * @param {(done: number, total: number) => void} [onProgress]
  * @returns {AsyncGenerator<{type: 'manifest', envelope: any, manifest: any} | ArchiveEvent>}
  * @throws {XuedianError} as readArchive, `pack-signature-invalid`, `pack-key-unknown`,

@@ -1,6 +1,6 @@
 /**
  * Installing a pack from an archive file, all or nothing. Owns nothing past
- * one call: the bytes go to the blob store (lib/blobstore.js), the activation
+ * one call: the bytes go to the blob store (lib/packs/blobstore.js), the activation
  * is blobstore.activatePack, and on any failure every blob this import added
  * is deleted again, so an installed version stays exactly as it was.
  *
@@ -11,11 +11,11 @@
  * before the cache commits it.
  */
 import { readVerifiedArchive } from './archive-reader.js';
-import { getAll, isQuotaError } from '../lib/db.js';
+import { getAll, isQuotaError } from '../lib/storage/db.js';
 import { XuedianError } from '../lib/errors.js';
 import {
   putBlob, deleteBlob, missingBlobs, validateManifest, activatePack, holdBlobs, collectGarbage,
-} from '../lib/blobstore.js';
+} from '../lib/packs/blobstore.js';
 
 // Enough for the cache's reader to keep the disk busy; small enough to stay flat.
 const QUEUED_BYTES = 256 * 1024;

@@ -1,10 +1,12 @@
-"""RFC 8785 (JSON Canonicalization Scheme) serialisation.
+"""RFC 8785 (JSON Canonicalization Scheme) serialisation, through the ``rfc8785`` package.
 
-Signatures over manifests and catalogs are computed on these bytes, so the builder, the
-server and the PWA (``pwa/src/lib/canonjson.js``) must agree byte for byte.
+Signatures over manifests, catalogs and device envelopes are computed on these bytes, so the
+builder, the server and the PWA (``pwa/src/lib/transport/canonjson.js``) must agree byte for
+byte; tests/vectors/canonjson.json holds the cases both sides check. Owns no data.
 
-Two cases RFC 8785 leaves to I-JSON are written as ECMAScript's ``JSON.stringify`` writes
-them, so any value a phone can sign has the same bytes here (docs/protocol.md):
+Two cases RFC 8785 leaves to I-JSON (and ``rfc8785`` refuses) are written as ECMAScript's
+``JSON.stringify`` writes them, so any value a phone can sign has the same bytes here
+(docs/protocol.md):
 
 - a lone surrogate (U+D800..U+DFFF not in a pair; a JavaScript string can hold one) is the
   escape ``\\udxxx``, lowercase, so the signature still checks and the record that holds it
@@ -14,101 +16,103 @@ them, so any value a phone can sign has the same bytes here (docs/protocol.md):
 
 from __future__ import annotations
 
-import json
 import math
-from decimal import Decimal
+import re
+
+import rfc8785
+
+_SAFE = 2**53 - 1
+_LONE = re.compile(r"[\ud800-\udfff]")
+# Noncharacters, which no text a phone writes holds: one stands for the lone surrogates'
+# escapes until the bytes are written (the first that the value does not contain).
+_MARKERS = [chr(c) for c in range(0xFDD0, 0xFDF0)]
 
 
-def _number(value: int | float) -> str:
-    if isinstance(value, bool):
-        raise TypeError("bool is not a number")
-    if isinstance(value, int):
-        if abs(value) > 2**53:
-            # A phone's number is a double: one beyond 2**53 that a double holds exactly
-            # is what JSON.stringify wrote; any other integer no phone could have signed.
-            try:
-                exact = float(value)
-            except OverflowError:
-                exact = math.nan
-            if exact != value:
-                raise ValueError("integers beyond 2**53 are not portable in canonical JSON")
-            return _number(exact)
-        return str(value)
-    if not math.isfinite(value):
-        raise ValueError("NaN and Infinity are not allowed in canonical JSON")
-    if value == 0:
-        return "0"
-    if value.is_integer() and abs(value) < 2**53:
-        return str(int(value))
-    # repr gives the shortest round-trip digits, as ECMAScript does; only the layout differs.
-    _, digit_tuple, exponent = Decimal(repr(abs(value))).normalize().as_tuple()
-    digits = "".join(map(str, digit_tuple))
-    k = len(digits)
-    n = k + exponent  # value = 0.digits * 10**n (ECMA-262 Number::toString)
-    sign = "-" if value < 0 else ""
-    if k <= n <= 21:
-        return sign + digits + "0" * (n - k)
-    if 0 < n <= 21:
-        return sign + digits[:n] + "." + digits[n:]
-    if -6 < n <= 0:
-        return sign + "0." + "0" * (-n) + digits
-    e = n - 1
-    mantissa = digits[0] + ("." + digits[1:] if k > 1 else "")
-    return f"{sign}{mantissa}e{'+' if e >= 0 else '-'}{abs(e)}"
+class _Key(str):
+    """A key whose text has marked surrogates but which sorts as the original key."""
+
+    __slots__ = ("_units",)
+
+    def encode(self, encoding="utf-8", errors="strict"):
+        # rfc8785 sorts keys by their UTF-16 code units: those of the original text.
+        if encoding.replace("-", "").lower() == "utf16be":
+            return self._units
+        return super().encode(encoding, errors)
 
 
-# The C string encoder json.dumps(ensure_ascii=False) uses, without its per-call setup:
-# it escapes exactly what ECMAScript's JSON.stringify escapes.
-_string = json.encoder.c_encode_basestring or json.encoder.py_encode_basestring
+def _integer(value: int) -> int | float:
+    if -_SAFE <= value <= _SAFE:
+        return value
+    # A phone's number is a double: one beyond 2**53 that a double holds exactly is what
+    # JSON.stringify wrote; any other integer no phone could have signed.
+    try:
+        exact = float(value)
+    except OverflowError:
+        exact = math.nan
+    if exact != value:
+        raise ValueError("integers beyond 2**53 are not portable in canonical JSON")
+    return exact
 
 
-def _keys(value: dict) -> list[str]:
-    if all(type(key) is str and key.isascii() for key in value):
-        # For ASCII, code point order is UTF-16 order; sorting by it avoids re-encoding.
-        return sorted(value)
-    if not all(isinstance(key, str) for key in value):
-        raise TypeError("object keys must be strings")
-    return sorted(value, key=lambda k: k.encode("utf-16-be", "surrogatepass"))
+class _Portable:
+    """One value made acceptable to rfc8785; ``marker`` is set once a surrogate is marked."""
 
+    def __init__(self, root) -> None:
+        self.root = root
+        self.marker: str | None = None
 
-def _encode(value, out: list[str]) -> None:
-    kind = type(value)
-    if kind is str:
-        out.append(_string(value))
-    elif kind is dict:
-        out.append("{")
-        first = True
-        for key in _keys(value):
-            if not first:
-                out.append(",")
-            first = False
-            out.append(_string(key))
-            out.append(":")
-            _encode(value[key], out)
-        out.append("}")
-    elif kind is list or kind is tuple:
-        out.append("[")
-        for i, item in enumerate(value):
-            if i:
-                out.append(",")
-            _encode(item, out)
-        out.append("]")
-    elif value is None:
-        out.append("null")
-    elif value is True:
-        out.append("true")
-    elif value is False:
-        out.append("false")
-    elif kind is int and -(2**53) <= value <= 2**53:
-        out.append(str(value))
-    elif isinstance(value, str):
-        out.append(_string(str(value)))
-    elif isinstance(value, int | float):
-        out.append(_number(value))
-    elif isinstance(value, dict | list | tuple):
-        _encode(dict(value) if isinstance(value, dict) else list(value), out)
-    else:
+    def text(self, value: str) -> str:
+        if not _LONE.search(value):
+            return value
+        if self.marker is None:
+            self.marker = _marker_for(self.root)
+        return _LONE.sub(lambda m: f"{self.marker}{ord(m.group()):04x}", value)
+
+    def key(self, key) -> str:
+        if type(key) is not str:
+            raise TypeError("object keys must be strings")
+        text = self.text(key)
+        if text is key:
+            return key
+        marked = _Key(text)
+        marked._units = key.encode("utf-16-be", "surrogatepass")
+        return marked
+
+    def value(self, value):
+        if isinstance(value, str):
+            return self.text(str(value))
+        if isinstance(value, bool) or value is None:
+            return value
+        if isinstance(value, int):
+            return _integer(int(value))
+        if isinstance(value, float):
+            if not math.isfinite(value):
+                raise ValueError("NaN and Infinity are not allowed in canonical JSON")
+            return value
+        if isinstance(value, dict):
+            return {self.key(k): self.value(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [self.value(item) for item in value]
         raise TypeError(f"{type(value).__name__} cannot be canonicalised")
+
+
+def _marker_for(value) -> str:
+    """A marker no string of ``value`` holds; ``ValueError`` if it holds all 32."""
+    seen: set[str] = set()
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            seen.update(ch for ch in _MARKERS if ch in item)
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+    free = [m for m in _MARKERS if m not in seen]
+    if not free:
+        raise ValueError("text holds lone surrogates and every noncharacter marker")
+    return free[0]
 
 
 def canonical_bytes(value) -> bytes:
@@ -116,11 +120,18 @@ def canonical_bytes(value) -> bytes:
 
     Raises ``TypeError`` or ``ValueError`` for values JSON cannot carry portably.
     """
-    out: list[str] = []
-    _encode(value, out)
-    text = "".join(out)
     try:
-        return text.encode("utf-8")
-    except UnicodeEncodeError:
-        # Only a lone surrogate fails, and only inside a string: escape it as \udxxx.
-        return text.encode("utf-8", "backslashreplace")
+        return rfc8785.dumps(value)
+    except (rfc8785.CanonicalizationError, UnicodeEncodeError):
+        # A lone surrogate or a large integer (or a value no JSON carries): prepare it.
+        pass
+    portable = _Portable(value)
+    prepared = portable.value(value)
+    try:
+        out = rfc8785.dumps(prepared)
+    except rfc8785.CanonicalizationError as err:
+        raise ValueError(str(err)) from err
+    if portable.marker is None:
+        return out
+    marker = re.escape(portable.marker.encode("utf-8"))
+    return re.sub(marker + rb"([0-9a-f]{4})", rb"\\u\1", out)

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from xuedian.keys.service import KeyRing
+
 ROOT = Path(__file__).resolve().parents[3]
 
 
@@ -21,3 +23,17 @@ def pack_source(tmp_path) -> Path:
 @pytest.fixture
 def keyring(app):
     return app.extensions["xuedian.keyring"]
+
+
+@pytest.fixture
+def offline_keyring(tmp_path):
+    """A key ring of its own, for tests that build without a database."""
+    ring = KeyRing(tmp_path / "instance")
+    ring.create()
+    return ring
+
+
+@pytest.fixture
+def build_cache(tmp_path_factory, monkeypatch):
+    """One build cache for the tests that do not test the cache, so each transcodes once."""
+    monkeypatch.setenv("XUEDIAN_BUILD_CACHE", str(tmp_path_factory.getbasetemp() / "build-cache"))

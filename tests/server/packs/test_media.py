@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from xuedian.keys.service import KeyRing
 from xuedian.packs import media
 from xuedian.packs.builder import build
 from xuedian.packs.media import PackToolMissing, Transcoder, output_path
+
+# Builds without ``cache_dir`` share one cache, not the user's cache folder.
+pytestmark = pytest.mark.usefixtures("build_cache")
 
 
 def _ffmpeg(*args: str) -> None:
@@ -58,22 +60,14 @@ def inputs(tmp_path_factory) -> Path:
     return folder
 
 
-@pytest.fixture(autouse=True)
-def _cache(tmp_path_factory, monkeypatch):
-    """Builds without ``cache_dir`` share one cache here, not the user's cache folder."""
-    monkeypatch.setenv("XUEDIAN_BUILD_CACHE", str(tmp_path_factory.getbasetemp() / "build-cache"))
-
-
 @pytest.fixture
 def transcoder(tmp_path) -> Transcoder:
     return Transcoder(tmp_path / "cache")
 
 
 @pytest.fixture
-def keyring(tmp_path):
-    ring = KeyRing(tmp_path / "instance")
-    ring.create()
-    return ring
+def keyring(offline_keyring):
+    return offline_keyring
 
 
 @pytest.fixture

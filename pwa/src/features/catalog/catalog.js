@@ -9,9 +9,9 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from '../../app/html.js';
-import { loadCatalog, formatSize, storageLeft } from '../../lib/catalog.js';
-import { installedPacks, isComplete, downloadManager as manager } from '../../lib/packs.js';
-import { getAll } from '../../lib/db.js';
+import { loadCatalog, formatSize, storageLeft } from '../../lib/packs/catalog.js';
+import { installedPacks, isComplete, downloadManager as manager } from '../../lib/packs/packs.js';
+import { getAll } from '../../lib/storage/db.js';
 import { errorCode } from '../../lib/errors.js';
 import { t, errorText } from '../../lib/i18n.js';
 import { PackCard } from './pack-card.js';

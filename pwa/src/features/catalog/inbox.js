@@ -6,9 +6,9 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../../app/html.js';
-import { getAll } from '../../lib/db.js';
-import { onFeedChange } from '../../lib/feed.js';
-import { learnerTotals } from '../../lib/progress.js';
+import { getAll } from '../../lib/storage/db.js';
+import { onFeedChange } from '../../lib/transport/feed.js';
+import { learnerTotals } from '../../lib/learner/progress.js';
 import { t } from '../../lib/i18n.js';
 
 /** Re-run `load` whenever the feed brings something. */

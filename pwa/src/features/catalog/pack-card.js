@@ -5,7 +5,7 @@
  */
 import { html } from '../../app/html.js';
 import { href } from '../../app/router.js';
-import { formatSize } from '../../lib/catalog.js';
+import { formatSize } from '../../lib/packs/catalog.js';
 import { t, pick, errorText } from '../../lib/i18n.js';
 
 const IN_FLIGHT = ['running', 'waiting', 'paused', 'failed'];
@@ -38,7 +38,7 @@ function Progress({ id, title, status }) {
  * @param {any} props.entry verified catalog entry
  * @param {any} [props.row] installed `packs` row
  * @param {boolean} [props.complete] whether the installed row has all its blobs
- * @param {import('../../lib/downloads.js').DownloadStatus} [props.status]
+ * @param {import('../../lib/packs/downloads.js').DownloadStatus} [props.status]
  * @param {number} [props.needed] bytes an update or re-download still needs
  * @param {{code: string, details?: any} | null} [props.error] a refusal from start()
  * @param {(entry: any) => void} props.onDownload

@@ -8,8 +8,9 @@
  * device_id, created, registration, batches}`, every envelope signed by this
  * phone (docs/protocol.md, "Sync bundles").
  */
-import { unsentRecords, deviceStatus, signedBatch, MAX_BATCH } from '../../lib/outbox.js';
-import { deviceIdentity, registration } from '../../lib/device.js';
+import { unsentRecords, signedBatch, MAX_BATCH } from '../../lib/outbox/batch.js';
+import { deviceStatus } from '../../lib/outbox/heartbeat.js';
+import { deviceIdentity, registration } from '../../lib/transport/device.js';
 import { XuedianError } from '../../lib/errors.js';
 
 /** The county refuses bundles of more batches than this. */

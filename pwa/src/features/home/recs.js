@@ -7,14 +7,14 @@
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../../app/html.js';
 import { href } from '../../app/router.js';
-import { loadCatalog } from '../../lib/catalog.js';
-import { recommend } from '../../lib/recommend.js';
+import { loadCatalog } from '../../lib/packs/catalog.js';
+import { recommend } from '../../lib/learner/recommend.js';
 import { getSettings, setSettings, onSettingsChange } from '../../lib/settings.js';
 import { t, pick } from '../../lib/i18n.js';
 import { tf } from '../../lib/format.js';
 
 /**
- * @param {{history: import('../../lib/history.js').History}} props
+ * @param {{history: import('../../lib/learner/history.js').History}} props
  * @returns {import('preact').VNode}
  */
 export function Recommendations({ history }) {

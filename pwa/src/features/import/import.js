@@ -9,9 +9,9 @@
 import { useRef, useState } from 'preact/hooks';
 import { html } from '../../app/html.js';
 import { href } from '../../app/router.js';
-import { importPack } from '../../lib/import.js';
-import { importAck, isAckFile } from '../../lib/ack.js';
-import { askPersistence } from '../../lib/packs.js';
+import { importPack } from '../../lib/packs/import.js';
+import { importAck, isAckFile } from '../../lib/transport/ack.js';
+import { askPersistence } from '../../lib/packs/packs.js';
 import { errorCode } from '../../lib/errors.js';
 import { t, pick, errorText } from '../../lib/i18n.js';
 

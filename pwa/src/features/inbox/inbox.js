@@ -6,8 +6,8 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../../app/html.js';
-import { getAll, withTx, req } from '../../lib/db.js';
-import { onFeedChange, feedChanged } from '../../lib/feed.js';
+import { getAll, withTx, req } from '../../lib/storage/db.js';
+import { onFeedChange, feedChanged } from '../../lib/transport/feed.js';
 import { t, pick, getLang } from '../../lib/i18n.js';
 
 /** At most this many messages are listed. */

@@ -8,7 +8,7 @@ import { useState } from 'preact/hooks';
 import { html } from '../../app/html.js';
 import { href } from '../../app/router.js';
 import { getSyncState } from '../../app/status.js';
-import { learnerHistory, weeklyCounts } from '../../lib/history.js';
+import { learnerHistory, weeklyCounts } from '../../lib/learner/history.js';
 import { t, pick } from '../../lib/i18n.js';
 import { useLearnerData } from '../learner-data.js';
 import { WeeklyChart } from './chart.js';

@@ -3,8 +3,8 @@
  * sanitised by the server's pack build; here relative media links are pointed
  * at the pack's /content/ URLs, which the service worker answers from cache.
  */
-import { contentUrl } from '../../lib/packs.js';
-import { readFile } from '../../lib/blobstore.js';
+import { contentUrl } from '../../lib/packs/packs.js';
+import { readFile } from '../../lib/packs/blobstore.js';
 
 const URL_ATTRS = [['img', 'src'], ['audio', 'src'], ['video', 'src'], ['video', 'poster'], ['source', 'src'], ['track', 'src'], ['a', 'href']];
 

@@ -8,10 +8,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../../app/html.js';
 import { href } from '../../app/router.js';
-import { installedPack, resumeDownloads } from '../../lib/packs.js';
-import { packProgress } from '../../lib/progress.js';
-import { onFeedChange } from '../../lib/feed.js';
-import { onOutboxChange } from '../../lib/outbox.js';
+import { installedPack, resumeDownloads } from '../../lib/packs/packs.js';
+import { packProgress } from '../../lib/learner/progress.js';
+import { onFeedChange } from '../../lib/transport/feed.js';
+import { onOutboxChange } from '../../lib/outbox/queue.js';
 import { t, pick } from '../../lib/i18n.js';
 import { tf } from '../../lib/format.js';
 

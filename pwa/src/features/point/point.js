@@ -7,14 +7,14 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../../app/html.js';
-import { getEnrolment, onEnrolmentChange, readEnrolLink, askToEnrol } from '../../lib/enrolment.js';
-import { ensureRegistered } from '../../lib/device.js';
+import { getEnrolment, onEnrolmentChange, readEnrolLink, askToEnrol } from '../../lib/transport/enrolment.js';
+import { ensureRegistered } from '../../lib/transport/device.js';
 import { t, getLang, errorText } from '../../lib/i18n.js';
 import { tf } from '../../lib/format.js';
 import { XuedianError } from '../../lib/errors.js';
 
 function useEnrolment() {
-  const [e, setE] = useState(/** @type {import('../../lib/enrolment.js').Enrolment | null} */ (null));
+  const [e, setE] = useState(/** @type {import('../../lib/transport/enrolment.js').Enrolment | null} */ (null));
   useEffect(() => {
     const load = () => getEnrolment().then(setE).catch(() => {});
     load();

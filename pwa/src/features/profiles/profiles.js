@@ -11,7 +11,7 @@ import { profileName } from '../../app/profile-chip.js';
 import {
   listProfiles, activeProfile, addProfile, renameProfile, updateProfile, switchProfile, removeProfile,
   onProfileChange, AGE_BANDS, PIN_PATTERN, NAME_MAX, VILLAGE_MAX,
-} from '../../lib/profiles.js';
+} from '../../lib/learner/profiles.js';
 import { errorCode } from '../../lib/errors.js';
 import { t, errorText } from '../../lib/i18n.js';
 

@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../../app/html.js';
 import { t } from '../../lib/i18n.js';
-import { pushSupported, isSubscribed, subscribePush, unsubscribePush } from '../../lib/push.js';
+import { pushSupported, isSubscribed, subscribePush, unsubscribePush } from '../../lib/transport/push.js';
 
 const ERRORS = { 'push-denied': 'push.denied', 'push-unsupported': 'push.unavailable', 'network-offline': 'push.offline' };
 

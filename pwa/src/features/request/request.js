@@ -9,10 +9,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../../app/html.js';
 import { afterRecord } from '../../app/sync.js';
-import { recordEvent, onOutboxChange } from '../../lib/outbox.js';
-import { withTx, req } from '../../lib/db.js';
-import { onProfileChange } from '../../lib/profiles.js';
-import { cutText } from '../../lib/storable.js';
+import { recordEvent, onOutboxChange } from '../../lib/outbox/queue.js';
+import { withTx, req } from '../../lib/storage/db.js';
+import { onProfileChange } from '../../lib/learner/profiles.js';
+import { cutText } from '../../lib/records/storable.js';
 import { errorCode } from '../../lib/errors.js';
 import { t, errorText } from '../../lib/i18n.js';
 

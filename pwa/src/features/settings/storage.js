@@ -6,10 +6,10 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../../app/html.js';
-import { formatSize, storageLeft } from '../../lib/catalog.js';
-import { installedPacks, downloadManager } from '../../lib/packs.js';
-import { removePack } from '../../lib/blobstore.js';
-import { getOne } from '../../lib/db.js';
+import { formatSize, storageLeft } from '../../lib/packs/catalog.js';
+import { installedPacks, downloadManager } from '../../lib/packs/packs.js';
+import { removePack } from '../../lib/packs/blobstore.js';
+import { getOne } from '../../lib/storage/db.js';
 import { errorCode } from '../../lib/errors.js';
 import { t, pick, errorText } from '../../lib/i18n.js';
 

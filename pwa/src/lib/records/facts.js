@@ -2,7 +2,7 @@
  * What a learning record counts for, on the phone: the same rules as the county's
  * server/xuedian/sync/facts.py and learners/progress.py, checked against the same
  * cases in tests/vectors/record_facts.json (pwa/test/facts.test.mjs). Owns no data:
- * lib/history.js, lib/progress.js and the lesson screen call it on outbox records.
+ * lib/learner/history.js, lib/learner/progress.js and the lesson screen call it on outbox records.
  */
 
 export const VERB_BASE = 'http://adlnet.gov/expapi/verbs/';
