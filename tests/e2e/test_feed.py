@@ -76,6 +76,7 @@ def test_ack_file_imported_offline_clears_exactly_its_records(live_server, page,
     page.context.set_offline(True)
     complete_lesson(page, base, "02-offline")
     complete_lesson(page, base, "03-sync")
+    page.get_by_test_id("sync-link").click()
     with page.expect_download(timeout=15_000) as info:
         page.get_by_test_id("export-sync").click()
     bundle = Path(info.value.path()).read_bytes()

@@ -63,7 +63,7 @@ def _one_line_on_screen(page) -> None:
 @pytest.mark.parametrize("scale", [1, 2])
 @pytest.mark.parametrize("lang", ["zh-CN", "en"])
 def test_sync_line_shows_the_date_when_not_today_on_one_line(live_server, page, lang, scale):
-    _offline_app(page, live_server.url + "/")
+    _offline_app(page, live_server.url + "/#/sync")
     page.evaluate(
         """([settings, lang]) => { localStorage.setItem('xuedian-settings', settings);
                                    localStorage.setItem('xuedian-lang', lang); }""",

@@ -19,6 +19,7 @@ import { tf } from '../../lib/format.js';
 import { Recommendations } from './recs.js';
 import { useLearnerData } from '../learner-data.js';
 import PointStatus from '../point/point.js';
+import { ExportOffer } from '../export/offer.js';
 
 function Continue({ last, history }) {
   const row = last && history?.packs.find((p) => p.pack_id === last.pack);
@@ -116,6 +117,7 @@ export default function HomeScreen() {
       <${InboxBadge} />
     </div>
     ${history && html`<${Continue} last=${last} history=${history} />`}
+    <${ExportOffer} />
     ${history && html`<${MyPacks} history=${history} />`}
     ${history && html`<${Recommendations} history=${history} />`}
     <${PointStatus} />

@@ -2,7 +2,8 @@
  * The settings screen, "More" (route `#/settings`): language, text size up to
  * 200%, high contrast, read-aloud, data saver, push notifications
  * (features/push/toggle.js), the learning point and how to change it
- * (features/point), storage with per-pack delete (storage.js), and links to profiles, messages, "I want to learn…" and
+ * (features/point), syncing by hand (the sync screen and the export of a sync
+ * file), storage with per-pack delete (storage.js), and links to profiles, messages, "I want to learn…" and
  * import. Owns only view state; settings are lib/settings.js's and the
  * language lib/i18n.js's.
  */
@@ -13,6 +14,20 @@ import { t, getLang, setLang } from '../../lib/i18n.js';
 import { StorageSection } from './storage.js';
 import PushToggle from '../push/toggle.js';
 import PointStatus from '../point/point.js';
+import { ExportBundle } from '../export/button.js';
+import { getSyncState, subscribeSync } from '../../app/status.js';
+
+/** Sync by hand: the sync screen and the export of a sync file for a volunteer. */
+function SyncSection() {
+  const [sync, setSync] = useState(getSyncState());
+  useEffect(() => subscribeSync(setSync), []);
+  return html`
+    <section aria-labelledby="sync-title">
+      <h3 id="sync-title">${t('sync.title')}</h3>
+      <p><a class="btn btn-secondary btn-row" href="#/sync" data-testid="go-sync">${t('sync.open')}</a></p>
+      <${ExportBundle} pending=${sync.pending} />
+    </section>`;
+}
 
 const LANGS = [['zh-CN', '中文'], ['en', 'English']];
 const SAVER = [['auto', 'settings.dataSaverAuto'], ['on', 'settings.dataSaverOn'], ['off', 'settings.dataSaverOff']];
@@ -71,6 +86,7 @@ export default function SettingsScreen() {
       <p class="muted" data-testid="auto-download" data-allowed=${mayAutoDownload() ? 'true' : 'false'}>
         ${mayAutoDownload() ? t('settings.autoNow') : t('settings.autoBlocked')}</p>
     </section>
+    <${SyncSection} />
     <${PointStatus} change=${true} />
     <${PushToggle} />
     <${StorageSection} />

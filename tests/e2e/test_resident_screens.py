@@ -1,0 +1,60 @@
+"""The resident's screens put what the person came for first, in real Chromium at 360x740:
+offline with a record waiting, the lesson (not sync controls) leads the screen; the sync
+state is one quiet line, and the export of a sync file lives on the sync screen and in
+"More", and is offered on home only once records have waited for days."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from playwright.sync_api import expect
+from support.browser import wait_for_controller
+from support.phone import PACK, complete_lesson, download_pack
+
+from .screens import idb_all, idb_put
+
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(240)]
+
+THIRD = 740 / 3
+
+
+def top_of(page, testid: str) -> float:
+    return page.get_by_test_id(testid).evaluate("(e) => e.getBoundingClientRect().top")
+
+
+def test_lesson_leads_the_screen_offline_with_a_record_waiting(live_server, page):
+    base = live_server.url
+    page.goto(base + "/", timeout=20_000)
+    wait_for_controller(page)
+    download_pack(page)
+    page.context.set_offline(True)
+    complete_lesson(page, base, "01-welcome")
+    expect(page.get_by_test_id("outbox-count")).to_have_text("1", timeout=10_000)
+    expect(page.get_by_test_id("offline-indicator")).to_be_visible(timeout=10_000)
+
+    page.goto(f"{base}/#/lesson/{PACK}/02-offline", timeout=20_000)
+    expect(page.get_by_test_id("lesson-title")).to_be_visible(timeout=15_000)
+    assert top_of(page, "lesson-title") < THIRD
+    # The header's sync state is one line (the "sync now" button beside it), not a block.
+    line = page.locator("#sync-status").evaluate("(e) => e.getBoundingClientRect().height")
+    assert line <= 60, f"the sync line is {line}px tall"
+    expect(page.get_by_test_id("export-sync")).to_have_count(0)
+
+    # Exporting lives on the sync screen and in "More".
+    page.get_by_test_id("sync-link").click()
+    expect(page.get_by_test_id("sync-count")).to_have_text("1", timeout=10_000)
+    expect(page.get_by_test_id("export-sync")).to_be_enabled()
+    page.goto(base + "/#/settings", timeout=20_000)
+    expect(page.get_by_test_id("export-sync")).to_be_enabled(timeout=10_000)
+
+    # Home offers it only once the record has waited for days without a sync.
+    page.goto(base + "/#/", timeout=20_000)
+    expect(page.get_by_test_id("home-sync")).to_be_visible(timeout=10_000)
+    expect(page.get_by_test_id("export-offer")).to_have_count(0)
+    (row,) = idb_all(page, "outbox")
+    old = datetime.now(UTC) - timedelta(days=3)
+    idb_put(page, "outbox", {**row, "timestamp": old.isoformat().replace("+00:00", "Z")})
+    page.reload(timeout=20_000)
+    expect(page.get_by_test_id("export-offer")).to_have_attribute("data-days", "3", timeout=10_000)
+    expect(page.get_by_test_id("export-offer").get_by_test_id("export-sync")).to_be_enabled()
