@@ -69,9 +69,11 @@ export default function ImportScreen() {
     <p>${t('import.intro')}</p>
     <input ref=${input} type="file" hidden accept=".xdpack,.xdack,application/zip,application/json,application/octet-stream"
       data-testid="import-file" onChange=${start} />
-    <button type="button" class="btn btn-big" disabled=${running} onClick=${() => input.current?.click()}>
+    <button type="button" class="btn btn-big" data-testid="import-file-button" disabled=${running}
+      onClick=${() => input.current?.click()}>
       ${t('import.choose')}
     </button>
+    <p class="meta">${t('import.types')}</p>
     <div aria-live="polite" style=${{ marginTop: '1rem' }}>
       ${running && html`<${Progress} done=${job.done} total=${job.total} />`}
       ${job.state === 'done' && html`
