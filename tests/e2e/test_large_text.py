@@ -138,3 +138,17 @@ def test_chart_labels_grow_with_the_text(phone):
         )
     assert heights[1] >= 14, heights
     assert heights[2] >= 1.7 * heights[1], heights
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
+def test_a_short_screen_does_not_scroll_the_window(phone, lang):
+    """Screen-reader-only text (the chart's table, the hidden labels) stays inside the page,
+    so the window itself never scrolls and cannot lift the bottom navigation."""
+    page, base = phone
+    for hash_, ready in [("#/sync", "sync-full"), ("#/learning", "learning-chart")]:
+        open_at(page, base, hash_, ready, lang, 1)
+        sizes = page.evaluate(
+            "() => ({ scroll: document.scrollingElement.scrollHeight,"
+            " client: document.scrollingElement.clientHeight })"
+        )
+        assert sizes["scroll"] == sizes["client"], (hash_, sizes)
