@@ -58,3 +58,28 @@ def test_lesson_leads_the_screen_offline_with_a_record_waiting(live_server, page
     page.reload(timeout=20_000)
     expect(page.get_by_test_id("export-offer")).to_have_attribute("data-days", "3", timeout=10_000)
     expect(page.get_by_test_id("export-offer").get_by_test_id("export-sync")).to_be_enabled()
+
+
+def test_done_leads_to_the_quiz_and_the_next_lesson_and_home_says_what_next(live_server, page):
+    base = live_server.url
+    page.goto(base + "/", timeout=20_000)
+    wait_for_controller(page)
+    download_pack(page)
+    complete_lesson(page, base, "01-welcome")
+    # This lesson has a quiz: the quiz first, then the next lesson.
+    expect(page.get_by_test_id("lesson-quiz")).to_be_visible(timeout=10_000)
+    page.get_by_test_id("lesson-next").click()
+    expect(page.get_by_test_id("lesson-content")).to_have_attribute(
+        "data-lesson", "02-offline", timeout=15_000
+    )
+    page.get_by_test_id("complete-lesson").click()
+    expect(page.get_by_test_id("lesson-saved")).to_be_visible(timeout=10_000)
+
+    # "接着学" points at the next unfinished lesson, not the one just finished.
+    page.get_by_test_id("nav-home").click()
+    expect(page.get_by_test_id("home-continue")).to_have_attribute(
+        "data-lesson", "03-sync", timeout=15_000
+    )
+    title = page.get_by_test_id("home-continue").locator(".continue-lesson").inner_text()
+    expect(page.get_by_test_id("home-next")).to_contain_text(title)
+    expect(page.get_by_test_id("home-next")).to_contain_text("下一步")

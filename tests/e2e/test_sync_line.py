@@ -74,6 +74,15 @@ def test_sync_line_shows_the_date_when_not_today_on_one_line(live_server, page, 
         _show_last_sync(page, iso)
         expect(when).to_have_text(shown[lang])
         _one_line_on_screen(page)
+        # "离线" in the header's line never breaks either.
+        offline = page.get_by_test_id("offline-indicator")
+        expect(offline).to_be_visible()
+        tops = offline.evaluate(
+            "(e) => { const r = document.createRange(); r.selectNodeContents(e);"
+            " return new Set([...r.getClientRects()].filter((b) => b.width > 0)"
+            ".map((b) => Math.round(b.top))).size; }"
+        )
+        assert tops == 1, f"the offline badge wraps onto {tops} lines"
     root = page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
     assert root >= 39 if scale == 2 else root < 21  # 200% text really applied (or not)
     label = "上次同步 11/29 23:30" if lang == "zh-CN" else "last synced Nov 29 23:30"
