@@ -117,7 +117,7 @@ def test_recommendations_from_stated_interests_offline(screens_server, page):
 
 
 #: Three lessons read for 30 s each: every one verified, so the pack's credits count.
-READ_THREE = {"lessons": "3", "hours": "0.03", "credits": "0.5", "packs": "1"}
+READ_THREE = {"lessons": "3", "hours": "2 分钟", "credits": "0.5", "packs": "1"}
 
 
 def learning_numbers(page) -> dict:
@@ -202,8 +202,7 @@ def test_screens_fit_a_phone_at_200_percent_text(screens_server, page, lang):
         assert no_horizontal_scroll(page), (path, wide_elements(page))
         # At large text too the bar stays docked below the page, which scrolls above it.
         assert (
-            page.evaluate("() => document.documentElement.classList.contains('nav-docked')")
-            is True
+            page.evaluate("() => document.documentElement.classList.contains('nav-docked')") is True
         )
 
 

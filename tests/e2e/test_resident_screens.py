@@ -5,7 +5,9 @@ state is one quiet line, and the export of a sync file lives on the sync screen 
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -83,3 +85,64 @@ def test_done_leads_to_the_quiz_and_the_next_lesson_and_home_says_what_next(live
     title = page.get_by_test_id("home-continue").locator(".continue-lesson").inner_text()
     expect(page.get_by_test_id("home-next")).to_contain_text(title)
     expect(page.get_by_test_id("home-next")).to_contain_text("下一步")
+
+
+def test_words_follow_the_glossary_on_the_screens(live_server, page):
+    base = live_server.url
+    page.goto(base + "/", timeout=20_000)
+    wait_for_controller(page)
+    download_pack(page)
+    complete_lesson(page, base, "01-welcome")
+    complete_lesson(page, base, "02-offline")
+
+    # Study time after two lessons says how long, not "0".
+    page.goto(base + "/#/learning", timeout=20_000)
+    hours = page.get_by_test_id("learning-hours")
+    expect(hours).to_have_text(re.compile(r"分钟|小时"), timeout=15_000)
+    expect(page.locator(".stats dt")).to_have_text(["学完几课", "学时", "学分", "学完几门课程"])
+
+    page.goto(f"{base}/#/pack/{PACK}", timeout=20_000)
+    credits = page.get_by_test_id("pack-credits")
+    expect(credits).to_contain_text("学分", timeout=15_000)
+    expect(credits).not_to_contain_text("学时")
+
+    # Settings: the heading and the choice's legend differ, and no choice says 开/关.
+    page.goto(base + "/#/settings", timeout=20_000)
+    saver = page.get_by_test_id("setting-saver")
+    expect(saver).to_be_visible(timeout=15_000)
+    heading = page.locator("#saver-title").inner_text()
+    assert heading != saver.locator("legend").inner_text()
+    for text in saver.locator("label").all_inner_texts():
+        assert not text.startswith(("开", "关")), text
+
+    # In English the page title and the player's language are English words.
+    page.get_by_test_id("lang-toggle").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en", timeout=10_000)
+    expect(page).to_have_title("Xuedian")
+    page.goto(f"{base}/#/lesson/{PACK}/01-welcome", timeout=20_000)
+    expect(page.locator("#lesson-audio-label")).to_contain_text("Mandarin", timeout=15_000)
+
+
+def test_importing_ones_own_sync_file_says_to_give_it_to_the_volunteer(live_server, page):
+    base = live_server.url
+    page.goto(base + "/", timeout=20_000)
+    wait_for_controller(page)
+    download_pack(page)
+    page.context.set_offline(True)
+    complete_lesson(page, base, "01-welcome")
+    page.goto(base + "/#/sync", timeout=20_000)
+    with page.expect_download(timeout=15_000) as info:
+        page.get_by_test_id("export-sync").click()
+    path = info.value.path()
+
+    page.goto(base + "/#/import", timeout=20_000)
+    page.get_by_test_id("import-file").set_input_files(
+        {
+            "name": "from-phone.bin",
+            "mimeType": "application/octet-stream",
+            "buffer": Path(path).read_bytes(),
+        }
+    )
+    note = page.get_by_test_id("import-sync-file")
+    expect(note).to_contain_text("志愿者", timeout=10_000)
+    expect(page.get_by_test_id("import-error")).to_have_count(0)
