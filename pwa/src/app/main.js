@@ -17,6 +17,7 @@ import { applySettings } from '../lib/settings.js';
 import { readEnrolLink, askToEnrol } from '../lib/enrolment.js';
 import { ensureRegistered } from '../lib/device.js';
 import { ProfileChip } from './profile-chip.js';
+import { ListenButton } from './listen.js';
 
 function useRoute() {
   const [route, setRoute] = useState(() => parseRoute(location.hash));
@@ -110,6 +111,7 @@ function App() {
       ${back && html`<a class="btn btn-secondary top-back" href=${back} data-testid="top-back">${t('nav.back')}</a>`}
       <a class="brand" href="#/">${t('app.name')}</a>
       <${ProfileChip} />
+      <${ListenButton} route=${route} />
       <button type="button" class="btn btn-secondary lang" lang=${other} data-testid="lang-toggle"
         aria-label=${`${t('lang.toggle')} · ${t('lang.toggleLabel')}`} onClick=${() => setLang(other)}>${t('lang.toggle')}</button>
       <${SyncStatus} here=${route.name === 'sync'} />

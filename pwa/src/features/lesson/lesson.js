@@ -236,7 +236,7 @@ export default function LessonScreen({ route }) {
     ${back}
     <h2 data-testid="lesson-title">${pick(lesson.title) || lesson.id}</h2>
     ${lesson.audio?.path && html`<${LessonAudio} row=${row} audio=${lesson.audio} />`}
-    <${ReadAloud} contentRef=${contentRef} title=${pick(lesson.title) || lesson.id} />
+    <${ReadAloud} contentRef=${contentRef} title=${pick(lesson.title) || lesson.id} narration=${Boolean(lesson.audio?.path)} />
     <article class="lesson" data-testid="lesson-content" ref=${contentRef}></article>
     <div class="complete">
       <button type="button" class="btn btn-big" data-testid="complete-lesson" disabled=${saving}

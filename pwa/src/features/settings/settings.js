@@ -12,6 +12,7 @@ import { html } from '../../app/html.js';
 import { getSettings, setSettings, onSettingsChange, mayAutoDownload, TEXT_SCALES } from '../../lib/settings.js';
 import { t, getLang, setLang } from '../../lib/i18n.js';
 import { StorageSection } from './storage.js';
+import { useVoice } from '../../app/listen.js';
 import PushToggle from '../push/toggle.js';
 import PointStatus from '../point/point.js';
 import { ExportBundle } from '../export/button.js';
@@ -61,7 +62,8 @@ function Toggle({ label, checked, disabled, onChange, testid, hint }) {
 export default function SettingsScreen() {
   const [s, setS] = useState(getSettings());
   useEffect(() => onSettingsChange(setS), []);
-  const canSpeak = typeof window.speechSynthesis !== 'undefined';
+  // The switch is offered only where it can work: a voice for the app's language.
+  const canSpeak = Boolean(useVoice());
   const lang = getLang();
   return html`
     <h2>${t('settings.title')}</h2>
@@ -74,12 +76,13 @@ export default function SettingsScreen() {
         onChange=${(v) => setSettings({ textScale: Number(v) })} />
       <${Toggle} label=${t('settings.contrast')} checked=${s.contrast} testid="setting-contrast"
         onChange=${(v) => setSettings({ contrast: v })} />
-      <${Toggle} label=${t('settings.readAloud')} checked=${canSpeak && s.readAloud} disabled=${!canSpeak}
-        testid="setting-read-aloud" hint=${canSpeak ? t('settings.readAloudHint') : t('settings.readAloudMissing')}
-        onChange=${(v) => setSettings({ readAloud: v })} />
+      ${canSpeak
+        ? html`<${Toggle} label=${t('settings.readAloud')} checked=${s.readAloud} testid="setting-read-aloud"
+            hint=${t('settings.readAloudHint')} onChange=${(v) => setSettings({ readAloud: v })} />`
+        : html`<p class="muted" data-testid="read-aloud-missing">${t('settings.readAloudMissing')}</p>`}
     </section>
     <section aria-labelledby="saver-title">
-      <h3 id="saver-title">${t('settings.dataSaver')}</h3>
+      <h3 id="saver-title">${t('settings.downloads')}</h3>
       <${Choices} name="data-saver" testid="setting-saver" legend=${t('settings.dataSaver')} value=${saverValue(s.dataSaver)}
         options=${SAVER.map(([v, key]) => [v, t(/** @type {any} */ (key))])}
         onChange=${(v) => setSettings({ dataSaver: saverSetting(v) })} />
