@@ -21,6 +21,7 @@ import { nextUnfinished } from '../lesson/next.js';
 import { useLearnerData } from '../learner-data.js';
 import PointStatus from '../point/point.js';
 import { ExportOffer } from '../export/offer.js';
+import { FirstRun } from '../profiles/first-run.js';
 
 /**
  * The lesson to continue with: after the last one opened, the next unfinished one in its
@@ -141,6 +142,7 @@ export default function HomeScreen() {
       <${InboxBadge} />
     </div>
     ${history && html`<${Continue} last=${last} history=${history} />`}
+    <${FirstRun} />
     <${ExportOffer} />
     ${history && html`<${MyPacks} history=${history} />`}
     ${history && html`<${Recommendations} history=${history} />`}
