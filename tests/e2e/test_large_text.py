@@ -61,7 +61,8 @@ BROKEN_WORDS = """() => {
         const r = document.createRange();
         r.setStart(n, s.index);
         r.setEnd(n, s.index + s.segment.length);
-        const lines = new Set([...r.getClientRects()].filter((b) => b.width > 0).map((b) => Math.round(b.top)));
+        const boxes = [...r.getClientRects()].filter((b) => b.width > 0);
+        const lines = new Set(boxes.map((b) => Math.round(b.top)));
         if (lines.size > 1) bad.push(`${c.dataset.testid || c.tagName}: ${s.segment}`);
       }
     }
