@@ -1,7 +1,8 @@
 """Listening in real Chromium: on a phone with a voice for the app's language, every screen
 has a "听" button reading its main text (a quiz's question and answers included) and
 Settings offers read-aloud; on a phone without one, Settings does not offer the switch,
-and a lesson's "朗读本页" plays the lesson's narration instead and says so."""
+a lesson's "朗读本页" plays the lesson's narration instead and says so, and says plainly
+when the lesson has no narration either."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ import pytest
 from playwright.sync_api import expect
 from support.browser import wait_for_controller
 from support.phone import PACK, download_pack
+
+from .screens import idb_all, idb_put
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(240)]
 
@@ -99,3 +102,24 @@ def test_without_a_voice_read_aloud_plays_the_narration_and_says_so(live_server,
         "data-playing", "true", timeout=10_000
     )
     assert page.evaluate("() => window.__spoken.length") == 0
+
+
+def test_without_a_voice_or_a_recording_read_aloud_says_so(live_server, page):
+    """Every built lesson has narration (espeak-ng at the least); a phone can still lack it,
+    as when a lesson's audio was never stored: the stored manifest here has none."""
+    page.add_init_script(NO_VOICE)
+    base = live_server.url
+    installed(page, base)
+    (row,) = [r for r in idb_all(page, "packs") if r["pack_id"] == PACK]
+    for lesson in row["manifest"]["lessons"]:
+        lesson.pop("audio", None)
+    idb_put(page, "packs", row)
+    page.evaluate(
+        "(s) => localStorage.setItem('xuedian-settings', s)", json.dumps({"readAloud": True})
+    )
+    page.goto(f"{base}/#/lesson/{PACK}/02-offline", timeout=20_000)
+    page.reload(timeout=20_000)
+    expect(page.get_by_test_id("lesson-content")).not_to_be_empty(timeout=15_000)
+    expect(page.get_by_test_id("audio-play")).to_have_count(0)
+    page.get_by_test_id("read-aloud").click()
+    expect(page.get_by_test_id("read-aloud-note")).to_contain_text("也没有录音", timeout=10_000)
