@@ -38,6 +38,12 @@ def test_lesson_leads_the_screen_offline_with_a_record_waiting(live_server, page
     page.goto(f"{base}/#/lesson/{PACK}/02-offline", timeout=20_000)
     expect(page.get_by_test_id("lesson-title")).to_be_visible(timeout=15_000)
     assert top_of(page, "lesson-title") < THIRD
+    # In English too, where the words are longer.
+    page.get_by_test_id("lang-toggle").click()
+    expect(page.get_by_test_id("lesson-title")).to_have_text("Learning without a network")
+    assert top_of(page, "lesson-title") < THIRD
+    page.get_by_test_id("lang-toggle").click()
+    expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
     # The header's sync state is one line (the "sync now" button beside it), not a block.
     line = page.locator("#sync-status").evaluate("(e) => e.getBoundingClientRect().height")
     assert line <= 60, f"the sync line is {line}px tall"

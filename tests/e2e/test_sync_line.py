@@ -87,4 +87,6 @@ def test_sync_line_shows_the_date_when_not_today_on_one_line(live_server, page, 
     assert root >= 39 if scale == 2 else root < 21  # 200% text really applied (or not)
     label = "上次同步 11/29 23:30" if lang == "zh-CN" else "last synced Nov 29 23:30"
     _show_last_sync(page, CASES[3][0])
-    expect(page.locator("#sync-status")).to_contain_text(label)
+    expect(page.get_by_test_id("sync-full")).to_contain_text(label)
+    # The header's one-line sync state says it to a screen reader too.
+    assert label in page.get_by_test_id("sync-link").get_attribute("aria-label")

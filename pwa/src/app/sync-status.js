@@ -1,9 +1,10 @@
 /**
  * The sync state as one quiet line at the top of every screen. Owns nothing:
- * it renders SyncState (see status.js) as "↻ N 条待同步 · 上次同步 HH:MM · 离线"
- * (with the date when that was not today, on the phone's own clock, which in
- * the county is the county's: syncedAt), a small "sync now" button and, when
- * one happened, the last sync error. At large text (html.text-large) only the
+ * it renders SyncState (see status.js) as "↻ N 条待同步 · 离线" beside a small
+ * "sync now" button and, when one happened, the last sync error. When the last
+ * sync was ("上次同步 HH:MM", with the date when that was not today, on the
+ * phone's own clock, which in the county is the county's: syncedAt) is on the
+ * sync screen and in the line's label, so the line stays one line. At large text (html.text-large) only the
  * icon, the count and "离线" stay. The line links to the sync screen
  * (features/sync), where the full status, the quarantined records and the
  * export of a sync file live.
@@ -80,7 +81,8 @@ export function SyncStatus({ here = false }) {
   const [s, setS] = useState(getSyncState());
   useEffect(() => subscribeSync(setS), []);
   const offline = isOffline(s);
-  const label = `${s.pending ?? '…'} ${t('sync.waiting')}${offline ? ` · ${t('sync.offline')}` : ''} · ${t('sync.open')}`;
+  const when = s.lastSynced ? `${t('sync.last')} ${syncedAt(s.lastSynced, getLang())}` : t('sync.never');
+  const label = `${s.pending ?? '…'} ${t('sync.waiting')} · ${when}${offline ? ` · ${t('sync.offline')}` : ''} · ${t('sync.open')}`;
   return html`
     <div class="sync" role="group" aria-label=${t('sync.title')}>
       <p id="sync-status" role="status" aria-live="polite" class=${offline ? 'sync-line is-offline' : 'sync-line'}>
@@ -89,7 +91,6 @@ export function SyncStatus({ here = false }) {
             <path d=${ICON} fill="none" stroke="currentColor" stroke-width="2.5" stroke-linecap="round" stroke-linejoin="round" />
           </svg>
           <span class="nowrap"><span data-testid="outbox-count">${s.pending ?? '…'}</span><span class="sync-words"> ${t('sync.waiting')}</span></span>
-          <span class="sync-words"> · <${LastSynced} s=${s} testid="header-last-synced" /></span>
           ${offline && html`<span class="badge" data-testid="offline-indicator"><span class="sync-words"> · </span>${t('sync.offline')}</span>`}
           ${s.quarantined.length > 0 && html`<span class="badge sync-words"> · ${s.quarantined.length} ${t('sync.refusedShort')}</span>`}
         </a>
