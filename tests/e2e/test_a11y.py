@@ -74,7 +74,7 @@ BUSY = json.dumps(
 
 
 def sync_problems(page, server):
-    """The status line with a failed sync, a quarantined record (opened) and the export button."""
+    """The sync screen with a failed sync, a quarantined record (opened) and the export button."""
     page.route(
         "**/api/v1/sync/**",
         lambda route: route.fulfill(status=503, body=BUSY, content_type="application/json"),
@@ -131,7 +131,7 @@ SCREENS: list[Screen] = [
     Screen("home", "#/", "[data-testid=home-sync]"),
     Screen("quiz", f"#/quiz/{WELCOME}/{WELCOME_LESSON}", "[data-testid=quiz-question]"),
     Screen("learning", "#/learning", "[data-testid=learning-chart]"),
-    Screen("shell-sync-problems", f"#/pack/{WELCOME}", "[data-testid=pack-title]", sync_problems),
+    Screen("sync-problems", "#/sync", "[data-testid=sync-full]", sync_problems),
     Screen("shell-in-app-browser", f"#/pack/{WELCOME}", "[data-testid=pack-title]", in_app_browser),
     Screen("profiles", "#/profiles", "[data-testid=add-profile]", open_profile_forms),
     Screen("settings", "#/settings", f"[data-testid=stored-{WELCOME}]"),

@@ -76,6 +76,7 @@ def test_ack_file_imported_offline_clears_exactly_its_records(live_server, page,
     page.context.set_offline(True)
     complete_lesson(page, base, "02-offline")
     complete_lesson(page, base, "03-sync")
+    page.get_by_test_id("sync-link").click()
     with page.expect_download(timeout=15_000) as info:
         page.get_by_test_id("export-sync").click()
     bundle = Path(info.value.path()).read_bytes()
@@ -100,7 +101,7 @@ def test_ack_file_imported_offline_clears_exactly_its_records(live_server, page,
     for path, code, text in [
         (wrong, "ack-wrong-device", "另一部手机"),
         (forged, "ack-signature-invalid", "签名不对"),
-        (junk, "ack-invalid", "不是学点的确认文件"),
+        (junk, "ack-invalid", "不是学点的回执"),
     ]:
         import_file(page, base, path)
         refusal = page.get_by_test_id("import-error")
@@ -111,7 +112,7 @@ def test_ack_file_imported_offline_clears_exactly_its_records(live_server, page,
 
     import_file(page, base, ack)
     expect(page.get_by_test_id("ack-done")).to_have_text(
-        "已确认 2 条记录，已从手机上清除。", timeout=10_000
+        "回执已收到：2 条记录县里已经存好，已从手机上清除。", timeout=10_000
     )
     expect(page.get_by_test_id("outbox-count")).to_have_text("1", timeout=10_000)
     assert outbox_lessons(page) == ["01-welcome"]

@@ -31,7 +31,7 @@ TEXT = {
     "pack-key-unknown": "课程来源不受信任，已停止安装。",
     "pack-key-expired": "课程的签名密钥已过期或已停用，已停止安装。请向志愿者要新版课程。",
     "pack-downgrade": "不能安装比现有版本更旧的课程。",
-    "pack-archive-unsafe": "课程包含有不安全的内容，已拒绝。",
+    "pack-archive-unsafe": "课程文件含有不安全的内容，已拒绝。",
     "pack-archive-invalid": "课程文件已损坏，无法导入。请重新拷贝这个文件。",
     "pack-archive-not-zip": "这不是学点课程文件。请选择以 .xdpack 结尾的文件。",
     "storage-full": "手机存储空间已满。已保存的学习记录都还在，请清理空间后再试。",

@@ -62,6 +62,8 @@ def test_lessons_exported_as_bundle_are_cleared_by_the_feed_ack_not_reuploaded(l
     complete_lesson(page, base, "03-sync")
     expect(page.get_by_test_id("outbox-count")).to_have_text("2", timeout=10_000)
 
+    # Exporting lives on the sync screen, which the header's sync line opens.
+    page.get_by_test_id("sync-link").click()
     with page.expect_download(timeout=15_000) as info:
         page.get_by_test_id("export-sync").click()
     download = info.value

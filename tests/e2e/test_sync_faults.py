@@ -270,6 +270,8 @@ def test_database_busy_is_retried_with_backoff_not_rejected(busy_server, page, t
 
 
 def export_bundle(page) -> bytes:
+    """Export from the sync screen (the header's sync line opens it)."""
+    page.get_by_test_id("sync-link").click()
     with page.expect_download(timeout=15_000) as info:
         page.get_by_test_id("export-sync").click()
     expect(page.get_by_test_id("export-done")).to_be_visible(timeout=10_000)

@@ -63,7 +63,7 @@ def _one_line_on_screen(page) -> None:
 @pytest.mark.parametrize("scale", [1, 2])
 @pytest.mark.parametrize("lang", ["zh-CN", "en"])
 def test_sync_line_shows_the_date_when_not_today_on_one_line(live_server, page, lang, scale):
-    _offline_app(page, live_server.url + "/")
+    _offline_app(page, live_server.url + "/#/sync")
     page.evaluate(
         """([settings, lang]) => { localStorage.setItem('xuedian-settings', settings);
                                    localStorage.setItem('xuedian-lang', lang); }""",
@@ -74,8 +74,19 @@ def test_sync_line_shows_the_date_when_not_today_on_one_line(live_server, page, 
         _show_last_sync(page, iso)
         expect(when).to_have_text(shown[lang])
         _one_line_on_screen(page)
+        # "离线" in the header's line never breaks either.
+        offline = page.get_by_test_id("offline-indicator")
+        expect(offline).to_be_visible()
+        tops = offline.evaluate(
+            "(e) => { const r = document.createRange(); r.selectNodeContents(e);"
+            " return new Set([...r.getClientRects()].filter((b) => b.width > 0)"
+            ".map((b) => Math.round(b.top))).size; }"
+        )
+        assert tops == 1, f"the offline badge wraps onto {tops} lines"
     root = page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
     assert root >= 39 if scale == 2 else root < 21  # 200% text really applied (or not)
     label = "上次同步 11/29 23:30" if lang == "zh-CN" else "last synced Nov 29 23:30"
     _show_last_sync(page, CASES[3][0])
-    expect(page.locator("#sync-status")).to_contain_text(label)
+    expect(page.get_by_test_id("sync-full")).to_contain_text(label)
+    # The header's one-line sync state says it to a screen reader too.
+    assert label in page.get_by_test_id("sync-link").get_attribute("aria-label")

@@ -7,7 +7,7 @@ import './app.css';
 import { render } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from './html.js';
-import { parseRoute, screens } from './router.js';
+import { parseRoute, parentOf, screens } from './router.js';
 import { SyncStatus } from './sync-status.js';
 import { BottomNav } from './nav.js';
 import { startSync } from './sync.js';
@@ -17,6 +17,7 @@ import { applySettings } from '../lib/settings.js';
 import { readEnrolLink, askToEnrol } from '../lib/transport/enrolment.js';
 import { ensureRegistered } from '../lib/transport/device.js';
 import { ProfileChip } from './profile-chip.js';
+import { ListenButton } from './listen.js';
 
 function useRoute() {
   const [route, setRoute] = useState(() => parseRoute(location.hash));
@@ -99,17 +100,24 @@ function App() {
     window.scrollTo(0, 0);
   }, [route.name, route.packId, route.lessonId]);
   const other = getLang() === 'zh-CN' ? 'en' : 'zh-CN';
+  // The tab and the home-screen switcher name the app in its language.
+  document.title = t('app.name');
+  const back = parentOf(route);
+  // At large text (html.text-large, app/nav.js) the header is the back button, the
+  // title and the sync icon; the profile and the language are in "More".
   return html`
     <div class="page">
     <header class="top">
+      ${back && html`<a class="btn btn-secondary top-back" href=${back} data-testid="top-back">${t('nav.back')}</a>`}
       <a class="brand" href="#/">${t('app.name')}</a>
       <${ProfileChip} />
+      <${ListenButton} route=${route} />
       <button type="button" class="btn btn-secondary lang" lang=${other} data-testid="lang-toggle"
         aria-label=${`${t('lang.toggle')} · ${t('lang.toggleLabel')}`} onClick=${() => setLang(other)}>${t('lang.toggle')}</button>
+      <${SyncStatus} here=${route.name === 'sync'} />
     </header>
     <${UpdateBanner} reg=${updateReg} />
     ${InAppNotice && html`<${InAppNotice} />`}
-    <${SyncStatus} />
     <main id="main" tabindex="-1" ref=${mainRef}>
       <${Screen} route=${route} />
     </main>

@@ -4,10 +4,11 @@
  * docked. Large targets (≥ 56 px), an icon and a text label each,
  * `aria-current="page"` on the active item.
  *
- * Docked (class `nav-docked` on <html>, below 150 % text): the page above the
- * bar (`.page`) is the scroll container, so the bar never covers a control (a
- * floating bar would, which is an obscured target). At larger text the bar is
- * simply the end of the page, so it never takes half the screen.
+ * Docked (class `nav-docked` on <html>) at every text size: the page above
+ * the bar (`.page`) is the scroll container, so the bar never covers a control
+ * (a floating bar would, which is an obscured target) and never scrolls away.
+ * From 150 % text <html> also has `text-large`: the header collapses to the
+ * back button and the title, and controls stack (app.css).
  */
 import { useEffect, useState } from 'preact/hooks';
 import { html } from './html.js';
@@ -38,7 +39,7 @@ export function navItemFor(name) {
   if (name === 'home') return 'home';
   if (['catalog', 'pack', 'lesson', 'quiz'].includes(name)) return 'catalog';
   if (name === 'learning') return 'learning';
-  if (['settings', 'profiles', 'inbox', 'request', 'import'].includes(name)) return 'more';
+  if (['settings', 'profiles', 'inbox', 'request', 'import', 'sync'].includes(name)) return 'more';
   return null;
 }
 
@@ -49,10 +50,11 @@ export function navItemFor(name) {
 export function BottomNav({ route }) {
   const [scale, setScale] = useState(getSettings().textScale);
   useEffect(() => onSettingsChange((s) => setScale(s.textScale)), []);
-  const docked = scale < 1.5;
+  const large = scale >= 1.5;
   useEffect(() => {
-    document.documentElement.classList.toggle('nav-docked', docked);
-  }, [docked]);
+    document.documentElement.classList.add('nav-docked');
+    document.documentElement.classList.toggle('text-large', large);
+  }, [large]);
   // The shell scrolls the window to the top on a new screen; docked, the page scrolls instead.
   useEffect(() => {
     document.querySelector('.page')?.scrollTo?.(0, 0);

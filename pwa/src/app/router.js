@@ -4,7 +4,7 @@
  *
  * Routes: `#/` home, `#/catalog`, `#/pack/<pack_id>`, `#/lesson/<pack_id>/<lesson_id>`,
  * `#/quiz/<pack_id>/<lesson_id>`, `#/learning` (my learning), `#/import` (a pack
- * archive from a file).
+ * archive from a file), `#/sync` (the sync status and export).
  */
 
 /**
@@ -24,8 +24,8 @@ export function parseRoute(hash) {
   if (parts[0] === 'catalog' && parts.length === 1) return { name: 'catalog' };
   if (parts[0] === 'quiz' && parts.length === 3) return { name: 'quiz', packId: parts[1], lessonId: parts[2] };
   if (parts[0] === 'learning' && parts.length === 1) return { name: 'learning' };
-  // `#/profiles`, `#/settings` ("More"), `#/inbox`, `#/request` ("I want to learn…").
-  if (['profiles', 'settings', 'inbox', 'request'].includes(parts[0]) && parts.length === 1) {
+  // `#/profiles`, `#/settings` ("More"), `#/inbox`, `#/request` ("I want to learn…"), `#/sync`.
+  if (['profiles', 'settings', 'inbox', 'request', 'sync'].includes(parts[0]) && parts.length === 1) {
     return /** @type {any} */ ({ name: parts[0] });
   }
   return { name: 'home' };
@@ -38,6 +38,19 @@ export function parseRoute(hash) {
  */
 export function href(...parts) {
   return `#/${parts.map(encodeURIComponent).join('/')}`;
+}
+
+/**
+ * Where the header's back button leads from a route: the screen it was reached
+ * from. The screens the bottom navigation opens have none.
+ * @param {Route} route
+ * @returns {string | null}
+ */
+export function parentOf(route) {
+  if (route.name === 'lesson' || route.name === 'quiz') return href('pack', /** @type {string} */ (route.packId));
+  if (route.name === 'pack') return '#/';
+  if (['import', 'profiles', 'inbox', 'request', 'sync'].includes(route.name)) return '#/settings';
+  return null;
 }
 
 /** Lazy screen modules; each default-exports a Preact component. */
@@ -53,4 +66,5 @@ export const screens = {
   settings: () => import('../features/settings/settings.js'),
   inbox: () => import('../features/inbox/inbox.js'),
   request: () => import('../features/request/request.js'),
+  sync: () => import('../features/sync/sync.js'),
 };

@@ -1,16 +1,19 @@
 /**
- * The always-visible sync status line. Owns only the export button's view
- * state: it renders SyncState (see status.js) as "N 条待同步 · 上次同步 HH:MM"
- * (with the date when that was not today, on the phone's own clock, which in
- * the county is the county's: syncedAt) plus offline and error hints, and, while records wait, a large "export sync
- * file" button whose code is loaded only when pressed.
+ * The sync state as one quiet line at the top of every screen. Owns nothing:
+ * it renders SyncState (see status.js) as "↻ N 条待同步 · 离线" beside a small
+ * "sync now" button and, when one happened, the last sync error. When the last
+ * sync was ("上次同步 HH:MM", with the date when that was not today, on the
+ * phone's own clock, which in the county is the county's: syncedAt) is on the
+ * sync screen and in the line's label, so the line stays one line. At large text (html.text-large) only the
+ * icon, the count and "离线" stay. The line links to the sync screen
+ * (features/sync), where the full status, the quarantined records and the
+ * export of a sync file live.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { html } from './html.js';
 import { getSyncState, subscribeSync } from './status.js';
 import { syncNow } from './sync.js';
 import { t, errorText, getLang } from '../lib/i18n.js';
-import { errorCode } from '../lib/errors.js';
 
 /** Month and day as the line shows them: short enough for 200% text at 360 px. */
 const DAY = {
@@ -39,75 +42,62 @@ export function syncedAt(iso, lang, now = new Date()) {
   return `${new Intl.DateTimeFormat(lang, day).format(d)} ${time}`;
 }
 
+/** Whether the phone counts as offline for the line: no link, or the last try found none. */
+export const isOffline = (s) => !s.online || s.error?.code === 'network-offline';
+
 /**
- * The export button and what it last did: for phones that sync by file.
- * @param {{pending: number | null}} props
- * @returns {import('preact').VNode | null}
+ * "上次同步 11/29 09:04", or "从未同步"; the time never breaks across lines.
+ * @param {{lastSynced: string | null}} s
+ * @param {string} testid
  */
-function ExportBundle({ pending }) {
-  const [busy, setBusy] = useState(false);
-  const [done, setDone] = useState(/** @type {{count: number} | null} */ (null));
-  const [failed, setFailed] = useState(/** @type {string | null} */ (null));
-  if (!pending && !done && !failed) return null;
-  const run = async () => {
-    setBusy(true);
-    setDone(null);
-    setFailed(null);
-    try {
-      const { exportBundle } = await import('../features/export/bundle.js');
-      setDone(await exportBundle());
-    } catch (err) {
-      setFailed(errorCode(err));
-    } finally {
-      setBusy(false);
-    }
-  };
-  return html`
-    <div class="export">
-      <button type="button" class="btn btn-big" data-testid="export-sync" disabled=${busy} onClick=${run}>
-        ${busy ? t('sync.exporting') : t('sync.export')}
-      </button>
-      ${done && html`<p class="ok" role="status" data-testid="export-done">${
-        done.count > 0 ? t('sync.exported').replace('{n}', String(done.count)) : t('sync.exportEmpty')}</p>`}
-      ${failed && html`<p class="error" role="alert" data-testid="export-error">${errorText(failed)}</p>`}
-    </div>`;
+export function LastSynced({ s, testid }) {
+  if (!s.lastSynced) return html`<span class="nowrap">${t('sync.never')}</span>`;
+  return html`<span>${t('sync.last')} <time class="sync-when" data-testid=${testid}
+    datetime=${s.lastSynced}>${syncedAt(s.lastSynced, getLang())}</time></span>`;
 }
 
 /**
- * Sync status line with a manual "sync now" button and the export button.
+ * The "sync now" button, off while offline or while a sync runs.
+ * @param {{s: import('./status.js').SyncState}} props
+ */
+export function SyncNow({ s }) {
+  return html`
+    <button type="button" class="btn btn-secondary sync-now" data-testid="sync-now"
+      disabled=${s.syncing || isOffline(s)} onClick=${() => syncNow()}>
+      ${s.syncing ? t('sync.syncing') : t('sync.now')}
+    </button>`;
+}
+
+/** The circular-arrows icon of the line: drawn, so it needs no font. */
+const ICON = 'M20 12a8 8 0 0 1-14.3 4.9M4 12a8 8 0 0 1 14.3-4.9M18 3v4.5h-4.5M6 21v-4.5h4.5';
+
+/**
+ * The header's sync line. On the sync screen itself (`here`) it leaves the
+ * "sync now" button to that screen.
+ * @param {{here?: boolean}} props
  * @returns {import('preact').VNode}
  */
-export function SyncStatus() {
+export function SyncStatus({ here = false }) {
   const [s, setS] = useState(getSyncState());
   useEffect(() => subscribeSync(setS), []);
-  const zh = getLang() === 'zh-CN';
-  const offline = !s.online || s.error?.code === 'network-offline';
-  // The time stays on one line (white-space: nowrap); only the words may wrap.
-  const last = s.lastSynced
-    ? html`${t('sync.last')} <time class="sync-when" data-testid="last-synced" datetime=${s.lastSynced}>${
-      syncedAt(s.lastSynced, getLang())}</time>`
-    : t('sync.never');
-  const waiting = ` ${t('sync.waiting')} · `;
+  const offline = isOffline(s);
+  const when = s.lastSynced ? `${t('sync.last')} ${syncedAt(s.lastSynced, getLang())}` : t('sync.never');
+  const label = `${s.pending ?? '…'} ${t('sync.waiting')} · ${when}${offline ? ` · ${t('sync.offline')}` : ''} · ${t('sync.open')}`;
   return html`
-    <section class="sync" aria-label=${zh ? '同步' : 'Sync'}>
+    <div class="sync" role="group" aria-label=${t('sync.title')}>
       <p id="sync-status" role="status" aria-live="polite" class=${offline ? 'sync-line is-offline' : 'sync-line'}>
-        <span data-testid="outbox-count">${s.pending ?? '…'}</span>${waiting}${last}
-        ${offline && html`<span class="badge" data-testid="offline-indicator">${' · '}${t('sync.offline')}</span>`}
+        <a class="sync-link" href="#/sync" data-testid="sync-link" aria-label=${label}>
+          <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
+            <path d=${ICON} fill="none" stroke="currentColor" stroke-width="2.5" stroke-linecap="round" stroke-linejoin="round" />
+          </svg>
+          <span class="nowrap"><span data-testid="outbox-count">${s.pending ?? '…'}</span><span class="sync-words"> ${t('sync.waiting')}</span></span>
+          ${offline && html`<span class="badge" data-testid="offline-indicator"><span class="sync-words"> · </span>${t('sync.offline')}</span>`}
+          ${s.quarantined.length > 0 && html`<span class="badge sync-words"> · ${s.quarantined.length} ${t('sync.refusedShort')}</span>`}
+        </a>
       </p>
-      <button type="button" class="btn btn-secondary" data-testid="sync-now"
-        disabled=${s.syncing || offline} onClick=${() => syncNow()}>
-        ${s.syncing ? t('sync.syncing') : t('sync.now')}
-      </button>
+      ${!here && html`<${SyncNow} s=${s} />`}
       ${s.error && s.error.code !== 'network-offline' && html`
         <p class="error" role="alert" data-testid="sync-error">${errorText(s.error.code, s.error.message)}</p>`}
       ${s.notice && html`<p class="error" role="alert" data-testid="notice">${errorText(s.notice)}</p>`}
-      <${ExportBundle} pending=${s.pending} />
-      ${s.quarantined.length > 0 && html`
-        <details class="quarantine" data-testid="quarantined">
-          <summary><span data-testid="quarantined-count">${s.quarantined.length}</span> ${t('sync.quarantined')}</summary>
-          <ul>${s.quarantined.map((r) => html`
-            <li key=${r.id}>#${r.device_seq} ${errorText(r.quarantine.code, r.quarantine.message)}</li>`)}
-          </ul>
-        </details>`}
-    </section>`;
+    </div>`;
 }

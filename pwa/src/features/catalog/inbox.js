@@ -4,6 +4,7 @@
  * (written by the changes feed, lib/feed.js). The messages are shown and
  * marked read on their own screen (features/inbox, `#/inbox`).
  */
+import { studyTime } from '../learning/study-time.js';
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../../app/html.js';
 import { getAll } from '../../lib/storage/db.js';
@@ -29,7 +30,7 @@ export function Totals() {
   if (!totals) return null;
   const text = t('totals.line')
     .replace('{lessons}', String(totals.lessons_completed))
-    .replace('{hours}', String(totals.hours))
+    .replace('{hours}', studyTime(totals.hours, totals.lessons_completed > 0))
     .replace('{credits}', String(totals.credits));
   return html`<p class="totals" data-testid="learner-totals">${text}</p>`;
 }

@@ -17,24 +17,50 @@ import { resumeDownloads } from '../../lib/packs/packs.js';
 import { t, pick } from '../../lib/i18n.js';
 import { tf } from '../../lib/format.js';
 import { Recommendations } from './recs.js';
+import { nextUnfinished } from '../lesson/next.js';
 import { useLearnerData } from '../learner-data.js';
 import PointStatus from '../point/point.js';
+import { ExportOffer } from '../export/offer.js';
+import { FirstRun } from '../profiles/first-run.js';
+
+/**
+ * The lesson to continue with: after the last one opened, the next unfinished one in its
+ * pack (the same one while it is unfinished); with none opened, the first unfinished
+ * lesson of the installed packs. Null when everything installed is done.
+ */
+export function continueWith(last, history) {
+  const row = last && history.packs.find((p) => p.pack_id === last.pack);
+  if (row) {
+    const done = history.completed[row.pack_id];
+    const same = row.manifest.lessons.find((l) => l.id === last.lesson);
+    if (same && !done?.has(same.id)) return { row, lesson: same };
+    const lesson = nextUnfinished(row.manifest, done, last.lesson);
+    if (lesson) return { row, lesson };
+  }
+  for (const other of history.packs) {
+    const lesson = nextUnfinished(other.manifest, history.completed[other.pack_id]);
+    if (lesson) return { row: other, lesson };
+  }
+  return null;
+}
 
 function Continue({ last, history }) {
-  const row = last && history?.packs.find((p) => p.pack_id === last.pack);
-  const lesson = row?.manifest.lessons.find((l) => l.id === last.lesson);
-  if (!row || !lesson) {
+  const next = continueWith(last, history);
+  if (!next) {
+    const key = history.packs.length === 0 ? 'home.nextNone' : 'home.nextDone';
     return html`
       <section class="home-block" aria-labelledby="home-continue-title">
         <h2 id="home-continue-title">${t('home.continue')}</h2>
-        <p data-testid="home-nothing">${t('home.nothingYet')}</p>
+        <p class="home-next" data-testid="home-next">${t(key)}</p>
         <a class="btn" href="#/catalog" data-testid="home-go-catalog">${t('home.goCatalog')}</a>
       </section>`;
   }
+  const { row, lesson } = next;
   const label = tf('home.continueLabel', { lesson: lesson.title, pack: row.manifest.title });
   return html`
     <section class="home-block" aria-labelledby="home-continue-title">
       <h2 id="home-continue-title">${t('home.continue')}</h2>
+      <p class="home-next" data-testid="home-next">${tf('home.nextLesson', { lesson: lesson.title, pack: row.manifest.title })}</p>
       <a class="btn btn-big continue" href=${href('lesson', row.pack_id, lesson.id)} aria-label=${label}
         data-testid="home-continue" data-pack=${row.pack_id} data-lesson=${lesson.id}>
         <span class="continue-lesson">${pick(lesson.title) || lesson.id}</span>
@@ -116,6 +142,8 @@ export default function HomeScreen() {
       <${InboxBadge} />
     </div>
     ${history && html`<${Continue} last=${last} history=${history} />`}
+    <${FirstRun} />
+    <${ExportOffer} />
     ${history && html`<${MyPacks} history=${history} />`}
     ${history && html`<${Recommendations} history=${history} />`}
     <${PointStatus} />

@@ -15,6 +15,18 @@ import { askPersistence } from '../../lib/packs/packs.js';
 import { errorCode } from '../../lib/errors.js';
 import { t, pick, errorText } from '../../lib/i18n.js';
 
+/**
+ * Whether a file is a sync file (.xdsync, gzip) this or another phone exported:
+ * it goes to a volunteer, not into the app. Course files are zip ("PK").
+ * @param {File} file
+ * @returns {Promise<boolean>}
+ */
+export async function isSyncFile(file) {
+  if (/\.xdsync$/i.test(file.name)) return true;
+  const head = new Uint8Array(await file.slice(0, 2).arrayBuffer());
+  return head[0] === 0x1f && head[1] === 0x8b;
+}
+
 // Said about a file rather than a download where the generic text would mislead.
 function refusalText(code) {
   const key = /** @type {any} */ (`import.err.${code}`);
@@ -50,6 +62,10 @@ export default function ImportScreen() {
     if (!file) return;
     setJob({ state: 'running', done: 0, total: file.size });
     try {
+      if (await isSyncFile(file)) {
+        setJob({ state: 'sync-file' });
+        return;
+      }
       if (await isAckFile(file)) {
         setJob({ state: 'ack-done', ...(await importAck(file)) });
         return;
@@ -69,9 +85,11 @@ export default function ImportScreen() {
     <p>${t('import.intro')}</p>
     <input ref=${input} type="file" hidden accept=".xdpack,.xdack,application/zip,application/json,application/octet-stream"
       data-testid="import-file" onChange=${start} />
-    <button type="button" class="btn btn-big" disabled=${running} onClick=${() => input.current?.click()}>
+    <button type="button" class="btn btn-big" data-testid="import-file-button" disabled=${running}
+      onClick=${() => input.current?.click()}>
       ${t('import.choose')}
     </button>
+    <p class="meta">${t('import.types')}</p>
     <div aria-live="polite" style=${{ marginTop: '1rem' }}>
       ${running && html`<${Progress} done=${job.done} total=${job.total} />`}
       ${job.state === 'done' && html`
@@ -83,6 +101,11 @@ export default function ImportScreen() {
       ${job.state === 'ack-done' && html`
         <p class="ok card" role="status" data-testid="ack-done" data-deleted=${job.deleted}>${
           job.deleted > 0 ? t('import.ackDone').replace('{n}', String(job.deleted)) : t('import.ackNone')}</p>`}
+      ${job.state === 'sync-file' && html`
+        <div class="card" role="status" data-testid="import-sync-file">
+          <p><strong>${t('import.syncFile')}</strong></p>
+          <p>${t('import.syncFileHint')}</p>
+        </div>`}
     </div>
     ${job.state === 'error' && html`
       <p class="error" role="alert" data-testid="import-error" data-code=${job.code}>${refusalText(job.code)}</p>

@@ -12,12 +12,13 @@ import { learnerHistory, weeklyCounts } from '../../lib/learner/history.js';
 import { t, pick } from '../../lib/i18n.js';
 import { useLearnerData } from '../learner-data.js';
 import { WeeklyChart } from './chart.js';
+import { studyTime } from './study-time.js';
 
-function Stat({ id, label, value }) {
+function Stat({ id, label, value, raw }) {
   return html`
     <div class="stat">
       <dt>${label}</dt>
-      <dd data-testid=${`learning-${id}`}>${value}</dd>
+      <dd data-testid=${`learning-${id}`} data-value=${raw ?? value}>${value}</dd>
     </div>`;
 }
 
@@ -35,13 +36,13 @@ export default function LearningScreen() {
     <h2>${t('learning.title')}</h2>
     <dl class="stats">
       <${Stat} id="lessons" label=${t('learning.lessons')} value=${totals.lessons} />
-      <${Stat} id="hours" label=${t('learning.hours')} value=${totals.hours} />
+      <${Stat} id="hours" label=${t('learning.hours')} value=${studyTime(totals.hours, totals.lessons > 0)} raw=${totals.hours} />
       <${Stat} id="credits" label=${t('learning.credits')} value=${totals.credits} />
       <${Stat} id="packs" label=${t('learning.packs')} value=${history.packsDone.length} />
     </dl>
     ${pending && html`<p class="meta">${t('learning.pending')}</p>`}
     <${WeeklyChart} weeks=${weeks} />
-    <h3>${t('learning.packs')}</h3>
+    <h3>${t('learning.packsList')}</h3>
     ${history.packsDone.length === 0
       ? html`<p data-testid="learning-packs-none">${t('learning.packsNone')}</p>`
       : html`<ul class="done-packs">

@@ -17,12 +17,14 @@ import { installedPack, readPackText, contentUrl, resumeDownloads } from '../../
 import { recordEvent } from '../../lib/outbox/queue.js';
 import { errorCode } from '../../lib/errors.js';
 import { t, pick, errorText, getLang } from '../../lib/i18n.js';
+import { tf } from '../../lib/format.js';
 import { rememberLesson } from '../../lib/learner/last-lesson.js';
 import { packProgress } from '../../lib/learner/progress.js';
 import { completionEvidence, engagement, QUIZ_PASS } from '../../lib/records/facts.js';
 import { NarrationPlayer } from './player.js';
 import { lessonFragment, isoDuration, contentServed, objectUrl, localizeMedia } from './content.js';
 import { ReadAloud } from './read-aloud.js';
+import { lessonAfter } from './next.js';
 
 export const VERB_COMPLETED = 'http://adlnet.gov/expapi/verbs/completed';
 
@@ -85,6 +87,24 @@ function LessonAudio({ row, audio, onListened }) {
       <p id="lesson-audio-label">${t('lesson.audio')}</p>
       ${src && html`<${NarrationPlayer} src=${src} seconds=${audio.seconds} onListened=${onListened} />`}
     </div>`;
+}
+
+/**
+ * Where to go once the lesson is done: its quiz, then the next lesson (or back to
+ * the pack after the last). Before 完成 only the quiz is offered, quietly.
+ */
+function WhatNext({ row, lesson, saved }) {
+  const quiz = lesson.quiz?.length > 0;
+  const next = lessonAfter(row.manifest, lesson.id);
+  const quizLink = quiz && html`<a class=${saved ? 'btn btn-big' : 'btn btn-secondary'} href=${href('quiz', row.pack_id, lesson.id)}
+    data-testid="lesson-quiz">${t('pack.quiz')}</a>`;
+  if (!saved) return quizLink ? html`<p>${quizLink}</p>` : null;
+  const nextLink = next
+    ? html`<a class=${quiz ? 'btn btn-secondary' : 'btn btn-big'} href=${href('lesson', row.pack_id, next.id)}
+        data-testid="lesson-next" aria-label=${tf('lesson.nextLabel', { lesson: next.title })}>${t('lesson.next')}</a>`
+    : html`<a class=${quiz ? 'btn btn-secondary' : 'btn btn-big'} href=${href('pack', row.pack_id)}
+        data-testid="lesson-pack-done">${t('lesson.backToPack')}</a>`;
+  return html`<div class="stack" data-testid="lesson-next-steps">${quizLink}${nextLink}</div>`;
 }
 
 /**
@@ -216,14 +236,13 @@ export default function LessonScreen({ route }) {
     ${back}
     <h2 data-testid="lesson-title">${pick(lesson.title) || lesson.id}</h2>
     ${lesson.audio?.path && html`<${LessonAudio} row=${row} audio=${lesson.audio} />`}
-    <${ReadAloud} contentRef=${contentRef} title=${pick(lesson.title) || lesson.id} />
+    <${ReadAloud} contentRef=${contentRef} title=${pick(lesson.title) || lesson.id} narration=${Boolean(lesson.audio?.path)} />
     <article class="lesson" data-testid="lesson-content" ref=${contentRef}></article>
     <div class="complete">
       <button type="button" class="btn btn-big" data-testid="complete-lesson" disabled=${saving}
         aria-label=${t('lesson.completeLabel')} onClick=${complete}>${t('lesson.complete')}</button>
       ${saved && html`<p class="ok" role="status" data-testid="lesson-saved" data-verified=${verified ? 'true' : 'false'}>${t('lesson.saved')}${verified ? '' : html` ${t('lesson.unverified')}`}</p>`}
       ${saveError && html`<p class="error" role="alert" data-testid="lesson-error">${errorText(saveError)}</p>`}
-      ${lesson.quiz?.length > 0 && html`
-        <p><a class="btn btn-secondary" href=${href('quiz', row.pack_id, lesson.id)} data-testid="lesson-quiz">${t('pack.quiz')}</a></p>`}
+      <${WhatNext} row=${row} lesson=${lesson} saved=${saved} />
     </div>`;
 }

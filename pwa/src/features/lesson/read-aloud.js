@@ -1,42 +1,51 @@
 /**
  * "Read this page" on the lesson screen, where the resident turned read-aloud
- * on (lib/settings.js) and the phone has speechSynthesis; hidden otherwise.
- * Owns only whether it is speaking: it reads the title and the lesson text
- * out in the app's language and stops when the lesson is left.
+ * on (lib/settings.js). Owns whether it is speaking and what it last told the
+ * resident: it reads the title and the lesson text with the phone's voice for
+ * the app's language; on a phone without one it plays the lesson's narration
+ * instead and says so, and says plainly when there is neither.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../../app/html.js';
+import { useVoice, speak, synth } from '../../app/listen.js';
 import { getSettings, onSettingsChange } from '../../lib/settings.js';
-import { t, getLang } from '../../lib/i18n.js';
+import { t } from '../../lib/i18n.js';
 
 /**
- * @param {{contentRef: {current: HTMLElement | null}, title: string}} props
+ * @param {{contentRef: {current: HTMLElement | null}, title: string, narration: boolean}} props
+ *   `narration`: the lesson has recorded or synthesised audio (the player's `lesson-audio`)
  * @returns {import('preact').VNode | null}
  */
-export function ReadAloud({ contentRef, title }) {
+export function ReadAloud({ contentRef, title, narration }) {
   const [on, setOn] = useState(getSettings().readAloud);
   const [speaking, setSpeaking] = useState(false);
-  const synth = typeof window.speechSynthesis !== 'undefined' ? window.speechSynthesis : null;
+  const [note, setNote] = useState(/** @type {string | null} */ (null));
+  const voice = useVoice();
   useEffect(() => onSettingsChange((s) => setOn(s.readAloud)), []);
-  useEffect(() => () => synth?.cancel(), []);
-  if (!synth || !on) return null;
+  useEffect(() => () => synth()?.cancel(), []);
+  if (!on) return null;
   const toggle = () => {
     if (speaking) {
-      synth.cancel();
+      synth()?.cancel();
       setSpeaking(false);
       return;
     }
-    const text = `${title}\n${contentRef.current?.innerText || ''}`;
-    const utterance = new SpeechSynthesisUtterance(text);
-    utterance.lang = getLang();
-    utterance.rate = 0.9;
-    utterance.onend = () => setSpeaking(false);
-    utterance.onerror = () => setSpeaking(false);
-    synth.cancel();
-    synth.speak(utterance);
-    setSpeaking(true);
+    if (voice) {
+      setNote(null);
+      setSpeaking(true);
+      speak(`${title}\n${contentRef.current?.innerText || ''}`, voice, () => setSpeaking(false));
+      return;
+    }
+    const audio = /** @type {HTMLAudioElement | null} */ (document.querySelector('[data-testid=lesson-audio]'));
+    if (narration && audio) {
+      audio.play().catch(() => {});
+      setNote(t('readAloud.narration'));
+      return;
+    }
+    setNote(t('readAloud.none'));
   };
   return html`
     <p><button type="button" class="btn btn-secondary" data-testid="read-aloud" aria-pressed=${speaking ? 'true' : 'false'}
-      onClick=${toggle}>${speaking ? t('settings.stopReading') : t('settings.readPage')}</button></p>`;
+      onClick=${toggle}>${speaking ? t('settings.stopReading') : t('settings.readPage')}</button></p>
+    ${note && html`<p class="warn" role="status" data-testid="read-aloud-note">${note}</p>`}`;
 }

@@ -142,7 +142,7 @@ function EditForm({ profile, onDone, onCancel }) {
     <form class="stack" onSubmit=${submit}>
       <label class="field" for=${id}>${t('profile.newName')}</label>
       <input id=${id} class="input" data-testid="edit-name" maxlength=${NAME_MAX} value=${name}
-        onInput=${(e) => setName(e.currentTarget.value)} />
+        onInput=${(e) => { setName(e.currentTarget.value); setError(null); }} />
       <${Details} prefix=${`edit-${profile.id.slice(0, 8)}`} band=${band} village=${village} setBand=${setBand} setVillage=${setVillage} />
       ${error && html`<p class="error" role="alert" data-testid="edit-error">${error}</p>`}
       <div class="actions">
@@ -185,10 +185,10 @@ function AddForm({ onDone }) {
       <h3 id="add-title">${t('profile.add')}</h3>
       <label class="field" for="add-name">${t('profile.name')}</label>
       <input id="add-name" class="input" data-testid="add-name" maxlength=${NAME_MAX} value=${name}
-        onInput=${(e) => setName(e.currentTarget.value)} />
+        onInput=${(e) => { setName(e.currentTarget.value); setError(null); }} />
       <label class="field" for="add-pin">${t('profile.pin')}</label>
       <input id="add-pin" class="input" type="password" inputmode="numeric" autocomplete="new-password" maxlength="6"
-        pattern="[0-9]*" data-testid="add-pin" value=${pin} onInput=${(e) => setPin(e.currentTarget.value)} />
+        pattern="[0-9]*" data-testid="add-pin" value=${pin} onInput=${(e) => { setPin(e.currentTarget.value); setError(null); }} />
       <${Details} prefix="add" band=${band} village=${village} setBand=${setBand} setVillage=${setVillage} />
       <p class="muted">${t('profile.privacy')}</p>
       ${error && html`<p class="error" role="alert" data-testid="add-error">${error}</p>`}
@@ -253,8 +253,9 @@ export default function ProfilesScreen() {
               onDone=${() => { setOpen(null); setNote(fill('profile.removed', { name })); }} onCancel=${() => setOpen(null)} />`}
             ${open?.id !== p.id && html`
               <div class="actions">
-                ${!isActive && html`<button type="button" class="btn" data-testid="profile-switch"
-                  onClick=${() => choose(p)}>${fill('profile.switchTo', { name })}</button>`}
+                ${!isActive && html`<button type="button" class="btn profile-switch" data-testid="profile-switch"
+                  aria-label=${fill('profile.switchTo', { name })} onClick=${() => choose(p)}>
+                  <span aria-hidden="true">${t('profile.switchShort')}</span><span class="one-line" aria-hidden="true">${name}</span></button>`}
                 <button type="button" class="btn btn-secondary" data-testid="profile-edit"
                   aria-label=${fill('profile.renameLabel', { name })}
                   onClick=${() => { setNote(null); setOpen({ id: p.id, form: 'edit' }); }}>${t('profile.rename')}</button>

@@ -2,7 +2,8 @@
  * The settings screen, "More" (route `#/settings`): language, text size up to
  * 200%, high contrast, read-aloud, data saver, push notifications
  * (features/push/toggle.js), the learning point and how to change it
- * (features/point), storage with per-pack delete (storage.js), and links to profiles, messages, "I want to learn…" and
+ * (features/point), syncing by hand (the sync screen and the export of a sync
+ * file), storage with per-pack delete (storage.js), and links to profiles, messages, "I want to learn…" and
  * import. Owns only view state; settings are lib/settings.js's and the
  * language lib/i18n.js's.
  */
@@ -11,8 +12,23 @@ import { html } from '../../app/html.js';
 import { getSettings, setSettings, onSettingsChange, mayAutoDownload, TEXT_SCALES } from '../../lib/settings.js';
 import { t, getLang, setLang } from '../../lib/i18n.js';
 import { StorageSection } from './storage.js';
+import { useVoice } from '../../app/listen.js';
 import PushToggle from '../push/toggle.js';
 import PointStatus from '../point/point.js';
+import { ExportBundle } from '../export/button.js';
+import { getSyncState, subscribeSync } from '../../app/status.js';
+
+/** Sync by hand: the sync screen and the export of a sync file for a volunteer. */
+function SyncSection() {
+  const [sync, setSync] = useState(getSyncState());
+  useEffect(() => subscribeSync(setSync), []);
+  return html`
+    <section aria-labelledby="sync-title">
+      <h3 id="sync-title">${t('sync.title')}</h3>
+      <p><a class="btn btn-secondary btn-row" href="#/sync" data-testid="go-sync">${t('sync.open')}</a></p>
+      <${ExportBundle} pending=${sync.pending} />
+    </section>`;
+}
 
 const LANGS = [['zh-CN', '中文'], ['en', 'English']];
 const SAVER = [['auto', 'settings.dataSaverAuto'], ['on', 'settings.dataSaverOn'], ['off', 'settings.dataSaverOff']];
@@ -46,7 +62,8 @@ function Toggle({ label, checked, disabled, onChange, testid, hint }) {
 export default function SettingsScreen() {
   const [s, setS] = useState(getSettings());
   useEffect(() => onSettingsChange(setS), []);
-  const canSpeak = typeof window.speechSynthesis !== 'undefined';
+  // The switch is offered only where it can work: a voice for the app's language.
+  const canSpeak = Boolean(useVoice());
   const lang = getLang();
   return html`
     <h2>${t('settings.title')}</h2>
@@ -59,18 +76,20 @@ export default function SettingsScreen() {
         onChange=${(v) => setSettings({ textScale: Number(v) })} />
       <${Toggle} label=${t('settings.contrast')} checked=${s.contrast} testid="setting-contrast"
         onChange=${(v) => setSettings({ contrast: v })} />
-      <${Toggle} label=${t('settings.readAloud')} checked=${canSpeak && s.readAloud} disabled=${!canSpeak}
-        testid="setting-read-aloud" hint=${canSpeak ? t('settings.readAloudHint') : t('settings.readAloudMissing')}
-        onChange=${(v) => setSettings({ readAloud: v })} />
+      ${canSpeak
+        ? html`<${Toggle} label=${t('settings.readAloud')} checked=${s.readAloud} testid="setting-read-aloud"
+            hint=${t('settings.readAloudHint')} onChange=${(v) => setSettings({ readAloud: v })} />`
+        : html`<p class="muted" data-testid="read-aloud-missing">${t('settings.readAloudMissing')}</p>`}
     </section>
     <section aria-labelledby="saver-title">
-      <h3 id="saver-title">${t('settings.dataSaver')}</h3>
+      <h3 id="saver-title">${t('settings.downloads')}</h3>
       <${Choices} name="data-saver" testid="setting-saver" legend=${t('settings.dataSaver')} value=${saverValue(s.dataSaver)}
         options=${SAVER.map(([v, key]) => [v, t(/** @type {any} */ (key))])}
         onChange=${(v) => setSettings({ dataSaver: saverSetting(v) })} />
       <p class="muted" data-testid="auto-download" data-allowed=${mayAutoDownload() ? 'true' : 'false'}>
         ${mayAutoDownload() ? t('settings.autoNow') : t('settings.autoBlocked')}</p>
     </section>
+    <${SyncSection} />
     <${PointStatus} change=${true} />
     <${PushToggle} />
     <${StorageSection} />
