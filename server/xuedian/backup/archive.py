@@ -69,14 +69,18 @@ def _info(name: str, size: int) -> tarfile.TarInfo:
 def write(out: Path, manifest: dict, members: list[Member]) -> None:
     """Write the backup to ``out`` (through a temporary file beside it, so ``out`` is
     either the old file or the whole new one). ``members`` must be measured."""
-    manifest = {**manifest, "members": [
-        {"name": m.name, "size": m.size, "sha256": m.sha256} for m in members
-    ]}
+    manifest = {
+        **manifest,
+        "members": [{"name": m.name, "size": m.size, "sha256": m.sha256} for m in members],
+    }
     body = json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     try:
         fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)  # keys are inside
-        with os.fdopen(fd, "wb") as raw, tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as tar:
+        with (
+            os.fdopen(fd, "wb") as raw,
+            tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as tar,
+        ):
             tar.addfile(_info(MANIFEST, len(body)), io.BytesIO(body))
             for member in members:
                 with open(member.source, "rb") as f:
@@ -124,7 +128,7 @@ def extract(path: Path, into: Path) -> dict:
     :class:`BackupTampered` (a member whose size or sha256 differs, missing or extra).
     """
     try:
-        tar = tarfile.open(path, mode="r:")
+        tar = tarfile.open(path, mode="r:")  # noqa: SIM115 - closed by the with below
     except (tarfile.TarError, OSError) as exc:
         raise BackupInvalid(f"The file is not a tar archive: {exc}.") from None
     with tar:
@@ -138,16 +142,22 @@ def extract(path: Path, into: Path) -> dict:
             raise BackupTampered(f"The archive is damaged: {exc}.") from None
     missing = sorted(set(expected) - seen)
     if missing:
-        raise BackupTampered("The backup lacks files its manifest lists.", missing=missing[:20])
+        raise BackupTampered(
+            f"The backup lacks {', '.join(missing[:5])}, which its manifest lists.",
+            missing=missing[:20],
+        )
     return manifest
 
 
 def _take(tar, entry, expected: dict, seen: set, into: Path) -> None:
     if entry.name not in expected or entry.name in seen or not entry.isreg():
-        raise BackupTampered("The backup holds a file its manifest does not list.", member=entry.name)
+        raise BackupTampered(
+            f"The backup holds {entry.name}, which its manifest does not list (or twice).",
+            member=entry.name,
+        )
     want = expected[entry.name]
     if entry.size != want["size"]:
-        raise BackupTampered("A file in the backup has changed size.", member=entry.name)
+        raise BackupTampered(f"The backup's {entry.name} has changed size.", member=entry.name)
     seen.add(entry.name)
     target = into / entry.name
     target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -160,5 +170,5 @@ def _take(tar, entry, expected: dict, seen: set, into: Path) -> None:
             out.write(data)
     if digest.hexdigest() != want["sha256"]:
         raise BackupTampered(
-            "A file in the backup does not match its sha256.", member=entry.name
+            f"The backup's {entry.name} does not match its sha256.", member=entry.name
         )

@@ -26,6 +26,9 @@ from sqlalchemy.engine import make_url
 from ..errors import XuedianError
 from ..packs.service import stored_files
 
+#: Where Debian installs the PostgreSQL client tools, one folder per major version.
+PG_LIB = Path("/usr/lib/postgresql")
+
 
 class PostgresClientMissing(XuedianError):
     code = "postgres-client-missing"
@@ -102,13 +105,17 @@ def _client(name: str) -> str:
     """Return the path of a PostgreSQL client program: the newest under
     /usr/lib/postgresql (a newer pg_dump reads older servers), else the one on PATH."""
     versions = sorted(
-        Path("/usr/lib/postgresql").glob(f"*/bin/{name}"),
+        PG_LIB.glob(f"*/bin/{name}"),
         key=lambda p: int(p.parts[-3]) if p.parts[-3].isdigit() else 0,
         reverse=True,
     )
     found = str(versions[0]) if versions else shutil.which(name)
     if not found:
-        raise PostgresClientMissing(program=name)
+        raise PostgresClientMissing(
+            f"{name} was not found on PATH or under {PG_LIB}/*/bin; "
+            "install the PostgreSQL client tools (Debian: postgresql-client).",
+            program=name,
+        )
     return found
 
 
@@ -226,11 +233,12 @@ def _pg_restore(engine, dump: Path, schema: str | None) -> None:
             sa.text("SELECT 1 FROM pg_namespace WHERE nspname = :s"), {"s": schema}
         ).first()
         if exists:
+            # Only reached with --force or an empty schema (the caller checked): the old
+            # tables go, so a newer schema's leftovers cannot block the migrations after.
             prep = conn.dialect.identifier_preparer
+            where = prep.quote_schema(schema)
             for table in sa.inspect(conn).get_table_names(schema=schema):
-                conn.execute(
-                    sa.text(f"DROP TABLE IF EXISTS {prep.quote_schema(schema)}.{prep.quote(table)} CASCADE")
-                )
+                conn.execute(sa.text(f"DROP TABLE IF EXISTS {where}.{prep.quote(table)} CASCADE"))
     listing = _run([program, "--list", str(dump)], env)
     if exists:
         # The schema is there already (public always is): restore what is inside it.

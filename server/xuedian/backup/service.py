@@ -100,7 +100,9 @@ def backup(app: Flask, out: Path) -> dict:
         for name in sorted(snap.archives):
             path = store.root / "archives" / name
             if not path.is_file():
-                raise BackupStoreDamaged("A pack archive the database references is missing.", archive=name)
+                raise BackupStoreDamaged(
+                    "A pack archive the database references is missing.", archive=name
+                )
             members.append(Member(f"instance/store/archives/{name}", path))
         settings = Path(work) / "settings.env"
         settings.write_text(_settings_env(app.config["XUEDIAN"]), "utf-8")
@@ -168,7 +170,9 @@ def restore(app: Flask, path: Path, force: bool = False) -> dict:
             db.session.remove()
             db.engine.dispose()
             database.restore(
-                db.engine, staged / str(described.get("member")), described.get("engine"),
+                db.engine,
+                staged / str(described.get("member")),
+                described.get("engine"),
                 described.get("schema"),
             )
             db.engine.dispose()
