@@ -44,7 +44,7 @@ def demo_instance():
 
 
 @contextmanager
-def served(env: dict, workers: int = 1):
+def served(env: dict, workers: int = 1, start_timeout: float = 30):
     """Yield (base url, process) of ``xuedian serve`` on a free loopback port."""
     port = free_port()
     proc = subprocess.Popen(
@@ -55,7 +55,7 @@ def served(env: dict, workers: int = 1):
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + start_timeout
         while True:
             try:
                 with urllib.request.urlopen(url + "/api/v1/health", timeout=2):  # noqa: S310
