@@ -20,7 +20,7 @@ from flask import Flask
 from ..config import ENV_PREFIX, Settings, describe
 from ..core.timeutil import iso, utcnow
 from ..errors import XuedianError
-from ..extensions import db
+from ..extensions import MIGRATIONS, db
 from . import archive, database
 from .archive import Member
 
@@ -52,7 +52,7 @@ def _scripts(app: Flask) -> ScriptDirectory:
     from alembic.config import Config
 
     config = Config()
-    config.set_main_option("script_location", app.extensions["migrate"].directory)
+    config.set_main_option("script_location", str(MIGRATIONS))
     return ScriptDirectory.from_config(config)
 
 
