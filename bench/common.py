@@ -78,6 +78,15 @@ def rss_kib(pid: int) -> int:
     return 0
 
 
+def pss_kib(pid: int) -> int:
+    """Return a process's proportional set size in KiB: pages it shares (with a forked
+    gunicorn master, say) count as a share, so a sum over processes is the memory they use."""
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1])
+    return 0
+
+
 def children(pid: int) -> list[int]:
     """Return the direct children of ``pid``."""
     path = Path(f"/proc/{pid}/task/{pid}/children")
