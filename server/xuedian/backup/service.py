@@ -159,7 +159,8 @@ def restore(app: Flask, path: Path, force: bool = False) -> dict:
 
     instance = Path(app.instance_path)
     instance.mkdir(parents=True, exist_ok=True, mode=0o700)
-    with tempfile.TemporaryDirectory(dir=instance.parent, prefix=".xuedian-restore-") as work:
+    # Staged inside the instance: the service account can write there, wherever it lives.
+    with tempfile.TemporaryDirectory(dir=instance, prefix=".restore-") as work:
         staged = Path(work)
         manifest = archive.extract(path, staged)
         _check_revision(app, manifest.get("schema_revision"))
