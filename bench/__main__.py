@@ -22,7 +22,10 @@ BENCHES = {
     "server_rss": ("server memory", server_rss.main),
     "relay_rss": ("relay memory", relay_rss.main),
     "sync": ("sync ingest", sync.main),
-    "sync_load": ("sync under load (gunicorn, 200 devices at once)", lambda: sync_load.main([])),
+    "sync_load": (
+        "sync under load (county tier: 200, 500, 1,000 phones over 60 s)",
+        lambda: sync_load.main([]),
+    ),
     "packs": ("pack sizes", packs.main),
     "pack_import_heap": ("pack import heap", pack_import_heap.main),
     "pwa": ("the app on a slow phone (4x CPU, 400 Kbps, 400 ms)", pwa.main),

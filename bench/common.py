@@ -44,7 +44,7 @@ def demo_instance():
 
 
 @contextmanager
-def served(env: dict, workers: int = 1):
+def served(env: dict, workers: int = 1, start_timeout: float = 30):
     """Yield (base url, process) of ``xuedian serve`` on a free loopback port."""
     port = free_port()
     proc = subprocess.Popen(
@@ -55,7 +55,7 @@ def served(env: dict, workers: int = 1):
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + start_timeout
         while True:
             try:
                 with urllib.request.urlopen(url + "/api/v1/health", timeout=2):  # noqa: S310
@@ -74,6 +74,15 @@ def rss_kib(pid: int) -> int:
     """Return a process's resident set size in KiB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def pss_kib(pid: int) -> int:
+    """Return a process's proportional set size in KiB: pages it shares (with a forked
+    gunicorn master, say) count as a share, so a sum over processes is the memory they use."""
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith("Pss:"):
             return int(line.split()[1])
     return 0
 

@@ -43,11 +43,13 @@ def _secret_key(instance: Path, configured: str) -> str:
     return path.read_text().strip()
 
 
-def create_app(config=None) -> Flask:
+def create_app(config=None, *, migrations: bool = True) -> Flask:
     """Return the configured Flask app.
 
     ``config`` is a :class:`~xuedian.config.Settings`, a dict of setting overrides, or None
-    for settings from the ``XUEDIAN_*`` environment.
+    for settings from the ``XUEDIAN_*`` environment. ``migrations=False`` leaves out
+    Flask-Migrate: the app a gunicorn worker serves (``xuedian serve``) never migrates, and
+    Alembic would cost each worker about 11 MB.
     """
     from flask import Flask
     from sqlalchemy import event
@@ -59,7 +61,7 @@ def create_app(config=None) -> Flask:
     from .core.http import DbIdConverter
     from .core.instance import prepare as prepare_instance
     from .errors import register_error_handlers
-    from .extensions import db, migrate
+    from .extensions import db, init_migrations
     from .instructions import pages as instruction_pages
     from .jobs import pages as job_pages
     from .lrs import routes as lrs_routes
@@ -88,7 +90,8 @@ def create_app(config=None) -> Flask:
         JSON_SORT_KEYS=False,
     )
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
+    if migrations:
+        init_migrations(app)
     if database_url.startswith("sqlite"):
         with app.app_context():
             event.listen(db.engine, "connect", _sqlite_pragmas(settings.sqlite_busy_ms))

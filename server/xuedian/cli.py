@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from .backup.cli import backup, restore
 from .core.cliapp import cli_app as _app
 from .core.paths import default_packs_dir
 from .errors import XuedianError
@@ -213,5 +214,7 @@ for group in (
     create_admin,
     reports,
     lrs,
+    backup,
+    restore,
 ):
     main.add_command(group)

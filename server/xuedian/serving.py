@@ -46,7 +46,8 @@ def gunicorn_settings(settings: Settings, default_workers: int = 1) -> dict:
         # gunicorn's control socket is one path per user (~/.gunicorn); two servers of one
         # user would take each other's, and nothing here uses it.
         "control_socket_disable": True,
-        "wsgi_app": "xuedian:create_app()",
+        # Workers never migrate (`xuedian init` does), so they leave Alembic out.
+        "wsgi_app": "xuedian:create_app(migrations=False)",
     }
 
 
@@ -87,5 +88,7 @@ def exec_gunicorn(
     argv += ["--bind", bind(settings, defaults)]
     if "workers" in overrides:
         argv += ["--workers", str(settings.workers)]
-    argv.append(f"xuedian:{factory}({overrides!r})")
+    # The county app a worker serves leaves out migrations (create_app); a relay has none.
+    served = ", migrations=False" if factory == "create_app" else ""
+    argv.append(f"xuedian:{factory}({overrides!r}{served})")
     os.execv(sys.executable, argv)  # noqa: S606 - a fixed argv, no shell

@@ -42,7 +42,7 @@ def test_serve_passes_its_options_as_gunicorn_options_and_factory_arguments(exec
     (argv,) = execs
     assert argv[argv.index("--bind") + 1] == "127.0.0.1:8123"
     assert argv[argv.index("--workers") + 1] == "3"
-    assert argv[-1] == "xuedian:create_app({'bind_port': 8123, 'workers': 3})"
+    assert argv[-1] == ("xuedian:create_app({'bind_port': 8123, 'workers': 3}, migrations=False)")
 
 
 def test_serve_reads_the_bind_settings_from_the_environment(execs, tmp_path):
@@ -51,7 +51,7 @@ def test_serve_reads_the_bind_settings_from_the_environment(execs, tmp_path):
     (argv,) = execs
     assert argv[argv.index("--bind") + 1] == "127.0.0.2:8124"
     assert "--workers" not in argv
-    assert argv[-1] == "xuedian:create_app({})"
+    assert argv[-1] == "xuedian:create_app({}, migrations=False)"
 
 
 def test_relay_run_gives_upstream_and_interval_to_the_app_not_the_environment(execs, tmp_path):

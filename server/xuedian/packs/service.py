@@ -194,3 +194,18 @@ def catalog_section(device, cursor, nxt, page_rows: int) -> FeedSection:
     except NoSigningKey:
         return FeedSection({"catalog": None})
     return FeedSection({"catalog": {"etag": snapshot.etag, "created": iso(snapshot.created_at)}})
+
+
+def stored_files(connection) -> tuple[set[str], set[str]]:
+    """Return (blob ids, archive names) the releases on ``connection`` keep in the blob store.
+
+    ``connection`` may be any SQLAlchemy connection, such as one reading a backup's snapshot,
+    so what it lists is what that snapshot references, whatever was published since.
+    """
+    blobs: set[str] = set()
+    archives: set[str] = set()
+    rows = connection.execute(select(PackRelease.manifest, PackRelease.archive_name))
+    for manifest, archive_name in rows:
+        blobs.update(b["id"] for b in json.loads(manifest)["signed"]["blobs"])
+        archives.add(archive_name)
+    return blobs, archives

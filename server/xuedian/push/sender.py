@@ -2,7 +2,7 @@
 queue of :class:`~.models.PushDelivery` rows, by the scheduler's ``push-send`` job only.
 
 Every push is checked again against the allow-list and the public-address rule, posted
-through :func:`endpoints.guarded_session` (no redirect, no proxy, the connected address
+through :func:`transport.guarded_session` (no redirect, no proxy, the connected address
 checked) and abandoned at its one deadline (``push_timeout``); it carries a TTL. A push
 service that answers 404 or 410 has dropped the subscription, so it is deleted. Any other
 failure (no network, the deadline, a 5xx, a refused endpoint) is counted and the
@@ -27,9 +27,10 @@ from sqlalchemy import delete, select
 from ..core.timeutil import utcnow
 from ..extensions import db
 from . import vapid
-from .endpoints import Deadline, PushEndpointRefused, check_endpoint, guarded_session
+from .endpoints import PushEndpointRefused, check_endpoint
 from .endpoints import trusted_literals as _trusted
 from .models import PushDelivery, PushSubscription
+from .transport import Deadline, guarded_session
 
 log = logging.getLogger("xuedian.push")
 
