@@ -56,7 +56,7 @@ def test_docs_list_every_error_code():
 def test_pwa_has_text_for_every_error_code_in_both_languages():
     _import_everything()
     messages = DOCS.parent / "pwa" / "src" / "lib" / "messages"
-    for name in ("zh-CN.js", "en.js"):
+    for name in ("zh-CN-errors.js", "en-errors.js"):
         catalog = (messages / name).read_text("utf-8")
         missing = sorted(code for code in CODES if f"'err.{code}'" not in catalog)
         assert missing == [], f"add text for these codes in pwa/src/lib/messages/{name}"

@@ -1,7 +1,8 @@
 """The PWA's message catalogs are complete: every key has zh-CN and en text, every key the
 source uses exists, and both languages fill in the same placeholders.
 
-Parses pwa/src/lib/messages/{zh-CN,en}.js (the `zh` and `en` object literals) and every `t('key')`,
+Parses pwa/src/lib/messages/{zh-CN,en}.js and {zh-CN,en}-errors.js (the `zh`/`zhErrors` and
+`en`/`enErrors` object literals, which lib/i18n.js joins) and every `t('key')`,
 `t("key")`, template `t(`prefix.${x}`)` and literal `errorText('code')` in pwa/src. Error
 codes the server sends are checked in tests/docs/test_docs.py.
 """
@@ -15,7 +16,10 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[2] / "pwa" / "src"
 MESSAGES = SRC / "lib" / "messages"
-CATALOG_FILES = {"zh": MESSAGES / "zh-CN.js", "en": MESSAGES / "en.js"}
+CATALOG_FILES = {
+    "zh": {"zh": MESSAGES / "zh-CN.js", "zhErrors": MESSAGES / "zh-CN-errors.js"},
+    "en": {"en": MESSAGES / "en.js", "enErrors": MESSAGES / "en-errors.js"},
+}
 
 KEY_LINE = re.compile(r"""^\s*(['"])(?P<key>[^'"]+)\1\s*:\s*(?P<value>.*?),?\s*$""")
 T_LITERAL = re.compile(r"""\bt\(\s*(['"])(?P<key>[^'"\n]+)\1\s*\)""")
@@ -25,20 +29,21 @@ PLACEHOLDER = re.compile(r"\{[a-z]+\}")
 
 
 def catalog(name: str) -> dict[str, str]:
-    """The keys and raw values of ``export const <name> = { ... };`` in its messages file."""
-    path = CATALOG_FILES[name]
-    text = path.read_text("utf-8")
-    match = re.search(rf"^export const {name} = \{{\n(?P<body>.*?)^\}};", text, re.M | re.S)
-    assert match, f"no `export const {name} = {{` catalog in {path}"
+    """The keys and raw values of one language's ``export const <part> = { ... };`` literals
+    in its messages files."""
     entries: dict[str, str] = {}
-    for line in match.group("body").splitlines():
-        if not line.strip() or line.strip().startswith("//"):
-            continue
-        found = KEY_LINE.match(line)
-        assert found, f"cannot read catalog line (one 'key': 'text' per line): {line!r}"
-        key = found.group("key")
-        assert key not in entries, f"{name}: key {key!r} appears twice"
-        entries[key] = found.group("value")
+    for part, path in CATALOG_FILES[name].items():
+        text = path.read_text("utf-8")
+        match = re.search(rf"^export const {part} = \{{\n(?P<body>.*?)^\}};", text, re.M | re.S)
+        assert match, f"no `export const {part} = {{` catalog in {path}"
+        for line in match.group("body").splitlines():
+            if not line.strip() or line.strip().startswith("//"):
+                continue
+            found = KEY_LINE.match(line)
+            assert found, f"cannot read catalog line (one 'key': 'text' per line): {line!r}"
+            key = found.group("key")
+            assert key not in entries, f"{name}: key {key!r} appears twice"
+            entries[key] = found.group("value")
     return entries
 
 

@@ -1,13 +1,16 @@
 /**
  * User-facing text. Owns the chosen language (localStorage `xuedian-lang`);
  * the zh-CN (default) and en message catalogs are messages/zh-CN.js and
- * messages/en.js. Every error code the app can show has text in both languages.
+ * messages/en.js, with the text of every error code the app can show in
+ * messages/zh-CN-errors.js and messages/en-errors.js.
  */
 import { zh } from './messages/zh-CN.js';
+import { zhErrors } from './messages/zh-CN-errors.js';
 import { en } from './messages/en.js';
+import { enErrors } from './messages/en-errors.js';
 
-/** @type {Record<string, typeof zh>} */
-export const CATALOGS = { 'zh-CN': zh, en };
+/** @type {Record<string, typeof zh & typeof zhErrors>} */
+export const CATALOGS = { 'zh-CN': { ...zh, ...zhErrors }, en: { ...en, ...enErrors } };
 const STORAGE_KEY = 'xuedian-lang';
 /** @type {Set<() => void>} */
 const listeners = new Set();
