@@ -51,7 +51,7 @@ def _verify_only(app, phone, envelopes: list[dict]) -> float:
     with app.app_context():
         start = time.perf_counter()
         for envelope in envelopes:
-            verify_signed(envelope, phone.public_key, "sync-batch")
+            verify_signed(envelope["signed"], envelope["signature"], phone.public_key, "sync-batch")
         return time.perf_counter() - start
 
 
