@@ -68,7 +68,8 @@ class Text(fields.String):
     """A string of at most ``max_length`` characters that both databases can store."""
 
     def __init__(self, max_length: int, min_length: int | None = None, **kwargs):
-        checks = [validate.Length(min=min_length, max=max_length), check_storable]
+        # Storable is checked in _deserialize, before these run (not again here).
+        checks = [validate.Length(min=min_length, max=max_length)]
         extra = kwargs.pop("validate", None)
         if extra is not None:
             checks += list(extra) if isinstance(extra, list | tuple) else [extra]
@@ -91,10 +92,21 @@ def device_id_field(**kwargs) -> Text:
     )
 
 
+#: Canonical UUID text: what ``str(uuid.UUID(text)) == text`` accepts, without parsing.
+_CANONICAL_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")
+
+
 def uuid_text(version: int | None = None):
     """Return a validator for canonical lowercase UUID text, optionally of one version."""
+    wanted = None if version is None else f"{version:x}"
 
     def check(value: str) -> None:
+        # Every record carries two UUIDs: the common, canonical case skips uuid.UUID.
+        if isinstance(value, str) and _CANONICAL_UUID.match(value):
+            # uuid.UUID.version: the 13th hex digit, for the RFC 4122 variant (10xx) only.
+            if wanted is None or (value[14] == wanted and value[19] in "89ab"):
+                return
+            raise ValidationError(f"Must be a UUID version {version}.")
         try:
             parsed = uuid.UUID(value)
         except (ValueError, AttributeError, TypeError) as exc:
