@@ -36,12 +36,13 @@ def _batches(phone, records: list[dict]) -> list[dict]:
     return [phone.batch(records[i : i + BATCH]) for i in range(0, len(records), BATCH)]
 
 
-def _sync(client, envelopes: list[dict]) -> float:
-    start = time.perf_counter()
+def _sync(client, envelopes: list[dict]) -> tuple[float, float]:
+    """Seconds of wall clock and of this process's CPU to post ``envelopes``."""
+    start, cpu = time.perf_counter(), time.process_time()
     for envelope in envelopes:
         response = client.post("/api/v1/sync/batches", json=envelope)
         assert response.status_code == 200, response.json
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - cpu
 
 
 def _verify_only(app, phone, envelopes: list[dict]) -> float:
@@ -51,7 +52,7 @@ def _verify_only(app, phone, envelopes: list[dict]) -> float:
     with app.app_context():
         start = time.perf_counter()
         for envelope in envelopes:
-            verify_signed(envelope, phone.public_key, "sync-batch")
+            verify_signed(envelope["signed"], envelope["signature"], phone.public_key, "sync-batch")
         return time.perf_counter() - start
 
 
@@ -147,8 +148,8 @@ def run(backend: str, database_url: str, instance: str) -> None:
     start = time.perf_counter()
     envelopes = _batches(phone, records)
     signing = time.perf_counter() - start
-    first = _sync(client, envelopes)
-    again = _sync(client, _batches(phone, records))
+    first, first_cpu = _sync(client, envelopes)
+    again, _ = _sync(client, _batches(phone, records))
     verifying = _verify_only(app, phone, envelopes)
     figure(f"[{backend}] sync {RECORDS:,} signed records into empty server", first, "s", 3.0)
     # Not the "no-op re-sync" of the budget: that is a phone with nothing new, which sends
@@ -157,6 +158,15 @@ def run(backend: str, database_url: str, instance: str) -> None:
     figure(
         f"[{backend}] ingest rate, signed batches",
         RECORDS / first,
+        "records/s",
+        5000,
+        lower_is_better=False,
+    )
+    # The server's own CPU (PostgreSQL's is not in it): on a machine other work keeps busy,
+    # the wall-clock rate above measures the neighbours as much as the ingest.
+    figure(
+        f"[{backend}] ingest rate by server CPU time",
+        RECORDS / first_cpu,
         "records/s",
         5000,
         lower_is_better=False,

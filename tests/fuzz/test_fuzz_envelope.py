@@ -1,6 +1,7 @@
 """Fuzz the signed-envelope readers: a device's envelopes (server/xuedian/sync/devices.py
-``verify_signed`` and ``read_registration``) and the county's (``keys.service.verify_envelope``
-for catalogs, manifests and acks), with mutated good envelopes and any JSON at all."""
+``envelope_parts``, then ``verify_signed`` and ``read_registration``) and the county's
+(``keys.service.verify_envelope`` for catalogs, manifests and acks), with mutated good
+envelopes and any JSON at all."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 
 from xuedian.errors import XuedianError
 from xuedian.keys.service import verify_envelope
-from xuedian.sync.devices import read_registration, verify_signed
+from xuedian.sync.devices import envelope_parts, read_registration, verify_signed
 
 from .conftest import FUZZ, kit
 from .mutate import json_values, mutated
@@ -41,8 +42,8 @@ SEEDS = [json.dumps(REGISTRATION).encode(), json.dumps(BATCH).encode()]
 
 def _read(value) -> None:
     readers = (
-        lambda v: verify_signed(v, PHONE.public_key, "sync-batch"),
-        read_registration,
+        lambda v: verify_signed(*envelope_parts(v), PHONE.public_key, "sync-batch"),
+        lambda v: read_registration(*envelope_parts(v)),
         lambda v: verify_envelope(v, "catalog", kit.TRUSTED),
     )
     for reader in readers:

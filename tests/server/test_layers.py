@@ -20,6 +20,7 @@ LAYERS = "The factory and CLI on top, features in the middle, core at the bottom
 NO_FOREIGN_ROUTES = "No feature imports another feature's routes or pages"
 CORE = "core imports no feature"
 TRANSPORT = "sync knows none of the features that read what it stores"
+WIRE = "Each feature owns its wire formats; sync's schemas are the transport's alone"
 
 
 def lint_imports(source_root: Path, cwd: Path) -> subprocess.CompletedProcess:
@@ -39,7 +40,7 @@ def lint_imports(source_root: Path, cwd: Path) -> subprocess.CompletedProcess:
 def test_layers_contracts_kept():
     result = lint_imports(ROOT / "server", ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
-    for name in (LAYERS, NO_FOREIGN_ROUTES, CORE, TRANSPORT):
+    for name in (LAYERS, NO_FOREIGN_ROUTES, CORE, TRANSPORT, WIRE):
         assert f"{name} KEPT" in result.stdout
 
 
@@ -50,6 +51,8 @@ def test_layers_contracts_kept():
         ("reports/leak.py", "from ..org.pages import staff_uploads", {NO_FOREIGN_ROUTES}),
         ("core/leak.py", "from ..reports import aggregates", {CORE, LAYERS}),
         ("sync/leak.py", "from ..reports.aggregates import record_new", {TRANSPORT}),
+        ("sync/leak.py", "from ..learners.schemas import ProfileStatus", {TRANSPORT}),
+        ("push/leak.py", "from ..sync.schemas import SignedEnvelope", {WIRE}),
     ],
 )
 def test_layers_contract_breaks_on_a_wrong_import(tmp_path, path, line, broken):
@@ -60,7 +63,7 @@ def test_layers_contract_breaks_on_a_wrong_import(tmp_path, path, line, broken):
     (copy / path).write_text(f'"""A wrong import."""\n\n{line}\n')
     result = lint_imports(tmp_path / "src", tmp_path)
     assert result.returncode == 1, result.stdout + result.stderr
-    for name in (LAYERS, NO_FOREIGN_ROUTES, CORE, TRANSPORT):
+    for name in (LAYERS, NO_FOREIGN_ROUTES, CORE, TRANSPORT, WIRE):
         state = "BROKEN" if name in broken else "KEPT"
         assert f"{name} {state}" in result.stdout, result.stdout
     assert f"xuedian.{path[:-3].replace('/', '.')}" in result.stdout

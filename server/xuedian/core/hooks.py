@@ -15,6 +15,9 @@ The hooks in use (docs/architecture.md):
 - ``enrolment-offered(device, code, token, now)``: a registration naming a point.
 - ``feed-sections(device, cursor, nxt, page_rows)``: each returns a :class:`FeedSection`
   and advances its own slot of the next cursor ``nxt``.
+- ``heartbeat-fields()`` and ``feed-fields()``: each returns ``{name: marshmallow field}``,
+  the feature's part of a heartbeat (sync's DeviceStatus) or of a changes-feed page (sync's
+  ChangesAnswer), so each feature owns its wire format (sync/schemas.py ``extended``).
 """
 
 from __future__ import annotations

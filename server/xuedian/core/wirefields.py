@@ -1,5 +1,6 @@
 """marshmallow fields for what a phone or a kiosk sends: text both databases can store,
-bounded numbers and timestamps that are values with a range.
+bounded numbers, timestamps that are values with a range, UUIDs and device ids, and the
+strict base every wire message schema derives from (:class:`Strict`).
 
 Every wire schema builds its strings, integers and times from here, so one rule decides what
 reaches the database: PostgreSQL cannot hold NUL (U+0000) in text and neither database can
@@ -11,9 +12,10 @@ must survive conversion to UTC and to any county timezone (UTC-14..UTC+14).
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import UTC, date, datetime
 
-from marshmallow import ValidationError, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 #: The messages that name a refusal's code (see :func:`refusal_code`).
 NOT_STORABLE = "Text holds a character the county cannot store (NUL or a lone surrogate)."
@@ -31,6 +33,17 @@ INT32_MAX = 2**31 - 1
 JSON_INT_MAX = 2**53
 
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+#: A device id: the first 32 hex characters of sha256 of its public key (sync/devices.py).
+DEVICE_ID = re.compile(r"^[0-9a-f]{32}\Z")
+
+
+class Strict(Schema):
+    """The base of every wire message a phone or a kiosk sends: a field this server does
+    not know is refused (``unknown-field``), never silently dropped."""
+
+    class Meta:
+        unknown = RAISE
 
 
 def storable(text: str) -> bool:
@@ -55,7 +68,8 @@ class Text(fields.String):
     """A string of at most ``max_length`` characters that both databases can store."""
 
     def __init__(self, max_length: int, min_length: int | None = None, **kwargs):
-        checks = [validate.Length(min=min_length, max=max_length), check_storable]
+        # Storable is checked in _deserialize, before these run (not again here).
+        checks = [validate.Length(min=min_length, max=max_length)]
         extra = kwargs.pop("validate", None)
         if extra is not None:
             checks += list(extra) if isinstance(extra, list | tuple) else [extra]
@@ -66,6 +80,43 @@ class Text(fields.String):
         # Checked before the pattern validators run, so a NUL is named as what it is.
         check_storable(text)
         return text
+
+
+def device_id_field(**kwargs) -> Text:
+    """A required device id (see :data:`DEVICE_ID`)."""
+    return Text(
+        32,
+        required=True,
+        validate=validate.Regexp(DEVICE_ID, error="Not a device id (32 lowercase hex)."),
+        **kwargs,
+    )
+
+
+#: Canonical UUID text: what ``str(uuid.UUID(text)) == text`` accepts, without parsing.
+_CANONICAL_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")
+
+
+def uuid_text(version: int | None = None):
+    """Return a validator for canonical lowercase UUID text, optionally of one version."""
+    wanted = None if version is None else f"{version:x}"
+
+    def check(value: str) -> None:
+        # Every record carries two UUIDs: the common, canonical case skips uuid.UUID.
+        if isinstance(value, str) and _CANONICAL_UUID.match(value):
+            # uuid.UUID.version: the 13th hex digit, for the RFC 4122 variant (10xx) only.
+            if wanted is None or (value[14] == wanted and value[19] in "89ab"):
+                return
+            raise ValidationError(f"Must be a UUID version {version}.")
+        try:
+            parsed = uuid.UUID(value)
+        except (ValueError, AttributeError, TypeError) as exc:
+            raise ValidationError("Not a UUID.") from exc
+        if str(parsed) != value:
+            raise ValidationError("UUIDs must be lowercase with hyphens.")
+        if version is not None and parsed.version != version:
+            raise ValidationError(f"Must be a UUID version {version}.")
+
+    return check
 
 
 class Int(fields.Integer):

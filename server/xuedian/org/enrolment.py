@@ -23,11 +23,11 @@ from ..core.hooks import FeedSection
 from ..extensions import db
 from ..keys.service import KeyExpired, KeyUnknown, SignatureInvalid
 from .models import LearningPoint
+from .schemas import POINT_CODE
 
 TOKEN_TYPE = "enrolment-token"  # noqa: S105  (a message type, not a secret)
 #: ``<key id>.<base64url Ed25519 signature>``.
 TOKEN = re.compile(r"^([A-Za-z0-9-]{1,40})\.([A-Za-z0-9_-]{86})$")
-POINT_CODE = re.compile(r"^[A-Za-z0-9-]{1,32}$")
 
 
 def _keyring():

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 def init_app(app) -> None:
     """Give ``app`` its blob store (``<instance>/store``) and register the catalog section
-    of the changes feed."""
+    of the changes feed with its wire format."""
     from pathlib import Path
 
     from ..core import hooks
+    from .schemas import feed_fields
     from .service import catalog_section
     from .storage import FileBlobStore
 
     app.extensions["xuedian.blobs"] = FileBlobStore(Path(app.instance_path) / "store")
 
     hooks.register(app, "feed-sections", catalog_section)
+    hooks.register(app, "feed-fields", feed_fields)

@@ -1,4 +1,5 @@
-"""Schemas for pack sources (``pack.yaml``, lesson front matter) and the signed manifest.
+"""Schemas for pack sources (``pack.yaml``, lesson front matter), the signed manifest and
+the catalog version the changes feed names.
 
 The builder loads sources with the source schemas and checks what it signs against
 :class:`PackManifest`; the tests check built manifests against it too.
@@ -9,7 +10,6 @@ from __future__ import annotations
 import re
 
 from marshmallow import (
-    RAISE,
     Schema,
     ValidationError,
     fields,
@@ -17,6 +17,8 @@ from marshmallow import (
     validate,
     validates_schema,
 )
+
+from ..core.wirefields import Strict
 
 PACK_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 LESSON_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
@@ -27,16 +29,11 @@ MAX_QUIZ_QUESTIONS = 10
 CHOICES = (2, 6)
 
 
-class _Strict(Schema):
-    class Meta:
-        unknown = RAISE
-
-
 def _text():
     return fields.String(required=True, validate=validate.Length(min=1))
 
 
-class Localized(_Strict):
+class Localized(Strict):
     """Text in zh-CN and English, both required; loads to ``{"zh-CN": …, "en": …}``."""
 
     zh_cn = fields.String(data_key="zh-CN", required=True, validate=validate.Length(min=1))
@@ -47,7 +44,7 @@ class Localized(_Strict):
         return {"zh-CN": data["zh_cn"], "en": data["en"]}
 
 
-class PackSource(_Strict):
+class PackSource(Strict):
     """``pack.yaml`` in a pack source folder."""
 
     id = fields.String(required=True, validate=validate.Regexp(PACK_ID))
@@ -62,7 +59,7 @@ class PackSource(_Strict):
     min_app = fields.String(load_default="0.1.0", validate=validate.Regexp(r"^\d+\.\d+\.\d+$"))
 
 
-class QuizQuestion(_Strict):
+class QuizQuestion(Strict):
     """One multiple-choice question in a lesson's front matter."""
 
     prompt = fields.Nested(Localized, required=True)
@@ -81,7 +78,7 @@ class QuizQuestion(_Strict):
             raise ValidationError(f"must be between 0 and {last}", "answer")
 
 
-class LessonFrontMatter(_Strict):
+class LessonFrontMatter(Strict):
     """The YAML front matter of ``lessons/<id>.md``."""
 
     title = fields.Nested(Localized, required=True)
@@ -97,28 +94,23 @@ class LessonFrontMatter(_Strict):
 # The signed manifest. Every field is required: the builder writes them all.
 
 
-class _Wire(Schema):
-    class Meta:
-        unknown = RAISE
-
-
 def _req(field):
     field.required = True
     return field
 
 
-class WireLocalized(_Wire):
+class WireLocalized(Strict):
     zh_cn = _req(fields.String(data_key="zh-CN"))
     en = _req(fields.String())
 
 
-class ManifestAudio(_Wire):
+class ManifestAudio(Strict):
     path = _req(fields.String())
     mime = _req(fields.String(validate=validate.Equal("audio/webm")))
     seconds = _req(fields.Float(validate=validate.Range(min=0)))
 
 
-class ManifestQuestion(_Wire):
+class ManifestQuestion(Strict):
     id = _req(fields.String(validate=validate.Regexp(r"^q\d+$")))
     prompt = _req(fields.Nested(WireLocalized))
     choices = _req(fields.List(fields.Nested(WireLocalized), validate=validate.Length(*CHOICES)))
@@ -131,12 +123,12 @@ class ManifestQuestion(_Wire):
             raise ValidationError("is not the index of a choice", "answer")
 
 
-class LessonFiles(_Wire):
+class LessonFiles(Strict):
     zh_cn = _req(fields.String(data_key="zh-CN"))
     en = fields.String()
 
 
-class ManifestLesson(_Wire):
+class ManifestLesson(Strict):
     id = _req(fields.String(validate=validate.Regexp(LESSON_ID)))
     title = _req(fields.Nested(WireLocalized))
     file = _req(fields.String())
@@ -149,13 +141,13 @@ class ManifestLesson(_Wire):
     )
 
 
-class BlobSlice(_Wire):
+class BlobSlice(Strict):
     id = _req(fields.String(validate=validate.Regexp(SHA256)))
     offset = _req(fields.Integer(strict=True, validate=validate.Range(min=0)))
     length = _req(fields.Integer(strict=True, validate=validate.Range(min=0)))
 
 
-class ManifestFile(_Wire):
+class ManifestFile(Strict):
     path = _req(fields.String())
     mime = _req(fields.String())
     size = _req(fields.Integer(strict=True, validate=validate.Range(min=0)))
@@ -163,14 +155,14 @@ class ManifestFile(_Wire):
     blobs = _req(fields.List(fields.Nested(BlobSlice)))
 
 
-class ManifestBlob(_Wire):
+class ManifestBlob(Strict):
     id = _req(fields.String(validate=validate.Regexp(SHA256)))
     size = _req(fields.Integer(strict=True, validate=validate.Range(min=0)))
     codec = _req(fields.String(validate=validate.OneOf(("gzip", "identity"))))
     raw_size = _req(fields.Integer(strict=True, validate=validate.Range(min=0)))
 
 
-class PackManifest(_Wire):
+class PackManifest(Strict):
     """The signed body of a manifest (docs/protocol.md)."""
 
     type = _req(fields.String(validate=validate.Equal("manifest")))
@@ -201,3 +193,15 @@ class PackManifest(_Wire):
             for path in named:
                 if path not in paths:
                     raise ValidationError(f"{lesson['id']} names a missing file {path}.", "lessons")
+
+
+class CatalogVersion(Schema):
+    """The newest signed catalog, as the changes feed names it (None: no signing key)."""
+
+    etag = fields.String()
+    created = fields.String()
+
+
+def feed_fields() -> dict:
+    """packs' part of a changes-feed page (hook ``feed-fields``)."""
+    return {"catalog": fields.Nested(CatalogVersion, allow_none=True)}

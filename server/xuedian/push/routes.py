@@ -6,9 +6,10 @@ from pathlib import Path
 
 from flask import Blueprint, current_app
 
-from ..core.http import parse_json, raw_body
-from ..sync.devices import authenticate, limit_address, limit_device
+from ..sync.devices import limit_address
+from ..sync.signed import Signed, device_signed
 from . import vapid
+from .schemas import Subscribe, Unsubscribe
 from .subscriptions import subscribe, unsubscribe
 
 bp = Blueprint("push", __name__, url_prefix="/api/v1/push")
@@ -24,15 +25,13 @@ def vapid_public_key():
 
 
 @bp.post("/subscriptions")
-def post_subscription():
-    device, signed, _ = authenticate(parse_json(raw_body()), "push-subscription")
-    limit_device(device)
-    subscribe(device, signed)
+@device_signed("push-subscription", Subscribe)
+def post_subscription(signed: Signed):
+    subscribe(signed.device, signed.message["subscription"])
     return {"ok": True, "subscribed": True}, 201
 
 
 @bp.delete("/subscriptions")
-def delete_subscription():
-    device, signed, _ = authenticate(parse_json(raw_body()), "push-subscription")
-    limit_device(device)
-    return {"ok": True, "removed": unsubscribe(device, signed)}
+@device_signed("push-subscription", Unsubscribe)
+def delete_subscription(signed: Signed):
+    return {"ok": True, "removed": unsubscribe(signed.device, signed.message["endpoint"])}

@@ -17,8 +17,9 @@ from zoneinfo import ZoneInfo
 from marshmallow import ValidationError as MarshmallowError
 
 from ..core.timeutil import local, parse_iso
+from ..core.wirefields import DEVICE_ID
 from ..keys.service import SignatureInvalid, verify_envelope
-from ..sync.schemas import DEVICE_ID, AckFile
+from ..sync.schemas import AckFile
 from .files import read_json, write_bytes, write_json
 
 ACK_NAME = re.compile(r'filename="?(xuedian-[0-9a-f]{8}-\d{8}-\d{4}\.xdack)"?')

@@ -19,9 +19,8 @@ from pathlib import Path
 from marshmallow import ValidationError
 
 from ..core.timeutil import iso, utcnow, zone_named
-from ..core.wirefields import in_range
+from ..core.wirefields import DEVICE_ID, in_range
 from ..errors import XuedianError, register_code
-from ..sync.schemas import DEVICE_ID
 from .acks import MAX_ACK_BYTES, Acks
 from .keys import PinnedKeys, RelayNotInitialised
 from .mirror import Mirror

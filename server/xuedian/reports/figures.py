@@ -120,11 +120,50 @@ def _int(status: dict | None, key: str) -> int | None:
     return value if isinstance(value, int) and value >= 0 else None
 
 
-def build(frame: Frame) -> dict:
-    """Every figure of the dashboard for ``frame``."""
+#: What :func:`build` computes, each part on its own; a table names the parts it reads
+#: (tables.py), so an export computes only those.
+PARTS = ("groups", "funnel", "ages", "topics", "carry", "trend", "learners")
+
+
+def build(frame: Frame, parts=PARTS) -> dict:
+    """The dashboard's figures for ``frame``: only ``parts`` (every one by default).
+
+    ``groups`` gives ``groups``, ``totals`` and ``spread``; ``learners`` needs the same pass
+    over the devices and their activity, and computes it when asked alone.
+    """
+    parts = set(parts)
+    unknown = parts - set(PARTS)
+    if unknown:
+        raise KeyError(sorted(unknown))
+    wanted_current = parts & {"groups", "learners", "funnel"}
+    current = {r.pack_id: r for r in current_releases()} if wanted_current else {}
+    out: dict = {}
+    points = None
+    if parts & {"groups", "learners"}:
+        groups, points, active = _group_pass(frame, current)
+        if "groups" in parts:
+            totals = _totals(frame, groups, len(points))
+            out.update(groups=groups, totals=totals, spread=spread(groups))
+        if "learners" in parts:
+            out["learners"] = learner_rows(frame, active)
+    if "funnel" in parts:
+        out["funnel"] = _funnel(frame, current)
+    if "ages" in parts:
+        out["ages"] = _ages(frame)
+    if "topics" in parts:
+        out["topics"] = _topics(frame)
+    if "carry" in parts:
+        out["carry"] = carry(frame, points if points is not None else _groups(frame)[2])
+    if "trend" in parts:
+        out["trend"] = weekly(frame)
+    return out
+
+
+def _group_pass(frame: Frame, current: dict) -> tuple[list[Group], dict, list[tuple]]:
+    """The groups with their devices' figures, the frame's points by id, and the activity
+    of each learner active in the period (see :func:`_activity`)."""
     now = frame.now
     groups, of_point, points = _groups(frame)
-    current = {r.pack_id: r for r in current_releases()}
     point_last: dict[int, datetime | None] = dict.fromkeys(points)
     devices = db.session.execute(
         select(Device.id, Device.learning_point_id, Device.last_seen_at, Device.last_status)
@@ -180,18 +219,7 @@ def build(frame: Frame) -> dict:
             .group_by(model.device_id)
         ):
             device_group[device_id].rejected += count
-    active = _activity(frame, device_group)
-    return {
-        "groups": groups,
-        "totals": _totals(frame, groups, len(points)),
-        "funnel": _funnel(frame, current),
-        "ages": _ages(frame),
-        "topics": _topics(frame),
-        "carry": carry(frame, points),
-        "spread": spread(groups),
-        "trend": weekly(frame),
-        "learners": learner_rows(frame, active),
-    }
+    return groups, points, _activity(frame, device_group)
 
 
 def _activity(frame: Frame, device_group: dict[str, Group]) -> list[tuple]:

@@ -8,12 +8,12 @@ from flask import Blueprint, Response, abort, render_template, request, url_for
 from ..audit.service import record
 from ..core.timeutil import utcnow
 from ..org.auth import check_csrf, current_staff, staff_required
-from . import charts, figures
+from . import figures
 from . import jobs as _jobs  # noqa: F401  (registers the report jobs)
 from . import register as register_rows
 from .exports import RECORD_HEADER, csv_response, record_rows, xlsx_response
 from .scope import area_choices, breadcrumbs, frame
-from .tables import FRESH_KEYS, LONG, NAMES, PAGE_ROWS, size, table
+from .tables import LONG, NAMES, PAGE_ROWS, TABLES, drawn, size, table
 from .text import TEXT, lang
 
 bp = Blueprint("reports", __name__, url_prefix="/staff/reports", template_folder="templates")
@@ -61,62 +61,6 @@ def _audit(name: str) -> None:
     record("export", name, filters)
 
 
-def _charts(report: dict, text: dict, language: str) -> dict:
-    groups = report["groups"]
-
-    def label(g):
-        return g.name_en if language == "en" else g.name
-
-    legend = [text[k] for k in FRESH_KEYS]
-    _, fresh_devices = table(report, "freshness_devices", language, text)
-    _, fresh_points = table(report, "freshness_points", language, text)
-    return {
-        "active30": charts.bars(
-            text["active30"],
-            [(label(g), g.value(len(g.active30))) for g in groups],
-            text["unknown"],
-        ),
-        "lessons": charts.bars(
-            text["lessons"], [(label(g), g.value(g.lessons)) for g in groups], text["unknown"]
-        ),
-        "fresh_devices": charts.stacked(
-            text["freshness_devices"], [(r[0], r[1:]) for r in fresh_devices], legend
-        ),
-        "fresh_points": charts.stacked(
-            text["freshness_points"], [(r[0], r[1:]) for r in fresh_points], legend
-        ),
-        "ages": charts.stacked(
-            text["ages"],
-            [(text["share"], [r[2] for r in table(report, "ages", language, text)[1]])],
-            [text[f"age_{band}"] for band, _ in report["ages"]],
-        ),
-        "funnels": [
-            charts.funnel(
-                f["title_en"] if language == "en" else f["title"],
-                list(
-                    zip(
-                        [text[k] for k in ("started", "first_lesson", "half", "all")],
-                        f["stages"],
-                        strict=True,
-                    )
-                ),
-            )
-            for f in report["funnel"]
-        ],
-        "topics": charts.bars(text["topics"], report["topics"], text["unknown"]),
-        "trend_active": charts.columns(
-            text["trend_active"],
-            [(w["week"].isoformat(), w["active"]) for w in report["trend"]],
-            text["unknown"],
-        ),
-        "trend_lessons": charts.columns(
-            text["trend_lessons"],
-            [(w["week"].isoformat(), w["lessons"]) for w in report["trend"]],
-            text["unknown"],
-        ),
-    }
-
-
 @bp.get("/")
 @staff_required("admin")
 def dashboard():
@@ -145,7 +89,7 @@ def dashboard():
         crumbs=breadcrumbs(f),
         report=report,
         tables=tables,
-        charts=_charts(report, text, language),
+        charts=drawn(report, language, text),
         drill=drill,
         more=more,
         areas=area_choices(f.staff),
@@ -184,7 +128,8 @@ def export(name: str, fmt: str):
         header = [text[k] for k in register_rows.HEADER_KEYS]
         rows = register_rows.rows(f, text)
     else:
-        header, rows = table(figures.build(f), name, language, text)
+        # Only what this one table reads is computed.
+        header, rows = table(figures.build(f, TABLES[name].needs), name, language, text)
     writer = csv_response if fmt == "csv" else xlsx_response
     return writer(name, header, rows, text["unknown"])
 

@@ -12,12 +12,12 @@ import json
 from sqlalchemy import select
 
 from ..core.timeutil import iso, local, utcnow
+from ..core.wirefields import DEVICE_ID
 from ..errors import XuedianError
 from ..extensions import db
 from ..keys.service import keyring
 from .devices import DeviceRevoked
 from .models import Device, LearningRecord
-from .schemas import DEVICE_ID
 
 #: Most ranges one ack lists; the lowest are kept, and the rest wait for a later ack.
 MAX_RANGES = 1000

@@ -90,15 +90,15 @@ def check_signed(data: bytes, max_decoded: int) -> dict:
     shape = check_shape(data, max_decoded)
     bundle = shape.pop("bundle")
     try:
-        registration = read_registration(bundle["registration"])
+        registration, _ = read_registration(**bundle["registration"])
     except DeviceSignatureInvalid:
         raise
     except XuedianError as exc:
         raise BundleInvalid("The bundle's registration is not valid.") from exc
-    hashes = []
+    hashes, key = [], registration["public_key"]
     for index, envelope in enumerate(bundle["batches"]):
         try:
-            message = verify_signed(envelope, registration["public_key"], "sync-batch")
+            message = verify_signed(**envelope, public_key=key, expected_type="sync-batch")
         except DeviceSignatureInvalid as exc:
             raise DeviceSignatureInvalid(exc.message, batch=index) from exc
         if envelope["signed"].get("device_id") != shape["device_id"]:

@@ -77,16 +77,16 @@ def read_bundle(data: bytes) -> VerifiedBundle:
     except MarshmallowError as exc:
         raise BundleInvalid(fields=exc.normalized_messages()) from exc
     try:
-        registration = read_registration(bundle["registration"])
+        registration, _ = read_registration(**bundle["registration"])
     except ValidationFailed as exc:
         raise BundleInvalid("The bundle's registration is not valid.", **exc.details) from exc
     device_id = registration["device_id"]
     if bundle["device_id"] != device_id:
         raise BundleInvalid("The bundle names another device than its registration.")
-    batches = []
+    batches, key = [], registration["public_key"]
     for index, envelope in enumerate(bundle["batches"]):
         try:
-            signed = verify_signed(envelope, registration["public_key"], "sync-batch")
+            signed = verify_signed(**envelope, public_key=key, expected_type="sync-batch")
         except DeviceSignatureInvalid as exc:
             raise DeviceSignatureInvalid(exc.message, batch=index) from exc
         try:

@@ -18,6 +18,7 @@ import hashlib
 from datetime import datetime
 
 from flask import current_app
+from marshmallow import Schema
 from marshmallow import ValidationError as MarshmallowError
 from sqlalchemy import select
 
@@ -26,11 +27,12 @@ from ..core.canonjson import canonical_bytes
 from ..core.http import validation_error
 from ..core.timeutil import iso, parse_iso, utcnow
 from ..core.transaction import retry_once_on_conflict
+from ..core.wirefields import DEVICE_ID
 from ..errors import Unauthorized, ValidationFailed, XuedianError
 from ..extensions import db
 from ..keys.service import b64url_decode, ed25519_verify
 from .models import Device
-from .schemas import DEVICE_ID, DeviceRegistration, SignedEnvelope
+from .schemas import DeviceRegistration, SignedEnvelope
 
 
 class DeviceUnknown(Unauthorized):
@@ -55,7 +57,10 @@ def device_id_for(public_key: bytes) -> str:
 
 
 def envelope_parts(envelope) -> tuple[dict, str]:
-    """Return ``(signed, signature)`` of an envelope. Raises a validation error envelope."""
+    """Return ``(signed, signature)`` of an envelope: the one place an envelope is parsed.
+
+    Raises a validation error envelope.
+    """
     if not isinstance(envelope, dict):
         raise ValidationFailed("The request body must be a signed envelope (a JSON object).")
     try:
@@ -65,13 +70,13 @@ def envelope_parts(envelope) -> tuple[dict, str]:
     return loaded["signed"], loaded["signature"]
 
 
-def verify_signed(envelope: dict, public_key: str, expected_type: str) -> bytes:
-    """Check that ``public_key`` signed ``envelope`` and that it is an ``expected_type``.
+def verify_signed(signed: dict, signature: str, public_key: str, expected_type: str) -> bytes:
+    """Check that ``public_key`` made ``signature`` over ``signed`` (an envelope's parsed
+    parts, :func:`envelope_parts`) and that it is an ``expected_type``.
 
     Returns the canonical bytes of ``signed`` (the signed message, used as its hash).
     Raises :class:`DeviceSignatureInvalid`.
     """
-    signed, signature = envelope_parts(envelope)
     if signed.get("type") != expected_type:
         raise DeviceSignatureInvalid(f"Expected a signed {expected_type}.", type=signed.get("type"))
     try:
@@ -84,23 +89,25 @@ def verify_signed(envelope: dict, public_key: str, expected_type: str) -> bytes:
     return message
 
 
-def read_registration(envelope) -> dict:
-    """Return a ``device-registration``'s loaded ``signed`` once it proves its key.
+def read_registration(
+    signed: dict, signature: str, schema: type[Schema] = DeviceRegistration
+) -> tuple[dict, bytes]:
+    """Return a ``device-registration``'s loaded ``signed`` and its signed bytes once it
+    proves its key (the envelope's parsed parts, :func:`envelope_parts`).
 
     The registration must be signed by the key it registers, and name the id derived from
     it. Raises a validation error or :class:`DeviceSignatureInvalid`.
     """
-    signed, _ = envelope_parts(envelope)
     if signed.get("type") != "device-registration":
         raise DeviceSignatureInvalid("Expected a signed device-registration.")
     try:
-        registration = DeviceRegistration().load(signed)
+        registration = schema().load(signed)
     except MarshmallowError as exc:
         raise validation_error(exc.normalized_messages()) from exc
     if device_id_for(b64url_decode(registration["public_key"])) != registration["device_id"]:
         raise DeviceSignatureInvalid("The device id is not derived from this public key.")
-    verify_signed(envelope, registration["public_key"], "device-registration")
-    return registration
+    message = verify_signed(signed, signature, registration["public_key"], "device-registration")
+    return registration, message
 
 
 def known_device(registration: dict) -> Device | None:
@@ -133,17 +140,17 @@ def add_device(registration: dict, now: datetime) -> Device:
     return device
 
 
-def register(envelope) -> tuple[Device, bool]:
-    """Register the device of a registration envelope; return it and whether it is new.
+def register(registration: dict) -> tuple[Device, bool]:
+    """Register the device of a proven registration (:func:`read_registration`); return it
+    and whether it is new.
 
     Registering again is harmless: the device keeps its id, records and device_seq. A
     registration carrying a point's enrolment token places the phone there at once (org
     registers for ``enrolment-offered``).
     The same registration sent on several connections at once is answered alike: those
     that lost the race to insert the row find it and answer as its creation too.
-    Raises :class:`DeviceSignatureInvalid`, :class:`DeviceRevoked` or a validation error.
+    Raises :class:`DeviceSignatureInvalid` or :class:`DeviceRevoked`.
     """
-    registration = read_registration(envelope)
     raced = []
 
     def work() -> tuple[Device, bool]:
@@ -164,23 +171,22 @@ def register(envelope) -> tuple[Device, bool]:
     return retry_once_on_conflict(work)
 
 
-def authenticate(envelope, expected_type: str) -> tuple[Device, dict, bytes]:
-    """Return ``(device, signed, signed bytes)`` for an envelope its device signed.
+def authenticate(signed: dict, signature: str, expected_type: str) -> tuple[Device, bytes]:
+    """Return ``(device, signed bytes)`` for an envelope's parsed parts its device signed.
 
     Raises a validation error, :class:`DeviceUnknown`, :class:`DeviceSignatureInvalid` or
     :class:`DeviceRevoked`.
     """
-    signed, _ = envelope_parts(envelope)
     device_id = signed.get("device_id")
     if not isinstance(device_id, str) or not DEVICE_ID.match(device_id):
         raise ValidationFailed(fields={"signed": {"device_id": ["Not a device id."]}})
     device = db.session.get(Device, device_id)
     if device is None or device.public_key is None:
         raise DeviceUnknown(device_id=device_id)
-    message = verify_signed(envelope, device.public_key, expected_type)
+    message = verify_signed(signed, signature, device.public_key, expected_type)
     if device.revoked_at is not None:
         raise DeviceRevoked(device_id=device_id)
-    return device, signed, message
+    return device, message
 
 
 def limit_address():

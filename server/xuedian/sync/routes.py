@@ -6,8 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, request
 from marshmallow import ValidationError as MarshmallowError
 
-from ..core import ratelimit
-from ..core.http import load, parse_json, raw_body, read_capped
+from ..core.http import read_capped
 from ..core.timeutil import parse_iso, utcnow
 from ..core.wirefields import in_range, printable_excerpt
 from ..errors import BodyEncodingUnsupported, TimeOutOfRange, ValidationFailed, XuedianError
@@ -15,18 +14,20 @@ from ..extensions import db
 from ..org.enrolment import point_wire
 from .acks import ack_file, device_for_ack
 from .bundles import BundleTooLarge, import_bundle
-from .devices import authenticate, limit_address, limit_device, record_heartbeat, register
+from .devices import limit_address, record_heartbeat, register
 from .feed import changes
 from .kiosks import KIOSK_HEADER, kiosk_name
 from .schemas import (
     BundleUploadResult,
-    ChangesAnswer,
     ChangesRequest,
     DeviceRegistered,
+    DeviceRegistration,
     SyncBatch,
     SyncReceipt,
+    changes_answer,
 )
-from .service import ingest, message_hash
+from .service import ingest
+from .signed import Signed, device_signed
 from .uploads import import_uploads
 
 bp = Blueprint("sync", __name__, url_prefix="/api/v1")
@@ -38,31 +39,28 @@ bp.before_request(limit_address)
 
 
 @bp.post("/devices")
-def post_device():
-    settings = current_app.config["XUEDIAN"]
-    ratelimit.hit("register-address", ratelimit.client_address(), settings.rate_limit_register)
-    device, created = register(parse_json(raw_body()))
+@device_signed("device-registration", DeviceRegistration)
+def post_device(signed: Signed):
+    device, created = register(signed.message)
     answer = {"device_id": device.id, "point": point_wire(device.learning_point_id)}
     return DeviceRegistered().dump(answer), 201 if created else 200
 
 
 @bp.post("/sync/batches")
-def post_batch():
-    device, signed, message = authenticate(parse_json(raw_body()), "sync-batch")
-    limit_device(device)
-    batch = load(SyncBatch(), signed)
-    return SyncReceipt().dump(ingest(device, batch, message_hash(message)))
+@device_signed("sync-batch", SyncBatch)
+def post_batch(signed: Signed):
+    return SyncReceipt().dump(ingest(signed.device, signed.message, signed.digest))
 
 
 @bp.post("/sync/changes")
-def post_changes():
-    device, signed, _ = authenticate(parse_json(raw_body()), "changes-request")
-    limit_device(device)
-    asked = load(ChangesRequest(), signed)
+@device_signed("changes-request", ChangesRequest)
+def post_changes(signed: Signed):
+    device, asked = signed.device, signed.message
     if asked["status"] is not None:
         record_heartbeat(device, asked["status"], asked["created"], utcnow())
         db.session.commit()
-    response = current_app.json.response(ChangesAnswer().dump(changes(device, asked["cursor"])))
+    answer = changes_answer().dump(changes(device, asked["cursor"]))
+    response = current_app.json.response(answer)
     response.headers["Cache-Control"] = "no-store"
     return response
 

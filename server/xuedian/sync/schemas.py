@@ -1,14 +1,31 @@
-"""One marshmallow schema per sync wire message (docs/protocol.md)."""
+"""One marshmallow schema per wire message of the sync transport (docs/protocol.md): device
+registration, signed envelopes, records, batches, bundles, receipts, the changes request
+and its answer, acks.
+
+What a heartbeat or a changes-feed page carries for other features is theirs: each
+registers its fields for the ``heartbeat-fields`` and ``feed-fields`` hooks (core/hooks.py),
+and :func:`extended` adds them to :class:`DeviceStatus` and :class:`ChangesAnswer` once
+per app. sync never names a feature's wire format.
+"""
 
 from __future__ import annotations
 
 import re
-import uuid
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+from flask import current_app
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from ..core.wirefields import JSON_INT_MAX, Int, Text, Timestamp
-from ..learners.models import AGE_BANDS
+from ..core import hooks
+from ..core.wirefields import (
+    JSON_INT_MAX,
+    Int,
+    Strict,
+    Text,
+    Timestamp,
+    device_id_field,
+    uuid_text,
+)
+from ..org.schemas import EnrolledPoint, enrolment_field, point_field
 
 VERB_BASE = "http://adlnet.gov/expapi/verbs/"
 VERBS = (
@@ -30,64 +47,20 @@ _DURATION = re.compile(
 )
 
 
-def uuid_text(version: int | None = None):
-    """Return a validator for canonical lowercase UUID text, optionally of one version."""
-
-    def check(value: str) -> None:
-        try:
-            parsed = uuid.UUID(value)
-        except (ValueError, AttributeError, TypeError) as exc:
-            raise ValidationError("Not a UUID.") from exc
-        if str(parsed) != value:
-            raise ValidationError("UUIDs must be lowercase with hyphens.")
-        if version is not None and parsed.version != version:
-            raise ValidationError(f"Must be a UUID version {version}.")
-
-    return check
-
-
-class _Strict(Schema):
-    class Meta:
-        unknown = RAISE
-
-
-DEVICE_ID = re.compile(r"^[0-9a-f]{32}\Z")
 #: 32 bytes as canonical unpadded base64url: the last character carries 2 unused bits, zero.
 PUBLIC_KEY = re.compile(r"^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]\Z")
 #: Most signed batches one .xdsync bundle may carry.
 MAX_BUNDLE_BATCHES = 200
 
 
-def device_id_field(**kwargs) -> fields.String:
-    return Text(
-        32,
-        required=True,
-        validate=validate.Regexp(DEVICE_ID, error="Not a device id (32 lowercase hex)."),
-        **kwargs,
-    )
-
-
-class SignedEnvelope(_Strict):
+class SignedEnvelope(Strict):
     """``{"signed": {...}, "signature": b64url}``: the shape of every message a device signs."""
 
     signed = fields.Dict(required=True)
     signature = Text(100, 1, required=True)
 
 
-POINT_CODE = re.compile(r"^[A-Za-z0-9-]{1,32}\Z")
-#: A learning point's enrolment token as its QR code carries it (org/enrolment.py).
-ENROLMENT_TOKEN = re.compile(r"^[A-Za-z0-9-]{1,40}\.[A-Za-z0-9_-]{86}\Z")
-
-
-def point_field() -> Text:
-    return Text(32, validate=validate.Regexp(POINT_CODE, error="Not a learning-point code."))
-
-
-def enrolment_field() -> Text:
-    return Text(128, validate=validate.Regexp(ENROLMENT_TOKEN, error="Not an enrolment token."))
-
-
-class DeviceRegistration(_Strict):
+class DeviceRegistration(Strict):
     """``signed`` of a ``device-registration`` envelope, signed by the key it registers.
 
     ``point`` and ``enrolment``: the code and token of the point QR code the phone was
@@ -106,14 +79,6 @@ class DeviceRegistration(_Strict):
     enrolment = enrolment_field()
 
 
-class EnrolledPoint(Schema):
-    """The learning point a phone is enrolled at, with its names to show."""
-
-    code = fields.String()
-    name = fields.String()
-    name_en = fields.String()
-
-
 class DeviceRegistered(Schema):
     ok = fields.Boolean(dump_default=True)
     device_id = fields.String()
@@ -121,14 +86,10 @@ class DeviceRegistered(Schema):
     point = fields.Nested(EnrolledPoint, allow_none=True)
 
 
-class ProfileStatus(_Strict):
-    learner = Text(36, required=True, validate=uuid_text())
-    age_band = Text(10, allow_none=True, validate=validate.OneOf(AGE_BANDS))
-    village = Text(60, 1, allow_none=True)
-
-
-class DeviceStatus(_Strict):
-    """The heartbeat every batch carries: what the phone holds and what it runs."""
+class DeviceStatus(Strict):
+    """The heartbeat every batch carries: what the phone holds and what it runs. Features
+    add their parts through ``heartbeat-fields`` (org: its point; learners: its profiles);
+    load it as :func:`heartbeat`."""
 
     unsent = Int(required=True)
     quarantined = Int(required=True)
@@ -140,15 +101,26 @@ class DeviceStatus(_Strict):
         validate=validate.Length(max=500),
     )
     storage_free = Int(0, JSON_INT_MAX, required=True, allow_none=True)
-    #: The learning point's code and enrolment token from the QR code the phone was opened
-    #: with; only a valid token enrols (the code alone is kept for reports).
-    point = point_field()
-    enrolment = enrolment_field()
-    #: The phone's local profiles, for aggregate reports only (names stay on the phone).
-    profiles = fields.List(fields.Nested(ProfileStatus), validate=validate.Length(max=20))
 
 
-class RecordObject(_Strict):
+def extended(base: type[Schema], hook: str) -> type[Schema]:
+    """Return ``base`` with the fields every feature registered for ``hook`` (each returns
+    ``{name: field}``), made once per app and named like ``base``."""
+    made = current_app.extensions.setdefault("xuedian.wire", {})
+    if (base, hook) not in made:
+        added: dict = {}
+        for part in hooks.collect(hook):
+            added.update(part)
+        made[base, hook] = type(base.__name__, (base,), added)
+    return made[base, hook]
+
+
+def heartbeat() -> Schema:
+    """A heartbeat's schema: :class:`DeviceStatus` with every feature's part."""
+    return extended(DeviceStatus, "heartbeat-fields")()
+
+
+class RecordObject(Strict):
     #: Required for every verb but ``asked`` (see Record).
     pack = Text(64, 1)
     version = Int(1)
@@ -161,7 +133,7 @@ class RecordObject(_Strict):
     category = Text(40, 1)
 
 
-class Evidence(_Strict):
+class Evidence(Strict):
     """A completion's evidence of engagement (sync/facts.py says what each proves)."""
 
     #: Seconds the lesson's content was on screen while the app was visible.
@@ -174,7 +146,7 @@ class Evidence(_Strict):
     quiz = fields.Boolean(truthy={True}, falsy={False})
 
 
-class RecordResult(_Strict):
+class RecordResult(Strict):
     #: A lesson completion's evidence of engagement (absent on older phones: unverified).
     evidence = fields.Nested(Evidence)
     score = fields.Float(allow_nan=False, validate=validate.Range(min=0, max=1))
@@ -183,7 +155,7 @@ class RecordResult(_Strict):
     duration = Text(40, validate=validate.Regexp(_DURATION, error="Not an ISO 8601 duration."))
 
 
-class Record(_Strict):
+class Record(Strict):
     """A learning record as sent by a device."""
 
     id = Text(36, required=True, validate=uuid_text(7))
@@ -206,7 +178,7 @@ class Record(_Strict):
             raise ValidationError("The record must name its pack and version.", "object")
 
 
-class SyncBatch(_Strict):
+class SyncBatch(Strict):
     """``signed`` of a ``sync-batch`` envelope. Records stay raw here so one bad record is
     quarantined, not the batch."""
 
@@ -215,10 +187,10 @@ class SyncBatch(_Strict):
     batch_id = Text(36, required=True, validate=uuid_text())
     created = Timestamp(required=True)
     records = fields.List(fields.Raw(), required=True, validate=validate.Length(min=1))
-    status = fields.Nested(DeviceStatus, required=True)
+    status = fields.Nested(heartbeat, required=True)
 
 
-class SyncBundle(_Strict):
+class SyncBundle(Strict):
     """The JSON inside a gzip .xdsync file; each envelope in it is checked on its own."""
 
     type = Text(40, required=True, validate=validate.Equal("xdsync"))
@@ -286,7 +258,7 @@ class BundleUploadResult(Schema):
 MAX_CURSOR = 1000
 
 
-class ChangesRequest(_Strict):
+class ChangesRequest(Strict):
     """``signed`` of a ``changes-request`` envelope: "what changed since this cursor?"."""
 
     type = Text(40, required=True, validate=validate.Equal("changes-request"))
@@ -294,54 +266,7 @@ class ChangesRequest(_Strict):
     created = Timestamp(required=True)
     cursor = Text(MAX_CURSOR, 1, load_default=None, allow_none=True)
     #: An optional heartbeat, as a batch carries (a phone sends one after a forced resync).
-    status = fields.Nested(DeviceStatus, load_default=None)
-
-
-class LessonProgressItem(Schema):
-    learner = fields.String()
-    pack = fields.String()
-    lesson = fields.String()
-    completed = fields.Boolean()
-    verified = fields.Boolean()
-    best_score = fields.Float(allow_none=True)
-    seconds = fields.Integer()
-    updated = fields.String(allow_none=True)
-
-
-class LearnerTotalsItem(Schema):
-    learner = fields.String()
-    lessons_completed = fields.Integer()
-    lessons_verified = fields.Integer()
-    hours = fields.Float()
-    credits = fields.Float()
-
-
-class LocalizedText(Schema):
-    zh_cn = fields.String(data_key="zh-CN", attribute="zh-CN")
-    en = fields.String()
-
-
-class InboxMessageItem(Schema):
-    id = fields.Integer()
-    created = fields.String()
-    title = fields.Nested(LocalizedText)
-    body = fields.Nested(LocalizedText)
-
-
-class InstructionItem(Schema):
-    """A remote instruction: ``resync``, or ``update-pack`` with pack, version?, by_date?."""
-
-    id = fields.Integer()
-    kind = fields.String()
-    created = fields.String()
-    pack = fields.String()
-    version = fields.Integer(allow_none=True)
-    by_date = fields.String(allow_none=True)
-
-
-class CatalogVersion(Schema):
-    etag = fields.String()
-    created = fields.String()
+    status = fields.Nested(heartbeat, load_default=None)
 
 
 class Ack(Schema):
@@ -352,22 +277,23 @@ class Ack(Schema):
 
 
 class ChangesAnswer(Schema):
-    """The answer to a changes request: one page of what changed, and the next cursor."""
+    """The answer to a changes request: one page of what changed, and the next cursor.
+
+    The transport's own fields; each feature's section adds its own through
+    ``feed-fields`` (dump it as :func:`changes_answer`)."""
 
     ok = fields.Boolean(dump_default=True)
     cursor = fields.String()
     more = fields.Boolean()
-    progress = fields.List(fields.Nested(LessonProgressItem))
-    totals = fields.List(fields.Nested(LearnerTotalsItem))
-    messages = fields.List(fields.Nested(InboxMessageItem))
-    instructions = fields.List(fields.Nested(InstructionItem))
-    catalog = fields.Nested(CatalogVersion, allow_none=True)
     ack = fields.Nested(Ack)
-    #: Where the phone is enrolled now (None: unenrolled).
-    point = fields.Nested(EnrolledPoint, allow_none=True)
 
 
-class AckFile(_Strict):
+def changes_answer() -> Schema:
+    """A changes-feed page's schema: :class:`ChangesAnswer` with every feature's section."""
+    return extended(ChangesAnswer, "feed-fields")()
+
+
+class AckFile(Strict):
     """``signed`` of a county-signed ``.xdack``: the device's stored device_seq ranges."""
 
     type = Text(40, required=True, validate=validate.Equal("xdack"))

@@ -42,6 +42,7 @@ from .models import (
 from .quarantine import check_quota
 from .quarantine import row as quarantine_row
 from .schemas import Record
+from .store import insert_new
 
 
 class BatchTooLarge(XuedianError):
@@ -66,12 +67,6 @@ LEARNER_NOT_YOURS = register_code(
     "learner-not-yours",
     "This learner belongs to another phone; the record is kept in quarantine.",
 )
-
-
-def _insert_ignoring_duplicates():
-    dialect = db.session.get_bind().dialect.name
-    module = postgresql if dialect == "postgresql" else sqlite
-    return module.insert(LearningRecord).on_conflict_do_nothing(index_elements=["id"])
 
 
 def _advance_contiguous(device: Device) -> None:
@@ -295,12 +290,7 @@ def ingest_batch(device: Device, batch: dict, body_hash: str, now) -> dict:
     change = (device.change_seq or 0) + 1
     fresh = [{**r, "change_seq": change} for r in rows if not r.get("_repeat")]
     _mark_voided_before(fresh)
-    accepted: set[str] = set()
-    if fresh:
-        inserted = db.session.execute(
-            _insert_ignoring_duplicates().returning(LearningRecord.id), fresh
-        )
-        accepted = set(inserted.scalars())
+    accepted = insert_new(fresh)
     if accepted:
         device.change_seq = change
         # Only what this ingest newly stored (never a duplicate), in its transaction: the

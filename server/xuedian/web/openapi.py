@@ -2,9 +2,10 @@
 ``/api/openapi.json`` (docs/api.md).
 
 Owns no schema of its own: it is generated from the marshmallow schemas each feature owns
-(sync/schemas.py, push/subscriptions.py, packs/schemas.py, errors.py for the envelope) with
-apispec. What it owns is the list of operations: their paths, which schema each reads and
-answers, and which error codes (with their HTTP statuses) each can send.
+(sync/schemas.py, push/schemas.py, packs/schemas.py, errors.py for the envelope; a heartbeat
+and a changes-feed page as each app's features extend them) with apispec. What it owns is
+the list of operations: their paths, which schema each reads and answers, and which error
+codes (with their HTTP statuses) each can send.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from ..errors import (
     ValidationFailed,
 )
 from ..packs.schemas import PackManifest
-from ..push.subscriptions import Subscribe, Unsubscribe
+from ..push.schemas import Subscribe, Unsubscribe
 from ..sync import schemas as sync
 from ..sync.acks import AckDeviceUnknown
 from ..sync.bundlefile import BundleInvalid, BundleTooLarge
@@ -310,7 +311,6 @@ ANSWERS = {
     "SignedDocument": SignedDocument,
     "DeviceRegistered": sync.DeviceRegistered,
     "SyncReceipt": sync.SyncReceipt,
-    "ChangesAnswer": sync.ChangesAnswer,
     "BundleUploadResult": sync.BundleUploadResult,
     "BundleImported": sync.BundleImported,
     "BundleRefused": sync.BundleRefused,
@@ -363,7 +363,8 @@ def document() -> dict:
     plugin.map_to_openapi_type(Int, "integer", None)
     plugin.map_to_openapi_type(Timestamp, "string", "date-time")
     plugin.converter.add_attribute_function(_wire_ranges)
-    for name, schema in ANSWERS.items():
+    # Made for this app: the transport's answer with each feature's section.
+    for name, schema in {**ANSWERS, "ChangesAnswer": type(sync.changes_answer())}.items():
         spec.components.schema(name, schema=schema)
     envelope = plugin.converter.schema2jsonschema(sync.SignedEnvelope)
     for name, message in SIGNED_MESSAGES.items():
