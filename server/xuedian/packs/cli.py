@@ -157,3 +157,42 @@ def packs_import(file: str, out: str, max_lessons: int, category: str, pack_id: 
     for line in report.lines():
         click.echo(line)
     click.echo(f"wrote {out} (report: {Path(out) / 'import-report.json'})")
+
+
+@click.group()
+def blobs() -> None:
+    """Where pack blobs and archives are kept."""
+
+
+@blobs.command("migrate")
+@click.option("--to", "to", required=True, type=click.Choice(["s3"]), help="The new store.")
+@click.option("--quiet", is_flag=True, help="Print only the summary, not each object.")
+def blobs_migrate(to: str, quiet: bool) -> None:
+    """Copy every blob and archive to S3, verify each by its hash, then switch."""
+    from .blobmove import BlobMoveRefused, migrate
+    from .s3store import S3BlobStore
+    from .storage import FileBlobStore
+
+    app = _app()
+    settings = app.config["XUEDIAN"]
+    try:
+        if settings.blob_store != to:
+            # Servers still on the file store would write where the move just left.
+            raise BlobMoveRefused(
+                "Set XUEDIAN_BLOB_STORE=s3 on every server and reload them first; they then "
+                "read through to the local folder while the move runs.",
+                blob_store=settings.blob_store,
+            )
+        local = FileBlobStore(Path(app.instance_path) / "store")
+        report = migrate(local, S3BlobStore.from_settings(settings), echo=_echo(quiet))
+    except XuedianError as exc:
+        raise click.ClickException(f"{exc.code}: {exc.message} {exc.details or ''}") from exc
+    click.echo(f"copied {len(report.copied)}, already there {len(report.present)}")
+    if report.moved_aside:
+        click.echo(f"switched: the local folder is now {report.moved_aside} (delete it at will)")
+    else:
+        click.echo("nothing to move: there is no local store folder")
+
+
+def _echo(quiet: bool):
+    return (lambda _line: None) if quiet else click.echo
