@@ -174,7 +174,9 @@ def send_immutable(path, etag: str, download_name: str | None = None) -> Respons
     return response
 
 
-def send_immutable_ranged(size: int, read, etag: str, download_name: str | None = None) -> Response:
+def send_immutable_ranged(
+    size: int, read, etag: str, name: str, download_name: str | None = None
+) -> Response:
     """Send a file kept elsewhere (an S3 store) the way :func:`send_immutable` sends one
     on disk: ETag, If-None-Match, Range, If-Range, 206 and 416 are answered here.
 
@@ -185,8 +187,11 @@ def send_immutable_ranged(size: int, read, etag: str, download_name: str | None 
     response = Response(mimetype="application/octet-stream", direct_passthrough=True)
     response.set_etag(etag)
     response.headers["Cache-Control"] = IMMUTABLE
+    # As send_file names it: inline under the stored name, or an attachment to download.
     if download_name is not None:
         response.headers.set("Content-Disposition", "attachment", filename=download_name)
+    else:
+        response.headers.set("Content-Disposition", "inline", filename=name)
     response.content_length = size
     response.make_conditional(request, accept_ranges=True, complete_length=size)
     if response.status_code == 206:

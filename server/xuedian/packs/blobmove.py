@@ -13,20 +13,18 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import XuedianError
 from .storage import BlobStore, FileBlobStore, expected_sha256
 
 
-class BlobMoveRefused(XuedianError):
-    code = "blob-move-refused"
-    status = 409
-    message = "The blobs cannot be moved: the servers do not read from the new store yet."
+class BlobMoveFailed(ValueError):
+    """An object read back from the new store does not hash as its local copy.
 
+    An operator's error (the command prints it), never an answer to a phone.
+    """
 
-class BlobMoveFailed(XuedianError):
-    code = "blob-move-failed"
-    status = 500
-    message = "An object read back from the new store does not hash as it should."
+    def __init__(self, key: str, expected: str, stored: str | None):
+        super().__init__(f"{key}: the new store holds sha256 {stored}, expected {expected}")
+        self.key = key
 
 
 @dataclass
@@ -68,7 +66,7 @@ def migrate(local: FileBlobStore, target: BlobStore, echo=lambda _line: None) ->
                 report.copied.append(key)
             got = target.sha256(key)
             if got != want:
-                raise BlobMoveFailed(key=key, expected=want, stored=got)
+                raise BlobMoveFailed(key, want, got)
             echo(f"verified\t{key}")
             done.add(key)
     aside = local.root.with_name(local.root.name + ".moved-to-s3")

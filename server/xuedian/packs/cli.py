@@ -169,24 +169,23 @@ def blobs() -> None:
 @click.option("--quiet", is_flag=True, help="Print only the summary, not each object.")
 def blobs_migrate(to: str, quiet: bool) -> None:
     """Copy every blob and archive to S3, verify each by its hash, then switch."""
-    from .blobmove import BlobMoveRefused, migrate
+    from .blobmove import BlobMoveFailed, migrate
     from .s3store import S3BlobStore
     from .storage import FileBlobStore
 
     app = _app()
     settings = app.config["XUEDIAN"]
+    if settings.blob_store != to:
+        # Servers still on the file store would go on writing where the move just left.
+        raise click.ClickException(
+            f"XUEDIAN_BLOB_STORE is {settings.blob_store}: set it to {to} on every server and "
+            "reload them first (they then read through to the local folder during the move)."
+        )
+    local = FileBlobStore(Path(app.instance_path) / "store")
     try:
-        if settings.blob_store != to:
-            # Servers still on the file store would write where the move just left.
-            raise BlobMoveRefused(
-                "Set XUEDIAN_BLOB_STORE=s3 on every server and reload them first; they then "
-                "read through to the local folder while the move runs.",
-                blob_store=settings.blob_store,
-            )
-        local = FileBlobStore(Path(app.instance_path) / "store")
         report = migrate(local, S3BlobStore.from_settings(settings), echo=_echo(quiet))
-    except XuedianError as exc:
-        raise click.ClickException(f"{exc.code}: {exc.message} {exc.details or ''}") from exc
+    except BlobMoveFailed as exc:
+        raise click.ClickException(f"{exc} (nothing switched; run it again)") from exc
     click.echo(f"copied {len(report.copied)}, already there {len(report.present)}")
     if report.moved_aside:
         click.echo(f"switched: the local folder is now {report.moved_aside} (delete it at will)")

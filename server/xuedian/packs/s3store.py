@@ -125,7 +125,11 @@ class S3BlobStore(BlobStore):
         if size is None:
             raise NotFound()
         return send_immutable_ranged(
-            size, lambda start, stop: self.read(key, start, stop), etag, download_name
+            size,
+            lambda start, stop: self.read(key, start, stop),
+            etag,
+            name=key.rsplit("/", 1)[-1],
+            download_name=download_name,
         )
 
 
