@@ -31,7 +31,7 @@ import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
 from support import nginx, wait_until
-from support.processes import free_port, stop
+from support.processes import answers, free_port, stop
 
 from xuedian import create_app
 from xuedian.extensions import db
@@ -152,7 +152,7 @@ def test_two_nodes_share_sessions_limits_and_jobs_and_survive_one_dying(database
     try:
         for node in nodes:
             url = f"http://127.0.0.1:{node.port}/api/v1/health"
-            wait_until(lambda url=url: _up(url), 60, f"node on {url}")
+            wait_until(lambda url=url: answers(url), 60, f"node on {url}")
         proxy, base = nginx.start(tmp_path / "nginx", [n.port for n in nodes])
         by_port = {f"127.0.0.1:{n.port}": n for n in nodes}
 
@@ -252,14 +252,6 @@ def test_two_nodes_share_sessions_limits_and_jobs_and_survive_one_dying(database
             db.engine.dispose()
     per_moment = Counter((r.job, r.scheduled_for) for r in rows)
     assert per_moment and set(per_moment.values()) == {1}, per_moment
-
-
-def _up(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as answer:  # noqa: S310 - loopback
-            return answer.status == 200
-    except OSError:
-        return False
 
 
 def _stored(app) -> int:
