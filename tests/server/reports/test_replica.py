@@ -108,7 +108,7 @@ def test_report_pages_and_exports_read_the_replica_writes_go_to_the_primary(coun
     sign_in(client, ids["admin"])
     phone = Learner(client, "p1a")
     phone.send([phone.asked("养鸡")])
-    wait_until(lambda: _topics(client) == ["养鸡"], 60, "the first topic on the replica")
+    wait_until(lambda: _topics(client) == ["养鸡"], 120, "the first topic on the replica")
 
     _pause(replica)
     phone.send([phone.asked("种茶")])  # ingest writes the primary (the replica is read-only)
@@ -130,14 +130,14 @@ def test_report_pages_and_exports_read_the_replica_writes_go_to_the_primary(coun
     assert readers >= 1
 
     _resume(replica)
-    wait_until(lambda: _topics(client) == ["养鸡", "种茶"], 60, "the new topic on the replica")
+    wait_until(lambda: _topics(client) == ["养鸡", "种茶"], 120, "the new topic on the replica")
 
 
 @pytest.mark.timeout(300)
 def test_a_request_reads_what_it_wrote_from_the_primary(county):
     app, admin, replica, name = county
     make_org(app)
-    wait_until(lambda: _count(replica, name, "staff") == 3, 60, "the staff on the replica")
+    wait_until(lambda: _count(replica, name, "staff") == 3, 120, "the staff on the replica")
     _pause(replica)
     primary = sa.create_engine(admin.url.set(database=name))
     with primary.begin() as conn:
