@@ -13,17 +13,17 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .storage import BlobStore, FileBlobStore, expected_sha256
+from .storage import BlobStore, FileBlobStore, HashMismatch, expected_sha256
 
 
 class BlobMoveFailed(ValueError):
-    """An object read back from the new store does not hash as its local copy.
+    """An object does not hash as it should: read back from the new store, or the local copy.
 
     An operator's error (the command prints it), never an answer to a phone.
     """
 
-    def __init__(self, key: str, expected: str, stored: str | None):
-        super().__init__(f"{key}: the new store holds sha256 {stored}, expected {expected}")
+    def __init__(self, key: str, why: str):
+        super().__init__(f"{key}: {why}")
         self.key = key
 
 
@@ -57,16 +57,22 @@ def migrate(local: FileBlobStore, target: BlobStore, echo=lambda _line: None) ->
     while todo := [key for key in local.list_keys() if key not in done]:
         for key in todo:
             path = local.root / key
-            want = expected_sha256(key) or _file_sha256(path)
-            if target.size(key) == path.stat().st_size:
-                report.present.append(key)
-            else:
-                with open(path, "rb") as stream:
-                    target.write(key, stream, sha256=want)
-                report.copied.append(key)
+            try:
+                want = expected_sha256(key) or _file_sha256(path)
+                if target.size(key) == path.stat().st_size:
+                    report.present.append(key)
+                else:
+                    with open(path, "rb") as stream:
+                        target.write(key, stream, sha256=want)
+                    report.copied.append(key)
+            except FileNotFoundError:
+                done.add(key)  # gone since it was listed (a replaced archive): nothing to move
+                continue
+            except HashMismatch as exc:
+                raise BlobMoveFailed(key, "the local copy does not hash to its id") from exc
             got = target.sha256(key)
             if got != want:
-                raise BlobMoveFailed(key, want, got)
+                raise BlobMoveFailed(key, f"the new store holds sha256 {got}, expected {want}")
             echo(f"verified\t{key}")
             done.add(key)
     aside = local.root.with_name(local.root.name + ".moved-to-s3")

@@ -173,7 +173,8 @@ class FileBlobStore(BlobStore):
     def list_keys(self) -> Iterator[str]:
         for folder in ("blobs", "archives"):
             for path in sorted((self.root / folder).rglob("*")):
-                if path.is_file() and not path.name.startswith("."):
+                # Skip what a publish is still writing (.name.pid.tmp, name.tmp).
+                if path.is_file() and not path.name.startswith(".") and path.suffix != ".tmp":
                     yield path.relative_to(self.root).as_posix()
 
     def respond(self, key: str, etag: str, download_name: str | None = None) -> Response:

@@ -236,6 +236,20 @@ def test_migrate_stops_when_the_bucket_holds_other_bytes(
     assert local.root.is_dir()  # nothing switched
 
 
+def test_migrate_stops_at_a_damaged_local_blob(
+    app, s3_server, bucket, pack_source, keyring, tmp_path
+):
+    _archive, blobs = _published(app, pack_source, keyring, tmp_path)
+    local = FileBlobStore(Path(app.instance_path) / "store")
+    key = blob_key(blobs[-1]["id"])
+    (local.root / key).write_bytes(b"rotted on the disk")
+    with pytest.raises(BlobMoveFailed, match="local copy") as caught:
+        migrate(local, _store(s3_server, bucket))
+    assert caught.value.key == key
+    assert _store(s3_server, bucket).size(key) is None  # never copied
+    assert local.root.is_dir()
+
+
 def test_blobs_migrate_command_refuses_before_the_switch_then_moves(
     app, s3_apps, s3_server, bucket, pack_source, keyring, tmp_path
 ):
