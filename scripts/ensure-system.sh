@@ -43,6 +43,9 @@ if ! command -v pg_isready >/dev/null 2>&1; then
   installed_pg=1
 fi
 command -v redis-cli >/dev/null 2>&1 || need+=(redis-server)
+# The two-node test (tests/server/test_two_nodes.py) puts Debian's nginx in front of two
+# app nodes; it runs it as the current user with its own configuration, never the service.
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || need+=(nginx)
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing Debian packages: ${need[*]}"

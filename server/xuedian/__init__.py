@@ -58,6 +58,8 @@ def create_app(config=None, *, migrations: bool = True) -> Flask:
     from .audit import pages as audit_pages
     from .config import Settings
     from .core import bidi, ratelimit, timeutil
+    from .core.dbrouting import REPLICA
+    from .core.dbrouting import engine_options as replica_engine
     from .core.http import DbIdConverter
     from .core.instance import prepare as prepare_instance
     from .errors import register_error_handlers
@@ -86,6 +88,11 @@ def create_app(config=None, *, migrations: bool = True) -> Flask:
         SECRET_KEY=_secret_key(instance, settings.secret_key),
         SQLALCHEMY_DATABASE_URI=database_url,
         SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        SQLALCHEMY_BINDS=(
+            {REPLICA: replica_engine(settings.read_replica_url)}
+            if settings.read_replica_url
+            else {}
+        ),
         MAX_CONTENT_LENGTH=None,  # bodies are capped after gzip decoding, in core.http
         JSON_SORT_KEYS=False,
     )

@@ -15,7 +15,7 @@ from .instructions.cli import instructions
 from .jobs.cli import jobs, scheduler
 from .lrs.cli import lrs
 from .org.cli import create_admin, org
-from .packs.cli import build_with_progress, packs
+from .packs.cli import blobs, build_with_progress, packs
 from .push.cli import inbox
 from .relay.cli import relay
 from .reports.cli import reports
@@ -202,6 +202,7 @@ def keys_vapid() -> None:
 
 for group in (
     packs,
+    blobs,
     devices,
     sync,
     quarantine,

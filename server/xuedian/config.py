@@ -85,6 +85,31 @@ class Settings:
         "Fault drills only: pause this long inside every batch's ingest transaction, after "
         "its records are written and before commit; 0 (the default) turns it off.",
     )
+    blob_store: str = _setting(
+        "file",
+        "Where pack blobs and archives live: file (<instance>/store) or s3 (the s3_* "
+        "settings); a county moves with `xuedian blobs migrate --to s3`.",
+    )
+    s3_endpoint: str = _setting(
+        "", "The S3 API's base URL (MinIO, Ceph RGW, a cloud's S3); empty means AWS's own."
+    )
+    s3_bucket: str = _setting("xuedian", "The S3 bucket of pack blobs and archives.")
+    s3_prefix: str = _setting(
+        "", "A prefix for every key in the bucket (e.g. qingshui/), so counties can share one."
+    )
+    s3_region: str = _setting("us-east-1", "The S3 region name requests are signed for.")
+    s3_access_key: str = _setting(
+        "", "S3 access key id; empty means boto3's own search (environment, instance role)."
+    )
+    s3_secret_key: str = _setting("", "S3 secret access key, with s3_access_key.")
+    s3_addressing_style: str = _setting(
+        "path", "S3 bucket addressing: path (most self-hosted S3 servers) or virtual."
+    )
+    read_replica_url: str = _setting(
+        "",
+        "SQLAlchemy URL of a PostgreSQL streaming replica that report pages and exports read; "
+        "empty means they read the primary (database_url).",
+    )
     build_cache: str = _setting(
         "", "Folder of cached pack transcodes; empty means $XDG_CACHE_HOME/xuedian/build."
     )
@@ -213,6 +238,9 @@ class Settings:
 
     def __post_init__(self):
         from .core.timeutil import zone_named
+
+        if self.blob_store not in ("file", "s3"):
+            raise ValueError(f"{ENV_PREFIX}BLOB_STORE must be file or s3")
 
         try:
             zone_named(self.timezone)  # an unknown zone stops the app at start, not on a page

@@ -5,12 +5,15 @@ from pathlib import Path
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy.orm import DeclarativeBase
 
+from .core.dbrouting import RoutingSession
+
 
 class Base(DeclarativeBase):
     pass
 
 
-db = SQLAlchemy(model_class=Base)
+#: Reads that asked for it may go to a replica (core/dbrouting.py); all else to the primary.
+db = SQLAlchemy(model_class=Base, session_options={"class_": RoutingSession})
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 

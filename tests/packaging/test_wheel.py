@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 from support import wait_until
-from support.processes import free_port
+from support.processes import answers, free_port
 
 from xuedian.org.demo import ADMIN
 
@@ -123,14 +123,6 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(timeout=10)
-
-
-def answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback
-            return response.status == 200
-    except OSError:
-        return False
 
 
 def test_installed_wheel_serves_staff_report_and_relay_pages(installed, tmp_path):

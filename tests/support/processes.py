@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import socket
 import subprocess
+import urllib.request
 
 
 def free_port() -> int:
@@ -23,3 +24,13 @@ def stop(proc: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=10)
+
+
+def answers(url: str) -> bool:
+    """Return whether a server a test started answers ``url`` with 200 (False while it
+    is not listening yet)."""
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback
+            return response.status == 200
+    except OSError:
+        return False

@@ -172,3 +172,36 @@ def send_immutable(path, etag: str, download_name: str | None = None) -> Respons
     )
     response.headers["Cache-Control"] = IMMUTABLE
     return response
+
+
+def send_immutable_ranged(
+    size: int, read, etag: str, name: str, download_name: str | None = None
+) -> Response:
+    """Send a file kept elsewhere (an S3 store) the way :func:`send_immutable` sends one
+    on disk: ETag, If-None-Match, Range, If-Range, 206 and 416 are answered here.
+
+    ``read(start, stop)`` returns an iterable of the bytes ``[start, stop)``; it is called
+    only for the bytes this answer sends (none for 304 or HEAD), so a phone resuming a
+    download makes the store send only the rest, whatever the store does with ranges.
+    """
+    response = Response(mimetype="application/octet-stream", direct_passthrough=True)
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = IMMUTABLE
+    # As send_file names it: inline under the stored name, or an attachment to download.
+    if download_name is not None:
+        response.headers.set("Content-Disposition", "attachment", filename=download_name)
+    else:
+        response.headers.set("Content-Disposition", "inline", filename=name)
+    response.content_length = size
+    response.make_conditional(request, accept_ranges=True, complete_length=size)
+    if response.status_code == 206:
+        # werkzeug wrapped the empty body; the store is asked for exactly the range instead.
+        response.response = _lazy(read, response.content_range.start, response.content_range.stop)
+    elif response.status_code == 200 and request.method == "GET":
+        response.response = _lazy(read, 0, size)
+    return response
+
+
+def _lazy(read, start: int, stop: int):
+    """Yield ``read(start, stop)``'s bytes, asking the store only once the server sends."""
+    yield from read(start, stop)

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from ..errors import XuedianError
 from ..keys.service import verify_envelope
-from .storage import BLOB_ID, FileBlobStore, HashMismatch
+from .storage import BLOB_ID, BlobStore, HashMismatch
 
 MAX_MANIFEST_BYTES = 4 * 1024 * 1024
 MAX_ARCHIVE_ENTRIES = 20_000
@@ -292,7 +292,7 @@ def _blobs(zf: zipfile.ZipFile, manifest: dict):
         yield info.filename.removeprefix("blobs/"), info
 
 
-def extract_blobs(archive: Path, manifest: dict, store: FileBlobStore) -> None:
+def extract_blobs(archive: Path, manifest: dict, store: BlobStore) -> None:
     """Stream every blob the manifest lists from the archive into ``store``.
 
     Raises :class:`ArchiveInvalid` when a rule breaks or a blob hashes wrong.

@@ -157,3 +157,41 @@ def packs_import(file: str, out: str, max_lessons: int, category: str, pack_id: 
     for line in report.lines():
         click.echo(line)
     click.echo(f"wrote {out} (report: {Path(out) / 'import-report.json'})")
+
+
+@click.group()
+def blobs() -> None:
+    """Where pack blobs and archives are kept."""
+
+
+@blobs.command("migrate")
+@click.option("--to", "to", required=True, type=click.Choice(["s3"]), help="The new store.")
+@click.option("--quiet", is_flag=True, help="Print only the summary, not each object.")
+def blobs_migrate(to: str, quiet: bool) -> None:
+    """Copy every blob and archive to S3, verify each by its hash, then switch."""
+    from .blobmove import BlobMoveFailed, migrate
+    from .s3store import S3BlobStore
+    from .storage import FileBlobStore
+
+    app = _app()
+    settings = app.config["XUEDIAN"]
+    if settings.blob_store != to:
+        # Servers still on the file store would go on writing where the move just left.
+        raise click.ClickException(
+            f"XUEDIAN_BLOB_STORE is {settings.blob_store}: set it to {to} on every server and "
+            "reload them first (they then read through to the local folder during the move)."
+        )
+    local = FileBlobStore(Path(app.instance_path) / "store")
+    try:
+        report = migrate(local, S3BlobStore.from_settings(settings), echo=_echo(quiet))
+    except BlobMoveFailed as exc:
+        raise click.ClickException(f"{exc} (nothing switched; run it again)") from exc
+    click.echo(f"copied {len(report.copied)}, already there {len(report.present)}")
+    if report.moved_aside:
+        click.echo(f"switched: the local folder is now {report.moved_aside} (delete it at will)")
+    else:
+        click.echo("nothing to move: there is no local store folder")
+
+
+def _echo(quiet: bool):
+    return (lambda _line: None) if quiet else click.echo

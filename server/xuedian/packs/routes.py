@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
-from ..core.http import IMMUTABLE, send_immutable
+from ..core.http import IMMUTABLE
 from ..errors import NotFound
 from . import service
 from .storage import BLOB_ID, blob_store
@@ -42,7 +42,7 @@ def get_manifest(pack_id: str, version: int):
 def get_blob(blob_id: str):
     if not BLOB_ID.match(blob_id):
         raise NotFound()
-    return send_immutable(blob_store().path(blob_id), etag=blob_id)
+    return blob_store().blob_response(blob_id)
 
 
 @bp.get("/api/v1/packs/<pack_id>/<int:version>/archive")
@@ -50,5 +50,4 @@ def get_archive(pack_id: str, version: int):
     release = service.release(pack_id, version)
     if release is None:
         raise NotFound(f"No pack {pack_id} v{version}.", pack_id=pack_id, version=version)
-    path = blob_store().archive_path(release.archive_name)
-    return send_immutable(path, etag=release.manifest_sha256, download_name=release.archive_name)
+    return blob_store().archive_response(release.archive_name, etag=release.manifest_sha256)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from datetime import timedelta
 from pathlib import Path
 
@@ -123,8 +122,8 @@ def export_archives(out: Path, pack_ids: list[str] | None = None) -> list[Path]:
         item = releases[pack_id]
         target = out / item.archive_name
         tmp = target.with_name(f".{target.name}.tmp")
-        shutil.copyfile(store.archive_path(item.archive_name), tmp)
         try:
+            store.copy_archive(item.archive_name, tmp)
             check_archive(tmp, json.loads(item.manifest)["signed"])
             tmp.replace(target)
         finally:

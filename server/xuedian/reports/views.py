@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, render_template, request, url_for
 
 from ..audit.service import record
+from ..core.dbrouting import replica_reads
 from ..core.timeutil import utcnow
 from ..org.auth import check_csrf, current_staff, staff_required
 from . import figures
@@ -63,6 +64,7 @@ def _audit(name: str) -> None:
 
 @bp.get("/")
 @staff_required("admin")
+@replica_reads
 def dashboard():
     f = _frame()
     report = figures.build(f)
@@ -98,6 +100,7 @@ def dashboard():
 
 @bp.get("/register")
 @staff_required("admin")
+@replica_reads
 def register():
     f = _frame()
     number = max(request.args.get("page", 0, type=int), 0)
@@ -117,6 +120,7 @@ def register():
 
 @bp.get("/export/<name>.<fmt>")
 @staff_required("admin")
+@replica_reads
 def export(name: str, fmt: str):
     if fmt not in ("csv", "xlsx") or (name not in NAMES and name != "register"):
         abort(404)
@@ -136,6 +140,7 @@ def export(name: str, fmt: str):
 
 @bp.get("/export/records.csv")
 @staff_required("admin")
+@replica_reads
 def records():
     """Every learning record in the admin's scope (narrowed by the area/point filter)."""
     _audit("records.csv")  # first: its commit must not expire what the stream reads later

@@ -12,25 +12,16 @@ import os
 import re
 import subprocess
 import sys
-import urllib.request
 from pathlib import Path
 
 import pytest
 from support import wait_until
-from support.processes import free_port, stop
+from support.processes import answers, free_port, stop
 
 BIN = Path(sys.executable).parent
 #: Generated cases per operation and phase; `make test` keeps it small, docs/api.md says
 #: how to run more by hand.
 EXAMPLES = os.environ.get("XUEDIAN_SCHEMATHESIS_EXAMPLES", "20")
-
-
-def answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback
-            return response.status == 200
-    except OSError:
-        return False
 
 
 @pytest.fixture

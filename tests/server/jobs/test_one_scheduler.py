@@ -6,28 +6,19 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import urllib.request
 from collections import Counter
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 from support import wait_until
-from support.processes import free_port, stop
+from support.processes import answers, free_port, stop
 
 from xuedian.extensions import db
 from xuedian.jobs.models import JobRun
 
 BIN = Path(sys.executable).parent
 EVERY_2S = "push-cleanup=*/2 * * * * *"
-
-
-def answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback
-            return response.status == 200
-    except OSError:
-        return False
 
 
 @pytest.mark.timeout(90)
