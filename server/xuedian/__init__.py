@@ -55,7 +55,7 @@ def create_app(config=None) -> Flask:
     from . import instructions, keys, learners, org, packs, push, reports
     from .audit import pages as audit_pages
     from .config import Settings
-    from .core import bidi, ratelimit, timeutil
+    from .core import bidi, htmlpage, ratelimit, timeutil
     from .core.http import DbIdConverter
     from .core.instance import prepare as prepare_instance
     from .errors import register_error_handlers
@@ -116,6 +116,7 @@ def create_app(config=None) -> Flask:
     register_error_handlers(app)
     timeutil.register_filters(app)
     bidi.init_app(app)
+    htmlpage.init_app(app)
     app.register_blueprint(web_routes.bp)
     app.register_blueprint(openapi.bp)
     app.register_blueprint(pack_routes.bp)
@@ -145,7 +146,7 @@ def create_relay_app(config=None) -> Flask:
     from flask import Flask
 
     from .config import Settings
-    from .core import bidi, timeutil
+    from .core import bidi, htmlpage, timeutil
     from .core.http import DbIdConverter
     from .core.instance import prepare as prepare_instance
     from .errors import register_error_handlers
@@ -168,6 +169,7 @@ def create_relay_app(config=None) -> Flask:
     register_error_handlers(app)
     timeutil.register_filters(app)
     bidi.init_app(app)
+    htmlpage.init_app(app)
     app.register_blueprint(relay_routes.bp)
     app.register_blueprint(plain.bp)
     return app
