@@ -64,7 +64,7 @@ def say(context, key, **values) -> Markup:
 
 
 def render_page(
-    template: str, status: int = 200, csp: str = STAFF_CSP, bilingual: bool = False, **context
+    template: str, http_status: int = 200, csp: str = STAFF_CSP, bilingual: bool = False, **context
 ) -> Response:
     """Render ``template`` in the request's language (``t``, ``lang``) with ``csp`` and
     ``no-store``. ``bilingual`` pages show Chinese with English under it (``say``)."""
@@ -74,7 +74,7 @@ def render_page(
         return words.translate(key, lang, **values)
 
     body = render_template(template, t=t, lang=lang, bilingual=bilingual, **context)
-    response = Response(body, status=status, mimetype="text/html")
+    response = Response(body, status=http_status, mimetype="text/html")
     response.headers["Content-Security-Policy"] = csp
     response.headers["Cache-Control"] = "no-store"
     return response
