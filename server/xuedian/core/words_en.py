@@ -1,6 +1,4 @@
-"""The word catalog in English: see ``words.py``. Keys are grouped by the pages that
-first used them (the staff layout, sign-in and learning points; organisation and staff; reports
-and exports; jobs and instructions; audit; upload receipts and refusal reasons)."""
+"""English words of the catalog in core/words.py; its keys are the Chinese file's."""
 
 from __future__ import annotations
 

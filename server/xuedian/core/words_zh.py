@@ -1,6 +1,4 @@
-"""The word catalog in zh-CN (the default): see ``words.py``. Keys are grouped by the pages that
-first used them (the staff layout, sign-in and learning points; organisation and staff; reports
-and exports; jobs and instructions; audit; upload receipts and refusal reasons)."""
+"""Chinese (zh-CN), the default language of the one word catalog (core/words.py)."""
 
 from __future__ import annotations
 
