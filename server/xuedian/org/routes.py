@@ -23,8 +23,10 @@ from flask import (
     session,
     url_for,
 )
+from marshmallow import fields, post_load
 
 from ..core import ratelimit
+from ..core.forms import FormSchema, load_form
 from ..core.htmlpage import STAFF_CSP, render_page
 from ..core.words import DEFAULT, LANGS, current_lang, size_text, translate
 from . import auth
@@ -178,6 +180,18 @@ def _login_form(status: int = 200, **context) -> Response:
     return render_page("staff/login.html", status, **context)
 
 
+class LoginForm(FormSchema):
+    username = fields.String(load_default="")
+    password = fields.String(load_default="")
+    next = fields.String(load_default=None)
+
+    @post_load
+    def _account_name(self, data, **_kwargs) -> dict:
+        # Account names are lower case; a longer one is cut, never looked up whole.
+        data["username"] = data["username"].strip().lower()[:64]
+        return data
+
+
 #: (rate-limit scope, setting name) of the failed sign-in counts; key() gives each key.
 LOGIN_LIMITS = (
     ("login-pair", "rate_limit_login"),
@@ -228,8 +242,8 @@ def login():
     from ..audit.service import record
     from .service import USERNAME_RE, staff_by_username
 
-    username = request.form.get("username", "").strip().lower()[:64]
-    password = request.form.get("password", "")
+    form, _ = load_form(LoginForm(), request.form)  # every field has a default
+    username, password = form["username"], form["password"]
     address = ratelimit.client_address()
     wait = password_wait(username)
     if wait:
@@ -255,7 +269,7 @@ def login():
     auth.login(candidate)
     session["lang"] = lang
     record("sign-in", candidate.username, actor=candidate)
-    return redirect(auth.safe_next(request.form.get("next"), home_url(candidate)))
+    return redirect(auth.safe_next(form["next"], home_url(candidate)))
 
 
 @bp.post("/logout")
