@@ -72,8 +72,8 @@ class InstructionForm(FormSchema):
     STRIP = ("point", "device", "pack", "version", "by")
 
     kind = fields.String(load_default="resync")
-    point = fields.String(load_default="")
-    device = fields.String(load_default="")
+    point = fields.String(load_default=None)
+    device = fields.String(load_default=None)
     pack = fields.String(load_default=None)
     version = FormId(load_default=None, error_messages=word_errors("err.version"))
     by = FormDay(load_default=None, error_messages=word_errors("err.by"))
