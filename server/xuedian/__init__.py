@@ -57,7 +57,7 @@ def create_app(config=None, *, migrations: bool = True) -> Flask:
     from . import instructions, keys, learners, org, packs, push, reports
     from .audit import pages as audit_pages
     from .config import Settings
-    from .core import bidi, ratelimit, timeutil
+    from .core import bidi, htmlpage, ratelimit, timeutil
     from .core.dbrouting import REPLICA
     from .core.dbrouting import engine_options as replica_engine
     from .core.http import DbIdConverter
@@ -126,6 +126,7 @@ def create_app(config=None, *, migrations: bool = True) -> Flask:
     register_error_handlers(app)
     timeutil.register_filters(app)
     bidi.init_app(app)
+    htmlpage.init_app(app)
     app.register_blueprint(web_routes.bp)
     app.register_blueprint(openapi.bp)
     app.register_blueprint(pack_routes.bp)
@@ -155,7 +156,7 @@ def create_relay_app(config=None) -> Flask:
     from flask import Flask
 
     from .config import Settings
-    from .core import bidi, timeutil
+    from .core import bidi, htmlpage, timeutil
     from .core.http import DbIdConverter
     from .core.instance import prepare as prepare_instance
     from .errors import register_error_handlers
@@ -178,6 +179,7 @@ def create_relay_app(config=None) -> Flask:
     register_error_handlers(app)
     timeutil.register_filters(app)
     bidi.init_app(app)
+    htmlpage.init_app(app)
     app.register_blueprint(relay_routes.bp)
     app.register_blueprint(plain.bp)
     return app

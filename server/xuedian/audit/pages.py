@@ -5,27 +5,20 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, request
 
+from ..core.htmlpage import render_page
 from ..core.timeutil import iso, local_text
-from ..org.auth import check_csrf, csrf_token, current_staff, staff_required
-from ..org.text import current_lang
+from ..org.auth import check_csrf, current_staff, staff_required
 from .service import ACTIONS, recent
-from .text import translator
 
 bp = Blueprint("audit", __name__, template_folder="templates")
 bp.before_request(check_csrf)
-
-CSP = (
-    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-    "base-uri 'none'; frame-ancestors 'none'"
-)
 
 
 @bp.get("/staff/audit")
 @staff_required("admin")
 def page():
-    lang = current_lang()
     action = request.args.get("action")
     action = action if action in ACTIONS else None
     rows = [
@@ -42,15 +35,4 @@ def page():
         }
         for e in recent(current_staff(), action)
     ]
-    body = render_template(
-        "audit/page.html",
-        t=translator(lang),
-        csrf=csrf_token,
-        actions=ACTIONS,
-        chosen=action,
-        rows=rows,
-    )
-    response = Response(body, mimetype="text/html")
-    response.headers["Content-Security-Policy"] = CSP
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return render_page("audit/page.html", actions=ACTIONS, chosen=action, rows=rows)

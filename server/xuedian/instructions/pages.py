@@ -2,21 +2,25 @@
 "full resync" or "update pack X by date Y" to a learning point or one phone in scope.
 
 The pack and the phone are chosen from lists (published packs; unrevoked phones at points
-in scope); the service refuses anything else all the same (a hand-made POST), and the form
-comes back with the reason."""
+in scope); the form loads through :class:`InstructionForm` (core/forms.py), the service
+refuses anything else all the same (a hand-made POST), and the form comes back with the
+reasons in the page's language."""
 
 from __future__ import annotations
 
 from flask import Blueprint, redirect, request, url_for
+from marshmallow import ValidationError, fields, pre_load, validates_schema
 from sqlalchemy import select
 
 from ..audit.service import record
-from ..core.wirefields import date_in_range, db_id
+from ..core.forms import FormDay, FormId, FormSchema, load_form, word_errors
+from ..core.htmlpage import render_page
+from ..core.wirefields import db_id
+from ..errors import NotFound
 from ..extensions import db
-from ..jobs.pagetext import html_page
 from ..org.auth import check_csrf, current_staff, staff_required
 from ..org.models import LearningPoint
-from ..org.scope import devices_in_scope, points_in_scope
+from ..org.scope import devices_in_scope, get_in_scope, points_in_scope
 from ..packs.service import current_releases
 from ..sync.models import Device
 from .models import KINDS
@@ -61,43 +65,60 @@ def _device_in_scope(staff, text: str) -> Device | None:
     return matches[0] if len(matches) == 1 else None
 
 
-def _read_form(staff) -> tuple[dict, list[str]]:
-    form = request.form
-    errors, out = [], {"kind": form.get("kind", "")}
-    if out["kind"] not in KINDS:
-        out["kind"] = "resync"
-    point_id, device_text = form.get("point", ""), form.get("device", "").strip().lower()
-    if bool(point_id) == bool(device_text):
-        errors.append("err.target")
-    elif device_text:
-        out["device"] = _device_in_scope(staff, device_text)
-        if out["device"] is None:
-            errors.append(f"err.{DeviceOutOfScope.code}")
-    else:
-        found = db_id(point_id)
-        point = db.session.get(LearningPoint, found) if found is not None else None
-        visible = {p.id for p in _points(staff)}
-        if point is None or point.id not in visible:
-            errors.append("err.point")
-        out["point"] = point
-    if out["kind"] == "update-pack":
-        out["pack"] = form.get("pack", "").strip()
-        if not out["pack"]:
+class InstructionForm(FormSchema):
+    """One instruction to a learning point or one phone (not both); an update names its
+    pack and may name a version and a date. Errors are word keys (core/words.py)."""
+
+    STRIP = ("point", "device", "pack", "version", "by")
+
+    kind = fields.String(load_default="resync")
+    point = fields.String(load_default=None)
+    device = fields.String(load_default=None)
+    pack = fields.String(load_default=None)
+    version = FormId(load_default=None, error_messages=word_errors("err.version"))
+    by = FormDay(load_default=None, error_messages=word_errors("err.by"))
+
+    @pre_load
+    def _only_what_the_kind_reads(self, data, **_kwargs) -> dict:
+        # An unknown kind is a resync; only an update reads the pack, version and date.
+        if data.get("kind") not in KINDS:
+            data["kind"] = "resync"
+        if data["kind"] != "update-pack":
+            data = {k: v for k, v in data.items() if k not in ("pack", "version", "by")}
+        return data
+
+    @validates_schema(skip_on_field_errors=False)
+    def _target_and_pack(self, data, **_kwargs) -> None:
+        errors = []
+        if bool(data.get("point")) == bool(data.get("device")):
+            errors.append("err.target")
+        if data.get("kind") == "update-pack" and not data.get("pack"):
             errors.append("err.pack")
-        version = form.get("version", "").strip()
-        out["version"] = db_id(version)
-        if version and out["version"] is None:
-            errors.append("err.version")
-        by = form.get("by", "").strip()
-        out["by"] = date_in_range(by) if by else None
-        if by and out["by"] is None:
-            errors.append("err.by")
-    return out, errors
+        if errors:
+            raise ValidationError(errors)
+
+
+def _read_form(staff) -> tuple[dict, list[str]]:
+    """The form's values with its target found in scope, and the error word keys."""
+    data, errors = load_form(InstructionForm(), request.form)
+    if "err.target" in errors:
+        return data, errors
+    if data.get("device"):
+        data["device"] = _device_in_scope(staff, data["device"].lower())
+        if data["device"] is None:
+            errors.insert(0, f"err.{DeviceOutOfScope.code}")
+    elif data.get("point"):
+        try:
+            data["point"] = get_in_scope(LearningPoint, data["point"], staff)
+        except NotFound:
+            data["point"] = None
+            errors.insert(0, "err.point")
+    return data, errors
 
 
 def _page(status: int = 200, errors=(), sent: int | None = None):
     staff = current_staff()
-    return html_page(
+    return render_page(
         "instructions/page.html",
         status,
         points=_points(staff),

@@ -10,13 +10,13 @@ import json
 
 from flask import Blueprint
 
+from ..core.htmlpage import render_page
 from ..core.timeutil import iso
 from ..extensions import db
 from ..org.auth import check_csrf, current_staff, staff_required
 from ..org.models import Area
 from ..org.scope import areas_in_scope
 from . import load_jobs
-from .pagetext import html_page
 from .runs import recent_runs
 from .scoped import visible
 
@@ -77,4 +77,4 @@ def runs():
         }
         for r in recent_runs(100)
     ]
-    return html_page("jobs/runs.html", registered=registered, runs=rows)
+    return render_page("jobs/runs.html", registered=registered, runs=rows)

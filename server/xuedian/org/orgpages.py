@@ -2,31 +2,35 @@
 (county › township › village, each village's learning points) and the forms that add a
 township or village under an area in scope and a learning point in a village in scope.
 
-The forms reuse ``service.py``; its refusals are shown next to the form in the page's
-language with status 400, nothing stored. A target area outside scope answers 404.
+The forms load through marshmallow schemas (core/forms.py) and reuse ``service.py``; a
+refusal of either is shown next to the form in the page's language with status 400,
+nothing stored. A target area outside scope answers 404.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from flask import abort, redirect, request, url_for
+from flask import redirect, request, url_for
+from marshmallow import fields
 from sqlalchemy import select
 
-from ..core.wirefields import db_id
+from ..core.forms import FormId, FormSchema, load_form, word_errors
+from ..core.htmlpage import render_page
+from ..core.words import WORDS, current_lang, translate
 from ..extensions import db
 from . import auth, scope
 from .models import Area, LearningPoint
-from .routes import bp, html
+from .routes import bp
+from .scope import get_in_scope
 from .service import OrgError, create_area, create_point
-from .text import TEXT, current_lang, translate
 
 #: The level of an area added under a parent of this level.
 CHILD_LEVEL = {"county": "township", "township": "village"}
 
 
 class FormError(Exception):
-    """A form refused before reaching the service; ``key`` is a text.py key."""
+    """A form refused before reaching the service; ``key`` is a word key."""
 
     def __init__(self, key: str, **values) -> None:
         super().__init__(key)
@@ -34,12 +38,34 @@ class FormError(Exception):
         self.values = values
 
 
+class _Place(FormSchema):
+    code = fields.String(load_default="")
+    name = fields.String(load_default="")
+    name_en = fields.String(load_default="")
+
+
+class AreaForm(_Place):
+    parent_id = FormId(required=True, error_messages=word_errors("err_choose"))
+
+
+class PointForm(_Place):
+    village_id = FormId(required=True, error_messages=word_errors("err_choose"))
+
+
+def read_form(schema) -> dict:
+    """The posted form loaded by ``schema``; its first error as a :class:`FormError`."""
+    data, errors = load_form(schema, request.form)
+    if errors:
+        raise FormError(errors[0])
+    return data
+
+
 def error_text(exc: Exception) -> str:
     """A refusal in the page's language (the service's English sentence if unknown)."""
     if isinstance(exc, FormError):
         return translate(exc.key, **exc.values)
     key = f"err_{getattr(exc, 'key', '')}"
-    if key in TEXT["en"]:
+    if key in WORDS["en"]:
         return translate(key, **exc.values)
     return str(exc)
 
@@ -60,29 +86,6 @@ def level_name(level: str) -> str:
 @bp.app_template_filter("role_name")
 def role_name(role: str) -> str:
     return translate(f"role_{role}")
-
-
-def form_id(field: str) -> int:
-    """A required id field of the posted form; a FormError when missing or not a number."""
-    found = db_id((request.form.get(field) or "").strip())
-    if found is None:
-        raise FormError("err_choose")
-    return found
-
-
-def area_in_scope(area_id: int) -> Area:
-    """The area, if the signed-in administrator may see it; 404 otherwise."""
-    area = db.session.get(Area, area_id)
-    if area is None or not scope.area_visible(auth.current_staff(), area.id):
-        abort(404)
-    return area
-
-
-def point_in_scope(point_id: int) -> LearningPoint:
-    point = db.session.get(LearningPoint, point_id)
-    if point is None or not scope.point_visible(auth.current_staff(), point.id):
-        abort(404)
-    return point
 
 
 def scoped_areas() -> list[Area]:
@@ -107,7 +110,7 @@ def _page(status: int = 200, errors: dict | None = None):
     for point, area in scoped_points():
         points[area.id].append(point)
     done = request.args.get("done") if request.method == "GET" else None
-    return html(
+    return render_page(
         "staff/org.html",
         status,
         tree=[(a, a.path.count("/") - top, points.get(a.id, [])) for a in areas],
@@ -130,14 +133,12 @@ def org():
 def org_add_area():
     """Add a township under a county, or a village under a township, in scope."""
     try:
-        parent = area_in_scope(form_id("parent_id"))
+        form = read_form(AreaForm())
+        parent = get_in_scope(Area, form["parent_id"])
         level = CHILD_LEVEL.get(parent.level)
         if level is None:
             raise FormError("err_parent_level")
-        form = request.form
-        create_area(
-            level, form.get("code", ""), form.get("name", ""), form.get("name_en", ""), parent.code
-        )
+        create_area(level, form["code"], form["name"], form["name_en"], parent.code)
     except (OrgError, FormError) as exc:
         db.session.rollback()
         return _page(400, {"area": error_text(exc)})
@@ -150,11 +151,11 @@ def org_add_area():
 def org_add_point():
     """Add a learning point in a village in scope."""
     try:
-        village = area_in_scope(form_id("village_id"))
+        form = read_form(PointForm())
+        village = get_in_scope(Area, form["village_id"])
         if village.level != "village":
             raise FormError("err_not_village")
-        form = request.form
-        create_point(form.get("code", ""), form.get("name", ""), village.code, form.get("name_en"))
+        create_point(form["code"], form["name"], village.code, form["name_en"])
     except (OrgError, FormError) as exc:
         db.session.rollback()
         return _page(400, {"point": error_text(exc)})

@@ -9,38 +9,25 @@ for it (``Accept: application/json``) to show progress.
 
 from __future__ import annotations
 
-from flask import abort, current_app, jsonify, redirect, request, url_for
+from flask import current_app, jsonify, redirect, request, url_for
 
+from ..core.htmlpage import render_page
 from ..core.timeutil import local_text
+from ..core.words import sentence, size_text, translate
 from ..extensions import db
-from ..relay.text import reason_zh, size_text
-from ..sync.uploads import import_uploads
+from ..sync.uploads import import_uploads, receipt_rows, receipt_summary
 from . import auth, scope
 from .enrolment import enrol_url, public_base
 from .models import Area, LearningPoint
 from .pointview import point_summaries, point_view
-from .routes import bp, html
-from .text import current_lang, translate
+from .routes import bp
+from .scope import get_in_scope
 
 
 @bp.app_template_filter("staff_time")
 def _staff_time(value) -> str:
     """A moment in the county's time, or "never" in the page's language."""
     return local_text(value, translate("never"))
-
-
-@bp.app_template_filter("size")
-def _size(value) -> str:
-    return size_text(value)
-
-
-def _point_in_scope(point_id: int) -> LearningPoint:
-    """The point, if the signed-in staff member may see it; 404 otherwise."""
-    staff = auth.current_staff()
-    point = db.session.get(LearningPoint, point_id)
-    if point is None or not scope.point_visible(staff, point.id):
-        abort(404)
-    return point
 
 
 def qr_svg(url: str, title: str) -> str:
@@ -57,7 +44,7 @@ def points():
     """Every learning point the staff member may see, with phones and last sync."""
     staff = auth.current_staff()
     rows = point_summaries(scope.points_in_scope(staff))
-    return html("staff/points.html", rows=rows)
+    return render_page("staff/points.html", rows=rows)
 
 
 @bp.get("/point")
@@ -73,12 +60,12 @@ def my_point():
 @bp.get("/points/<int:point_id>")
 @auth.staff_required()
 def point(point_id: int):
-    found = _point_in_scope(point_id)
+    found = get_in_scope(LearningPoint, point_id)
     view = point_view(found)
     base, guessed = public_base()
     url = enrol_url(found, base)
     settings = current_app.config["XUEDIAN"]
-    return html(
+    return render_page(
         "staff/point.html",
         view=view,
         enrol_url=url,
@@ -94,11 +81,11 @@ def point(point_id: int):
 @auth.staff_required()
 def poster(point_id: int):
     """A printable A4 poster: the QR code and the install steps, in Chinese."""
-    found = _point_in_scope(point_id)
+    found = get_in_scope(LearningPoint, point_id)
     village = db.session.get(Area, found.area_id)
     base, guessed = public_base()
     url = enrol_url(found, base)
-    return html(
+    return render_page(
         "staff/poster.html",
         point=found,
         village=village,
@@ -110,47 +97,33 @@ def poster(point_id: int):
     )
 
 
-def _answer_text(answer: dict, lang: str) -> str:
-    if not answer.get("ok", True):
-        reason = reason_zh(answer.get("code")) if lang == "zh-CN" else answer.get("message")
-        return translate("result_refused", lang, reason=reason)
-    if answer.get("already_imported"):
-        return translate("result_already", lang)
-    text = translate(
-        "result_ok", lang, accepted=answer.get("accepted", 0), duplicate=answer.get("duplicate", 0)
-    )
-    if answer.get("rejected"):
-        text += " " + translate("result_rejected", lang, rejected=answer["rejected"])
-    return text
-
-
 @bp.post("/points/<int:point_id>/bundles")
 @auth.upload_page
 @auth.staff_required()
 def upload(point_id: int):
     """Import several ``.xdsync`` files; the signed-in staff member carried them."""
-    found = _point_in_scope(point_id)
+    found = get_in_scope(LearningPoint, point_id)
     staff = auth.current_staff()
     files = [f for f in request.files.getlist("bundles") if f.filename]
-    answers = import_uploads(files, received_at=None, carried_by=staff.id)
-    lang = current_lang()
-    results = [
-        {
-            "name": a.get("name") or "",
-            "ok": bool(a.get("ok", True)),
-            "code": a.get("code"),
-            "text": _answer_text(a, lang),
-            "device": (a.get("device_id") or "")[:8],
-        }
-        for a in answers
-    ]
-    taken = sum(1 for r in results if r["ok"])
-    summary = (
-        translate("result_summary", lang, taken=taken, total=len(results))
-        if results
-        else translate("result_none", lang)
-    )
+    rows = receipt_rows(import_uploads(files, received_at=None, carried_by=staff.id))
     status = 200 if files else 400
     if request.accept_mimetypes.best == "application/json":
+        results = [
+            {k: r[k] for k in ("name", "ok", "code", "device")} | {"text": sentence(r["lines"])}
+            for r in rows
+        ]
+        summary = sentence([receipt_summary(rows)]) if rows else translate("result_none")
         return jsonify({"ok": bool(files), "summary": summary, "files": results}), status
-    return html("staff/upload_result.html", status, point=found, results=results, summary=summary)
+    return render_page(
+        "page/receipt.html",
+        status,
+        layout="page/layout.html",
+        brand="brand",
+        title="result_title",
+        rows=rows,
+        summary=receipt_summary(rows),
+        summary_testid="result-summary",
+        notes=[],
+        back="upload_more",
+        back_url=url_for("staff.point", point_id=found.id) + "#upload",
+    )

@@ -13,15 +13,20 @@ from __future__ import annotations
 import math
 import secrets
 
-from flask import abort, redirect, request, session, url_for
+from flask import redirect, request, session, url_for
+from marshmallow import fields, validate
 from sqlalchemy import select
 
 from ..audit.service import record
+from ..core.forms import FormId, FormSchema, word_errors
+from ..core.htmlpage import render_page
+from ..core.words import translate
 from ..extensions import db
 from . import auth, scope
 from .models import Area, LearningPoint, Staff
-from .orgpages import FormError, error_text, form_id, point_in_scope, scoped_points
-from .routes import bp, html, password_failed, password_wait
+from .orgpages import FormError, error_text, read_form, scoped_points
+from .routes import bp, password_failed, password_wait
+from .scope import get_in_scope
 from .service import (
     MIN_PASSWORD,
     OrgError,
@@ -30,11 +35,42 @@ from .service import (
     set_active,
     set_password,
 )
-from .text import translate
 
 #: Letters and digits that cannot be mistaken for one another when read aloud or copied.
 ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 GENERATED_LENGTH = 12
+
+
+class AccountForm(FormSchema):
+    """A new account: a volunteer of a point, or an administrator of an area below."""
+
+    role = fields.String(
+        required=True,
+        validate=validate.OneOf(("admin", "volunteer")),
+        error_messages=word_errors("err_role"),
+    )
+    username = fields.String(load_default="")
+    password = fields.String(load_default="")
+    point_id = FormId(load_default=None, error_messages=word_errors("err_choose"))
+    area_id = FormId(load_default=None, error_messages=word_errors("err_choose"))
+
+
+class ActiveForm(FormSchema):
+    active = fields.String(
+        required=True, validate=validate.OneOf(("0", "1")), error_messages=word_errors("err_choose")
+    )
+
+
+class ResetForm(FormSchema):
+    """An administrator's reset: the password typed, or ``generate=1`` to make one."""
+
+    password = fields.String(load_default="")
+    generate = fields.Boolean(load_default=False, truthy={"1"}, falsy=set())
+
+
+class OwnPasswordForm(FormSchema):
+    current = fields.String(load_default="")
+    password = fields.String(load_default="")
 
 
 def generate_password() -> str:
@@ -60,16 +96,9 @@ def _areas_below() -> list[Area]:
     return list(db.session.scalars(query.order_by(Area.path)))
 
 
-def _area_below(area_id: int) -> Area:
-    area = db.session.get(Area, area_id)
-    if area is None or area.id not in {a.id for a in _areas_below()}:
-        abort(404)
-    return area
-
-
 def _page(status: int = 200, errors: dict | None = None, shown: dict | None = None):
     done = request.args.get("done") if request.method == "GET" else None
-    return html(
+    return render_page(
         "staff/people.html",
         status,
         accounts=_accounts(),
@@ -84,13 +113,6 @@ def _page(status: int = 200, errors: dict | None = None, shown: dict | None = No
     )
 
 
-def _account_in_scope(staff_id: int) -> Staff:
-    account = db.session.get(Staff, staff_id)
-    if account is None or not scope.staff_visible(auth.current_staff(), account.id):
-        abort(404)
-    return account
-
-
 @bp.get("/people")
 @auth.staff_required("admin")
 def people():
@@ -101,21 +123,21 @@ def people():
 @auth.staff_required("admin")
 def people_add():
     """Add a volunteer of a point in scope or an administrator of an area in scope."""
-    role = request.form.get("role", "")
-    password = request.form.get("password", "")
-    generated = not password
-    if generated:
-        password = generate_password()
-    username = request.form.get("username", "")
+    role = request.form.get("role", "")  # which form answers, before the form is read
     try:
+        form = read_form(AccountForm())
+        password = form["password"] or generate_password()
+        generated = not form["password"]
         if role == "volunteer":
-            point = point_in_scope(form_id("point_id"))
-            account = create_staff(username, password, role, point_code=point.code)
-        elif role == "admin":
-            area = _area_below(form_id("area_id"))
-            account = create_staff(username, password, role, area_code=area.code)
+            if form["point_id"] is None:
+                raise FormError("err_choose")
+            point = get_in_scope(LearningPoint, form["point_id"])
+            account = create_staff(form["username"], password, role, point_code=point.code)
         else:
-            raise FormError("err_role")
+            if form["area_id"] is None:
+                raise FormError("err_choose")
+            area = get_in_scope(Area, form["area_id"], within=scope.areas_below)
+            account = create_staff(form["username"], password, role, area_code=area.code)
     except (OrgError, FormError) as exc:
         db.session.rollback()
         return _page(
@@ -131,10 +153,11 @@ def people_add():
 @auth.staff_required("admin")
 def people_set_active(staff_id: int):
     """``active=0`` deactivates (signed out at its next request), ``active=1`` activates."""
-    account = _account_in_scope(staff_id)
-    value = request.form.get("active")
-    if value not in ("0", "1"):
-        return _page(400, {f"staff-{account.id}": error_text(FormError("err_choose"))})
+    account = get_in_scope(Staff, staff_id)
+    try:
+        value = read_form(ActiveForm())["active"]
+    except FormError as exc:
+        return _page(400, {f"staff-{account.id}": error_text(exc)})
     if value == "0" and account.id == auth.current_staff().id:
         return _page(400, {f"staff-{account.id}": error_text(FormError("err_self"))})
     set_active(account.username, value == "1")
@@ -146,9 +169,10 @@ def people_set_active(staff_id: int):
 @auth.staff_required("admin")
 def people_password(staff_id: int):
     """Set the password typed by the administrator, or (``generate=1``) make one and show it."""
-    account = _account_in_scope(staff_id)
-    generated = request.form.get("generate") == "1"
-    password = generate_password() if generated else request.form.get("password", "")
+    account = get_in_scope(Staff, staff_id)
+    form = read_form(ResetForm())
+    generated = form["generate"]
+    password = generate_password() if generated else form["password"]
     try:
         check_password(password)
         set_password(account.username, password)
@@ -162,7 +186,7 @@ def people_password(staff_id: int):
 
 
 def _own_page(status: int = 200, error: str = ""):
-    return html("staff/password.html", status, error=error, min_password=MIN_PASSWORD)
+    return render_page("staff/password.html", status, error=error, min_password=MIN_PASSWORD)
 
 
 @bp.get("/password")
@@ -183,11 +207,12 @@ def my_password_change():
         response = _own_page(429, translate("login_locked", minutes=math.ceil(wait / 60)))
         response.headers["Retry-After"] = str(wait)
         return response
-    if not auth.verify_password(staff, request.form.get("current", "")):
+    form = read_form(OwnPasswordForm())
+    if not auth.verify_password(staff, form["current"]):
         password_failed(staff.username)
         return _own_page(400, translate("err_current_password"))
     try:
-        set_password(staff.username, request.form.get("password", ""))
+        set_password(staff.username, form["password"])
     except OrgError as exc:
         db.session.rollback()
         return _own_page(400, error_text(exc))

@@ -19,16 +19,17 @@ from flask import (
     Response,
     current_app,
     redirect,
-    render_template,
     request,
     session,
     url_for,
 )
+from marshmallow import fields, post_load
 
 from ..core import ratelimit
-from ..relay.text import size_text
+from ..core.forms import FormSchema, load_form
+from ..core.htmlpage import STAFF_CSP, render_page
+from ..core.words import DEFAULT, LANGS, current_lang, size_text, translate
 from . import auth
-from .text import DEFAULT, LANGS, current_lang, translate
 
 bp = Blueprint(
     "staff",
@@ -39,10 +40,6 @@ bp = Blueprint(
     static_url_path="/static",
 )
 
-CSP = (
-    "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; "
-    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
-)
 #: Nav entries: (endpoint, text key, roles that see it). Shown only when the endpoint exists.
 NAV = (
     ("reports.dashboard", "nav_dashboard", ("admin",)),
@@ -99,7 +96,7 @@ bp.before_request(auth.check_csrf)
 
 @bp.after_request
 def headers(response: Response) -> Response:
-    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("Content-Security-Policy", STAFF_CSP)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     if response.mimetype == "text/html":
@@ -109,7 +106,9 @@ def headers(response: Response) -> Response:
 
 @bp.app_context_processor
 def staff_context() -> dict:
-    """``t``, ``lang``, ``staff``, ``csrf_token`` and the nav for every template."""
+    """``staff``, ``csrf_token``, the nav and ``lang_url`` for every staff template (the
+    page layout, core/templates/page/layout.html); ``t`` and ``lang`` come from
+    ``render_page``."""
     if not request or not request.path.startswith("/staff"):
         return {}
     lang = current_lang()
@@ -120,8 +119,6 @@ def staff_context() -> dict:
             if staff.role in roles and endpoint in current_app.view_functions:
                 nav.append((url_for(endpoint), translate(key, lang)))
     return {
-        "t": lambda key, **values: translate(key, lang, **values),
-        "lang": lang,
         "staff": staff,
         "nav": nav,
         "csrf_token": auth.csrf_token,
@@ -139,10 +136,6 @@ def _lang_url(code: str) -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
-def html(template: str, status: int = 200, **context) -> Response:
-    return Response(render_template(template, **context), status=status, mimetype="text/html")
-
-
 def error_page(error, status: int) -> Response:
     """A friendly page in the reader's language for an error on a staff page."""
     code = getattr(error, "code", None)
@@ -157,7 +150,7 @@ def error_page(error, status: int) -> Response:
     else:
         message = getattr(error, "message", None) or getattr(error, "description", "")
         body = translate("generic_error_body", message=message)
-    response = html("staff/error.html", status, body=body)
+    response = render_page("page/error.html", status, body=body)
     if getattr(error, "retry_after", None):
         response.headers["Retry-After"] = str(error.retry_after)
     return response
@@ -184,7 +177,19 @@ def home():
 def _login_form(status: int = 200, **context) -> Response:
     context.setdefault("next", request.values.get("next", ""))
     context.setdefault("username", "")
-    return html("staff/login.html", status, **context)
+    return render_page("staff/login.html", status, **context)
+
+
+class LoginForm(FormSchema):
+    username = fields.String(load_default="")
+    password = fields.String(load_default="")
+    next = fields.String(load_default=None)
+
+    @post_load
+    def _account_name(self, data, **_kwargs) -> dict:
+        # Account names are lower case; a longer one is cut, never looked up whole.
+        data["username"] = data["username"].strip().lower()[:64]
+        return data
 
 
 #: (rate-limit scope, setting name) of the failed sign-in counts; key() gives each key.
@@ -237,8 +242,8 @@ def login():
     from ..audit.service import record
     from .service import USERNAME_RE, staff_by_username
 
-    username = request.form.get("username", "").strip().lower()[:64]
-    password = request.form.get("password", "")
+    form, _ = load_form(LoginForm(), request.form)  # every field has a default
+    username, password = form["username"], form["password"]
     address = ratelimit.client_address()
     wait = password_wait(username)
     if wait:
@@ -264,7 +269,7 @@ def login():
     auth.login(candidate)
     session["lang"] = lang
     record("sign-in", candidate.username, actor=candidate)
-    return redirect(auth.safe_next(request.form.get("next"), home_url(candidate)))
+    return redirect(auth.safe_next(form["next"], home_url(candidate)))
 
 
 @bp.post("/logout")

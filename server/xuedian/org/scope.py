@@ -7,13 +7,21 @@ volunteer sees only their learning point. Nothing else.
 Unenrolled phones (no valid enrolment token yet) belong to no area, only to the county
 server they synced with: an administrator of a top-level area (the county itself, no
 parent) sees them; township and village administrators and volunteers never do.
+
+Pages look one object up with :func:`get_in_scope`: outside the scope it answers 404 (the
+one error envelope, or the staff error page), as if the object did not exist.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import Select, and_, false, or_, select
 
+from ..core.wirefields import db_id
+from ..errors import NotFound
 from ..extensions import db
+from .auth import current_staff
 from .models import Area, LearningPoint, Staff
 
 
@@ -87,3 +95,23 @@ def staff_in_scope(staff: Staff) -> Select:
 def staff_visible(staff: Staff, staff_id: int) -> bool:
     query = select(Staff.id).where(Staff.id == staff_id, Staff.id.in_(staff_in_scope(staff)))
     return db.session.scalar(query) is not None
+
+
+def _scopes() -> dict[type, Callable[[Staff], Select]]:
+    return {Area: areas_in_scope, LearningPoint: points_in_scope, Staff: staff_in_scope}
+
+
+def get_in_scope(model: type, ident, staff: Staff | None = None, within=None):
+    """The ``model`` row with id ``ident`` (a number, or text from a form or a query
+    string) if ``staff`` (default: the signed-in account) may see it; :class:`NotFound`
+    otherwise. ``within(staff)`` narrows the scope (``areas_below`` for new admins)."""
+    staff = staff if staff is not None else current_staff()
+    if not isinstance(ident, int):
+        ident = db_id(ident.strip()) if isinstance(ident, str) else None
+    if ident is None or staff is None:
+        raise NotFound()
+    allowed = (within or _scopes()[model])(staff)
+    row = db.session.scalar(select(model).where(model.id == ident, model.id.in_(allowed)))
+    if row is None:
+        raise NotFound()
+    return row

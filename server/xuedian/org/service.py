@@ -28,8 +28,8 @@ class OrgError(ValueError):
     """Invalid organisation data; the message says what to change.
 
     A ValueError rather than a XuedianError: it reaches the CLI (in English) and the staff
-    administration pages, which show ``text.py``'s ``err_<key>`` with ``values`` in the
-    page's language; never a JSON client, so it needs no stable error code."""
+    administration pages, which show the word ``err_<key>`` (core/words.py) with ``values``
+    in the page's language; never a JSON client, so it needs no stable error code."""
 
     def __init__(self, message: str, key: str = "", **values) -> None:
         super().__init__(message)

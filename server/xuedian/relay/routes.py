@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import Blueprint, Response, current_app, render_template, request, send_file
+from flask import Blueprint, Response, current_app, request, send_file
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from .. import __version__
 from ..core import ratelimit
+from ..core.htmlpage import PLAIN_CSP, render_page
 from ..core.http import send_immutable
+from ..core.timeutil import local_text
+from ..core.words import reasons, size_text
 from ..errors import NotFound
-from . import text
 from .acks import PREFIX
 from .service import Relay
 
@@ -27,12 +29,8 @@ bp = Blueprint(
     template_folder="templates",
 )
 
-CSP = (
-    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-    "base-uri 'none'; frame-ancestors 'none'"
-)
 HEADERS = {
-    "Content-Security-Policy": CSP,
+    "Content-Security-Policy": PLAIN_CSP,
     "X-Content-Type-Options": "nosniff",
     # same-origin, not no-referrer: under no-referrer a browser sends "Origin: null" with
     # the kiosk's own form posts, which the origin check must refuse.
@@ -51,21 +49,43 @@ def security_headers(response: Response) -> Response:
     return response
 
 
-@bp.app_template_filter("size")
-def _size(value) -> str:
-    return text.size_text(value)
-
-
-@bp.app_template_filter("reason_zh")
-def _reason_zh(code) -> str:
-    return text.reason_zh(code)
-
-
 def _html(template: str, http_status: int = 200, **context) -> Response:
-    body = render_template(template, **context)
-    response = Response(body, status=http_status, mimetype="text/html")
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    context.update(brand="relay_brand", home_url="/", footer="relay_footer")
+    return render_page(template, http_status, csp=PLAIN_CSP, bilingual=True, **context)
+
+
+def _receipt(http_status: int, receipts: list, warning=None) -> Response:
+    """The kiosk's custody receipt: what it holds for the county, not the county's word."""
+    rows = [
+        {
+            "name": r.name,
+            "ok": r.ok,
+            "lines": [
+                ("custody_already" if r.already else "custody_ok", _held(r))
+                if r.ok
+                else ("result_refused", {"reason": reasons(r.code, r.message)})
+            ],
+        }
+        for r in receipts
+    ]
+    kept = sum(1 for r in rows if r["ok"])
+    return _html(
+        "page/receipt.html",
+        http_status,
+        layout="page/plain.html",
+        title="custody_title",
+        rows=rows,
+        summary=("custody_summary_one" if kept == 1 else "custody_summary", {"n": kept}),
+        summary_testid="received",
+        notes=["custody_note"],
+        warning=warning,
+        back="back",
+        back_url="/",
+    )
+
+
+def _held(receipt) -> dict:
+    return {"time": local_text(receipt.received_at), "device": (receipt.device_id or "")[:8]}
 
 
 @bp.get("/")
@@ -98,7 +118,7 @@ def _same_origin() -> bool:
 @bp.before_request
 def check_origin():
     if request.method not in ("GET", "HEAD", "OPTIONS") and not _same_origin():
-        return _html("relay/receipt.html", 403, receipts=[], cross_site=True)
+        return _receipt(403, [], ("cross-site", "custody_cross_site", {}))
     return None
 
 
@@ -111,13 +131,13 @@ def upload():
     receipts = [current.outbox.receive(f.stream, f.filename, address) for f in files]
     if any(r.ok and not r.already for r in receipts):
         current.wake()
-    return _html("relay/receipt.html", 200 if files else 400, receipts=receipts)
+    return _receipt(200 if files else 400, receipts)
 
 
 @bp.errorhandler(RequestEntityTooLarge)
 def too_large(_error):
-    limit = relay().settings.max_upload_bytes
-    return _html("relay/receipt.html", 413, receipts=[], too_large=limit)
+    limit = size_text(relay().settings.max_upload_bytes)
+    return _receipt(413, [], ("too-large", "too_large_body", {"limit": limit}))
 
 
 @bp.get("/acks")

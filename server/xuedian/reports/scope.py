@@ -12,19 +12,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import Select, false, or_, select
-from werkzeug.exceptions import NotFound
 
 from ..core.timeutil import local_day
-from ..core.wirefields import date_in_range, db_id
+from ..core.wirefields import date_in_range
+from ..errors import NotFound
 from ..extensions import db
 from ..org.models import Area, LearningPoint, Staff
-from ..org.scope import (
-    area_visible,
-    areas_in_scope,
-    point_visible,
-    points_in_scope,
-    sees_unenrolled,
-)
+from ..org.scope import area_visible, areas_in_scope, get_in_scope, points_in_scope, sees_unenrolled
 from ..sync.models import Device
 
 #: The longest date range a report may cover.
@@ -84,16 +78,10 @@ def frame(staff: Staff, args, now: datetime) -> Frame:
             raise NotFound()
         area = db.session.get(Area, staff.area_id)
     elif args.get("point"):
-        point_id = db_id(args["point"])
-        if point_id is None or not point_visible(staff, point_id):
-            raise NotFound()
-        point = db.session.get(LearningPoint, point_id)
+        point = get_in_scope(LearningPoint, args["point"], staff)
         area = db.session.get(Area, point.area_id)
     elif args.get("area"):
-        area_id = db_id(args["area"])
-        if area_id is None or not area_visible(staff, area_id):
-            raise NotFound()
-        area = db.session.get(Area, area_id)
+        area = get_in_scope(Area, args["area"], staff)
     elif staff.area_id is not None:
         area = db.session.get(Area, staff.area_id)
     today = local_day(now)

@@ -3,10 +3,11 @@ CSV/XLSX exports. Admin only; every figure is read through :mod:`.scope`."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, request, url_for
 
 from ..audit.service import record
 from ..core.dbrouting import replica_reads
+from ..core.htmlpage import render_page
 from ..core.timeutil import utcnow
 from ..org.auth import check_csrf, current_staff, staff_required
 from . import figures
@@ -24,10 +25,6 @@ assets = Blueprint(
 )
 bp.before_request(check_csrf)
 
-CSP = (
-    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
-    "base-uri 'none'; frame-ancestors 'none'"
-)
 KEEP = ("area", "point", "unenrolled", "from", "to", "lang")
 
 
@@ -43,13 +40,8 @@ def link(endpoint: str, **changes) -> str:
 
 
 def _html(template: str, **context) -> Response:
-    language = lang()
-    # The staff layout's context processor adds t, staff, nav, csrf_token and lang_url.
-    body = render_template(template, text=TEXT[language], lang=language, link=link, **context)
-    response = Response(body, mimetype="text/html")
-    response.headers["Content-Security-Policy"] = CSP
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    # The staff layout's context processor adds staff, nav, csrf_token and lang_url.
+    return render_page(template, link=link, **context)
 
 
 def _frame():

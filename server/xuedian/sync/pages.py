@@ -9,26 +9,38 @@ who uploaded, come with the administration pages.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, current_app, request, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from ..relay.text import reason_zh, size_text
-from .uploads import import_uploads
+from ..core.htmlpage import PLAIN_CSP, render_page
+from ..core.words import size_text
+from .uploads import import_uploads, receipt_rows, receipt_summary
 
 bp = Blueprint("volunteer", __name__, template_folder="templates")
 
-CSP = (
-    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-    "base-uri 'none'; frame-ancestors 'none'"
-)
 PATH = "/volunteer/bundles"
 
 
-def _html(template: str, status: int = 200, **context) -> Response:
-    response = Response(render_template(template, **context), status=status, mimetype="text/html")
-    response.headers["Content-Security-Policy"] = CSP
-    response.headers["Cache-Control"] = "no-store"
-    return response
+def _html(template: str, status: int = 200, **context):
+    """A bilingual page of its own (no staff layout: the page needs no sign-in)."""
+    context.update(brand="volunteer_brand", home_url=url_for("volunteer.form"))
+    return render_page(template, status, csp=PLAIN_CSP, bilingual=True, **context)
+
+
+def _receipt(status: int, rows: list[dict], warning=None):
+    return _html(
+        "page/receipt.html",
+        status,
+        layout="page/plain.html",
+        title="result_title",
+        rows=rows,
+        summary=receipt_summary(rows),
+        summary_testid="imported",
+        notes=["result_note"],
+        warning=warning,
+        back="upload_more",
+        back_url=url_for("volunteer.form"),
+    )
 
 
 @bp.get(PATH)
@@ -42,13 +54,11 @@ def upload():
     settings = current_app.config["XUEDIAN"]
     request.max_content_length = settings.max_upload_bytes
     files = [f for f in request.files.getlist("bundles") if f.filename]
-    answers = import_uploads(files)
-    for item in answers:
-        item["reason_zh"] = None if item.get("ok", True) else reason_zh(item["code"])
-    return _html("volunteer/receipt.html", 200 if files else 400, answers=answers)
+    rows = receipt_rows(import_uploads(files), times=True)
+    return _receipt(200 if files else 400, rows)
 
 
 @bp.errorhandler(RequestEntityTooLarge)
 def too_large(_error):
     limit = size_text(current_app.config["XUEDIAN"].max_upload_bytes)
-    return _html("volunteer/receipt.html", 413, answers=[], too_large=limit)
+    return _receipt(413, [], ("too-large", "too_large_body", {"limit": limit}))

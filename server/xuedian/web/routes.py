@@ -15,18 +15,15 @@ from flask import Blueprint, Flask, Response
 from whitenoise import WhiteNoise
 
 from .. import __version__
+from ..core.htmlpage import APP_CSP
 from ..keys.service import keyring
 
 bp = Blueprint("web", __name__)
 
-CSP = (
-    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
-    "img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; "
-    "worker-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'none'; "
-    "frame-ancestors 'none'; form-action 'self'"
-)
 SECURITY_HEADERS = {
-    "Content-Security-Policy": CSP,
+    # The shell's own policy, beside the staff and plain pages' in core/pages.py (it differs
+    # from theirs: the app needs WebAssembly, blob: media, a worker and a manifest).
+    "Content-Security-Policy": APP_CSP,
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
     "Permissions-Policy": "camera=(self), microphone=(), geolocation=()",

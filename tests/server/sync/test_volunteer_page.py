@@ -37,7 +37,7 @@ def test_upload_many_files_answers_each_and_stores_records_once(app, client):
     response = client.post(PAGE, data={"bundles": files}, content_type="multipart/form-data")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert "县里已收下 2 个文件" in page
+    assert "县里收下了 2 个文件，共 3 个。" in page  # the one county receipt's wording
     assert "新记录 2 条，已有 0 条" in page
     assert "没有收下" in page and "(bundle-invalid)" in page
     assert "<script" not in page
