@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import case, func, select
 
+from ..core.words import WORDS as TEXT
 from ..extensions import db
 from ..learners.models import AGE_BANDS, LearnerProfile
 from ..org.models import Area, LearningPoint
@@ -24,7 +25,6 @@ from .learners import learner_rows
 from .models import ActivityDaily, CourseLearner, TopicDaily
 from .scope import Frame
 from .sneakernet import carry, spread
-from .text import TEXT
 from .trend import weekly
 
 SILENT = (7, 14, 30)

@@ -9,6 +9,8 @@ from ..audit.service import record
 from ..core.dbrouting import replica_reads
 from ..core.htmlpage import render_page
 from ..core.timeutil import utcnow
+from ..core.words import WORDS as TEXT
+from ..core.words import current_lang as lang
 from ..org.auth import check_csrf, current_staff, staff_required
 from . import figures
 from . import jobs as _jobs  # noqa: F401  (registers the report jobs)
@@ -16,7 +18,6 @@ from . import register as register_rows
 from .exports import RECORD_HEADER, csv_response, record_rows, xlsx_response
 from .scope import area_choices, breadcrumbs, frame
 from .tables import LONG, NAMES, PAGE_ROWS, TABLES, drawn, size, table
-from .text import TEXT, lang
 
 bp = Blueprint("reports", __name__, url_prefix="/staff/reports", template_folder="templates")
 #: The pages' stylesheet, public and outside /staff (it holds nothing private).

@@ -9,8 +9,8 @@ import re
 import openpyxl
 import pytest
 
+from xuedian.core.words import WORDS as TEXT
 from xuedian.reports.tables import NAMES
-from xuedian.reports.text import TEXT
 
 from .helpers import Learner, make_org, sign_in
 

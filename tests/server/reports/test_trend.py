@@ -13,9 +13,9 @@ import openpyxl
 from sqlalchemy import delete
 
 from xuedian.core.timeutil import day_start, local_day, utcnow
+from xuedian.core.words import WORDS as TEXT
 from xuedian.extensions import db
 from xuedian.reports.models import ActivityDaily
-from xuedian.reports.text import TEXT
 from xuedian.sync.models import Device
 
 from .helpers import Learner, make_org, sign_in
