@@ -9,6 +9,7 @@ import click
 
 from .core.cliapp import cli_app as _app
 from .core.paths import default_packs_dir
+from .credentials.cli import credentials
 from .errors import XuedianError
 from .instructions.cli import instructions
 from .jobs.cli import jobs, scheduler
@@ -177,6 +178,7 @@ def demo(packs_dir: str) -> None:
     with app.app_context():
         upgrade()
         app.extensions["xuedian.keyring"].ensure()
+        app.extensions["xuedian.issuer_keys"].active()
         out = Path(app.instance_path) / "build"
         for source in sorted(p.parent for p in Path(packs_dir).glob("*/pack.yaml")):
             pack = read_source(source).pack
@@ -213,5 +215,6 @@ for group in (
     create_admin,
     reports,
     lrs,
+    credentials,
 ):
     main.add_command(group)
