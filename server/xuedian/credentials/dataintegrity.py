@@ -21,13 +21,16 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from ..core.timeutil import utcnow
 from . import didkey
 from .errors import CryptosuiteUnsupported, ProofInvalid
-from .jsonld import LOADER, canonical_nquads
+from .jsonld import LOADER, VC_V2, canonical_nquads
 from .timecheck import parse_datetime, stamp
 
 RDFC = "eddsa-rdfc-2022"
 JCS = "eddsa-jcs-2022"
 CRYPTOSUITES = (RDFC, JCS)
 PROOF_TYPE = "DataIntegrityProof"
+DI_V2 = "https://w3id.org/security/data-integrity/v2"
+#: Contexts that define DataIntegrityProof and its terms.
+PROOF_CONTEXTS = {VC_V2, DI_V2, "https://w3id.org/security/data-integrity/v1"}
 #: The Data Integrity error types a problem detail names (VC Data Integrity 1.0, 4.6).
 VERIFICATION_ERROR = "https://w3id.org/security#PROOF_VERIFICATION_ERROR"
 MALFORMED_PROOF = "https://w3id.org/security#MALFORMED_PROOF_ERROR"
@@ -70,6 +73,11 @@ def add_proof(
     if cryptosuite not in CRYPTOSUITES:
         raise CryptosuiteUnsupported(cryptosuite=str(cryptosuite)[:60])
     unsecured = {k: v for k, v in document.items() if k != "proof"}
+    contexts = unsecured.get("@context")
+    if isinstance(contexts, list) and not set(contexts) & PROOF_CONTEXTS:
+        # A VC 1.1 document does not define DataIntegrityProof: the proof's terms come
+        # from the Data Integrity context, added as the spec's signers do.
+        unsecured["@context"] = [*contexts, DI_V2]
     proof = {
         "type": PROOF_TYPE,
         "cryptosuite": cryptosuite,

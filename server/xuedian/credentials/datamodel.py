@@ -58,8 +58,8 @@ def check_issuer(issuer) -> str:
 def check_credential(credential, *, allow_v1: bool = False) -> None:
     """Refuse ``credential`` unless it keeps the data model's MUSTs.
 
-    ``allow_v1`` accepts the VC 1.1 base context too (the verifier reads older credentials
-    such as the 1EdTech test vector; this county issues only 2.0).
+    ``allow_v1`` accepts the VC 1.1 base context too (older credentials such as the 1EdTech
+    test vector, and VC API clients that still send 1.1).
     """
     if not isinstance(credential, dict):
         raise _refuse("credential", "A credential is a JSON object.")
