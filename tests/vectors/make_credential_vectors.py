@@ -93,6 +93,7 @@ def make() -> dict:
             "status": status,
         }
 
+    bad, unread = "credential-proof-invalid", "credential-compact-invalid"
     return {
         "issuer": did,
         "lists": {LIST_URL: _encoded({9})},
@@ -100,9 +101,9 @@ def make() -> dict:
             case("genuine", compact.encode(good), True, None, "unknown"),
             case("genuine, status listed", compact.encode(kept), True, None, "valid"),
             case("revoked", compact.encode(revoked), True, None, "revoked"),
-            case("tampered name", compact.encode(tampered), False, "credential-proof-invalid", "unknown"),
-            case("signed by another key", compact.encode(forged), False, "credential-proof-invalid", "unknown"),
-            case("not compact", "XD2:" + compact.encode(good)[4:], False, "credential-compact-invalid", "unknown"),
+            case("tampered name", compact.encode(tampered), False, bad, "unknown"),
+            case("signed by another key", compact.encode(forged), False, bad, "unknown"),
+            case("not compact", "XD2:" + compact.encode(good)[4:], False, unread, "unknown"),
         ],
     }
 

@@ -74,7 +74,9 @@ def add_proof(
         raise CryptosuiteUnsupported(cryptosuite=str(cryptosuite)[:60])
     unsecured = {k: v for k, v in document.items() if k != "proof"}
     contexts = unsecured.get("@context")
-    if isinstance(contexts, list) and not set(contexts) & PROOF_CONTEXTS:
+    if isinstance(contexts, list) and not any(
+        isinstance(c, str) and c in PROOF_CONTEXTS for c in contexts
+    ):
         # A VC 1.1 document does not define DataIntegrityProof: the proof's terms come
         # from the Data Integrity context, added as the spec's signers do.
         unsecured["@context"] = [*contexts, DI_V2]

@@ -99,7 +99,24 @@ def check_credential(credential, *, allow_v1: bool = False) -> None:
     for item in _items(credential.get("credentialSchema", [])):
         if "id" not in item:
             raise _refuse("credentialSchema", "Each credentialSchema has an id.")
+    _check_related(credential.get("relatedResource", []))
     _check_validity(credential)
+
+
+def _check_related(resources) -> None:
+    """``relatedResource``: objects with a unique URL ``id`` and a digest to check it by."""
+    seen = set()
+    for item in _items(resources):
+        if not isinstance(item, dict):
+            raise _refuse("relatedResource", "Each relatedResource is an object.")
+        _check_id(item.get("id"), "relatedResource.id")
+        if item["id"] in seen:
+            raise _refuse("relatedResource", "Two relatedResource objects have one id.")
+        seen.add(item["id"])
+        if "digestSRI" not in item and "digestMultibase" not in item:
+            raise _refuse(
+                "relatedResource", "A relatedResource has no digestSRI or digestMultibase."
+            )
 
 
 def _check_validity(credential: dict) -> None:

@@ -91,6 +91,10 @@ def expand(document: dict, loader=LOADER) -> list:
         )
     except JsonLdError as exc:
         raise _cause(exc) from exc
+    except (KeyError, TypeError, ValueError, RecursionError) as exc:
+        # pyld trips over some hostile contexts ("@vocab": null with no @vocab to clear, a
+        # context nested past the stack): refused like any document it cannot read.
+        raise CredentialMalformed("The credential's JSON-LD cannot be processed.") from exc
     if dropped:
         raise TermUndefined(terms=sorted(set(dropped))[:20])
     relative = sorted(set(_relative_iris(expanded)))
