@@ -30,12 +30,9 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from support import wait_until
-from support.processes import free_port, stop
+from support.liveserve import XUEDIAN, serving
 from support.shared import shared
 
-ROOT = Path(__file__).resolve().parents[3]
-XUEDIAN = ROOT / ".venv" / "bin" / "xuedian"
 CONFORMANCE = shared("conformance")
 CACHE = Path(tempfile.gettempdir()) / "xuedian-vc-suites-cache"
 #: Suites whose plain-http client needs the forwarder (see the module's docstring).
@@ -87,30 +84,8 @@ def live_server():
         _cli(env, "init")
         token = _cli(env, "credentials", "token", "add", "conformance")
         did = _cli(env, "credentials", "issuer", "show").splitlines()[0]
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        with open(Path(tmp) / "serve.log", "wb") as log:
-            server = subprocess.Popen(
-                [XUEDIAN, "serve", "--port", str(port), "--workers", "2"],
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-            try:
-
-                def answers() -> bool:
-                    if server.poll() is not None:
-                        raise RuntimeError(f"xuedian serve exited; see {log.name}")
-                    try:
-                        urllib.request.urlopen(f"{base}/credentials/issuer", timeout=5).read()  # noqa: S310
-                    except OSError:
-                        return False
-                    return True
-
-                wait_until(answers, 180, "the server to answer /credentials/issuer")
-                yield base, token, did
-            finally:
-                stop(server)
+        with serving(env, "/credentials/issuer", Path(tmp) / "serve.log") as base:
+            yield base, token, did
 
 
 @contextmanager

@@ -5,37 +5,20 @@ from __future__ import annotations
 from click.testing import CliRunner
 
 from xuedian.cli import main
-from xuedian.core.timeutil import utcnow
 from xuedian.credentials.auth import add_token
 from xuedian.credentials.jsonld import VC_V2
-from xuedian.extensions import db
-from xuedian.org.auth import hash_password
-from xuedian.org.models import Area, Staff
 
-from ..staffsession import signed_in
+from ..org.world import build_world
+from ..org.world import sign_in as org_sign_in
 
 EXAMPLES = "https://www.w3.org/ns/credentials/examples/v2"
 
 
 def sign_in(app, client, role: str, csrf: str = "csrf-1") -> None:
-    """Sign ``client`` in as a new staff member with ``role`` (an admin of a county)."""
-    with app.app_context():
-        county = Area(level="county", code="qingshui", name="清水县", path="")
-        db.session.add(county)
-        db.session.flush()
-        county.path = f"/{county.id}/"
-        staff = Staff(
-            username=role,
-            password_hash=hash_password("x" * 12),
-            role=role,
-            area_id=county.id if role == "admin" else None,
-            created_at=utcnow(),
-        )
-        db.session.add(staff)
-        db.session.commit()
-        staff_id = staff.id
-    with client.session_transaction() as session:
-        signed_in(session, staff_id, csrf)
+    """Sign ``client`` in as a county administrator (``admin``) or a volunteer of the staff
+    tests' world (tests/server/org/world.py), with CSRF token ``csrf``."""
+    world = build_world(app)
+    org_sign_in(client, world.staff["admin_c1" if role == "admin" else "vol_a"], csrf)
 
 
 def token(app, name: str = "registry") -> str:
