@@ -59,3 +59,12 @@ def test_did_document_names_the_key_for_assertions(client):
     assert method["type"] == "Multikey"
     assert method["id"] == f"{document['id']}#{method['publicKeyMultibase']}"
     assert document["assertionMethod"] == [method["id"]]
+
+
+def test_demo_makes_the_issuer_key(app, tmp_path):
+    folder = Path(app.instance_path) / "credentials" / "issuer"
+    assert not folder.exists()
+    done = run_cli(app, "demo", "--packs-dir", str(tmp_path))
+    assert done.exit_code == 0, done.output
+    keys = json.loads((folder / "issuer.json").read_text())
+    assert [k["status"] for k in keys] == ["active"]
