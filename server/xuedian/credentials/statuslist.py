@@ -37,6 +37,9 @@ def base_url() -> str:
         return configured
     if has_request_context():
         return request.host_url.rstrip("/")
+    # A list URL is written into every credential for good: say loudly that this one is
+    # only a placeholder (docs/credentials.md asks for XUEDIAN_PUBLIC_URL before issuing).
+    current_app.logger.warning("XUEDIAN_PUBLIC_URL is empty: status list URLs use localhost")
     return "http://localhost"
 
 
