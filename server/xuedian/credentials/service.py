@@ -19,6 +19,7 @@ from .dataintegrity import (
     CRYPTOSUITES,
     MALFORMED_PROOF,
     RDFC,
+    TRANSFORMATION_ERROR,
     VERIFICATION_ERROR,
     add_proof,
     proofs_of,
@@ -37,9 +38,6 @@ from .issuerkeys import issuer_keys
 from .models import IssuedCredential
 from .timecheck import parse_datetime
 
-#: The Data Integrity error type a problem detail carries for a credential that is not
-#: well-formed (no proof can be checked on it).
-PARSING_ERROR = "https://w3id.org/security#PROOF_TRANSFORMATION_ERROR"
 STATUS_ERROR = "https://www.w3.org/ns/credentials/status#STATUS_VERIFICATION_ERROR"
 
 
@@ -134,7 +132,8 @@ def verify(credential, options: dict | None = None) -> dict:
     except ProofInvalid as exc:
         problems.append(_problem(exc.details.get("type", MALFORMED_PROOF), exc))
     except CredentialMalformed as exc:
-        problems.append(_problem(PARSING_ERROR, exc))
+        # Not well-formed: no proof can be checked on it.
+        problems.append(_problem(TRANSFORMATION_ERROR, exc))
     if not problems:
         _check_validity(credential, warnings)
         checks.append("credentialStatus")
