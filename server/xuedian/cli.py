@@ -40,15 +40,19 @@ def main() -> None:
 
 @main.command()
 def init() -> None:
-    """Create the instance folder, upgrade the database and make a signing key."""
+    """Create the instance folder, upgrade the database, make a signing key and the
+    credential issuer key."""
     from flask_migrate import upgrade
 
     app = _app()
     with app.app_context():
         upgrade()
         key = app.extensions["xuedian.keyring"].ensure()
+        # Made here, not by the first request, so two workers never race to make it.
+        issuer = app.extensions["xuedian.issuer_keys"].active()
     click.echo(f"instance: {app.instance_path}")
     click.echo(f"signing key: {key.key_id}")
+    click.echo(f"issuer: {issuer.did}")
 
 
 @main.command()

@@ -68,3 +68,12 @@ def test_demo_makes_the_issuer_key(app, tmp_path):
     assert done.exit_code == 0, done.output
     keys = json.loads((folder / "issuer.json").read_text())
     assert [k["status"] for k in keys] == ["active"]
+
+
+def test_init_makes_the_issuer_key_once(app):
+    first = run_cli(app, "init")
+    assert first.exit_code == 0, first.output
+    did = first.stdout.split("issuer: ", 1)[1].strip()
+    assert did.startswith("did:key:z6Mk")
+    again = run_cli(app, "init")
+    assert again.stdout.split("issuer: ", 1)[1].strip() == did
