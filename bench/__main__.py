@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 
 from . import (
+    credential_verifier,
     pack_import_heap,
     packs,
     pwa,
@@ -30,6 +31,7 @@ BENCHES = {
     "pack_import_heap": ("pack import heap", pack_import_heap.main),
     "pwa": ("the app on a slow phone (4x CPU, 400 Kbps, 400 ms)", pwa.main),
     "reports": ("reports at county scale (1,000,000 records)", reports.main),
+    "credential_verifier": ("the phone's certificate verifier", credential_verifier.main),
 }
 
 if __name__ == "__main__":

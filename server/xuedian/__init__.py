@@ -54,7 +54,7 @@ def create_app(config=None, *, migrations: bool = True) -> Flask:
     from flask import Flask
     from sqlalchemy import event
 
-    from . import instructions, keys, learners, org, packs, push, reports
+    from . import credentials, instructions, keys, learners, org, packs, push, reports
     from .audit import pages as audit_pages
     from .config import Settings
     from .core import bidi, htmlpage, ratelimit, timeutil
@@ -62,6 +62,7 @@ def create_app(config=None, *, migrations: bool = True) -> Flask:
     from .core.dbrouting import engine_options as replica_engine
     from .core.http import DbIdConverter
     from .core.instance import prepare as prepare_instance
+    from .credentials import routes as credential_routes
     from .errors import register_error_handlers
     from .extensions import db, init_migrations
     from .instructions import pages as instruction_pages
@@ -106,7 +107,7 @@ def create_app(config=None, *, migrations: bool = True) -> Flask:
     ratelimit.init_app(app)
     # Each feature registers its hooks (core/hooks.py) on what sync receives; org enrols
     # before learners' profiles are kept, as before the hooks.
-    for feature in (keys, packs, org, learners, reports, push, instructions):
+    for feature in (keys, packs, org, learners, reports, push, instructions, credentials):
         feature.init_app(app)
 
     if settings.fault_ingest_delay_ms:
@@ -141,6 +142,7 @@ def create_app(config=None, *, migrations: bool = True) -> Flask:
     app.register_blueprint(report_views.bp)
     app.register_blueprint(report_views.assets)
     lrs_routes.init_app(app)
+    app.register_blueprint(credential_routes.bp)
     dist = Path(settings.pwa_dist) if settings.pwa_dist else default_pwa_dist()
     web_routes.serve_pwa(app, dist)
     return app

@@ -10,6 +10,7 @@ import click
 from .backup.cli import backup, restore
 from .core.cliapp import cli_app as _app
 from .core.paths import default_packs_dir
+from .credentials.cli import credentials
 from .errors import XuedianError
 from .instructions.cli import instructions
 from .jobs.cli import jobs, scheduler
@@ -40,15 +41,19 @@ def main() -> None:
 
 @main.command()
 def init() -> None:
-    """Create the instance folder, upgrade the database and make a signing key."""
+    """Create the instance folder, upgrade the database, make a signing key and the
+    credential issuer key."""
     from flask_migrate import upgrade
 
     app = _app()
     with app.app_context():
         upgrade()
         key = app.extensions["xuedian.keyring"].ensure()
+        # Made here, not by the first request, so two workers never race to make it.
+        issuer = app.extensions["xuedian.issuer_keys"].active()
     click.echo(f"instance: {app.instance_path}")
     click.echo(f"signing key: {key.key_id}")
+    click.echo(f"issuer: {issuer.did}")
 
 
 @main.command()
@@ -178,6 +183,7 @@ def demo(packs_dir: str) -> None:
     with app.app_context():
         upgrade()
         app.extensions["xuedian.keyring"].ensure()
+        app.extensions["xuedian.issuer_keys"].active()
         out = Path(app.instance_path) / "build"
         for source in sorted(p.parent for p in Path(packs_dir).glob("*/pack.yaml")):
             pack = read_source(source).pack
@@ -217,5 +223,6 @@ for group in (
     lrs,
     backup,
     restore,
+    credentials,
 ):
     main.add_command(group)
