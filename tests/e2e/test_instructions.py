@@ -93,7 +93,10 @@ def test_update_pack_starts_the_download_unless_data_saver(live_server, page, sa
     expect(inbox).to_contain_text("2026-12-31")
     wait_for_store(page, "meta", "pack_updates")
     if saver:
-        page.wait_for_timeout(1500)
+        # The sync that stored the instruction then held its download back.
+        expect(page.locator("html")).to_have_attribute(
+            "data-pack-updates", "held:1", timeout=15_000
+        )
         assert read_store(page, "downloads", PACK) is None
         assert read_store(page, "packs", PACK) is None
         assert PACK in read_store(page, "meta", "pack_updates")
