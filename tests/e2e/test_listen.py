@@ -63,6 +63,8 @@ def test_every_screen_can_be_heard_where_the_phone_has_a_voice(live_server, page
     ]:
         page.goto(base + "/" + hash_, timeout=20_000)
         expect(page.get_by_test_id(ready)).to_be_visible(timeout=15_000)
+        # The button toggles: pressed while the last reading still ends, it would stop.
+        expect(page.get_by_test_id("listen")).to_have_attribute("aria-pressed", "false")
         page.get_by_test_id("listen").click()
         page.wait_for_function("() => window.__spoken.length > 0", timeout=10_000)
         said = page.evaluate("() => window.__spoken.pop()")
@@ -70,6 +72,7 @@ def test_every_screen_can_be_heard_where_the_phone_has_a_voice(live_server, page
         assert shown in said, (hash_, shown, said[:200])
     # The quiz's question and its answers are read out.
     prompt = page.get_by_test_id("quiz-question").inner_text()
+    expect(page.get_by_test_id("listen")).to_have_attribute("aria-pressed", "false", timeout=10_000)
     page.get_by_test_id("listen").click()
     page.wait_for_function("() => window.__spoken.length > 0", timeout=10_000)
     said = page.evaluate("() => window.__spoken.pop()")
