@@ -10,7 +10,7 @@ import subprocess
 import pytest
 from playwright.sync_api import expect
 from support import wait_until
-from support.browser import staff_sign_in, wait_for_controller
+from support.browser import staff_sign_in
 
 from xuedian.org.demo import VOLUNTEER
 
@@ -26,7 +26,9 @@ SITES = {
     "shiqiao": "03-shiqiao-langqiao",
     "heyuan": "01-heyuan-tianjing",
 }
-SCANNER_FILES = "caches.open('xuedian-scanner').then((c) => c.keys()).then((k) => k.map((r) => r.url))"
+SCANNER_FILES = (
+    "caches.open('xuedian-scanner').then((c) => c.keys()).then((k) => k.map((r) => r.url))"
+)
 
 
 @pytest.fixture(scope="module")
@@ -111,11 +113,29 @@ def plaque_video(page, server, site: str, tmp_path) -> str:
     png = tmp_path / "plaque.png"
     plaque.screenshot(path=str(png))
     y4m = tmp_path / "plaque.y4m"
-    scale = "scale=640:480:force_original_aspect_ratio=decrease,pad=640:480:(ow-iw)/2:(oh-ih)/2:white"
+    scale = (
+        "scale=640:480:force_original_aspect_ratio=decrease,pad=640:480:(ow-iw)/2:(oh-ih)/2:white"
+    )
     subprocess.run(
-        ["ffmpeg", "-v", "error", "-y", "-loop", "1", "-i", str(png), "-frames:v", "20",
-         "-vf", f"{scale},format=yuv420p", "-f", "yuv4mpegpipe", str(y4m)],
-        check=True, timeout=60,
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-y",
+            "-loop",
+            "1",
+            "-i",
+            str(png),
+            "-frames:v",
+            "20",
+            "-vf",
+            f"{scale},format=yuv420p",
+            "-f",
+            "yuv4mpegpipe",
+            str(y4m),
+        ],
+        check=True,
+        timeout=60,
     )
     return str(y4m)
 
@@ -139,7 +159,9 @@ def test_scanner_reads_a_printed_plaque_and_opens_its_lesson_offline(
         phone.goto(f"{route_server.url}/#/route/{PACK}", timeout=20_000)
         files = wait_until(
             lambda: len(phone.evaluate(SCANNER_FILES)) == 2 and phone.evaluate(SCANNER_FILES),
-            30, "the decoder in the scanner cache", page=phone,
+            30,
+            "the decoder in the scanner cache",
+            page=phone,
         )
         assert any(f.endswith(".wasm") for f in files)
         assert all(f.startswith(route_server.url) for f in files)

@@ -253,7 +253,9 @@ class PackManifest(Strict):
                 raise ValidationError(f"site {site['id']} names a missing lesson.", "route")
             for path in (site["photo"], site["audio"]):
                 if path not in paths:
-                    raise ValidationError(f"site {site['id']} names a missing file {path}.", "route")
+                    raise ValidationError(
+                        f"site {site['id']} names a missing file {path}.", "route"
+                    )
         if "route" in data and data["route"]["map"] not in paths:
             raise ValidationError("the route map is a missing file.", "route")
 

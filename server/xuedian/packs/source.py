@@ -174,9 +174,13 @@ def _check_route(root: Path, route: dict, lesson_ids: set[str]) -> None:
 
     def media(field: str, ref: str, suffixes: tuple[str, ...], kind: str) -> None:
         if _media_file(root, ref) is None:
-            raise PackSourceInvalid("pack.yaml", f"{field}: {ref[:200]} does not exist under media/")
+            raise PackSourceInvalid(
+                "pack.yaml", f"{field}: {ref[:200]} does not exist under media/"
+            )
         if PurePosixPath(ref).suffix.lower() not in suffixes:
-            raise PackSourceInvalid("pack.yaml", f"{field}: {ref} is not {kind} ({', '.join(suffixes)})")
+            raise PackSourceInvalid(
+                "pack.yaml", f"{field}: {ref} is not {kind} ({', '.join(suffixes)})"
+            )
 
     media("route.map", route["map"], IMAGE_SUFFIXES, "an image")
     for number, site in enumerate(route["sites"]):

@@ -16,7 +16,11 @@ from xuedian.packs.models import PackRelease
 from .world import build_world, sign_in
 
 SITES = [
-    {"id": "citang", "title": {"zh-CN": "宗族祠堂", "en": "The ancestral hall"}, "lesson": "02-citang"},
+    {
+        "id": "citang",
+        "title": {"zh-CN": "宗族祠堂", "en": "The ancestral hall"},
+        "lesson": "02-citang",
+    },
     {"id": "shiqiao", "title": {"zh-CN": "河上石拱桥", "en": "The stone bridge"}, "lesson": "03-q"},
 ]
 

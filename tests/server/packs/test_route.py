@@ -30,7 +30,9 @@ ROUTE = """route:
 @pytest.fixture
 def route_source(pack_source) -> Path:
     """The welcome pack with a one-site route on a map of its own."""
-    shutil.copy(ROOT / "content_packs/jianzhu-keyuedu/media/route-map.svg", pack_source / "media/map.svg")
+    shutil.copy(
+        ROOT / "content_packs/jianzhu-keyuedu/media/route-map.svg", pack_source / "media/map.svg"
+    )
     lesson = sorted((pack_source / "lessons").glob("*.md"))[0].name.split(".")[0]
     with (pack_source / "pack.yaml").open("a", encoding="utf-8") as f:
         f.write(ROUTE.replace("LESSON", lesson))
@@ -60,16 +62,34 @@ def test_route_manifest_carries_sites_with_built_paths(route_source, offline_key
 @pytest.mark.parametrize(
     ("old", "new", "fragment"),
     [
-        ("  map: media/map.svg", "  map: media/nowhere.svg", "route.map: media/nowhere.svg does not exist"),
-        ("      photo: media/map.svg", "      photo: media/x.mp3", "route.sites.0.photo: media/x.mp3 does not exist"),
+        (
+            "  map: media/map.svg",
+            "  map: media/nowhere.svg",
+            "route.map: media/nowhere.svg does not exist",
+        ),
+        (
+            "      photo: media/map.svg",
+            "      photo: media/x.mp3",
+            "route.sites.0.photo: media/x.mp3 does not exist",
+        ),
         ("      x: 0.25", "      x: 1.5", "route.sites.0.x: Must be greater than or equal to 0"),
         ("      y: 0.5", "", "route.sites.0.y: Missing data for required field."),
         ("      lesson: ", "      lesson: zz-", "route.sites.0.lesson: no lesson lessons/zz-"),
-        ("      x: 0.25", "      x: 0.25\n      audio: media/map.svg", "route.sites.0.audio: media/map.svg is not audio"),
-        ("  sites:\n", "  sites: []\n  other:\n", "pack.yaml: route.sites: Length must be between 1 and 60"),
+        (
+            "      x: 0.25",
+            "      x: 0.25\n      audio: media/map.svg",
+            "route.sites.0.audio: media/map.svg is not audio",
+        ),
+        (
+            "  sites:\n",
+            "  sites: []\n  other:\n",
+            "pack.yaml: route.sites: Length must be between 1 and 60",
+        ),
     ],
 )
-def test_route_validation_names_the_field(route_source, offline_keyring, tmp_path, old, new, fragment):
+def test_route_validation_names_the_field(
+    route_source, offline_keyring, tmp_path, old, new, fragment
+):
     path = route_source / "pack.yaml"
     text = path.read_text("utf-8")
     assert old in text
@@ -96,7 +116,9 @@ def test_route_demo_pack_has_five_sites_each_on_a_lesson():
     assert all(site["lesson"] in lessons for site in sites)
 
 
-def test_route_manifest_schema_refuses_a_site_on_a_missing_lesson(route_source, offline_keyring, tmp_path):
+def test_route_manifest_schema_refuses_a_site_on_a_missing_lesson(
+    route_source, offline_keyring, tmp_path
+):
     built = build(route_source, tmp_path, offline_keyring)
     body = dict(built.manifest["signed"])
     body.pop("signature", None)
