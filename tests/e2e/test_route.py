@@ -99,7 +99,12 @@ def test_plaque_link_without_the_pack_offers_it_then_opens_the_lesson(route_serv
     base = route_server.url
     page.goto(f"{base}/?site={PACK}/citang", timeout=20_000)
     expect(page.get_by_test_id("site-offer")).to_be_visible(timeout=20_000)
-    assert_no_serious_violations(page, "site offer zh-CN")
+    for lang in ("en", "zh-CN"):
+        for scale in (2, 1):
+            set_view(page, base, f"#/site/{PACK}/citang", lang, scale)
+            expect(page.get_by_test_id("site-offer")).to_be_visible(timeout=20_000)
+            assert page.evaluate("document.documentElement.scrollWidth <= innerWidth + 1")
+            assert_no_serious_violations(page, f"site offer {lang} {scale * 100}%")
     page.get_by_test_id("site-download").click()
     expect_lesson(page, SITES["citang"])
 
