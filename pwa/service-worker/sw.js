@@ -5,6 +5,7 @@
  */
 import { setupShell, setupNavigation } from './shell.js';
 import { setupContentRoute } from './content.js';
+import { setupScannerRoute } from './scanner.js';
 import { onSync } from './outbox-sync.js';
 import { onMessage, setupLifecycle } from './lifecycle.js';
 import { onPush, onNotificationClick } from './push.js';
@@ -16,6 +17,7 @@ importScripts('/sw-keys.js');
 setupLifecycle();
 setupShell();
 setupContentRoute();
+setupScannerRoute();
 setupNavigation();
 self.addEventListener('message', onMessage);
 self.addEventListener('sync', onSync);

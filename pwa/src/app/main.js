@@ -16,6 +16,7 @@ import { t, getLang, setLang, onLangChange, errorText } from '../lib/i18n.js';
 import { applySettings } from '../lib/settings.js';
 import { readEnrolLink, askToEnrol } from '../lib/transport/enrolment.js';
 import { ensureRegistered } from '../lib/transport/device.js';
+import { siteFromSearch } from '../lib/site-link.js';
 import { ProfileChip } from './profile-chip.js';
 import { ListenButton } from './listen.js';
 
@@ -139,6 +140,10 @@ async function enrolFrom(search) {
   await askToEnrol(link);
   await ensureRegistered();
 }
+// A route plaque's address (`/?site=<pack>/<site>`) becomes the site's screen; the query
+// leaves the address bar so a reload or "back" does not open the site again.
+const plaque = siteFromSearch(location.search);
+if (plaque) history.replaceState(null, '', `${location.pathname}#/site/${plaque.packId}/${plaque.siteId}`);
 enrolFrom(location.search).catch(() => {
   // Offline or refused for now: the claim waits in the outbox heartbeat and the next sync.
 });

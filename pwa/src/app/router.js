@@ -4,11 +4,12 @@
  *
  * Routes: `#/` home, `#/catalog`, `#/pack/<pack_id>`, `#/lesson/<pack_id>/<lesson_id>`,
  * `#/quiz/<pack_id>/<lesson_id>`, `#/learning` (my learning), `#/import` (a pack
- * archive from a file), `#/sync` (the sync status and export).
+ * archive from a file), `#/sync` (the sync status and export), `#/route/<pack_id>` (a route
+ * pack's map), `#/site/<pack_id>/<site_id>` (a plaque's site), `#/scan[/<pack_id>]` (the scanner).
  */
 
 /**
- * @typedef {{name: string, packId?: string, lessonId?: string}} Route
+ * @typedef {{name: string, packId?: string, lessonId?: string, siteId?: string}} Route
  */
 
 /**
@@ -24,6 +25,9 @@ export function parseRoute(hash) {
   if (parts[0] === 'catalog' && parts.length === 1) return { name: 'catalog' };
   if (parts[0] === 'quiz' && parts.length === 3) return { name: 'quiz', packId: parts[1], lessonId: parts[2] };
   if (parts[0] === 'learning' && parts.length === 1) return { name: 'learning' };
+  if (parts[0] === 'route' && parts.length === 2) return { name: 'route', packId: parts[1] };
+  if (parts[0] === 'site' && parts.length === 3) return { name: 'site', packId: parts[1], siteId: parts[2] };
+  if (parts[0] === 'scan' && parts.length <= 2) return { name: 'scan', packId: parts[1] };
   // `#/profiles`, `#/settings` ("More"), `#/inbox`, `#/request` ("I want to learn…"), `#/sync`.
   if (['profiles', 'settings', 'inbox', 'request', 'sync'].includes(parts[0]) && parts.length === 1) {
     return /** @type {any} */ ({ name: parts[0] });
@@ -49,6 +53,8 @@ export function href(...parts) {
 export function parentOf(route) {
   if (route.name === 'lesson' || route.name === 'quiz') return href('pack', /** @type {string} */ (route.packId));
   if (route.name === 'pack') return '#/';
+  if (route.name === 'route') return href('pack', /** @type {string} */ (route.packId));
+  if (route.name === 'scan') return route.packId ? href('route', route.packId) : '#/';
   if (['import', 'profiles', 'inbox', 'request', 'sync'].includes(route.name)) return '#/settings';
   return null;
 }
@@ -67,4 +73,7 @@ export const screens = {
   inbox: () => import('../features/inbox/inbox.js'),
   request: () => import('../features/request/request.js'),
   sync: () => import('../features/sync/sync.js'),
+  route: () => import('../features/route/route.js'),
+  site: () => import('../features/route/site.js'),
+  scan: () => import('../features/route/scan.js'),
 };

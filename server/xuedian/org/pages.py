@@ -15,6 +15,7 @@ from ..core.htmlpage import render_page
 from ..core.timeutil import local_text
 from ..core.words import sentence, size_text, translate
 from ..extensions import db
+from ..packs.service import release_route
 from ..sync.uploads import import_uploads, receipt_rows, receipt_summary
 from . import auth, scope
 from .enrolment import enrol_url, public_base
@@ -74,6 +75,7 @@ def point(point_id: int):
         qr=qr_svg(url, translate("qr_label", url=url)),
         limit=size_text(settings.max_upload_bytes),
         archive_url=lambda r: url_for("packs.get_archive", pack_id=r.pack_id, version=r.version),
+        has_route=lambda r: release_route(r) is not None,
     )
 
 

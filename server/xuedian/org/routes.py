@@ -69,7 +69,7 @@ def init_app(app: Flask) -> None:
     )
     app.extensions.setdefault("xuedian.html_errors", {})["/staff"] = error_page
     app.before_request(cap_body)
-    from . import orgpages, pages, peoplepages  # noqa: F401  (their views join this blueprint)
+    from . import orgpages, pages, peoplepages, plaques  # noqa: F401  (their views join this blueprint)
 
     app.register_blueprint(bp)
 

@@ -148,6 +148,30 @@ def _lesson_entry(lesson: Lesson, audio: Output) -> dict:
     }
 
 
+def _route_entry(source: Source) -> dict | None:
+    """The manifest's ``route``: media paths as built; a site without its own audio plays
+    its lesson's narration."""
+    route = source.pack.get("route")
+    if route is None:
+        return None
+    lessons = {lesson.id: lesson for lesson in source.lessons}
+    sites = []
+    for site in route["sites"]:
+        audio = site.get("audio")
+        sites.append(
+            {
+                "id": site["id"],
+                "title": site["title"],
+                "photo": output_path(site["photo"]),
+                "audio": output_path(audio) if audio else _audio_path(lessons[site["lesson"]]),
+                "x": site["x"],
+                "y": site["y"],
+                "lesson": site["lesson"],
+            }
+        )
+    return {"map": output_path(route["map"]), "sites": sites}
+
+
 def build(
     root: Path,
     out_dir: Path,
@@ -225,7 +249,9 @@ def build(
 
 def _manifest_body(source: Source, lessons: list, files: list, blobs: list) -> dict:
     pack = source.pack
+    route = _route_entry(source)
     return {
+        **({"route": route} if route else {}),
         "type": "manifest",
         "schema_version": SCHEMA_VERSION,
         "pack_id": pack["id"],

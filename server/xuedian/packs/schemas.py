@@ -27,6 +27,7 @@ LANGS = ("zh-CN", "en")
 CATEGORIES = ("heritage", "local", "digital-skills", "farming", "health")
 MAX_QUIZ_QUESTIONS = 10
 CHOICES = (2, 6)
+MAX_SITES = 60
 
 
 def _text():
@@ -44,6 +45,39 @@ class Localized(Strict):
         return {"zh-CN": data["zh_cn"], "en": data["en"]}
 
 
+def _unit():
+    """A position on the route map, 0 (left/top edge) .. 1 (right/bottom edge)."""
+    return fields.Float(required=True, validate=validate.Range(min=0, max=1))
+
+
+class RouteSite(Strict):
+    """One site of a route: a place with a plaque, its lesson and a marker on the map."""
+
+    id = fields.String(required=True, validate=validate.Regexp(LESSON_ID))
+    title = fields.Nested(Localized, required=True)
+    photo = _text()
+    audio = fields.String(validate=validate.Length(min=1))
+    x = _unit()
+    y = _unit()
+    lesson = fields.String(required=True, validate=validate.Regexp(LESSON_ID))
+
+
+class RouteSource(Strict):
+    """``route:`` in ``pack.yaml``: a schematic map drawn for the pack and its sites."""
+
+    map = _text()
+    sites = fields.List(
+        fields.Nested(RouteSite), required=True, validate=validate.Length(min=1, max=MAX_SITES)
+    )
+
+    @validates_schema
+    def _site_ids_unique(self, data, **kwargs):
+        ids = [site["id"] for site in data.get("sites", [])]
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        if twice:
+            raise ValidationError(f"site ids must be unique: {', '.join(twice)}", "sites")
+
+
 class PackSource(Strict):
     """``pack.yaml`` in a pack source folder."""
 
@@ -57,6 +91,7 @@ class PackSource(Strict):
     license = _text()
     authors = fields.List(_text(), required=True, validate=validate.Length(min=1))
     min_app = fields.String(load_default="0.1.0", validate=validate.Regexp(r"^\d+\.\d+\.\d+$"))
+    route = fields.Nested(RouteSource)
 
 
 class QuizQuestion(Strict):
@@ -162,6 +197,23 @@ class ManifestBlob(Strict):
     raw_size = _req(fields.Integer(strict=True, validate=validate.Range(min=0)))
 
 
+class ManifestSite(Strict):
+    id = _req(fields.String(validate=validate.Regexp(LESSON_ID)))
+    title = _req(fields.Nested(WireLocalized))
+    photo = _req(fields.String())
+    audio = _req(fields.String())
+    x = _req(fields.Float(validate=validate.Range(min=0, max=1)))
+    y = _req(fields.Float(validate=validate.Range(min=0, max=1)))
+    lesson = _req(fields.String(validate=validate.Regexp(LESSON_ID)))
+
+
+class ManifestRoute(Strict):
+    """A route pack's map and sites (optional: only route packs have one)."""
+
+    map = _req(fields.String())
+    sites = _req(fields.List(fields.Nested(ManifestSite), validate=validate.Length(min=1)))
+
+
 class PackManifest(Strict):
     """The signed body of a manifest (docs/protocol.md)."""
 
@@ -179,6 +231,7 @@ class PackManifest(Strict):
     lessons = _req(fields.List(fields.Nested(ManifestLesson), validate=validate.Length(min=1)))
     files = _req(fields.List(fields.Nested(ManifestFile)))
     blobs = _req(fields.List(fields.Nested(ManifestBlob)))
+    route = fields.Nested(ManifestRoute)
 
     @validates_schema
     def _references_resolve(self, data, **kwargs):
@@ -193,6 +246,18 @@ class PackManifest(Strict):
             for path in named:
                 if path not in paths:
                     raise ValidationError(f"{lesson['id']} names a missing file {path}.", "lessons")
+        lesson_ids = {lesson["id"] for lesson in data.get("lessons", [])}
+        route = data.get("route") or {"sites": []}
+        for site in route["sites"]:
+            if site["lesson"] not in lesson_ids:
+                raise ValidationError(f"site {site['id']} names a missing lesson.", "route")
+            for path in (site["photo"], site["audio"]):
+                if path not in paths:
+                    raise ValidationError(
+                        f"site {site['id']} names a missing file {path}.", "route"
+                    )
+        if "route" in data and data["route"]["map"] not in paths:
+            raise ValidationError("the route map is a missing file.", "route")
 
 
 class CatalogVersion(Schema):

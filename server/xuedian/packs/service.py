@@ -132,6 +132,11 @@ def export_archives(out: Path, pack_ids: list[str] | None = None) -> list[Path]:
     return written
 
 
+def release_route(item: PackRelease) -> dict | None:
+    """The ``route`` of a release's signed manifest (route packs), or None."""
+    return json.loads(item.manifest).get("signed", {}).get("route")
+
+
 def release(pack_id: str, version: int) -> PackRelease | None:
     """Return one release, or None."""
     return db.session.scalar(

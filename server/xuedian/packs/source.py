@@ -169,6 +169,31 @@ def _read_media(root: Path) -> list[Path]:
     return media
 
 
+def _check_route(root: Path, route: dict, lesson_ids: set[str]) -> None:
+    """Check that a route's map, photos, audio and lessons name real files and lessons."""
+
+    def media(field: str, ref: str, suffixes: tuple[str, ...], kind: str) -> None:
+        if _media_file(root, ref) is None:
+            raise PackSourceInvalid(
+                "pack.yaml", f"{field}: {ref[:200]} does not exist under media/"
+            )
+        if PurePosixPath(ref).suffix.lower() not in suffixes:
+            raise PackSourceInvalid(
+                "pack.yaml", f"{field}: {ref} is not {kind} ({', '.join(suffixes)})"
+            )
+
+    media("route.map", route["map"], IMAGE_SUFFIXES, "an image")
+    for number, site in enumerate(route["sites"]):
+        where = f"route.sites.{number}"
+        media(f"{where}.photo", site["photo"], IMAGE_SUFFIXES, "an image")
+        if "audio" in site:
+            media(f"{where}.audio", site["audio"], AUDIO_SUFFIXES, "audio")
+        if site["lesson"] not in lesson_ids:
+            raise PackSourceInvalid(
+                "pack.yaml", f"{where}.lesson: no lesson lessons/{site['lesson']}.md"
+            )
+
+
 def read_source(root: Path) -> Source:
     """Return the validated source of the pack in ``root``. Raises :class:`PackSourceInvalid`."""
     root = Path(root)
@@ -188,4 +213,6 @@ def read_source(root: Path) -> Source:
         raise PackSourceInvalid(
             path.relative_to(root).as_posix(), f"no lesson lessons/{stem}.md for this English body"
         )
+    if "route" in pack:
+        _check_route(root, pack["route"], {lesson.id for lesson in lessons})
     return Source(root=root, pack=pack, lessons=lessons, media=_read_media(root))

@@ -68,6 +68,9 @@ PAGES: dict[str, Page] = {
     "staff.my_point": Page(ANY_STAFF, ok=302),
     "staff.point": Page(VOLUNTEER_OR_ADMIN, scoped={"point_id": "point"}),
     "staff.poster": Page(VOLUNTEER_OR_ADMIN, scoped={"point_id": "point"}),
+    # A route pack's plaques: public pack content, for any staff; this world publishes no
+    # pack, so an allowed request is the 404 of an unpublished one (test_plaques.py).
+    "staff.plaques": Page(ANY_STAFF, params={"pack_id": "no-such-pack"}, ok=404),
     # A file that is not a bundle: refused, nothing stored, answered with a 200 page.
     "staff.upload": Page(
         VOLUNTEER_OR_ADMIN, scoped={"point_id": "point"}, files={"bundles": b"not a bundle"}
