@@ -315,4 +315,8 @@ export const en = {
   'push.denied': 'Notifications are blocked for this app. You can allow them in the browser settings.',
   'push.offline': 'No network; try again when you are online.',
   'push.failed': 'Notifications could not be turned on; please try again later.',
+  'credits.need.lessons': '{n} more lessons to go',
+  'credits.need.quiz': 'The quiz needs {score} points',
+  'credits.need.events': '{n} more events to attend',
+  'credits.need.unpublished': 'This course is not published yet',
 };

@@ -318,4 +318,8 @@ export const zh = {
   'push.denied': '手机不允许本应用发提醒。可以在浏览器设置里打开。',
   'push.offline': '没有网络，连网后再试。',
   'push.failed': '没能打开提醒，请稍后再试。',
+  'credits.need.lessons': '还差 {n} 课',
+  'credits.need.quiz': '测验需 {score} 分',
+  'credits.need.events': '还差 {n} 次活动',
+  'credits.need.unpublished': '这门课还没有发布',
 };
