@@ -63,6 +63,7 @@ def create_app(config=None, *, migrations: bool = True) -> Flask:
     from .core.http import DbIdConverter
     from .core.instance import prepare as prepare_instance
     from .credentials import routes as credential_routes
+    from .credits import pages as credit_pages
     from .errors import register_error_handlers
     from .extensions import db, init_migrations
     from .instructions import pages as instruction_pages
@@ -145,6 +146,7 @@ def create_app(config=None, *, migrations: bool = True) -> Flask:
     app.register_blueprint(report_views.assets)
     lrs_routes.init_app(app)
     app.register_blueprint(credential_routes.bp)
+    app.register_blueprint(credit_pages.bp)
     dist = Path(settings.pwa_dist) if settings.pwa_dist else default_pwa_dist()
     web_routes.serve_pwa(app, dist)
     return app
