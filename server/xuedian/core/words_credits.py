@@ -64,6 +64,9 @@ ZH = {
     "action.credit-approve": "批准学分证明",
     "action.credit-decline": "不批准学分证明",
     "action.credit-revoke": "撤销学习成果",
+    "cr.by": "分类",
+    "cr.outcomes_n": "认证成果数",
+    "cr.issued": "已发证书",
 }
 
 EN = {
@@ -128,4 +131,7 @@ EN = {
     "action.credit-approve": "Approved an attestation",
     "action.credit-decline": "Declined an attestation",
     "action.credit-revoke": "Revoked an outcome",
+    "cr.by": "By",
+    "cr.outcomes_n": "Outcomes",
+    "cr.issued": "Certificates issued",
 }
