@@ -49,14 +49,23 @@ def _events(records: list[Mapping]) -> dict[str, int]:
     return found
 
 
-def evaluate(records: list[Mapping], definitions, packs: Mapping[str, PackLessons]):
-    """Return ``{definition_id: needs}`` for one learner's ``records`` (facts rows)."""
+#: What a definition of a pack the learner has no record of lacks, in the bulk pass.
+UNTOUCHED = ({"need": "records", "count": 1},)
+
+
+def evaluate(records: list[Mapping], definitions, packs: Mapping[str, PackLessons], full=True):
+    """Return ``{definition_id: needs}`` for one learner's ``records`` (facts rows).
+
+    Without ``full``, a definition of a pack the learner has no record of gets
+    :data:`UNTOUCHED` without being worked out (every rule needs a record of its pack).
+    """
     totals = derive(records)
     lessons = next(iter(totals.values())).lessons if totals else []
     by_pack: dict[str, list] = {}
     for row in lessons:
         by_pack.setdefault(row.pack, []).append(row)
     events = _events(records)
+    touched = {r["pack"] for r in records} if not full else None
     return {
         d.id: needs(
             d.rule,
@@ -65,12 +74,14 @@ def evaluate(records: list[Mapping], definitions, packs: Mapping[str, PackLesson
             by_pack.get(d.pack_id, ()),
             events.get(d.pack_id, 0),
         )
+        if full or d.pack_id in touched
+        else UNTOUCHED
         for d in definitions
     }
 
 
-def accounts_for(learners: Iterable[str]) -> dict[str, LearningAccount]:
-    """Return the learning account of each learner, making those missing."""
+def accounts_for(learners: Iterable[str], make: bool = True) -> dict[str, LearningAccount]:
+    """Return the learning account of each learner, making those missing (``make``)."""
     learners = sorted(set(learners))
     found: dict[str, LearningAccount] = {}
     for start in range(0, len(learners), CHUNK):
@@ -80,7 +91,7 @@ def accounts_for(learners: Iterable[str]) -> dict[str, LearningAccount]:
         ):
             found[account.learner] = account
     now = utcnow()
-    for learner in learners:
+    for learner in learners if make else ():
         if learner not in found:
             account = LearningAccount(
                 learner=learner, subject=f"urn:uuid:{uuid.uuid4()}", created_at=now
@@ -113,7 +124,10 @@ def _apply(results: dict[str, dict[int, list]], definitions, revoke: bool) -> tu
     Return (certified, revoked)."""
     by_id = {d.id: d for d in definitions}
     earning = {learner for learner, r in results.items() if any(not n for n in r.values())}
-    accounts = accounts_for(earning) if not revoke else accounts_for(results)
+    # An account is made with a learner's first outcome; revocation only looks for one.
+    accounts = accounts_for(earning)
+    if revoke:
+        accounts.update(accounts_for(set(results) - earning, make=False))
     held = _certified([a.id for a in accounts.values()])
     now, made, taken = utcnow(), 0, 0
     for learner, result in results.items():
@@ -169,7 +183,7 @@ def certify_learners(learners: Iterable[str], revoke: bool = False) -> tuple[int
         grouped: dict[str, list] = {learner: [] for learner in part}
         for row in rows:
             grouped[row["learner"]].append(row)
-        results = {k: evaluate(v, definitions, packs) for k, v in grouped.items()}
+        results = {k: evaluate(v, definitions, packs, False) for k, v in grouped.items()}
         m, t = _apply(results, definitions, revoke)
         made, taken = made + m, taken + t
     return made, taken
@@ -191,7 +205,7 @@ def certify_all() -> tuple[int, int]:
     made = taken = 0
     results: dict[str, dict] = {}
     for learner, records in _stream():
-        results[learner] = evaluate(records, definitions, packs)
+        results[learner] = evaluate(records, definitions, packs, full=False)
         if len(results) >= CHUNK:
             m, t = _apply(results, definitions, revoke=True)
             made, taken, results = made + m, taken + t, {}
