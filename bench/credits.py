@@ -114,7 +114,9 @@ def run(backend: str, database_url: str, instance: str) -> None:
         start = time.perf_counter()
         again, _ = certify_all()
         db.session.commit()
-        figure(f"[{backend}] certify again (idempotent: {again} new)", time.perf_counter() - start, "s")
+        figure(
+            f"[{backend}] certify again (idempotent: {again} new)", time.perf_counter() - start, "s"
+        )
         if backend != "sqlite":
             return  # signing costs the same on both databases; measured once
         outcomes = db.session.scalars(select(Outcome).limit(CREDENTIALS)).all()

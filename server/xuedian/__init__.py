@@ -108,9 +108,7 @@ def create_app(config=None, *, migrations: bool = True) -> Flask:
     ratelimit.init_app(app)
     # Each feature registers its hooks (core/hooks.py) on what sync receives; org enrols
     # before learners' profiles are kept, as before the hooks.
-    for feature in (
-        keys, packs, org, learners, reports, push, instructions, credentials, credits
-    ):
+    for feature in (keys, packs, org, learners, reports, push, instructions, credentials, credits):
         feature.init_app(app)
 
     if settings.fault_ingest_delay_ms:

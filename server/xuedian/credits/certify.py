@@ -43,9 +43,9 @@ def _events(records: list[Mapping]) -> dict[str, int]:
     voided = {r["voids"] for r in records if r["voids"]}
     found: dict[str, int] = {}
     for r in records:
-        if r["verb_name"] == "attended" and r["pack"] and not r["voided"]:
-            if r["id"] not in voided:
-                found[r["pack"]] = found.get(r["pack"], 0) + 1
+        counted = r["pack"] and not r["voided"] and r["id"] not in voided
+        if r["verb_name"] == "attended" and counted:
+            found[r["pack"]] = found.get(r["pack"], 0) + 1
     return found
 
 

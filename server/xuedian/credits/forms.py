@@ -56,7 +56,9 @@ class DefinitionForm(FormSchema):
         required=True, validate=validate.Range(0, 1000), error_messages=word_errors("cr.err.hours")
     )
     credits = fields.Float(
-        required=True, validate=validate.Range(0, 1000), error_messages=word_errors("cr.err.credits")
+        required=True,
+        validate=validate.Range(0, 1000),
+        error_messages=word_errors("cr.err.credits"),
     )
     level = fields.String(load_default="", validate=validate.Length(max=20))
     crosswalk = Crosswalk(load_default=list)

@@ -81,7 +81,11 @@ def _definition(ident) -> OutcomeDefinition:
 def _edit_page(found: OutcomeDefinition, status: int = 200, errors=(), form=None):
     crosswalk = "\n".join(f"{c['bank']}, {c['code']}, {c['ratio']:g}" for c in found.crosswalk)
     return render_page(
-        "credits/definition.html", status, d=found, errors=list(errors), form=form,
+        "credits/definition.html",
+        status,
+        d=found,
+        errors=list(errors),
+        form=form,
         crosswalk=crosswalk,
     )
 

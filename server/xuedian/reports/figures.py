@@ -21,9 +21,9 @@ from ..learners.models import AGE_BANDS, LearnerProfile
 from ..org.models import Area, LearningPoint
 from ..packs.service import current_releases
 from ..sync.models import Device, QuarantinedRecord, RecordConflict
+from .credits import credit_figures
 from .learners import learner_rows
 from .models import ActivityDaily, CourseLearner, TopicDaily
-from .credits import credit_figures
 from .scope import Frame
 from .sneakernet import carry, spread
 from .trend import weekly
