@@ -9,11 +9,12 @@ from __future__ import annotations
 import hashlib
 import json
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..core.hooks import FeedSection
 from ..core.timeutil import iso, utcnow
 from ..extensions import db
+from ..packs.models import PackRelease
 from ..sync.models import LearnerOwner, LearningRecord
 from . import definitions as defs
 from .certify import _columns, evaluate
@@ -88,18 +89,43 @@ def _outcome(learner: str, o: Outcome, d: OutcomeDefinition) -> dict:
     }
 
 
+def _state(device, learners: list[str]) -> str:
+    """What the section's rows depend on, cheaply: the device's changes, the releases and
+    definitions, and its learners' outcomes (how many, the newest, how many revoked or
+    still unsigned)."""
+    o = Outcome
+    outcomes = db.session.execute(
+        select(
+            func.count(),
+            func.max(o.id),
+            func.count(o.revoked_at),
+            func.count(o.compact),
+        ).where(
+            o.account_id.in_(
+                select(LearningAccount.id).where(LearningAccount.learner.in_(learners))
+            )
+        )
+    ).one()
+    releases = db.session.scalar(select(func.max(PackRelease.id))) or 0
+    edited = db.session.scalar(select(func.max(OutcomeDefinition.updated_at)))
+    return f"{device.change_seq}:{releases}:{edited}:{':'.join(str(x) for x in outcomes)}"[:120]
+
+
 def credits_section(device, cursor, nxt, page_rows: int) -> FeedSection:
     """Hook ``feed-sections``: the device's learners' credits when they changed."""
     learners = _learners(device.id)
     if not learners:
         return FeedSection({"credits": None})
-    rows = section_rows(learners)
-    digest = hashlib.sha256(json.dumps(rows, sort_keys=True).encode()).hexdigest()
     mark = db.session.get(CreditDelivery, device.id)
-    if mark is not None and mark.digest == digest and cursor.c is not None:
+    fresh = cursor.c is None
+    if mark is not None and not fresh and mark.state == _state(device, learners):
         return FeedSection({"credits": None})
+    rows = section_rows(learners)
+    state = _state(device, learners)  # after signing, which may have changed it
+    digest = hashlib.sha256(json.dumps(rows, sort_keys=True).encode()).hexdigest()
     if mark is None:
-        db.session.add(CreditDelivery(device_id=device.id, digest=digest, sent_at=utcnow()))
-    else:
-        mark.digest, mark.sent_at = digest, utcnow()
-    return FeedSection({"credits": rows}, confirmed=True)
+        mark = CreditDelivery(device_id=device.id, state=state, digest="", sent_at=utcnow())
+        db.session.add(mark)
+    unchanged = mark.digest == digest and not fresh
+    mark.state, mark.digest, mark.sent_at = state, digest, utcnow()
+    return FeedSection({"credits": None if unchanged else rows}, confirmed=True)

@@ -149,5 +149,8 @@ class CreditDelivery(db.Model):
     __tablename__ = "credit_delivery"
 
     device_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    #: What the rows were derived from (the device's changes, the releases, its learners'
+    #: outcomes): while it stands, the feed skips the derivation altogether.
+    state: Mapped[str] = mapped_column(String(120))
     digest: Mapped[str] = mapped_column(String(64))
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime)

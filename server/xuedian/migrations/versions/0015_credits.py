@@ -100,6 +100,7 @@ def upgrade():
     op.create_table(
         "credit_delivery",
         sa.Column("device_id", sa.String(length=36), nullable=False),
+        sa.Column("state", sa.String(length=120), nullable=False),
         sa.Column("digest", sa.String(length=64), nullable=False),
         sa.Column("sent_at", UTC, nullable=False),
         sa.PrimaryKeyConstraint("device_id"),
