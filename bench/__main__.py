@@ -7,6 +7,7 @@ import sys
 
 from . import (
     credential_verifier,
+    credits,
     pack_import_heap,
     packs,
     pwa,
@@ -32,6 +33,10 @@ BENCHES = {
     "pwa": ("the app on a slow phone (4x CPU, 400 Kbps, 400 ms)", pwa.main),
     "reports": ("reports at county scale (1,000,000 records)", reports.main),
     "credential_verifier": ("the phone's certificate verifier", credential_verifier.main),
+    "credits": (
+        "credit bank: certify 20,000 learners from 1,000,000 records; sign 10,000 credentials",
+        credits.main,
+    ),
 }
 
 if __name__ == "__main__":

@@ -54,7 +54,7 @@ def create_app(config=None, *, migrations: bool = True) -> Flask:
     from flask import Flask
     from sqlalchemy import event
 
-    from . import credentials, instructions, keys, learners, org, packs, push, reports
+    from . import credentials, credits, instructions, keys, learners, org, packs, push, reports
     from .audit import pages as audit_pages
     from .config import Settings
     from .core import bidi, htmlpage, ratelimit, timeutil
@@ -63,6 +63,7 @@ def create_app(config=None, *, migrations: bool = True) -> Flask:
     from .core.http import DbIdConverter
     from .core.instance import prepare as prepare_instance
     from .credentials import routes as credential_routes
+    from .credits import pages as credit_pages
     from .errors import register_error_handlers
     from .extensions import db, init_migrations
     from .instructions import pages as instruction_pages
@@ -107,7 +108,7 @@ def create_app(config=None, *, migrations: bool = True) -> Flask:
     ratelimit.init_app(app)
     # Each feature registers its hooks (core/hooks.py) on what sync receives; org enrols
     # before learners' profiles are kept, as before the hooks.
-    for feature in (keys, packs, org, learners, reports, push, instructions, credentials):
+    for feature in (keys, packs, org, learners, reports, push, instructions, credentials, credits):
         feature.init_app(app)
 
     if settings.fault_ingest_delay_ms:
@@ -143,6 +144,7 @@ def create_app(config=None, *, migrations: bool = True) -> Flask:
     app.register_blueprint(report_views.assets)
     lrs_routes.init_app(app)
     app.register_blueprint(credential_routes.bp)
+    app.register_blueprint(credit_pages.bp)
     dist = Path(settings.pwa_dist) if settings.pwa_dist else default_pwa_dist()
     web_routes.serve_pwa(app, dist)
     return app

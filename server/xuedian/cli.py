@@ -11,6 +11,7 @@ from .backup.cli import backup, restore
 from .core.cliapp import cli_app as _app
 from .core.paths import default_packs_dir
 from .credentials.cli import credentials
+from .credits.cli import credits
 from .errors import XuedianError
 from .instructions.cli import instructions
 from .jobs.cli import jobs, scheduler
@@ -224,5 +225,6 @@ for group in (
     backup,
     restore,
     credentials,
+    credits,
 ):
     main.add_command(group)

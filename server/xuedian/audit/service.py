@@ -34,6 +34,11 @@ ACTIONS = (
     "instruction",
     "pack-publish",
     "export",
+    "credit-definition",
+    "credit-attest",
+    "credit-approve",
+    "credit-decline",
+    "credit-revoke",
 )
 CLI = "cli"
 MAX_TARGET = 200

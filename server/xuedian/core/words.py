@@ -15,12 +15,18 @@ from __future__ import annotations
 
 from flask import has_request_context, request, session
 
+from . import words_credits
 from .words_en import WORDS as EN
 from .words_zh import WORDS as ZH
 
 LANGS = ("zh-CN", "en")
 DEFAULT = "zh-CN"
-WORDS: dict[str, dict[str, str]] = {"zh-CN": ZH, "en": EN}
+# Each language is one flat dict; the credits pages' words sit in their own file only to
+# keep each file short.
+WORDS: dict[str, dict[str, str]] = {
+    "zh-CN": {**ZH, **words_credits.ZH},
+    "en": {**EN, **words_credits.EN},
+}
 
 
 def current_lang() -> str:

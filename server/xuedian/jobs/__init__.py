@@ -11,6 +11,7 @@ import importlib
 
 #: Modules whose import registers jobs.
 JOB_MODULES = (
+    "xuedian.credits.jobs",
     "xuedian.push.jobs",
     "xuedian.reports.jobs",
 )

@@ -49,6 +49,7 @@ NAV = (
     ("staff.points", "nav_points", ("admin",)),
     ("staff.org", "nav_org", ("admin",)),
     ("staff.people", "nav_people", ("admin",)),
+    ("credits.page", "nav_credits", ("admin", "volunteer")),
     ("audit.page", "nav_audit", ("admin",)),
     ("staff.my_point", "nav_my_point", ("volunteer",)),
 )

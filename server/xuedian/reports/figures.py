@@ -21,6 +21,7 @@ from ..learners.models import AGE_BANDS, LearnerProfile
 from ..org.models import Area, LearningPoint
 from ..packs.service import current_releases
 from ..sync.models import Device, QuarantinedRecord, RecordConflict
+from .credits import credit_figures
 from .learners import learner_rows
 from .models import ActivityDaily, CourseLearner, TopicDaily
 from .scope import Frame
@@ -122,7 +123,7 @@ def _int(status: dict | None, key: str) -> int | None:
 
 #: What :func:`build` computes, each part on its own; a table names the parts it reads
 #: (tables.py), so an export computes only those.
-PARTS = ("groups", "funnel", "ages", "topics", "carry", "trend", "learners")
+PARTS = ("groups", "funnel", "ages", "topics", "carry", "trend", "learners", "credits")
 
 
 def build(frame: Frame, parts=PARTS) -> dict:
@@ -156,6 +157,8 @@ def build(frame: Frame, parts=PARTS) -> dict:
         out["carry"] = carry(frame, points if points is not None else _groups(frame)[2])
     if "trend" in parts:
         out["trend"] = weekly(frame)
+    if "credits" in parts:
+        out["credits"] = credit_figures(frame)
     return out
 
 

@@ -263,6 +263,22 @@ def learners(report, lang, text, limit=None):
     return _labelled(keys, text, rows, None)
 
 
+@registered("credits", ("credits",))
+def credits(report, lang, text, limit=None):
+    """The credit bank: one row per course, village and age band, then the certificates
+    issued and the attestations waiting (the same columns on screen, CSV and XLSX)."""
+    c = report["credits"]
+    rows = [[text["course"], title, n, hours] for title, n, hours in c["courses"]]
+    rows += [[text["village"], v or text["unknown"], n, h] for v, n, h in c["villages"]]
+    rows += [
+        [text["band"], text[f"age_{band}"] if band else text["age_unknown"], n, h]
+        for band, n, h in c["ages"]
+    ]
+    rows += [[text["cr.issued"], "", c["issued"], None]]
+    rows += [[text["cr.waiting"], "", c["waiting"], None]]
+    return _labelled(["cr.by", "name", "cr.outcomes_n", "cr.hours"], text, rows, limit)
+
+
 NAMES = tuple(TABLES)
 LONG = tuple(name for name, t in TABLES.items() if t.long)
 

@@ -93,6 +93,15 @@ PAGES: dict[str, Page] = {
     "reports_assets.static": Page(PUBLIC, params={"filename": "reports.css"}),
     "jobs.runs": Page(ADMIN),
     "instructions.page": Page(ADMIN),
+    # The credit bank: any staff member attests (an empty form: 400); administrators edit
+    # definitions and decide. The world has no definition, attestation or outcome, so an
+    # allowed request for id 1 is 404; tests/server/credits/ shows the scoped ones.
+    "credits.page": Page(ANY_STAFF),
+    "credits.attest": Page(ANY_STAFF, ok=400),
+    "credits.definition": Page(ADMIN, params={"ident": 1}, ok=404),
+    "credits.definition_save": Page(ADMIN, params={"ident": 1}, ok=404),
+    "credits.decide": Page(ADMIN, params={"ident": 1, "choice": "approve"}, ok=404),
+    "credits.revoke": Page(ADMIN, params={"ident": 1}, ok=404),
     # An empty form: refused with the form again (400), nothing sent. The target point is a
     # form field; tests/server/push/ shows a point out of scope is refused.
     "instructions.create": Page(ADMIN, ok=400),

@@ -22,6 +22,7 @@ PART_FUNCTIONS = {
     "carry": "carry",
     "trend": "weekly",
     "learners": "learner_rows",
+    "credits": "credit_figures",
 }
 
 
@@ -57,6 +58,7 @@ def test_every_table_is_registered_with_parts_figures_computes():
     ("name", "expected"),
     [
         ("ages", {"_ages"}),
+        ("credits", {"credit_figures"}),
         ("topics", {"_topics"}),
         ("funnel", {"_funnel"}),
         ("trend", {"weekly"}),

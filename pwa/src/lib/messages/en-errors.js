@@ -99,4 +99,7 @@ export const enErrors = {
   'err.credential-issue-forbidden': 'Only a county administrator or an authorised system can issue certificates.',
   'err.credential-revoked': 'The issuer has revoked this certificate.',
   'err.credential-status-invalid': 'This certificate’s status cannot be read.',
+  'err.credit-learner-out-of-scope': 'No such learner uses a phone at a point you may see.',
+  'err.credit-attestation-decided': 'This attestation has already been decided.',
+  'err.credit-outcome-not-certified': 'Only a certified outcome can be revoked.',
 };

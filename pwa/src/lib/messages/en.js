@@ -336,4 +336,8 @@ export const en = {
   'site.connect': 'Please connect to a network, or ask the volunteer at your learning point to help you download it, then scan again.',
   'site.download': 'Download this course ({size})',
   'site.downloading': 'Downloading; the lesson opens when it is ready…',
+  'credits.need.lessons': '{n} more lessons to go',
+  'credits.need.quiz': 'The quiz needs {score} points',
+  'credits.need.events': '{n} more events to attend',
+  'credits.need.unpublished': 'This course is not published yet',
 };

@@ -98,4 +98,7 @@ export const zhErrors = {
   'err.credential-issue-forbidden': '只有县级管理员或授权系统可以发证书。',
   'err.credential-revoked': '这份证书已被发证机构撤销。',
   'err.credential-status-invalid': '无法读取这份证书的状态。',
+  'err.credit-learner-out-of-scope': '您所在的学习点没有这位学习者。',
+  'err.credit-attestation-decided': '这份证明已经审批过了。',
+  'err.credit-outcome-not-certified': '只有已认证的成果可以撤销。',
 };

@@ -339,4 +339,8 @@ export const zh = {
   'site.connect': '请连上网络，或到学习点请志愿者帮您下载，然后再扫一次。',
   'site.download': '下载这门课（{size}）',
   'site.downloading': '正在下载，下载好会自己打开…',
+  'credits.need.lessons': '还差 {n} 课',
+  'credits.need.quiz': '测验需 {score} 分',
+  'credits.need.events': '还差 {n} 次活动',
+  'credits.need.unpublished': '这门课还没有发布',
 };

@@ -1,0 +1,131 @@
+"""The credits section of the changes feed: each learner of the device with their outcomes
+(title, hours, credits, date, status, the compact QR text) and what each pending
+definition still needs. Owns ``credit_delivery``: the digest of what a device was last
+sent; the section is sent in full when it changed, or when the phone starts afresh.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from sqlalchemy import func, select
+
+from ..core.hooks import FeedSection
+from ..core.timeutil import iso, utcnow
+from ..extensions import db
+from ..packs.models import PackRelease
+from ..sync.models import LearnerOwner, LearningRecord
+from . import definitions as defs
+from .certify import _columns, evaluate
+from .issuing import settle
+from .models import CreditDelivery, LearningAccount, Outcome, OutcomeDefinition
+
+
+def _learners(device_id: str) -> list[str]:
+    return list(
+        db.session.scalars(
+            select(LearnerOwner.learner)
+            .where(LearnerOwner.device_id == device_id)
+            .order_by(LearnerOwner.learner)
+        )
+    )
+
+
+def section_rows(learners: list[str]) -> dict:
+    """Return the credits section of ``learners`` (outcomes signed first, if need be)."""
+    accounts = {
+        a.learner: a
+        for a in db.session.scalars(
+            select(LearningAccount).where(LearningAccount.learner.in_(learners))
+        )
+    }
+    settle([a.id for a in accounts.values()])
+    definitions = defs.active_definitions()
+    by_id = {d.id: d for d in db.session.scalars(select(OutcomeDefinition))}
+    packs = defs.current_packs()
+    outcomes, pending = [], []
+    for learner in learners:
+        account = accounts.get(learner)
+        held = set()
+        if account is not None:
+            rows = db.session.scalars(
+                select(Outcome).where(Outcome.account_id == account.id).order_by(Outcome.id)
+            )
+            for o in rows:
+                if o.status == "certified":
+                    held.add(o.definition_id)
+                outcomes.append(_outcome(learner, o, by_id[o.definition_id]))
+        records = db.session.execute(
+            select(*_columns()).where(LearningRecord.learner == learner)
+        ).mappings()
+        result = evaluate(list(records), definitions, packs)
+        for d in definitions:
+            if d.id not in held and result.get(d.id):
+                pending.append(
+                    {
+                        "learner": learner,
+                        "definition": d.id,
+                        "title": d.title,
+                        "hours": d.credit_hours,
+                        "credits": d.credits,
+                        "needs": result[d.id],
+                    }
+                )
+    return {"learners": learners, "outcomes": outcomes, "pending": pending}
+
+
+def _outcome(learner: str, o: Outcome, d: OutcomeDefinition) -> dict:
+    return {
+        "learner": learner,
+        "definition": d.id,
+        "title": d.title,
+        "hours": o.credit_hours,
+        "credits": o.credits,
+        "certified": iso(o.certified_at),
+        "status": o.status,
+        "revoked": iso(o.revoked_at) if o.revoked_at else None,
+        "qr": o.compact,
+    }
+
+
+def _state(device, learners: list[str]) -> str:
+    """What the section's rows depend on, cheaply: the device's changes, the releases and
+    definitions, and its learners' outcomes (how many, the newest, how many revoked or
+    still unsigned)."""
+    o = Outcome
+    outcomes = db.session.execute(
+        select(
+            func.count(),
+            func.max(o.id),
+            func.count(o.revoked_at),
+            func.count(o.compact),
+        ).where(
+            o.account_id.in_(
+                select(LearningAccount.id).where(LearningAccount.learner.in_(learners))
+            )
+        )
+    ).one()
+    releases = db.session.scalar(select(func.max(PackRelease.id))) or 0
+    edited = db.session.scalar(select(func.max(OutcomeDefinition.updated_at)))
+    return f"{device.change_seq}:{releases}:{edited}:{':'.join(str(x) for x in outcomes)}"[:120]
+
+
+def credits_section(device, cursor, nxt, page_rows: int) -> FeedSection:
+    """Hook ``feed-sections``: the device's learners' credits when they changed."""
+    learners = _learners(device.id)
+    if not learners:
+        return FeedSection({"credits": None})
+    mark = db.session.get(CreditDelivery, device.id)
+    fresh = cursor.c is None
+    if mark is not None and not fresh and mark.state == _state(device, learners):
+        return FeedSection({"credits": None})
+    rows = section_rows(learners)
+    state = _state(device, learners)  # after signing, which may have changed it
+    digest = hashlib.sha256(json.dumps(rows, sort_keys=True).encode()).hexdigest()
+    if mark is None:
+        mark = CreditDelivery(device_id=device.id, state=state, digest="", sent_at=utcnow())
+        db.session.add(mark)
+    unchanged = mark.digest == digest and not fresh
+    mark.state, mark.digest, mark.sent_at = state, digest, utcnow()
+    return FeedSection({"credits": None if unchanged else rows}, confirmed=True)

@@ -1,0 +1,48 @@
+"""credits' wire format: the ``credits`` section of a changes-feed page (docs/protocol.md,
+"Credits"). The server only dumps it; the phone replaces its learners' rows with it."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields
+
+
+class NeedItem(Schema):
+    #: ``lessons`` (count lessons still to complete with engagement), ``quiz`` (count
+    #: quizzes below ``score``), ``events`` (count attendances), ``unpublished``.
+    need = fields.String()
+    count = fields.Integer()
+    score = fields.Float()
+
+
+class OutcomeItem(Schema):
+    learner = fields.String()
+    definition = fields.Integer()
+    title = fields.String()
+    hours = fields.Float()
+    credits = fields.Float()
+    certified = fields.String()
+    status = fields.String()
+    revoked = fields.String(allow_none=True)
+    #: ``XD1:…`` (credentials/compact.py), None until the county has signed it.
+    qr = fields.String(allow_none=True)
+
+
+class PendingItem(Schema):
+    learner = fields.String()
+    definition = fields.Integer()
+    title = fields.String()
+    hours = fields.Float()
+    credits = fields.Float()
+    needs = fields.List(fields.Nested(NeedItem))
+
+
+class CreditsSection(Schema):
+    #: Learners whose rows follow in full (a learner listed with no rows has none).
+    learners = fields.List(fields.String())
+    outcomes = fields.List(fields.Nested(OutcomeItem))
+    pending = fields.List(fields.Nested(PendingItem))
+
+
+def feed_fields() -> dict:
+    """credits' part of a changes-feed page (hook ``feed-fields``)."""
+    return {"credits": fields.Nested(CreditsSection, allow_none=True)}
