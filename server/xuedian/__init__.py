@@ -54,7 +54,7 @@ def create_app(config=None, *, migrations: bool = True) -> Flask:
     from flask import Flask
     from sqlalchemy import event
 
-    from . import credentials, instructions, keys, learners, org, packs, push, reports
+    from . import credentials, instructions, keys, learners, org, packs, points, push, reports
     from .audit import pages as audit_pages
     from .config import Settings
     from .core import bidi, htmlpage, ratelimit, timeutil
@@ -107,7 +107,7 @@ def create_app(config=None, *, migrations: bool = True) -> Flask:
     ratelimit.init_app(app)
     # Each feature registers its hooks (core/hooks.py) on what sync receives; org enrols
     # before learners' profiles are kept, as before the hooks.
-    for feature in (keys, packs, org, learners, reports, push, instructions, credentials):
+    for feature in (keys, packs, org, learners, reports, push, instructions, credentials, points):
         feature.init_app(app)
 
     if settings.fault_ingest_delay_ms:

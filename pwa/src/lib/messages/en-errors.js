@@ -99,4 +99,10 @@ export const enErrors = {
   'err.credential-issue-forbidden': 'Only a county administrator or an authorised system can issue certificates.',
   'err.credential-revoked': 'The issuer has revoked this certificate.',
   'err.credential-status-invalid': 'This certificate’s status cannot be read.',
+  'err.voucher-double-spend': 'This voucher was already used on another device. It counts once and has been reported.',
+  'err.voucher-over-daily-cap': 'This learner’s offline redemptions that day go beyond the daily limit; the extra is refused.',
+  'err.voucher-balance-short': 'This learner does not have enough points for this redemption.',
+  'err.voucher-service-unknown': 'The county’s catalogue does not offer this service.',
+  'err.voucher-signature-invalid': 'This voucher’s signature is wrong; it may be forged or changed.',
+  'err.points-rule-unknown': 'There is no such points rule.',
 };
