@@ -12,13 +12,13 @@ reported: offline the volunteer could not know.
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime
 
 from flask import current_app
 from marshmallow import ValidationError
 from sqlalchemy import func, select
 
-from ..core.timeutil import county_zone, local_day
+from ..core.timeutil import day_span, local_day
 from ..errors import XuedianError
 from ..extensions import db
 from ..sync.devices import verify_signed
@@ -102,15 +102,14 @@ def daily_cap() -> int:
 
 
 def _redeemed_that_day(voucher: dict) -> int:
-    zone = county_zone()
-    day = local_day(voucher["time"], zone)
-    start = datetime.combine(day, time(), zone)
+    day = local_day(voucher["time"])
+    start, end = day_span(day, day)
     total = db.session.scalar(
         select(func.coalesce(func.sum(PointsEntry.points), 0)).where(
             PointsEntry.learner == voucher["learner"],
             PointsEntry.kind == "redeem",
             PointsEntry.created >= start,
-            PointsEntry.created < start + timedelta(days=1),
+            PointsEntry.created < end,
         )
     )
     return -int(total or 0)

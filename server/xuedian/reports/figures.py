@@ -20,6 +20,7 @@ from ..extensions import db
 from ..learners.models import AGE_BANDS, LearnerProfile
 from ..org.models import Area, LearningPoint
 from ..packs.service import current_releases
+from ..points.figures import figures as points_figures
 from ..sync.models import Device, QuarantinedRecord, RecordConflict
 from .learners import learner_rows
 from .models import ActivityDaily, CourseLearner, TopicDaily
@@ -122,7 +123,7 @@ def _int(status: dict | None, key: str) -> int | None:
 
 #: What :func:`build` computes, each part on its own; a table names the parts it reads
 #: (tables.py), so an export computes only those.
-PARTS = ("groups", "funnel", "ages", "topics", "carry", "trend", "learners")
+PARTS = ("groups", "funnel", "ages", "topics", "carry", "trend", "learners", "points")
 
 
 def build(frame: Frame, parts=PARTS) -> dict:
@@ -156,6 +157,8 @@ def build(frame: Frame, parts=PARTS) -> dict:
         out["carry"] = carry(frame, points if points is not None else _groups(frame)[2])
     if "trend" in parts:
         out["trend"] = weekly(frame)
+    if "points" in parts:
+        out["points"] = points_figures(frame)
     return out
 
 
