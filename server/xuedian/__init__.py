@@ -70,6 +70,7 @@ def create_app(config=None, *, migrations: bool = True) -> Flask:
     from .lrs import routes as lrs_routes
     from .org import routes as staff_routes
     from .packs import routes as pack_routes
+    from .points import pages as points_pages
     from .push import routes as push_routes
     from .reports import views as report_views
     from .sync import pages as volunteer_pages
@@ -143,6 +144,7 @@ def create_app(config=None, *, migrations: bool = True) -> Flask:
     app.register_blueprint(report_views.assets)
     lrs_routes.init_app(app)
     app.register_blueprint(credential_routes.bp)
+    app.register_blueprint(points_pages.bp)
     dist = Path(settings.pwa_dist) if settings.pwa_dist else default_pwa_dist()
     web_routes.serve_pwa(app, dist)
     return app

@@ -19,4 +19,26 @@ WORDS: dict[str, str] = {
     "points_voucher": "Voucher",
     "points_first_phone": "Device redeemed first",
     "points_time": "Redeemed at",
+    "nav_services": "Points services",
+    "points_catalogue": "Services for points",
+    "points_catalogue_intro": (
+        "Learners redeem points for these services at learning points. "
+        "Volunteers redeem offline; the county checks at sync."
+    ),
+    "points_saved": "Saved.",
+    "points_price": "Points",
+    "points_where": "Offered at",
+    "points_everywhere": "Every learning point of the county",
+    "points_offered": "Offered",
+    "points_change": "Change",
+    "points_save": "Save",
+    "points_add": "Add a service",
+    "points_no_services": "No services yet.",
+    "points_yes": "Yes",
+    "points_no": "No",
+    "err.points_name": "Give the service a name, at most 80 characters.",
+    "err.points_price": "The points must be a whole number from 1 to 1000000.",
+    "err.points_county_wide": (
+        "Only a county administrator can set a county-wide service; choose a learning point."
+    ),
 }

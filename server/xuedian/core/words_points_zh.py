@@ -21,4 +21,23 @@ WORDS: dict[str, str] = {
     "points_voucher": "兑换券",
     "points_first_phone": "先兑换的设备",
     "points_time": "兑换时间",
+    "nav_services": "积分服务",
+    "points_catalogue": "积分兑换服务",
+    "points_catalogue_intro": (
+        "学员可以在学习点用积分兑换这些服务。志愿者离线兑换，同步时县里核对。"
+    ),
+    "points_saved": "已保存。",
+    "points_price": "所需积分",
+    "points_where": "在哪里提供",
+    "points_everywhere": "全县所有学习点",
+    "points_offered": "提供中",
+    "points_change": "修改",
+    "points_save": "保存",
+    "points_add": "添加服务",
+    "points_no_services": "还没有服务。",
+    "points_yes": "是",
+    "points_no": "否",
+    "err.points_name": "请填写服务名称，最多 80 个字。",
+    "err.points_price": "所需积分必须是 1 到 1000000 之间的整数。",
+    "err.points_county_wide": "只有县级管理员可以设置全县的服务；请选择一个学习点。",
 }
