@@ -54,7 +54,18 @@ def create_app(config=None, *, migrations: bool = True) -> Flask:
     from flask import Flask
     from sqlalchemy import event
 
-    from . import credentials, credits, instructions, keys, learners, org, packs, push, reports
+    from . import (
+        credentials,
+        credits,
+        instructions,
+        keys,
+        learners,
+        org,
+        packs,
+        points,
+        push,
+        reports,
+    )
     from .audit import pages as audit_pages
     from .config import Settings
     from .core import bidi, htmlpage, ratelimit, timeutil
@@ -71,6 +82,7 @@ def create_app(config=None, *, migrations: bool = True) -> Flask:
     from .lrs import routes as lrs_routes
     from .org import routes as staff_routes
     from .packs import routes as pack_routes
+    from .points import pages as points_pages
     from .push import routes as push_routes
     from .reports import views as report_views
     from .sync import pages as volunteer_pages
@@ -108,7 +120,18 @@ def create_app(config=None, *, migrations: bool = True) -> Flask:
     ratelimit.init_app(app)
     # Each feature registers its hooks (core/hooks.py) on what sync receives; org enrols
     # before learners' profiles are kept, as before the hooks.
-    for feature in (keys, packs, org, learners, reports, push, instructions, credentials, credits):
+    for feature in (
+        keys,
+        packs,
+        org,
+        learners,
+        reports,
+        push,
+        instructions,
+        credentials,
+        credits,
+        points,
+    ):
         feature.init_app(app)
 
     if settings.fault_ingest_delay_ms:
@@ -145,6 +168,7 @@ def create_app(config=None, *, migrations: bool = True) -> Flask:
     lrs_routes.init_app(app)
     app.register_blueprint(credential_routes.bp)
     app.register_blueprint(credit_pages.bp)
+    app.register_blueprint(points_pages.bp)
     dist = Path(settings.pwa_dist) if settings.pwa_dist else default_pwa_dist()
     web_routes.serve_pwa(app, dist)
     return app

@@ -18,6 +18,7 @@ from .jobs.cli import jobs, scheduler
 from .lrs.cli import lrs
 from .org.cli import create_admin, org
 from .packs.cli import blobs, build_with_progress, packs
+from .points.cli import points
 from .push.cli import inbox
 from .relay.cli import relay
 from .reports.cli import reports
@@ -226,5 +227,6 @@ for group in (
     restore,
     credentials,
     credits,
+    points,
 ):
     main.add_command(group)

@@ -204,6 +204,9 @@ class Settings:
         "Asia/Shanghai",
         "The county's IANA timezone: every time staff read, report days and job schedules.",
     )
+    points_daily_cap: int = _setting(
+        200, "Most points one learner may redeem offline per day; the excess is refused."
+    )
     job_schedule: str = _setting(
         "",
         "Overrides of job schedules, `name=cron; other=off` (a cron line of 5 fields, or 6 "

@@ -11,7 +11,11 @@ The hooks in use (docs/architecture.md):
 - ``records-stored(device_id, rows)``: newly stored learning records, in the ingest
   transaction; ``rows`` are the inserted column dicts (facts already parsed).
 - ``records-voided(rows)``: stored records a voiding record has just voided.
-- ``heartbeat-received(device, status, created, now, live)``: a batch or bundle heartbeat.
+- ``heartbeat-received(device, status, created, now, live)``: a batch or bundle heartbeat
+  that is the device's newest state (an older bundle's is not).
+- ``heartbeat-carried(device, status, now)``: every heartbeat that arrives, however old,
+  before ``heartbeat-received``: for what it carries as events (points' vouchers), which
+  an older state must not drop.
 - ``enrolment-offered(device, code, token, now)``: a registration naming a point.
 - ``feed-sections(device, cursor, nxt, page_rows)``: each returns a :class:`FeedSection`
   and advances its own slot of the next cursor ``nxt``.

@@ -46,6 +46,7 @@ NAV = (
     ("reports.register", "nav_register", ("admin",)),
     ("jobs.runs", "nav_jobs", ("admin",)),
     ("instructions.page", "nav_instructions", ("admin",)),
+    ("points.page", "nav_services", ("admin",)),
     ("staff.points", "nav_points", ("admin",)),
     ("staff.org", "nav_org", ("admin",)),
     ("staff.people", "nav_people", ("admin",)),

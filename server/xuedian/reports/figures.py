@@ -20,6 +20,7 @@ from ..extensions import db
 from ..learners.models import AGE_BANDS, LearnerProfile
 from ..org.models import Area, LearningPoint
 from ..packs.service import current_releases
+from ..points.figures import figures as points_figures
 from ..sync.models import Device, QuarantinedRecord, RecordConflict
 from .credits import credit_figures
 from .learners import learner_rows
@@ -123,7 +124,7 @@ def _int(status: dict | None, key: str) -> int | None:
 
 #: What :func:`build` computes, each part on its own; a table names the parts it reads
 #: (tables.py), so an export computes only those.
-PARTS = ("groups", "funnel", "ages", "topics", "carry", "trend", "learners", "credits")
+PARTS = ("groups", "funnel", "ages", "topics", "carry", "trend", "learners", "credits", "points")
 
 
 def build(frame: Frame, parts=PARTS) -> dict:
@@ -159,6 +160,8 @@ def build(frame: Frame, parts=PARTS) -> dict:
         out["trend"] = weekly(frame)
     if "credits" in parts:
         out["credits"] = credit_figures(frame)
+    if "points" in parts:
+        out["points"] = points_figures(frame)
     return out
 
 

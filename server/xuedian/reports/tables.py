@@ -279,6 +279,28 @@ def credits(report, lang, text, limit=None):
     return _labelled(["cr.by", "name", "cr.outcomes_n", "cr.hours"], text, rows, limit)
 
 
+@registered("points_totals", ("points",))
+def points_totals(report, lang, text, limit=None):
+    rows = [[text[f"points_kind_{k}"], n, total] for k, n, total in report["points"]["totals"]]
+    return _labelled(["points_kind", "points_entries", "points_sum"], text, rows, limit)
+
+
+@registered("points_services", ("points",))
+def points_services(report, lang, text, limit=None):
+    rows = [list(r) for r in report["points"]["services"]]
+    return _labelled(["points_service", "points_redemptions", "points_sum"], text, rows, limit)
+
+
+@registered("points_double_spends", ("points",), long=True)
+def points_double_spends(report, lang, text, limit=None):
+    keys = ["points_voucher", "learner", "phone", "points_first_phone", "points_sum"]
+    rows = [
+        [voucher[:8], learner[:8], device[:8], (first or "")[:8], points, moment]
+        for voucher, learner, device, first, points, moment in report["points"]["double_spends"]
+    ]
+    return _labelled([*keys, "points_time"], text, rows[:limit], None)
+
+
 NAMES = tuple(TABLES)
 LONG = tuple(name for name, t in TABLES.items() if t.long)
 
@@ -287,6 +309,8 @@ def size(report: dict, name: str) -> int:
     """How many rows the LONG table ``name`` has in all."""
     if name == "learners":
         return len(report["learners"])
+    if name == "points_double_spends":
+        return len(report["points"]["double_spends"])
     return len(report["carry"][name.removeprefix("carry_")])
 
 

@@ -213,6 +213,8 @@ def record_heartbeat(
     Neither side counts as newer than when it reached the server: a phone whose clock ran a
     year ahead would otherwise shut out every later bundle for that year.
     """
+    # What a heartbeat carries as events (points' vouchers) counts however old it is.
+    hooks.emit("heartbeat-carried", device, status, now)
     previous = (device.last_status or {}).get("created")
     if not live and previous:
         stored = parse_iso(previous)

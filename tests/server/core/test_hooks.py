@@ -33,8 +33,15 @@ def test_hooks_the_factory_registers_each_feature(app):
     names = {
         name: [f"{fn.__module__}.{fn.__name__}" for fn in fns] for name, fns in registered.items()
     }
-    assert names["records-stored"] == ["xuedian.reports.aggregates.record_new"]
-    assert names["records-voided"] == ["xuedian.reports.aggregates.record_voided"]
+    assert names["records-stored"] == [
+        "xuedian.reports.aggregates.record_new",
+        "xuedian.points.earn.on_records_stored",
+    ]
+    assert names["records-voided"] == [
+        "xuedian.reports.aggregates.record_voided",
+        "xuedian.points.earn.on_records_voided",
+    ]
+    assert names["heartbeat-carried"] == ["xuedian.points.vouchers.apply_heartbeat"]
     assert names["heartbeat-received"] == [
         "xuedian.org.enrolment.enrol_on_heartbeat",
         "xuedian.learners.profiles.upsert_profiles",

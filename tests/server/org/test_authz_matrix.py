@@ -110,6 +110,11 @@ PAGES: dict[str, Page] = {
     "staff.my_password_change": Page(ANY_STAFF, ok=400),
     # The audit log: events of the administrator's own area and below (test_audit.py).
     "audit.page": Page(ADMIN),
+    # The points services catalogue; an empty form is refused (400); a service out of
+    # scope is 404 (tests/server/points/test_pages.py), as is one that does not exist.
+    "points.page": Page(ADMIN),
+    "points.add": Page(ADMIN, ok=400),
+    "points.change": Page(ADMIN, params={"service_id": 999999}, ok=404),
 }
 PREFIXES = ("/staff", "/reports")
 ACCOUNTS = [None, *STAFF]

@@ -102,4 +102,10 @@ export const enErrors = {
   'err.credit-learner-out-of-scope': 'No such learner uses a phone at a point you may see.',
   'err.credit-attestation-decided': 'This attestation has already been decided.',
   'err.credit-outcome-not-certified': 'Only a certified outcome can be revoked.',
+  'err.voucher-double-spend': 'This voucher was already used on another device. It counts once and has been reported.',
+  'err.voucher-over-daily-cap': 'This learner’s offline redemptions that day go beyond the daily limit; the extra is refused.',
+  'err.voucher-balance-short': 'This learner does not have enough points for this redemption.',
+  'err.voucher-service-unknown': 'The county’s catalogue does not offer this service.',
+  'err.voucher-signature-invalid': 'This voucher’s signature is wrong; it may be forged or changed.',
+  'err.points-rule-unknown': 'There is no such points rule.',
 };

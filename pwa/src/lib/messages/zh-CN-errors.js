@@ -101,4 +101,10 @@ export const zhErrors = {
   'err.credit-learner-out-of-scope': '您所在的学习点没有这位学习者。',
   'err.credit-attestation-decided': '这份证明已经审批过了。',
   'err.credit-outcome-not-certified': '只有已认证的成果可以撤销。',
+  'err.voucher-double-spend': '这张兑换券已在另一台设备上用过，只算一次，已上报。',
+  'err.voucher-over-daily-cap': '这位学员当天离线兑换的积分超过了每日上限，超出部分不予兑换。',
+  'err.voucher-balance-short': '这位学员的积分不够这次兑换。',
+  'err.voucher-service-unknown': '本县的服务目录里没有这项服务。',
+  'err.voucher-signature-invalid': '这张兑换券的签名不对，可能是伪造或被改动过。',
+  'err.points-rule-unknown': '没有这种积分规则。',
 };
