@@ -39,5 +39,9 @@ export async function registerServiceWorker(onUpdateReady) {
  */
 export function applyUpdate(reg) {
   userAgreed = true;
-  reg.waiting?.postMessage({ type: 'SKIP_WAITING' });
+  const ask = () => reg.waiting?.postMessage({ type: 'SKIP_WAITING' });
+  ask();
+  // A waiting worker that was stopped may miss the first message while it starts; asking
+  // again is harmless (skipWaiting is idempotent) until the page reloads into it.
+  setInterval(ask, 5_000);
 }

@@ -35,10 +35,12 @@ def test_hooks_the_factory_registers_each_feature(app):
     }
     assert names["records-stored"] == [
         "xuedian.reports.aggregates.record_new",
+        "xuedian.credits.certify.on_records_stored",
         "xuedian.points.earn.on_records_stored",
     ]
     assert names["records-voided"] == [
         "xuedian.reports.aggregates.record_voided",
+        "xuedian.credits.certify.on_records_voided",
         "xuedian.points.earn.on_records_voided",
     ]
     assert names["heartbeat-carried"] == ["xuedian.points.vouchers.apply_heartbeat"]
@@ -53,4 +55,5 @@ def test_hooks_the_factory_registers_each_feature(app):
         "xuedian.instructions.service",
         "xuedian.packs.service",
         "xuedian.org.enrolment",
+        "xuedian.credits.feedsection",
     }
