@@ -72,6 +72,7 @@ def create_app(config=None, *, migrations: bool = True) -> Flask:
     from .packs import routes as pack_routes
     from .push import routes as push_routes
     from .reports import views as report_views
+    from .studio import pages as studio_pages
     from .sync import pages as volunteer_pages
     from .sync import routes as sync_routes
     from .web import openapi, plain
@@ -139,6 +140,7 @@ def create_app(config=None, *, migrations: bool = True) -> Flask:
     app.register_blueprint(job_pages.bp)
     app.register_blueprint(instruction_pages.bp)
     app.register_blueprint(audit_pages.bp)
+    app.register_blueprint(studio_pages.bp)
     app.register_blueprint(report_views.bp)
     app.register_blueprint(report_views.assets)
     lrs_routes.init_app(app)

@@ -1,6 +1,7 @@
 """The one word catalog of the server's pages: every word a staff page, a report, an
 export header, the volunteer page or the kiosk's receipt shows, in zh-CN (the default,
-``words_zh.py``) and English (``words_en.py``), one flat dict per language.
+``words_zh.py``) and English (``words_en.py``), one flat dict per language; the studio's
+words are kept in ``words_studio_zh.py`` and ``words_studio_en.py`` and merged in here.
 
 Everything reads it through :func:`translate` (templates: ``t(key, **values)``, or
 ``say(key, ...)`` on the pages that show both languages). A key means one thing and has one
@@ -16,11 +17,13 @@ from __future__ import annotations
 from flask import has_request_context, request, session
 
 from .words_en import WORDS as EN
+from .words_studio_en import WORDS as STUDIO_EN
+from .words_studio_zh import WORDS as STUDIO_ZH
 from .words_zh import WORDS as ZH
 
 LANGS = ("zh-CN", "en")
 DEFAULT = "zh-CN"
-WORDS: dict[str, dict[str, str]] = {"zh-CN": ZH, "en": EN}
+WORDS: dict[str, dict[str, str]] = {"zh-CN": {**ZH, **STUDIO_ZH}, "en": {**EN, **STUDIO_EN}}
 
 
 def current_lang() -> str:

@@ -50,6 +50,7 @@ NAV = (
     ("staff.org", "nav_org", ("admin",)),
     ("staff.people", "nav_people", ("admin",)),
     ("audit.page", "nav_audit", ("admin",)),
+    ("studio.home", "nav_studio", ("admin", "author")),
     ("staff.my_point", "nav_my_point", ("volunteer",)),
 )
 
@@ -163,6 +164,8 @@ def _limit() -> str:
 def home_url(staff) -> str:
     if staff.role == "volunteer":
         return url_for("staff.my_point")
+    if staff.role == "author":
+        return url_for("studio.home")
     if "reports.dashboard" in current_app.view_functions:
         return url_for("reports.dashboard")
     return url_for("staff.points")

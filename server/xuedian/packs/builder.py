@@ -225,6 +225,7 @@ def build(
 
 def _manifest_body(source: Source, lessons: list, files: list, blobs: list) -> dict:
     pack = source.pack
+    named = {"publisher": pack["publisher"]} if "publisher" in pack else {}
     return {
         "type": "manifest",
         "schema_version": SCHEMA_VERSION,
@@ -236,6 +237,7 @@ def _manifest_body(source: Source, lessons: list, files: list, blobs: list) -> d
         "description": pack["description"],
         "category": pack["category"],
         "credit_hours": pack["credit_hours"],
+        **named,
         "lessons": lessons,
         "files": files,
         "blobs": blobs,
