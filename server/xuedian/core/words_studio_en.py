@@ -6,6 +6,11 @@ from __future__ import annotations
 WORDS: dict[str, str] = {
     "nav_studio": "Studio",
     "role_author": "Author",
+    "action.publisher-add": "Registered a publishing institution",
+    "action.draft-create": "Started a course in the studio",
+    "action.draft-submit": "Submitted a course for review",
+    "action.draft-return": "Sent a course back with comments",
+    "action.draft-approve": "Approved a course",
     "studio.title": "Course studio",
     "studio.drafts": "Courses being written",
     "studio.no_drafts": "No course yet.",
@@ -113,8 +118,7 @@ WORDS: dict[str, str] = {
     "studio.err_lesson_missing": "There is no such lesson.",
     "studio.err_transition": "This step is not possible for the course now.",
     "studio.err_source": "The course cannot be built yet: {problem}",
-    "studio.err_publisher_exists": "An institution already has the code “{code}”; choose "
-    "another.",
+    "studio.err_publisher_exists": "An institution already has the code “{code}”; choose another.",
     "studio.err_publisher_kind": "Choose the kind of institution.",
     "studio.err_publisher_missing": "There is no institution with the code “{code}”.",
 }

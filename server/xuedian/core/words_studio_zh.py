@@ -6,6 +6,11 @@ from __future__ import annotations
 WORDS: dict[str, str] = {
     "nav_studio": "课程工作室",
     "role_author": "作者",
+    "action.publisher-add": "登记发布机构",
+    "action.draft-create": "在工作室新建课程",
+    "action.draft-submit": "提交课程审核",
+    "action.draft-return": "附意见退回课程",
+    "action.draft-approve": "通过课程审核",
     "studio.title": "课程工作室",
     "studio.drafts": "编写中的课程",
     "studio.no_drafts": "还没有课程。",
@@ -80,7 +85,8 @@ WORDS: dict[str, str] = {
     "studio.saved_lesson": "课时已保存。",
     "studio.body_zh": "中文课文（Markdown）",
     "studio.body_en": "英文课文（Markdown，可不填）",
-    "studio.body_hint": "用 ## 写小标题，- 写列表，**加粗**。请不要用 # 大标题：应用会显示课时标题。",
+    "studio.body_hint": "用 ## 写小标题，- 写列表，**加粗**。"
+    "请不要用 # 大标题：应用会显示课时标题。",
     "studio.preview": "按手机效果预览",
     "studio.quiz": "测验",
     "studio.quiz_hint": "题目留空即不出这道题。每题 2 到 {most} 个选项，请标出正确答案。",
@@ -103,7 +109,8 @@ WORDS: dict[str, str] = {
     "studio.err_pack_id_taken": "这个课程代码已被使用，请换一个。",
     "studio.err_pack_field": "课程信息不完整（{field}）。",
     "studio.err_body": "请填写中文课文。",
-    "studio.err_quiz": "每道题都需要题目、2 到 6 个选项（标出一个正确答案）和解析，且都要有中英文。",
+    "studio.err_quiz": "每道题都需要题目、2 到 6 个选项（标出一个正确答案）和解析，"
+    "且都要有中英文。",
     "studio.err_note": "请写明作者需要修改什么。",
     "studio.err_not_editable": "课程正在审核，暂时不能修改。",
     "studio.err_lesson_missing": "没有这个课时。",

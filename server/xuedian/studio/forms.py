@@ -28,7 +28,9 @@ class PublisherForm(FormSchema):
     name = fields.String(load_default="")
     name_en = fields.String(load_default="")
     kind = fields.String(
-        required=True, validate=validate.OneOf(PUBLISHER_KINDS), error_messages=word_errors("err_choose")
+        required=True,
+        validate=validate.OneOf(PUBLISHER_KINDS),
+        error_messages=word_errors("err_choose"),
     )
     area_id = FormId(required=True, error_messages=word_errors("err_choose"))
 

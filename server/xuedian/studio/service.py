@@ -81,7 +81,8 @@ def _checked(pack: dict) -> dict:
         PackSource().load(pack)
     except ValidationError as exc:
         field = next(iter(exc.normalized_messages()), "pack")
-        raise StudioError(f"pack.yaml: {exc.normalized_messages()}", "pack_field", field=field)
+        message = f"pack.yaml: {exc.normalized_messages()}"
+        raise StudioError(message, "pack_field", field=field) from exc
     return pack
 
 
