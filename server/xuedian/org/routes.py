@@ -82,8 +82,8 @@ def cap_body() -> None:
         return
     settings = current_app.config["XUEDIAN"]
     view = current_app.view_functions.get(request.endpoint or "")
-    upload = getattr(view, auth.UPLOAD_MARK, False)
-    request.max_content_length = settings.max_upload_bytes if upload else settings.staff_form_bytes
+    limit = getattr(view, auth.UPLOAD_MARK, "staff_form_bytes")
+    request.max_content_length = getattr(settings, limit)
 
 
 @bp.before_request

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from flask import abort, redirect, request, url_for
 
+from ..core.forms import FormRefused
 from ..core.htmlpage import render_page
 from ..errors import XuedianError
 from ..extensions import db
-from ..org.auth import current_staff, staff_required
+from ..org.auth import current_staff, staff_required, upload_page
 from ..org.models import Publisher
 from ..org.scope import get_in_scope
 from ..packs.render import render_lesson
@@ -22,7 +23,7 @@ from ..packs.schemas import CATEGORIES, CHOICES, LESSON_ID, MAX_QUIZ_QUESTIONS
 from . import service
 from .forms import HERITAGE_LEVELS, LessonForm, PackForm, pack_yaml, quiz_from_form
 from .models import Draft
-from .pages import FormRefused, bp, drafts_in_scope, read, refusal_text
+from .pages import bp, drafts_in_scope, read, refusal_text
 
 #: The review buttons a role sees in a state: (target state, word key, with comments).
 ACTIONS = {
@@ -61,6 +62,7 @@ def _draft_page(draft: Draft, status: int = 200, errors: dict | None = None):
         lessons=service.lessons(draft),
         notes=notes,
         actions=ACTIONS.get((draft.state, staff.role), ()),
+        media=service.media_files(draft),
         editable=draft.state in service.EDITABLE,
         categories=CATEGORIES,
         levels=HERITAGE_LEVELS,
@@ -98,6 +100,7 @@ def _lesson_page(found: Draft, lesson: dict | None, status=200, errors=(), previ
         preview=preview,
         questions=MAX_QUIZ_QUESTIONS,
         choices=CHOICES[1],
+        recordings=[m["name"] for m in service.media_files(found) if m["kind"] == "audio"],
         editable=found.state in service.EDITABLE,
     )
 
@@ -107,6 +110,27 @@ def _lesson_from_store(found: Draft, lesson_id: str) -> dict:
         if lesson["id"] == lesson_id:
             return lesson
     abort(404)
+
+
+def _studio_upload(view):
+    return upload_page(view, "studio_upload_bytes")
+
+
+@bp.post("/drafts/<int:draft_id>/media")
+@_studio_upload
+@staff_required("admin", "author")
+def upload_media(draft_id: int):
+    """Add a picture or a recorded narration to the draft's ``media/``, streamed to disk
+    (``XUEDIAN_STUDIO_UPLOAD_BYTES`` caps the request before it is read)."""
+    found = _draft(draft_id)
+    upload = request.files.get("file")
+    try:
+        if upload is None or not upload.filename:
+            raise FormRefused("studio.err_media_missing")
+        name = service.save_media(found, upload.filename, upload.stream)
+    except (service.StudioError, FormRefused) as exc:
+        return _draft_page(found, 400, {"media": refusal_text(exc)})
+    return redirect(url_for("studio.draft", draft_id=found.id, done="media", name=name), 303)
 
 
 def _lesson_from_form(lesson_id: str | None) -> dict:
@@ -157,6 +181,9 @@ def save_lesson(draft_id: int, lesson_id: str | None):
         meta = {"title": {"zh-CN": form["title_zh"], "en": form["title_en"]}}
         if quiz:
             meta["quiz"] = quiz
+        recordings = {m["name"] for m in service.media_files(found) if m["kind"] == "audio"}
+        if form["audio"] in recordings:  # else the build synthesises the narration
+            meta["audio"] = form["audio"]
         saved = service.save_lesson(found, lesson_id, meta, form["body"], form["body_en"])
     except (service.StudioError, FormRefused) as exc:
         db.session.rollback()

@@ -105,6 +105,8 @@ class LessonForm(FormSchema):
     title_en = _text("studio.err_title", 200)
     body = _text("studio.err_body", 100_000)
     body_en = _text("studio.err_body", 100_000, required=False)
+    #: A recording in the draft's media/ to play instead of the synthesised narration.
+    audio = fields.String(load_default="")
 
 
 def quiz_from_form(form) -> tuple[list[dict], list[str]]:

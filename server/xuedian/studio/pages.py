@@ -14,7 +14,7 @@ from flask import Blueprint, redirect, request, url_for
 from sqlalchemy import Select, select
 
 from ..audit.service import record
-from ..core.forms import load_form
+from ..core.forms import FormRefused, read_form
 from ..core.htmlpage import render_page
 from ..core.words import translate
 from ..extensions import db
@@ -50,17 +50,9 @@ def refusal_text(exc: Exception) -> str:
     return getattr(exc, "message", None) or str(exc)
 
 
-class FormRefused(Exception):
-    def __init__(self, key: str):
-        super().__init__(key)
-        self.key = key
-
-
-def read(schema, form=None) -> dict:
-    data, errors = load_form(schema, form if form is not None else request.form)
-    if errors:
-        raise FormRefused(errors[0])
-    return data
+def read(schema) -> dict:
+    """The posted form loaded by ``schema`` (core/forms.py), or :class:`FormRefused`."""
+    return read_form(schema, request.form)
 
 
 def scoped_publishers(staff: Staff) -> list[Publisher]:

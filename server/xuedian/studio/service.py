@@ -11,10 +11,12 @@ version one above the highest published, so it only rises. Every step is audited
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from datetime import date
 from pathlib import Path
+from typing import BinaryIO
 
 import yaml
 from flask import current_app
@@ -30,7 +32,13 @@ from ..packs import service as packs
 from ..packs.builder import build
 from ..packs.media import default_cache_dir
 from ..packs.schemas import PACK_ID, PackSource
-from ..packs.source import EN_SUFFIX, read_source, split_front_matter
+from ..packs.source import (
+    AUDIO_SUFFIXES,
+    EN_SUFFIX,
+    IMAGE_SUFFIXES,
+    read_source,
+    split_front_matter,
+)
 from .models import Draft, DraftComment
 
 #: (from, to) -> the roles that may move a draft so, and the audit action.
@@ -43,6 +51,10 @@ TRANSITIONS = {
 #: States in which the lessons and pack details may be changed (a published draft may be
 #: edited again: it goes back to draft for the next version).
 EDITABLE = ("draft", "published")
+#: What an upload may be, by suffix: the source format's own lists (packs/source.py).
+MEDIA_KINDS = {**{s: "picture" for s in IMAGE_SUFFIXES}, **{s: "audio" for s in AUDIO_SUFFIXES}}
+#: Bytes copied at a time from an upload to its file.
+CHUNK = 1024 * 1024
 
 
 class StudioError(XuedianError):
@@ -265,3 +277,41 @@ def _publish(draft: Draft) -> int:
         shutil.rmtree(out, ignore_errors=True)
     draft.published_version = version
     return version
+
+
+def media_files(draft: Draft) -> list[dict]:
+    """The pictures and recordings in the draft's ``media/``: ``{name, kind, size}``."""
+    folder = draft_root(draft) / "media"
+    found = []
+    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+        kind = MEDIA_KINDS.get(path.suffix.lower())
+        if path.is_file() and kind and not path.name.startswith("."):
+            found.append({"name": path.name, "kind": kind, "size": path.stat().st_size})
+    return found
+
+
+def save_media(draft: Draft, filename: str, stream: BinaryIO) -> str:
+    """Copy an uploaded picture or recording into ``media/`` in chunks (never whole in
+    memory) under a safe name, and return that name. The builder checks and transcodes it
+    (packs/media.py) like any file of a pack source."""
+    _editable(draft)
+    stem, dot, suffix = (filename or "").rpartition(".")
+    suffix = f".{suffix.lower()}" if dot else ""
+    if suffix not in MEDIA_KINDS:
+        raise StudioError("Not a picture or a recording.", "media_type")
+    stem = re.sub(r"[^a-z0-9-]+", "-", stem.lower()).strip("-")[:60] or "file"
+    folder = draft_root(draft) / "media"
+    folder.mkdir(exist_ok=True)
+    name, number = f"{stem}{suffix}", 1
+    while (folder / name).exists():
+        number += 1
+        name = f"{stem}-{number}{suffix}"
+    partial = folder / f".{name}.part"  # hidden: the source reader skips it
+    try:
+        with partial.open("wb") as out:
+            shutil.copyfileobj(stream, out, CHUNK)
+        partial.replace(folder / name)
+    finally:
+        partial.unlink(missing_ok=True)
+    _touch(draft)
+    return name

@@ -119,6 +119,8 @@ PAGES: dict[str, Page] = {
     "studio.save_lesson": Page(AUTHOR_OR_ADMIN, scoped=DRAFT, params={"lesson_id": LESSON}, ok=400),
     "studio.move_lesson": Page(AUTHOR_OR_ADMIN, scoped=DRAFT, params={"lesson_id": LESSON}, ok=303),
     "studio.change_state": Page(AUTHOR_OR_ADMIN, scoped=DRAFT, ok=400),
+    # No file: refused with the page again (test_media.py uploads).
+    "studio.upload_media": Page(AUTHOR_OR_ADMIN, scoped=DRAFT, ok=400),
 }
 PREFIXES = ("/staff", "/reports")
 ACCOUNTS = [None, *STAFF]
