@@ -53,7 +53,8 @@ def test_picture_and_narration_become_part_of_the_source(app):
     assert _upload(client, draft_id, "voice.wav", _wav()).status_code == 303
     refused = _upload(client, draft_id, "tool.exe", b"MZ")
     assert refused.status_code == 400 and "not a picture or a recording" in refused.text
-    lesson = {**LESSON_FORM, "body": "看图：\n\n![脸谱](media/face-paint.svg)", "audio": "voice.wav"}
+    body = "看图：\n\n![脸谱](media/face-paint.svg)"
+    lesson = {**LESSON_FORM, "body": body, "audio": "voice.wav"}
     saved = client.post(f"/staff/studio/drafts/{draft_id}/lessons/{LESSON}", data=lesson)
     assert saved.status_code == 303
     root = Path(app.instance_path) / "studio" / DRAFTS["A"]
