@@ -52,7 +52,14 @@ def sign_out(page) -> None:
 
 
 def fits(page) -> None:
+    """Nothing spills sideways off a 360 px phone, at normal text and at 200% text (the
+    staff pages set 18 px)."""
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.evaluate("document.documentElement.style.fontSize = '36px'")
+    try:
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    finally:
+        page.evaluate("document.documentElement.style.fontSize = ''")
 
 
 def test_author_and_admin_take_a_course_through_review_to_the_catalog(studio_server, page):
@@ -97,6 +104,7 @@ def test_author_and_admin_take_a_course_through_review_to_the_catalog(studio_ser
     sign_in(page, studio_server, "wang")
     page.goto(draft_url, timeout=15_000)
     expect(page.get_by_test_id("notes")).to_contain_text("请补充剪刀的用法。", timeout=10_000)
+    fits(page)
     page.get_by_test_id("lessons").get_by_role("link").first.click(timeout=15_000)
     page.get_by_label("中文课文（Markdown）").fill("剪纸是一门**手艺**。先折纸，再用剪刀剪。")
     page.get_by_test_id("save-lesson").click(timeout=15_000)
