@@ -24,8 +24,10 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from sqlalchemy import delete
 from werkzeug.security import generate_password_hash
 
+from xuedian.audit.models import AuditEvent
 from xuedian.core.timeutil import utcnow
 from xuedian.extensions import db
 from xuedian.learners.models import LearnerProfile
@@ -188,6 +190,8 @@ def build_world(app) -> World:
             publisher = service.create_publisher(code, name, "", "cultural-centre", area_row)
             world.publishers[key] = publisher.id
             world.drafts[key] = add_draft(publisher, DRAFTS[key]).id
+        # The world starts with an empty audit log: its drafts are set-up, not anyone's act.
+        db.session.execute(delete(AuditEvent))
         for key, (role, target) in STAFF.items():
             staff = Staff(
                 username=username(key),

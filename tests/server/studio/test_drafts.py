@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from xuedian.audit.models import AuditEvent
 from xuedian.extensions import db
 from xuedian.org.models import Publisher, Staff
 from xuedian.packs.source import read_source
@@ -54,6 +55,9 @@ def test_an_author_creates_a_draft_in_the_source_format(app):
     assert source.pack["authors"] == ["王老师", "李老师"]
     assert [lesson.meta["quiz"][0]["answer"] for lesson in source.lessons] == [0]
     assert source.lessons[0].body_en.strip() == "Paper cutting is a **craft**."
+    with app.app_context():
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.target == "paper-cutting"))
+        assert (event.action, event.actor) == ("draft-create", "author-a")
     # The same code twice is refused, in the page's language.
     again = client.post("/staff/studio/drafts?lang=en", data=NEW_PACK)
     assert again.status_code == 400 and "This course code is taken" in again.text

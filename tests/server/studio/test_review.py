@@ -104,7 +104,6 @@ def test_review_round_trip_publishes_a_signed_pack_naming_the_institution(app):
             .order_by(AuditEvent.id)
         ).all()
     assert actions == [
-        "draft-create",
         "draft-submit",
         "draft-return",
         "draft-submit",
