@@ -85,6 +85,7 @@ def create_app(config=None, *, migrations: bool = True) -> Flask:
     from .points import pages as points_pages
     from .push import routes as push_routes
     from .reports import views as report_views
+    from .studio import pages as studio_pages
     from .sync import pages as volunteer_pages
     from .sync import routes as sync_routes
     from .web import openapi, plain
@@ -163,6 +164,7 @@ def create_app(config=None, *, migrations: bool = True) -> Flask:
     app.register_blueprint(job_pages.bp)
     app.register_blueprint(instruction_pages.bp)
     app.register_blueprint(audit_pages.bp)
+    app.register_blueprint(studio_pages.bp)
     app.register_blueprint(report_views.bp)
     app.register_blueprint(report_views.assets)
     lrs_routes.init_app(app)

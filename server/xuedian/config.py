@@ -155,6 +155,10 @@ class Settings:
     session_max_age: int = _setting(
         12 * 3600, "Seconds a staff session lasts from sign-in, however busy (never extended)."
     )
+    studio_upload_bytes: int = _setting(
+        200 * 1024 * 1024,
+        "Largest picture or narration uploaded to a studio draft (the whole request), in bytes.",
+    )
     staff_form_bytes: int = _setting(
         16 * 1024,
         "Largest request body on /staff pages, in bytes, except bundle uploads (max_upload_bytes).",

@@ -16,7 +16,7 @@ from sqlalchemy import Select, or_, select
 
 from ..core.timeutil import utcnow
 from ..extensions import db
-from ..org.models import Area, LearningPoint, Staff
+from ..org.models import Area, LearningPoint, Publisher, Staff
 from .models import AuditEvent
 
 log = logging.getLogger("xuedian.audit")
@@ -32,6 +32,11 @@ ACTIONS = (
     "account-password",
     "device-revoke",
     "instruction",
+    "publisher-add",
+    "draft-create",
+    "draft-submit",
+    "draft-return",
+    "draft-approve",
     "pack-publish",
     "export",
     "credit-definition",
@@ -45,12 +50,13 @@ MAX_TARGET = 200
 
 
 def area_path(of) -> str:
-    """The area path an Area, LearningPoint or Staff account stands in ('' when none)."""
+    """The area path an Area, LearningPoint, Publisher or Staff account stands in ('' when
+    none)."""
     if isinstance(of, str):
         return of
     if isinstance(of, Area):
         return of.path
-    if isinstance(of, LearningPoint):
+    if isinstance(of, LearningPoint | Publisher):
         area = db.session.get(Area, of.area_id)
         return area.path if area is not None else ""
     if isinstance(of, Staff):
@@ -58,6 +64,8 @@ def area_path(of) -> str:
             return area_path(db.session.get(Area, of.area_id))
         if of.point_id is not None:
             return area_path(db.session.get(LearningPoint, of.point_id))
+        if of.publisher_id is not None:
+            return area_path(db.session.get(Publisher, of.publisher_id))
     return ""
 
 

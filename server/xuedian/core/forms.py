@@ -45,6 +45,23 @@ class FormDay(fields.Field):
         return found
 
 
+class FormRefused(Exception):
+    """A form refused before reaching a service; ``key`` is a word key, ``values`` fill it."""
+
+    def __init__(self, key: str, **values) -> None:
+        super().__init__(key)
+        self.key = key
+        self.values = values
+
+
+def read_form(schema: Schema, form) -> dict:
+    """``form`` loaded by ``schema``; its first error raised as a :class:`FormRefused`."""
+    data, errors = load_form(schema, form)
+    if errors:
+        raise FormRefused(errors[0])
+    return data
+
+
 def word_errors(key: str) -> dict[str, str]:
     """``error_messages`` that name one word key whatever went wrong with the field."""
     return {"required": key, "invalid": key, "null": key, "validator_failed": key}

@@ -1,7 +1,8 @@
 """The one word catalog of the server's pages: every word a staff page, a report, an
 export header, the volunteer page or the kiosk's receipt shows, in zh-CN (the default,
-``words_zh.py``) and English (``words_en.py``), one flat dict per language (the points
-words are in ``words_points_zh.py`` and ``words_points_en.py``, for length alone).
+``words_zh.py``) and English (``words_en.py``), one flat dict per language (the credits,
+points and studio words are in their own files, ``words_credits.py``, ``words_points_*.py``
+and ``words_studio_*.py``, for length alone).
 
 Everything reads it through :func:`translate` (templates: ``t(key, **values)``, or
 ``say(key, ...)`` on the pages that show both languages). A key means one thing and has one
@@ -20,15 +21,17 @@ from . import words_credits
 from .words_en import WORDS as EN
 from .words_points_en import WORDS as POINTS_EN
 from .words_points_zh import WORDS as POINTS_ZH
+from .words_studio_en import WORDS as STUDIO_EN
+from .words_studio_zh import WORDS as STUDIO_ZH
 from .words_zh import WORDS as ZH
 
 LANGS = ("zh-CN", "en")
 DEFAULT = "zh-CN"
-# One catalog per language; the credits and points words live in their own files only
-# to keep each file short.
+# One catalog per language; the credits, points and studio words live in their own files
+# only to keep each file short.
 WORDS: dict[str, dict[str, str]] = {
-    "zh-CN": ZH | words_credits.ZH | POINTS_ZH,
-    "en": EN | words_credits.EN | POINTS_EN,
+    "zh-CN": ZH | words_credits.ZH | POINTS_ZH | STUDIO_ZH,
+    "en": EN | words_credits.EN | POINTS_EN | STUDIO_EN,
 }
 
 

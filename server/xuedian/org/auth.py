@@ -146,10 +146,11 @@ def safe_next(target: str | None, default: str) -> str:
 UPLOAD_MARK = "xuedian_upload_page"
 
 
-def upload_page(view):
-    """Mark a staff view that takes file uploads: its body may reach ``max_upload_bytes``
-    (every other /staff page is capped at ``staff_form_bytes``)."""
-    setattr(view, UPLOAD_MARK, True)
+def upload_page(view, limit: str = "max_upload_bytes"):
+    """Mark a staff view that takes file uploads: its body may reach the setting ``limit``
+    (default ``max_upload_bytes``; every other /staff page is capped at
+    ``staff_form_bytes``)."""
+    setattr(view, UPLOAD_MARK, limit)
     return view
 
 

@@ -1,4 +1,5 @@
-"""Tables owned by org: the area tree, learning points and staff accounts.
+"""Tables owned by org: the area tree, learning points, publishing institutions and staff
+accounts.
 
 Scope is by area path: an area's ``path`` is its ancestors' ids and its own, as
 ``/1/4/9/``, so "everything under this township" is one ``LIKE '/1/4/%'``.
@@ -15,7 +16,9 @@ from ..core.dbtypes import UTCDateTime
 from ..extensions import db
 
 LEVELS = ("county", "township", "village")
-ROLES = ("admin", "volunteer")
+ROLES = ("admin", "volunteer", "author")
+#: The kinds of institution a county registers as a publisher (studio, docs/studio.md).
+PUBLISHER_KINDS = ("school", "library", "cultural-centre", "enterprise", "village-committee")
 
 
 class Area(db.Model):
@@ -49,8 +52,25 @@ class LearningPoint(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class Publisher(db.Model):
+    """An institution registered by a county (or township) that writes courses in the
+    studio; its authors see only its drafts, and its name goes into its packs' manifests."""
+
+    __tablename__ = "publisher"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(80))
+    name_en: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    kind: Mapped[str] = mapped_column(String(20))
+    #: The area that registered it; its administrators and those above manage it.
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class Staff(db.Model):
-    """A county administrator (scoped to an area) or a volunteer (scoped to a point)."""
+    """A county administrator (scoped to an area), a volunteer (scoped to a point) or an
+    author (scoped to a publishing institution)."""
 
     __tablename__ = "staff"
 
@@ -62,6 +82,8 @@ class Staff(db.Model):
     area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"), index=True)
     #: A volunteer's learning point.
     point_id: Mapped[int | None] = mapped_column(ForeignKey("learning_point.id"), index=True)
+    #: An author's publishing institution.
+    publisher_id: Mapped[int | None] = mapped_column(ForeignKey("publisher.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -15,7 +15,9 @@ from flask import redirect, request, url_for
 from marshmallow import fields
 from sqlalchemy import select
 
-from ..core.forms import FormId, FormSchema, load_form, word_errors
+from ..core.forms import FormId, FormSchema, word_errors
+from ..core.forms import FormRefused as FormError
+from ..core.forms import read_form as core_read_form
 from ..core.htmlpage import render_page
 from ..core.words import WORDS, current_lang, translate
 from ..extensions import db
@@ -27,15 +29,6 @@ from .service import OrgError, create_area, create_point
 
 #: The level of an area added under a parent of this level.
 CHILD_LEVEL = {"county": "township", "township": "village"}
-
-
-class FormError(Exception):
-    """A form refused before reaching the service; ``key`` is a word key."""
-
-    def __init__(self, key: str, **values) -> None:
-        super().__init__(key)
-        self.key = key
-        self.values = values
 
 
 class _Place(FormSchema):
@@ -54,10 +47,7 @@ class PointForm(_Place):
 
 def read_form(schema) -> dict:
     """The posted form loaded by ``schema``; its first error as a :class:`FormError`."""
-    data, errors = load_form(schema, request.form)
-    if errors:
-        raise FormError(errors[0])
-    return data
+    return core_read_form(schema, request.form)
 
 
 def error_text(exc: Exception) -> str:

@@ -59,7 +59,7 @@ def my_point():
 
 
 @bp.get("/points/<int:point_id>")
-@auth.staff_required()
+@auth.staff_required("admin", "volunteer")
 def point(point_id: int):
     found = get_in_scope(LearningPoint, point_id)
     view = point_view(found)
@@ -80,7 +80,7 @@ def point(point_id: int):
 
 
 @bp.get("/points/<int:point_id>/poster")
-@auth.staff_required()
+@auth.staff_required("admin", "volunteer")
 def poster(point_id: int):
     """A printable A4 poster: the QR code and the install steps, in Chinese."""
     found = get_in_scope(LearningPoint, point_id)
@@ -101,7 +101,7 @@ def poster(point_id: int):
 
 @bp.post("/points/<int:point_id>/bundles")
 @auth.upload_page
-@auth.staff_required()
+@auth.staff_required("admin", "volunteer")
 def upload(point_id: int):
     """Import several ``.xdsync`` files; the signed-in staff member carried them."""
     found = get_in_scope(LearningPoint, point_id)

@@ -23,7 +23,7 @@ from ..core.htmlpage import render_page
 from ..core.words import translate
 from ..extensions import db
 from . import auth, scope
-from .models import Area, LearningPoint, Staff
+from .models import Area, LearningPoint, Publisher, Staff
 from .orgpages import FormError, error_text, read_form, scoped_points
 from .routes import bp, password_failed, password_wait
 from .scope import get_in_scope
@@ -78,12 +78,16 @@ def generate_password() -> str:
 
 
 def _accounts() -> list[tuple[Staff, object]]:
-    """Every account in scope with what it is scoped to (an Area or a LearningPoint)."""
+    """Every account in scope with what it is scoped to (an Area, a LearningPoint or, for
+    an author, a Publisher)."""
     query = select(Staff).where(Staff.id.in_(scope.staff_in_scope(auth.current_staff())))
     rows = []
     for account in db.session.scalars(query.order_by(Staff.role, Staff.username)):
         if account.role == "admin":
             target = db.session.get(Area, account.area_id) if account.area_id else None
+        elif account.role == "author":
+            found = account.publisher_id
+            target = db.session.get(Publisher, found) if found else None
         else:
             target = db.session.get(LearningPoint, account.point_id) if account.point_id else None
         rows.append((account, target))

@@ -52,6 +52,7 @@ NAV = (
     ("staff.people", "nav_people", ("admin",)),
     ("credits.page", "nav_credits", ("admin", "volunteer")),
     ("audit.page", "nav_audit", ("admin",)),
+    ("studio.home", "nav_studio", ("admin", "author")),
     ("staff.my_point", "nav_my_point", ("volunteer",)),
 )
 
@@ -83,8 +84,8 @@ def cap_body() -> None:
         return
     settings = current_app.config["XUEDIAN"]
     view = current_app.view_functions.get(request.endpoint or "")
-    upload = getattr(view, auth.UPLOAD_MARK, False)
-    request.max_content_length = settings.max_upload_bytes if upload else settings.staff_form_bytes
+    limit = getattr(view, auth.UPLOAD_MARK, "staff_form_bytes")
+    request.max_content_length = getattr(settings, limit)
 
 
 @bp.before_request
@@ -165,6 +166,8 @@ def _limit() -> str:
 def home_url(staff) -> str:
     if staff.role == "volunteer":
         return url_for("staff.my_point")
+    if staff.role == "author":
+        return url_for("studio.home")
     if "reports.dashboard" in current_app.view_functions:
         return url_for("reports.dashboard")
     return url_for("staff.points")

@@ -2,7 +2,8 @@
 
 An administrator sees the learning points (and their devices, learners and records) in
 the areas under their own, and the staff accounts scoped to those areas and points; a
-volunteer sees only their learning point. Nothing else.
+volunteer sees only their learning point; an author sees only their publishing
+institution (and its drafts in the studio). Nothing else.
 
 Unenrolled phones (no valid enrolment token yet) belong to no area, only to the county
 server they synced with: an administrator of a top-level area (the county itself, no
@@ -22,7 +23,7 @@ from ..core.wirefields import db_id
 from ..errors import NotFound
 from ..extensions import db
 from .auth import current_staff
-from .models import Area, LearningPoint, Staff
+from .models import Area, LearningPoint, Publisher, Staff
 
 
 def areas_in_scope(staff: Staff) -> Select:
@@ -38,11 +39,23 @@ def areas_in_scope(staff: Staff) -> Select:
 
 def points_in_scope(staff: Staff) -> Select:
     """``SELECT learning_point.id`` of the points the staff member may see."""
-    if staff.role == "volunteer":
-        if staff.point_id is None:
+    if staff.role != "admin":
+        if staff.role != "volunteer" or staff.point_id is None:
             return select(LearningPoint.id).where(false())
         return select(LearningPoint.id).where(LearningPoint.id == staff.point_id)
     return select(LearningPoint.id).where(LearningPoint.area_id.in_(areas_in_scope(staff)))
+
+
+def publishers_in_scope(staff: Staff) -> Select:
+    """``SELECT publisher.id`` of the institutions the staff member may see: an
+    administrator's registered in their areas, an author's own; none for a volunteer."""
+    if staff.role == "author":
+        if staff.publisher_id is None:
+            return select(Publisher.id).where(false())
+        return select(Publisher.id).where(Publisher.id == staff.publisher_id)
+    if staff.role != "admin":
+        return select(Publisher.id).where(false())
+    return select(Publisher.id).where(Publisher.area_id.in_(areas_in_scope(staff)))
 
 
 def devices_in_scope(staff: Staff) -> Select:
@@ -80,7 +93,8 @@ def areas_below(staff: Staff) -> Select:
 
 def staff_in_scope(staff: Staff) -> Select:
     """``SELECT staff.id`` of the accounts an administrator may manage, all of lower rank:
-    administrators of areas strictly under theirs and volunteers of points in scope. Never
+    administrators of areas strictly under theirs, volunteers of points in scope and
+    authors of publishing institutions in scope. Never
     their own account, nor a fellow administrator of the same area."""
     if staff.role != "admin":
         return select(Staff.id).where(false())
@@ -88,6 +102,7 @@ def staff_in_scope(staff: Staff) -> Select:
         or_(
             and_(Staff.role == "admin", Staff.area_id.in_(areas_below(staff))),
             and_(Staff.role == "volunteer", Staff.point_id.in_(points_in_scope(staff))),
+            and_(Staff.role == "author", Staff.publisher_id.in_(publishers_in_scope(staff))),
         )
     )
 
@@ -98,7 +113,12 @@ def staff_visible(staff: Staff, staff_id: int) -> bool:
 
 
 def _scopes() -> dict[type, Callable[[Staff], Select]]:
-    return {Area: areas_in_scope, LearningPoint: points_in_scope, Staff: staff_in_scope}
+    return {
+        Area: areas_in_scope,
+        LearningPoint: points_in_scope,
+        Publisher: publishers_in_scope,
+        Staff: staff_in_scope,
+    }
 
 
 def get_in_scope(model: type, ident, staff: Staff | None = None, within=None):

@@ -14,7 +14,7 @@ from ..core.timeutil import utcnow
 from ..core.wirefields import storable
 from ..extensions import db
 from .auth import MAX_PASSWORD, end_sessions, hash_password
-from .models import LEVELS, Area, LearningPoint, Staff
+from .models import LEVELS, PUBLISHER_KINDS, Area, LearningPoint, Publisher, Staff
 
 #: Area and point codes, as in the install URL ``/?point=CODE``.
 CODE_RE = re.compile(r"^[A-Za-z0-9-]{1,32}$")
@@ -152,8 +152,10 @@ def create_staff(
     role: str,
     area_code: str | None = None,
     point_code: str | None = None,
+    publisher_code: str | None = None,
 ) -> Staff:
-    """Add an administrator scoped to an area or a volunteer scoped to a learning point."""
+    """Add an administrator scoped to an area, a volunteer scoped to a learning point or an
+    author scoped to a publishing institution."""
     username = (username or "").strip().lower()
     if not USERNAME_RE.match(username):
         raise OrgError(
@@ -174,12 +176,43 @@ def create_staff(
                 "A volunteer is scoped to a learning point (--point), not an area.", "scope"
             )
         staff.point_id = point_by_code(point_code).id
+    elif role == "author":
+        if not publisher_code or area_code or point_code:
+            raise OrgError("An author is scoped to a publishing institution.", "scope")
+        staff.publisher_id = publisher_by_code(publisher_code).id
     else:
-        raise OrgError("Role must be admin or volunteer.", "role")
+        raise OrgError("Role must be admin, volunteer or author.", "role")
     staff.password_hash = hash_password(password)
     db.session.add(staff)
     db.session.flush()
     return staff
+
+
+def publisher_by_code(code: str) -> Publisher:
+    found = db.session.scalar(select(Publisher).where(Publisher.code == (code or "")))
+    if found is None:
+        raise OrgError(f"No publisher {code!r}.", "publisher_missing", code=code)
+    return found
+
+
+def create_publisher(code: str, name: str, name_en: str, kind: str, area: Area) -> Publisher:
+    """Register a publishing institution under ``area`` (the caller commits)."""
+    code = _check_code(code, "A publisher")
+    name, name_en = (name or "").strip(), (name_en or "").strip()
+    if not name or len(name) > 80:
+        raise OrgError("A name is 1-80 characters.", "name", limit=80)
+    if len(name_en) > 120:
+        raise OrgError("An English name is at most 120 characters.", "name", limit=120)
+    if kind not in PUBLISHER_KINDS:
+        raise OrgError("Not a kind of institution.", "publisher_kind")
+    if db.session.scalar(select(Publisher.id).where(Publisher.code == code)):
+        raise OrgError(f"The code {code!r} is taken.", "publisher_exists", code=code)
+    publisher = Publisher(
+        code=code, name=name, name_en=name_en, kind=kind, area_id=area.id, created_at=utcnow()
+    )
+    db.session.add(publisher)
+    db.session.flush()
+    return publisher
 
 
 def staff_by_username(username: str) -> Staff | None:
@@ -234,4 +267,7 @@ def scope_label(staff: Staff) -> str:
     if staff.point_id:
         point = db.session.get(LearningPoint, staff.point_id)
         return f"point:{point.code if point else '?'}"
+    if staff.publisher_id:
+        publisher = db.session.get(Publisher, staff.publisher_id)
+        return f"publisher:{publisher.code if publisher else '?'}"
     return "-"

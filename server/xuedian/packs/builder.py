@@ -250,6 +250,7 @@ def build(
 def _manifest_body(source: Source, lessons: list, files: list, blobs: list) -> dict:
     pack = source.pack
     route = _route_entry(source)
+    named = {"publisher": pack["publisher"]} if "publisher" in pack else {}
     return {
         **({"route": route} if route else {}),
         "type": "manifest",
@@ -262,6 +263,7 @@ def _manifest_body(source: Source, lessons: list, files: list, blobs: list) -> d
         "description": pack["description"],
         "category": pack["category"],
         "credit_hours": pack["credit_hours"],
+        **named,
         "lessons": lessons,
         "files": files,
         "blobs": blobs,

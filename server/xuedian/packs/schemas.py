@@ -78,6 +78,15 @@ class RouteSource(Strict):
             raise ValidationError(f"site ids must be unique: {', '.join(twice)}", "sites")
 
 
+class Heritage(Strict):
+    """Intangible-heritage metadata of a heritage course (项目, 传承人, region, level)."""
+
+    item = fields.String(validate=validate.Length(min=1, max=120))
+    bearer = fields.String(validate=validate.Length(min=1, max=120))
+    region = fields.String(validate=validate.Length(min=1, max=120))
+    level = fields.String(validate=validate.OneOf(("national", "province", "city", "county")))
+
+
 class PackSource(Strict):
     """``pack.yaml`` in a pack source folder."""
 
@@ -92,6 +101,9 @@ class PackSource(Strict):
     authors = fields.List(_text(), required=True, validate=validate.Length(min=1))
     min_app = fields.String(load_default="0.1.0", validate=validate.Regexp(r"^\d+\.\d+\.\d+$"))
     route = fields.Nested(RouteSource)
+    #: The publishing institution (studio drafts); the manifest and the catalog name it.
+    publisher = fields.Nested(Localized)
+    heritage = fields.Nested(Heritage)
 
 
 class QuizQuestion(Strict):
@@ -228,6 +240,8 @@ class PackManifest(Strict):
     description = _req(fields.Nested(WireLocalized))
     category = _req(fields.String(validate=validate.OneOf(CATEGORIES)))
     credit_hours = _req(fields.Float())
+    #: The publishing institution; absent from packs written outside the studio.
+    publisher = fields.Nested(WireLocalized)
     lessons = _req(fields.List(fields.Nested(ManifestLesson), validate=validate.Length(min=1)))
     files = _req(fields.List(fields.Nested(ManifestFile)))
     blobs = _req(fields.List(fields.Nested(ManifestBlob)))
@@ -265,6 +279,22 @@ class CatalogVersion(Schema):
 
     etag = fields.String()
     created = fields.String()
+
+
+class CatalogItem(Schema):
+    """One pack in the signed catalog (docs/protocol.md); ``publisher`` ({zh-CN, en}) only
+    when the manifest names one, for "来源：县文化馆" on the app's pack page."""
+
+    pack_id = fields.String()
+    version = fields.Integer()
+    title = fields.Dict(keys=fields.String(), values=fields.String())
+    description = fields.Dict(keys=fields.String(), values=fields.String())
+    category = fields.String()
+    credit_hours = fields.Float()
+    publisher = fields.Dict(keys=fields.String(), values=fields.String())
+    size = fields.Integer()
+    manifest_sha256 = fields.String()
+    manifest_url = fields.String()
 
 
 def feed_fields() -> dict:

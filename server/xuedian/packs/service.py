@@ -21,6 +21,7 @@ from ..extensions import db
 from ..keys.service import NoSigningKey, keyring
 from .archive import check_archive, extract_blobs, read_manifest, served_manifest
 from .models import CatalogSnapshot, PackRelease
+from .schemas import CatalogItem
 from .storage import blob_store
 
 #: Re-sign the catalog when less than this is left before it expires.
@@ -144,6 +145,25 @@ def release(pack_id: str, version: int) -> PackRelease | None:
     )
 
 
+def _catalog_item(r: PackRelease) -> dict:
+    item = {
+        "pack_id": r.pack_id,
+        "version": r.version,
+        "title": r.title,
+        "description": r.description,
+        "category": r.category,
+        "credit_hours": r.credit_hours,
+        "size": r.size,
+        "manifest_sha256": r.manifest_sha256,
+        "manifest_url": f"/api/v1/packs/{r.pack_id}/{r.version}/manifest",
+    }
+    # The publisher is read from the signed manifest the release keeps, not a column.
+    publisher = json.loads(r.manifest).get("signed", {}).get("publisher")
+    if publisher:
+        item["publisher"] = publisher
+    return item
+
+
 def sign_catalog() -> CatalogSnapshot:
     """Sign a new catalog of the current releases and store it (caller commits)."""
     now = utcnow()
@@ -153,20 +173,7 @@ def sign_catalog() -> CatalogSnapshot:
         "schema_version": 1,
         "created": iso(now),
         "expires": iso(expires),
-        "packs": [
-            {
-                "pack_id": r.pack_id,
-                "version": r.version,
-                "title": r.title,
-                "description": r.description,
-                "category": r.category,
-                "credit_hours": r.credit_hours,
-                "size": r.size,
-                "manifest_sha256": r.manifest_sha256,
-                "manifest_url": f"/api/v1/packs/{r.pack_id}/{r.version}/manifest",
-            }
-            for r in current_releases()
-        ],
+        "packs": [CatalogItem().dump(_catalog_item(r)) for r in current_releases()],
     }
     text = json.dumps(keyring().sign(body), ensure_ascii=False, separators=(",", ":"))
     snapshot = CatalogSnapshot(

@@ -5,7 +5,8 @@ missing from ``PAGES`` fails: classify it. Expected answers (docs/staff.md):
 
 - anonymous: a redirect to the sign-in page (public pages: their own answer);
 - a role the page is not for: 403;
-- an object (point, area) outside the account's scope: 404, as if it did not exist;
+- an object (point, area, staff account, studio draft) outside the account's scope: 404,
+  as if it did not exist;
 - in scope: the page's own answer;
 - and no answer to an account contains a device id, point code or point name of a point
   outside its scope, nor the name of a staff account it does not manage (with the world's
@@ -21,8 +22,11 @@ import pytest
 from xuedian import create_app
 
 from .world import (
+    DRAFTS,
+    LESSON,
     POINTS,
     SEES_AREAS,
+    SEES_DRAFTS,
     SEES_POINTS,
     SEES_STAFF,
     SEES_UNENROLLED,
@@ -38,17 +42,20 @@ PUBLIC = "public"
 ANY_STAFF = "any-staff"
 ADMIN = "admin"
 VOLUNTEER_OR_ADMIN = "volunteer-or-admin"
+AUTHOR_OR_ADMIN = "author-or-admin"
 ROLES_OF = {
-    ANY_STAFF: ("admin", "volunteer"),
+    ANY_STAFF: ("admin", "volunteer", "author"),
     ADMIN: ("admin",),
     VOLUNTEER_OR_ADMIN: ("admin", "volunteer"),
+    AUTHOR_OR_ADMIN: ("admin", "author"),
 }
+DRAFT = {"draft_id": "draft"}
 
 
 @dataclass(frozen=True)
 class Page:
     access: str
-    #: URL parameter -> "point", "area" or "staff": tried with every point/area/account, in
+    #: URL parameter -> "point", "area", "staff" or "draft": tried with every point/area/account, in
     #: and out of scope.
     scoped: dict = field(default_factory=dict)
     #: Fixed values of other URL parameters.
@@ -115,6 +122,22 @@ PAGES: dict[str, Page] = {
     "points.page": Page(ADMIN),
     "points.add": Page(ADMIN, ok=400),
     "points.change": Page(ADMIN, params={"service_id": 999999}, ok=404),
+    # The studio (docs/studio.md): drafts of the institutions in scope. The POSTs get an
+    # empty form: refused with the form again (400), nothing stored; moving the only lesson
+    # changes nothing (303).
+    "studio.home": Page(AUTHOR_OR_ADMIN),
+    "studio.add_publisher": Page(ADMIN, ok=400),
+    "studio.add_author": Page(ADMIN, ok=400),
+    "studio.add_draft": Page(AUTHOR_OR_ADMIN, ok=400),
+    "studio.draft": Page(AUTHOR_OR_ADMIN, scoped=DRAFT),
+    "studio.save_pack": Page(AUTHOR_OR_ADMIN, scoped=DRAFT, ok=400),
+    "studio.new_lesson": Page(AUTHOR_OR_ADMIN, scoped=DRAFT),
+    "studio.lesson": Page(AUTHOR_OR_ADMIN, scoped=DRAFT, params={"lesson_id": LESSON}),
+    "studio.save_lesson": Page(AUTHOR_OR_ADMIN, scoped=DRAFT, params={"lesson_id": LESSON}, ok=400),
+    "studio.move_lesson": Page(AUTHOR_OR_ADMIN, scoped=DRAFT, params={"lesson_id": LESSON}, ok=303),
+    "studio.change_state": Page(AUTHOR_OR_ADMIN, scoped=DRAFT, ok=400),
+    # No file: refused with the page again (test_media.py uploads).
+    "studio.upload_media": Page(AUTHOR_OR_ADMIN, scoped=DRAFT, ok=400),
 }
 PREFIXES = ("/staff", "/reports")
 ACCOUNTS = [None, *STAFF]
@@ -138,7 +161,12 @@ def _targets(page: Page, world):
     """Every combination of scoped parameters: (url values, {kind: key})."""
     combos = [({}, {})]
     for name, kind in page.scoped.items():
-        keys = {"point": world.points, "area": world.areas, "staff": world.staff}[kind]
+        keys = {
+            "point": world.points,
+            "area": world.areas,
+            "staff": world.staff,
+            "draft": world.drafts,
+        }[kind]
         combos = [
             ({**values, name: ident}, {**chosen, kind: key})
             for values, chosen in combos
@@ -151,7 +179,8 @@ def _in_scope(account: str, chosen: dict) -> bool:
     point_ok = "point" not in chosen or chosen["point"] in SEES_POINTS[account]
     area_ok = "area" not in chosen or chosen["area"] in SEES_AREAS[account]
     staff_ok = "staff" not in chosen or chosen["staff"] in SEES_STAFF[account]
-    return point_ok and area_ok and staff_ok
+    draft_ok = "draft" not in chosen or chosen["draft"] in SEES_DRAFTS[account]
+    return point_ok and area_ok and staff_ok and draft_ok
 
 
 def _request(client, rule, methods, page: Page, values: dict):
@@ -178,6 +207,8 @@ def _forbidden_markers(account: str | None) -> list[str]:
     if account not in SEES_UNENROLLED:
         markers.append(UNENROLLED[:8])
     managed = SEES_STAFF[account] | {account} if account else set()
+    drafts = SEES_DRAFTS.get(account, set()) if account else set()
+    markers += [pack_id for key, pack_id in DRAFTS.items() if key not in drafts]
     return markers + [username(key) for key in STAFF if key not in managed]
 
 

@@ -7,7 +7,11 @@ a phone at each point with profiles and a heartbeat, and staff of every role and
           point A           point B                  point C
 
 Staff: admin_c1 (county 1), admin_t1a (township 1a), admin_c2 (county 2),
-vol_a (point A), vol_b (point B). Every password is ``PASSWORD``.
+vol_a (point A), vol_b (point B), author_a and author_b (publishers A and B). Every
+password is ``PASSWORD``.
+
+Publishing institutions (the studio): A registered by township t1a, B by township t1b,
+C by county c2, each with one draft of one lesson (``DRAFTS``).
 
 :func:`add_activity` adds what pages show about the points: a run of every report job
 (figures and point codes per area) and sync bundles carried across areas (phone C's by
@@ -20,13 +24,15 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from sqlalchemy import delete
 from werkzeug.security import generate_password_hash
 
+from xuedian.audit.models import AuditEvent
 from xuedian.core.timeutil import utcnow
 from xuedian.extensions import db
 from xuedian.learners.models import LearnerProfile
 from xuedian.org import service
-from xuedian.org.models import Staff
+from xuedian.org.models import Area, Staff
 from xuedian.sync.models import Device, QuarantinedRecord
 
 from ..staffsession import signed_in
@@ -47,7 +53,17 @@ STAFF = {
     "admin_c2": ("admin", "c2"),
     "vol_a": ("volunteer", "A"),
     "vol_b": ("volunteer", "B"),
+    "author_a": ("author", "A"),
+    "author_b": ("author", "B"),
 }
+#: publisher key -> (code, name, registering area); each has one draft, pack id DRAFTS[key].
+PUBLISHERS = {
+    "A": ("pub-a", "甲文化馆", "t1a"),
+    "B": ("pub-b", "乙学校", "t1b"),
+    "C": ("pub-c", "丙图书馆", "c2"),
+}
+DRAFTS = {"A": "draft-alpha", "B": "draft-bravo", "C": "draft-charlie"}
+LESSON = "01-lesson"
 #: Which points each account may see (written out, not computed by the code under test).
 SEES_POINTS = {
     "admin_c1": {"A", "B"},
@@ -55,6 +71,8 @@ SEES_POINTS = {
     "admin_c2": {"C"},
     "vol_a": {"A"},
     "vol_b": {"B"},
+    "author_a": set(),
+    "author_b": set(),
 }
 SEES_AREAS = {
     "admin_c1": {"c1", "t1a", "t1b", "v1a", "v1b"},
@@ -62,6 +80,18 @@ SEES_AREAS = {
     "admin_c2": {"c2", "t2", "v2"},
     "vol_a": {"v1a"},
     "vol_b": {"v1b"},
+    "author_a": set(),
+    "author_b": set(),
+}
+#: Whose drafts each account may read and change (the studio).
+SEES_DRAFTS = {
+    "admin_c1": {"A", "B"},
+    "admin_t1a": {"A"},
+    "admin_c2": {"C"},
+    "vol_a": set(),
+    "vol_b": set(),
+    "author_a": {"A"},
+    "author_b": {"B"},
 }
 #: A phone enrolled at no point, and who may see it: administrators of top-level areas.
 UNENROLLED = "a0b1c2d3" + "0" * 24
@@ -69,11 +99,13 @@ SEES_UNENROLLED = {"admin_c1", "admin_c2"}
 #: Which staff accounts each account may manage on /staff/people (administrators only):
 #: strictly lower in rank, so never their own account nor a fellow of the same area.
 SEES_STAFF = {
-    "admin_c1": {"admin_t1a", "vol_a", "vol_b"},
-    "admin_t1a": {"vol_a"},
+    "admin_c1": {"admin_t1a", "vol_a", "vol_b", "author_a", "author_b"},
+    "admin_t1a": {"vol_a", "author_a"},
     "admin_c2": set(),
     "vol_a": set(),
     "vol_b": set(),
+    "author_a": set(),
+    "author_b": set(),
 }
 
 
@@ -82,6 +114,8 @@ class World:
     areas: dict[str, int] = field(default_factory=dict)
     points: dict[str, int] = field(default_factory=dict)
     staff: dict[str, int] = field(default_factory=dict)
+    publishers: dict[str, int] = field(default_factory=dict)
+    drafts: dict[str, int] = field(default_factory=dict)
 
 
 def build_world(app) -> World:
@@ -151,6 +185,13 @@ def build_world(app) -> World:
                 received_at=now,
             )
         )
+        for key, (code, name, area) in PUBLISHERS.items():
+            area_row = db.session.get(Area, world.areas[area])
+            publisher = service.create_publisher(code, name, "", "cultural-centre", area_row)
+            world.publishers[key] = publisher.id
+            world.drafts[key] = add_draft(publisher, DRAFTS[key]).id
+        # The world starts with an empty audit log: its drafts are set-up, not anyone's act.
+        db.session.execute(delete(AuditEvent))
         for key, (role, target) in STAFF.items():
             staff = Staff(
                 username=username(key),
@@ -161,6 +202,8 @@ def build_world(app) -> World:
             )
             if role == "admin":
                 staff.area_id = world.areas[target]
+            elif role == "author":
+                staff.publisher_id = world.publishers[target]
             else:
                 staff.point_id = world.points[target]
             db.session.add(staff)
@@ -168,6 +211,27 @@ def build_world(app) -> World:
             world.staff[key] = staff.id
         db.session.commit()
     return world
+
+
+def add_draft(publisher, pack_id: str, title: str = "剪纸入门"):
+    """A draft of ``publisher`` with one lesson (:data:`LESSON`) through the studio's service."""
+    from xuedian.studio import service as studio
+
+    draft = studio.create_draft(
+        publisher,
+        {
+            "id": pack_id,
+            "title": {"zh-CN": title, "en": "Paper cutting"},
+            "description": {"zh-CN": "一节课。", "en": "One lesson."},
+            "category": "heritage",
+            "credit_hours": 0.5,
+            "license": "CC-BY-4.0",
+            "authors": ["县文化馆"],
+        },
+    )
+    meta = {"title": {"zh-CN": "第一课", "en": "Lesson one"}}
+    studio.save_lesson(draft, None, meta, "剪纸是一门手艺。", "Paper cutting is a craft.")
+    return draft
 
 
 def username(key: str) -> str:

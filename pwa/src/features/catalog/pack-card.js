@@ -7,6 +7,7 @@ import { html } from '../../app/html.js';
 import { href } from '../../app/router.js';
 import { formatSize } from '../../lib/packs/catalog.js';
 import { t, pick, errorText } from '../../lib/i18n.js';
+import { tf } from '../../lib/format.js';
 
 const IN_FLIGHT = ['running', 'waiting', 'paused', 'failed'];
 
@@ -88,6 +89,7 @@ export function PackCard({ entry, row, complete, status, needed, error, onDownlo
     <li class="card" data-testid=${`pack-${id}`}>
       <h3>${title}</h3>
       ${entry.description && html`<p>${pick(entry.description)}</p>`}
+      ${entry.publisher && html`<p class="meta" data-testid=${`source-${id}`}>${tf('pack.source', { name: pick(entry.publisher) })}</p>`}
       <p class="meta">
         <span data-testid=${`size-${id}`}>${sizeText}</span>
         ${entry.credit_hours ? html` · ${t('catalog.credits')} ${entry.credit_hours}` : ''}

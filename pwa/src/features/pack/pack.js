@@ -63,6 +63,7 @@ export default function PackScreen({ route }) {
     <p><a class="back" href="#/">${t('nav.back')}</a></p>
     <h2 data-testid="pack-title">${pick(m.title) || m.pack_id}</h2>
     ${m.description && html`<p>${pick(m.description)}</p>`}
+    ${m.publisher && html`<p class="meta" data-testid="pack-source">${tf('pack.source', { name: pick(m.publisher) })}</p>`}
     <p class="progress-line" data-testid="pack-progress" data-done=${count} data-loaded=${loaded ? 'true' : 'false'}>${progress}</p>
     ${m.route && html`<a class="btn btn-big" href=${href('route', m.pack_id)} data-testid="open-route">${t('route.open')}</a>`}
     ${m.credit_hours > 0 && html`<p class="meta" data-testid="pack-credits">${tf('pack.credits', { n: m.credit_hours })}</p>`}

@@ -32,6 +32,7 @@ export const enErrors = {
   'err.pack-mismatch': 'The course details do not match; installation stopped.',
   'err.csrf-invalid': 'The form has expired; reload the page and try again.',
   'err.pack-downgrade': 'An older version cannot replace the installed course.',
+  'err.studio-refused': 'This step is not possible for the course now.',
   'err.relay-not-initialised': 'The learning point has no county keys set up yet.',
   'err.relay-keys-invalid': 'The county key file is not valid.',
   'err.relay-keys-changed': 'The county’s keys changed; the learning point must be set up again.',

@@ -135,6 +135,7 @@ export const en = {
   'cat.farming': 'Farming',
   'cat.health': 'Health',
   'pack.credits': 'Finishing the whole course earns {n} credits',
+  'pack.source': 'Source: {name}',
   'pack.quiz': 'Take the quiz',
   'pack.quizLabel': 'Take the quiz: {lesson}',
   'quiz.title': 'Quiz',

@@ -31,6 +31,7 @@ export const zhErrors = {
   'err.pack-mismatch': '课程信息前后不一致，已停止安装。',
   'err.csrf-invalid': '表单已过期，请刷新页面后再试。',
   'err.pack-downgrade': '不能安装比现有版本更旧的课程。',
+  'err.studio-refused': '课程现在不能进行这一步。',
   'err.relay-not-initialised': '学习点还没有设置县里的密钥。',
   'err.relay-keys-invalid': '县里的密钥文件无效。',
   'err.relay-keys-changed': '县里的密钥变了，学习点需要重新设置。',

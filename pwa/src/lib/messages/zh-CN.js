@@ -138,6 +138,7 @@ export const zh = {
   'cat.farming': '种植养殖',
   'cat.health': '健康',
   'pack.credits': '学完整门课程可得 {n} 学分',
+  'pack.source': '来源：{name}',
   'pack.quiz': '做练习',
   'pack.quizLabel': '做练习：{lesson}',
   'quiz.title': '练习',
