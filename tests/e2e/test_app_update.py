@@ -149,6 +149,13 @@ def test_update_found_on_a_lesson_does_not_reload_it(server, next_version, pwa_d
     page.evaluate(f"location.hash = '#/lesson/{WELCOME}/{WELCOME_LESSON}'")
     expect(page.get_by_test_id("lesson-content").locator("p").first).to_be_visible(timeout=15_000)
     page.evaluate("window.__sameDocument = true")
+    # The narration's <audio preload=metadata> keeps its range request open, deferred, for as
+    # long as the page shows it; the old worker answered it, and Chromium activates the new
+    # worker only once the old one has nothing in flight (or after five minutes). Unloading
+    # the player's source ends that request, as leaving the lesson would.
+    page.evaluate(
+        "document.querySelectorAll('audio').forEach((a) => { a.removeAttribute('src'); a.load(); })"
+    )
     # A reload would begin in the page's controllerchange handler, whose task also runs
     # beforeunload; so once the controller has changed, this flag tells without a sleep.
     page.evaluate("addEventListener('beforeunload', () => { window.__unloading = true; })")
