@@ -15,7 +15,7 @@ import zlib
 from pathlib import Path
 
 from playwright.sync_api import expect
-from support.browser import wait_for_controller
+from support.browser import read_store, wait_for_controller
 
 WELCOME = "xuedian-welcome"
 BIG = "e2e-big"
@@ -120,6 +120,27 @@ def wait_progress(page, pack_id: str, percent: int, timeout: int = 60_000) -> No
     )
 
 
+def watch_blob_requests(page) -> list[str]:
+    """The blob URLs ``page`` asks for from now on (the list fills as requests start)."""
+    requests: list[str] = []
+    page.on("request", lambda r: "/blobs/" in r.url and requests.append(r.url))
+    return requests
+
+
+def reopen_paused(page, pack_id: str) -> None:
+    """Reload the catalog and wait until it shows ``pack_id``'s download paused.
+
+    The catalog draws its downloads from ``resumeAll()``, which first continues every
+    download left running: once the paused state is drawn, the app's start has passed
+    over this one. The stored row says so too.
+    """
+    page.reload(timeout=20_000)
+    expect(page.get_by_test_id(f"state-{pack_id}")).to_have_text("已暂停", timeout=20_000)
+    expect(page.get_by_test_id(f"resume-{pack_id}")).to_be_visible(timeout=10_000)
+    row = next(r for r in read_store(page, "downloads") if r["pack_id"] == pack_id)
+    assert row["state"] == "paused", row
+
+
 def stored_blob_ids(page) -> set[str]:
     return set(
         page.evaluate(
@@ -132,18 +153,7 @@ def stored_blob_ids(page) -> set[str]:
 
 
 def idb_count(page, store: str) -> int:
-    return page.evaluate(
-        """(store) => new Promise((resolve, reject) => {
-            const open = indexedDB.open('xuedian');
-            open.onerror = () => reject(open.error);
-            open.onsuccess = () => {
-                const req = open.result.transaction(store).objectStore(store).count();
-                req.onsuccess = () => { resolve(req.result); open.result.close(); };
-                req.onerror = () => reject(req.error);
-            };
-        })""",
-        store,
-    )
+    return len(read_store(page, store) or [])
 
 
 def size_text(n: int) -> str:

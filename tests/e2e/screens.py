@@ -8,7 +8,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 from sqlalchemy import select
-from support.browser import wait_for_controller
+from support.browser import read_store, wait_for_controller
 
 from .conftest import ROOT, start_live_server
 
@@ -91,18 +91,7 @@ def complete_lesson(
 
 
 def idb_all(page, store: str) -> list:
-    return page.evaluate(
-        """(store) => new Promise((resolve, reject) => {
-            const open = indexedDB.open('xuedian');
-            open.onerror = () => reject(open.error);
-            open.onsuccess = () => {
-                const req = open.result.transaction(store).objectStore(store).getAll();
-                req.onsuccess = () => { resolve(req.result); open.result.close(); };
-                req.onerror = () => reject(req.error);
-            };
-        })""",
-        store,
-    )
+    return read_store(page, store) or []
 
 
 def idb_put(page, store: str, value, key=None) -> None:

@@ -19,8 +19,10 @@ from .pack_server import (
     download_welcome,
     idb_count,
     open_catalog,
+    reopen_paused,
     size_text,
     stored_blob_ids,
+    watch_blob_requests,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
@@ -130,9 +132,10 @@ def test_storage_filling_up_mid_download_pauses_it(server, page):
     expect(page.get_by_test_id(f"state-{BIG}")).to_have_text("已暂停", timeout=30_000)
     expect(page.get_by_test_id(f"error-{BIG}")).to_contain_text("手机存储空间已满")
     expect(page.get_by_test_id(f"resume-{BIG}")).to_be_visible()
-    count = len(blob_requests(server))
-    page.wait_for_timeout(1_500)
-    assert len(blob_requests(server)) == count
+    requests = watch_blob_requests(page)
+    reopen_paused(page, BIG)
+    expect(page.get_by_test_id(f"error-{BIG}")).to_contain_text("手机存储空间已满")
+    assert requests == []
     assert idb_count(page, "downloads") == 1
 
 

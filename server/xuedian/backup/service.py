@@ -31,18 +31,24 @@ _NOT_CARRIED = {"instance_path", "database_url", "secret_key", "relay_credential
 
 
 class BackupStoreDamaged(XuedianError):
+    """A backup is refused rather than written without a blob the database names."""
+
     code = "backup-store-damaged"
     status = 500
     message = "A blob the database references is missing from the store or does not match its id."
 
 
 class BackupSchemaNewer(XuedianError):
+    """A restore never runs a newer schema's data through older code."""
+
     code = "backup-schema-newer"
     status = 409
     message = "The backup was made by a newer Xuedian (its schema is unknown here); upgrade first."
 
 
 class RestoreTargetNotEmpty(XuedianError):
+    """A restore never mixes two instances' rows; ``--force`` empties the target first."""
+
     code = "restore-target-not-empty"
     status = 409
     message = "This instance already holds data; restore with --force to replace it."

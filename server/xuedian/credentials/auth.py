@@ -8,13 +8,12 @@ its access at once. A session request must carry the session's CSRF token in
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 
 from sqlalchemy import select
 
-from ..core.timeutil import utcnow
+from ..core import namedsecrets
 from ..errors import Unauthorized
 from ..extensions import db
 from ..org.auth import check_csrf, current_staff
@@ -24,38 +23,20 @@ from .models import IssueToken
 PREFIX = "xdc_"
 
 
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
 def add_token(name: str) -> tuple[IssueToken, str]:
     """Create token ``name``; return it and its text (shown once, never stored)."""
-    name = name.strip()
-    if not name or len(name) > 80:
-        raise ValueError("A token name has 1 to 80 characters.")
-    if db.session.scalar(select(IssueToken).where(IssueToken.name == name)) is not None:
-        raise ValueError(f"A token named {name} already exists.")
     text = PREFIX + secrets.token_urlsafe(32)
-    token = IssueToken(name=name, token_sha256=_digest(text), created_at=utcnow())
-    db.session.add(token)
-    db.session.commit()
-    return token, text
+    return namedsecrets.add(IssueToken, name, "token", token_sha256=namedsecrets.digest(text)), text
 
 
 def tokens() -> list[IssueToken]:
     """Every token, by name."""
-    return list(db.session.scalars(select(IssueToken).order_by(IssueToken.name)))
+    return namedsecrets.listed(IssueToken)
 
 
 def revoke_token(name: str) -> IssueToken:
     """End token ``name``'s access; raises ``LookupError`` for an unknown name."""
-    token = db.session.scalar(select(IssueToken).where(IssueToken.name == name))
-    if token is None:
-        raise LookupError(name)
-    if token.revoked_at is None:
-        token.revoked_at = utcnow()
-        db.session.commit()
-    return token
+    return namedsecrets.revoke(IssueToken, name)
 
 
 def authorize_issue(header: str | None) -> str:
@@ -66,12 +47,12 @@ def authorize_issue(header: str | None) -> str:
     administrator, and ``csrf-invalid`` for a session request without its CSRF token.
     """
     if header and header.lower().startswith("bearer "):
-        digest = _digest(header[7:].strip())
-        token = db.session.scalar(select(IssueToken).where(IssueToken.token_sha256 == digest))
+        sent = namedsecrets.digest(header[7:].strip())
+        token = db.session.scalar(select(IssueToken).where(IssueToken.token_sha256 == sent))
         if (
             token is None
             or token.revoked_at is not None
-            or not hmac.compare_digest(token.token_sha256, digest)
+            or not hmac.compare_digest(token.token_sha256, sent)
         ):
             raise Unauthorized("The bearer token is unknown or revoked.")
         return f"token:{token.name}"

@@ -6,6 +6,8 @@ from __future__ import annotations
 import click
 
 from ..core.cliapp import cli_app as _app
+from ..core.cliapp import secret_commands
+from . import auth
 
 
 @click.group()
@@ -39,48 +41,15 @@ def token() -> None:
     """Bearer tokens that let a machine client call POST /credentials/issue."""
 
 
-@token.command("add")
-@click.argument("name")
-def token_add(name: str) -> None:
-    """Create token NAME and print it (only this once: only its hash is stored)."""
-    from .auth import add_token
-
-    app = _app()
-    with app.app_context():
-        try:
-            _made, text = add_token(name)
-        except ValueError as exc:
-            raise click.ClickException(str(exc)) from None
-        click.echo(text)
-    click.echo("Keep the token now: only its hash is stored.", err=True)
-
-
-@token.command("list")
-def token_list() -> None:
-    """List every token: name, created and revoked (or -)."""
-    from ..core.timeutil import iso
-    from .auth import tokens
-
-    app = _app()
-    with app.app_context():
-        for item in tokens():
-            revoked = iso(item.revoked_at) if item.revoked_at else "-"
-            click.echo(f"{item.name}\t{iso(item.created_at)}\t{revoked}")
-
-
-@token.command("revoke")
-@click.argument("name")
-def token_revoke(name: str) -> None:
-    """End token NAME's access at once."""
-    from .auth import revoke_token
-
-    app = _app()
-    with app.app_context():
-        try:
-            revoke_token(name)
-        except LookupError:
-            raise click.ClickException(f"No issuing token named {name}.") from None
-        click.echo(f"{name}\trevoked")
+secret_commands(
+    token,
+    noun="issuing token",
+    add=auth.add_token,
+    listing=auth.tokens,
+    revoke=auth.revoke_token,
+    made_lines=lambda _made, text: [text],
+    row_columns=lambda row: [row.name],
+)
 
 
 @credentials.command("revoke")

@@ -35,21 +35,24 @@ class NoSigningKey(XuedianError):
     message = "This server has no active signing key; run `xuedian keys create`."
 
 
-class SignatureInvalid(XuedianError):
-    code = "signature-invalid"
+class SignatureRefused(XuedianError):
+    """A signed document this server will not accept; the subclass says why."""
+
     status = 400
+
+
+class SignatureInvalid(SignatureRefused):
+    code = "signature-invalid"
     message = "The signature does not match the signed content."
 
 
-class KeyExpired(XuedianError):
+class KeyExpired(SignatureRefused):
     code = "key-expired"
-    status = 400
     message = "The document is signed by a key that has expired or been revoked."
 
 
-class KeyUnknown(XuedianError):
+class KeyUnknown(SignatureRefused):
     code = "key-unknown"
-    status = 400
     message = "The document is signed by a key this server does not trust."
 
 

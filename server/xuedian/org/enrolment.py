@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from ..core.hooks import FeedSection
 from ..extensions import db
-from ..keys.service import KeyExpired, KeyUnknown, SignatureInvalid
+from ..keys.service import SignatureRefused
 from .models import LearningPoint
 from .schemas import POINT_CODE
 
@@ -61,7 +61,7 @@ def token_point(code, token) -> LearningPoint | None:
     }
     try:
         _keyring().verify(envelope, TOKEN_TYPE)
-    except (SignatureInvalid, KeyUnknown, KeyExpired, ValueError):
+    except (SignatureRefused, ValueError):
         return None
     return db.session.scalar(select(LearningPoint).where(LearningPoint.code == code))
 

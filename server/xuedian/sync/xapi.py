@@ -92,13 +92,15 @@ def statement(record: LearningRecord, base_url: str) -> dict:
         "stored": iso(record.received_at),
         "version": XAPI_VERSION,
         "context": {
-            "platform": "Xuedian",
             "extensions": {
                 f"{base}/xapi/extensions/device": record.device_id,
                 f"{base}/xapi/extensions/device-seq": record.device_seq,
             },
         },
     }
+    # xAPI allows a platform only on a statement about an Activity (not a voiding's ref).
+    if target.get("objectType") == "Activity":
+        out["context"]["platform"] = "Xuedian"
     if "version" in record.object:
         out["context"]["extensions"][f"{base}/xapi/extensions/pack-version"] = record.object[
             "version"
