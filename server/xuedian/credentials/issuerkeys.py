@@ -9,15 +9,13 @@ credentials they signed still verify and are still known as this county's.
 
 from __future__ import annotations
 
-import json
-import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask import current_app
 
+from ..core.keyfolder import KeyFolder, new_key, raw_public
 from ..core.timeutil import iso, utcnow
 from . import didkey
 from .dataintegrity import Signer
@@ -46,14 +44,12 @@ class IssuerKeys:
     """The issuer keys of one instance folder."""
 
     def __init__(self, instance_path: Path):
-        self.folder = Path(instance_path) / "credentials" / "issuer"
-        self.index = self.folder / "issuer.json"
+        self.files = KeyFolder(Path(instance_path) / "credentials" / "issuer", "issuer.json")
+        self.folder = self.files.folder
 
     def all(self) -> list[IssuerKey]:
         """Return every issuer key, oldest first."""
-        if not self.index.exists():
-            return []
-        return [IssuerKey(**entry) for entry in json.loads(self.index.read_text("utf-8"))]
+        return [IssuerKey(**entry) for entry in self.files.entries()]
 
     def active(self) -> IssuerKey:
         """Return the active key, making the first one on first use."""
@@ -64,39 +60,23 @@ class IssuerKeys:
 
     def rotate(self) -> IssuerKey:
         """Make a new key the active one; earlier keys become ``retired`` (still trusted)."""
-        private = Ed25519PrivateKey.generate()
-        return self.add(private)
+        return self.add(new_key()[0])
 
     def add(self, private: Ed25519PrivateKey) -> IssuerKey:
         """Store ``private`` as the new active key (rotate uses it; tests give fixed keys)."""
-        raw = private.public_key().public_bytes(
-            serialization.Encoding.Raw, serialization.PublicFormat.Raw
-        )
+        raw = raw_public(private)
         key = IssuerKey(
             did=didkey.did_for(raw),
             multikey=didkey.public_multikey(raw),
             status="active",
             created=iso(utcnow()),
         )
-        self.folder.mkdir(parents=True, exist_ok=True)
-        pem = private.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-        # Made 0600 from the start: an issuer key is never readable by others.
-        fd = os.open(
-            self.folder / f"{key.multikey}.pem", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600
-        )
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(pem)
+        self.files.store(key.multikey, private)
         entries = [
             IssuerKey(**{**asdict(old), "status": "retired"}) if old.status == "active" else old
             for old in self.all()
         ]
-        tmp = self.index.with_suffix(".tmp")
-        tmp.write_text(json.dumps([asdict(e) for e in [*entries, key]], indent=2), "utf-8")
-        tmp.replace(self.index)
+        self.files.write([asdict(e) for e in [*entries, key]])
         return key
 
     def find(self, did: str) -> IssuerKey | None:
@@ -111,9 +91,7 @@ class IssuerKeys:
         key = self.active() if did is None else self.find(did)
         if key is None:
             raise LookupError(did)
-        pem = (self.folder / f"{key.multikey}.pem").read_bytes()
-        private = serialization.load_pem_private_key(pem, password=None)
-        return Signer(method=key.method, sign=private.sign)
+        return Signer(method=key.method, sign=self.files.load(key.multikey).sign)
 
 
 def issuer_keys() -> IssuerKeys:

@@ -12,19 +12,17 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
-import os
 import re
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from flask import current_app
 
 from ..core.canonjson import canonical_bytes
+from ..core.keyfolder import KeyFolder, new_key
 from ..core.timeutil import iso, parse_iso, utcnow
 from ..errors import XuedianError
 
@@ -96,14 +94,13 @@ class KeyRing:
     """The signing keys of one instance folder."""
 
     def __init__(self, instance_path: Path):
-        self.folder = Path(instance_path) / "keys"
-        self.index = self.folder / "keys.json"
+        self.files = KeyFolder(Path(instance_path) / "keys", "keys.json")
+        self.folder = self.files.folder
+        self.index = self.files.index
 
     def all(self) -> list[KeyInfo]:
         """Return every key, oldest first."""
-        if not self.index.exists():
-            return []
-        return [KeyInfo(**entry) for entry in json.loads(self.index.read_text("utf-8"))]
+        return [KeyInfo(**entry) for entry in self.files.entries()]
 
     def active(self) -> KeyInfo:
         """Return the active key. Raises :class:`NoSigningKey` when there is none."""
@@ -117,26 +114,14 @@ class KeyRing:
 
         With ``retire_after``, the previously active key expires that long from now.
         """
-        private = Ed25519PrivateKey.generate()
-        raw = private.public_key().public_bytes(
-            serialization.Encoding.Raw, serialization.PublicFormat.Raw
-        )
+        private, raw = new_key()
         key = KeyInfo(
             key_id="k-" + hashlib.sha256(raw).hexdigest()[:16],
             public_key=b64url(raw),
             status="active",
             created=iso(utcnow()),
         )
-        self.folder.mkdir(parents=True, exist_ok=True)
-        pem = private.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-        path = self.folder / f"{key.key_id}.pem"
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(pem)
+        self.files.store(key.key_id, private)
         entries = []
         for old in self.all():
             if old.status == "active":
@@ -180,8 +165,7 @@ class KeyRing:
         ``signed["key_id"]`` is set to the active key's id before signing.
         """
         key = self.active()
-        pem = (self.folder / f"{key.key_id}.pem").read_bytes()
-        private = serialization.load_pem_private_key(pem, password=None)
+        private = self.files.load(key.key_id)
         body = {**signed, "key_id": key.key_id}
         return {"signed": body, "signature": b64url(private.sign(canonical_bytes(body)))}
 
@@ -193,9 +177,7 @@ class KeyRing:
         return verify_envelope(envelope, expected_type, self.trusted())
 
     def _write(self, entries: list[KeyInfo]) -> None:
-        tmp = self.index.with_suffix(".tmp")
-        tmp.write_text(json.dumps([asdict(e) for e in entries], indent=2), "utf-8")
-        tmp.replace(self.index)
+        self.files.write([asdict(e) for e in entries])
 
 
 def verify_envelope(envelope: dict, expected_type: str, trusted: list[dict]) -> dict:
