@@ -54,9 +54,11 @@ def make_loader(extra: dict[str, dict] | None = None):
 
     def load(url: str, _options=None) -> dict:
         if url in extra:
-            document = extra[url]
+            document, tag = extra[url], None
         elif url in CONTEXTS:
-            document = _document(url)
+            # "static": the shipped files never change, so pyld keeps what it resolved from
+            # them across documents instead of resolving the same context for each one.
+            document, tag = _document(url), "static"
         else:
             raise ContextUnknown(url=str(url)[:200])
         # A copy: pyld may keep what it is given, and the cached file must stay as read.
@@ -65,6 +67,7 @@ def make_loader(extra: dict[str, dict] | None = None):
             "documentUrl": url,
             "document": copy.deepcopy(document),
             "contentType": "application/ld+json",
+            "tag": tag,
         }
 
     return load
