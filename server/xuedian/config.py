@@ -211,6 +211,9 @@ class Settings:
     points_daily_cap: int = _setting(
         200, "Most points one learner may redeem offline per day; the excess is refused."
     )
+    points_expire_days: int = _setting(
+        0, "Points not spent this many days after they were earned expire (0: never)."
+    )
     job_schedule: str = _setting(
         "",
         "Overrides of job schedules, `name=cron; other=off` (a cron line of 5 fields, or 6 "
