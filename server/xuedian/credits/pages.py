@@ -18,9 +18,9 @@ from ..org.models import LearningPoint
 from . import attest as attestations
 from . import definitions as defs
 from .certify import revoke as revoke_outcome
-from .issuing import settle
 from .errors import AttestationDecided, LearnerOutOfScope, OutcomeNotCertified
 from .forms import AttestationForm, DefinitionForm, RevokeForm
+from .issuing import settle
 from .models import Attestation, LearningAccount, Outcome, OutcomeDefinition
 
 bp = Blueprint("credits", __name__, template_folder="templates")
