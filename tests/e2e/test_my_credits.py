@@ -39,6 +39,12 @@ SCANNER_FILES = (
     "caches.open('xuedian-scanner').then((c) => c.keys()).then((k) => k.map((r) => r.url))"
 )
 
+# How wide the printed card's QR code is drawn (CSS px), on a page as wide as A4.
+PRINTED_QR_WIDTH = """() => {
+  const card = document.querySelector('.cert[data-printing]');
+  return card ? card.querySelector('.cert-qr').getBoundingClientRect().width : 0;
+}"""
+
 
 @pytest.fixture(scope="module")
 def credits_server(tmp_path_factory, pwa_dist):
@@ -130,6 +136,20 @@ def test_certificate_shows_and_a_second_phone_verifies_it_offline_until_revoked(
     with page.expect_download(timeout=15_000) as download:
         page.get_by_test_id(f"cert-{definition}-share").click()
     assert download.value.suggested_filename.endswith(".png")
+    # Printed alone and large: the print CSS hides all but this card (the dialog stubbed).
+    page.evaluate("window.print = () => { window.printed = true; }")
+    page.get_by_test_id(f"cert-{definition}-print").click()
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
+    assert page.evaluate("window.printed") is True
+    assert page.get_by_test_id("bottom-nav").evaluate("(e) => getComputedStyle(e).visibility") == (
+        "hidden"
+    )
+    assert page.evaluate(PRINTED_QR_WIDTH) > 450  # 14 cm wide, not the screen's 20 rem
+    page.evaluate("dispatchEvent(new Event('afterprint'))")
+    page.emulate_media(media="screen")
+    page.set_viewport_size({"width": 360, "height": 740})
+    expect(page.locator("html.printing-cert")).to_have_count(0)
     # Shown offline, from what the feed stored.
     page.context.set_offline(True)
     page.reload(timeout=20_000)
