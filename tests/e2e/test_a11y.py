@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 from support.browser import wait_for_controller
 
 from .axe import assert_no_serious_violations
+from .conftest import ROOT
 from .pack_server import BIG, WELCOME, open_catalog
 from .test_inapp import IN_APP
 
@@ -123,6 +124,50 @@ def contrast(page, server):
     return clean
 
 
+# The active learner's credits as the feed stores them (lib/transport/credits.js): one
+# certificate with a real QR text (tests/vectors/credentials.json) and one pending course.
+SEED_CREDITS = """(qr) => new Promise((resolve, reject) => {
+  const open = indexedDB.open('xuedian');
+  open.onerror = () => reject(open.error);
+  open.onsuccess = () => {
+    const tx = open.result.transaction('meta', 'readwrite');
+    const meta = tx.objectStore('meta');
+    const got = meta.get('active_learner');
+    got.onsuccess = () => meta.put({ [got.result]: {
+      outcomes: [{ definition: 1, title: '学点入门', hours: 0.5, credits: 0.5, qr,
+        certified: '2026-11-30T08:00:00Z', status: 'certified', revoked: null }],
+      pending: [{ definition: 2, title: '手机支付', hours: 1, credits: 1,
+        needs: [{ need: 'lessons', count: 2, score: 0 }, { need: 'quiz', count: 1, score: 60 }] }],
+    } }, 'credits');
+    tx.oncomplete = () => { open.result.close(); resolve(); };
+    tx.onerror = () => reject(tx.error);
+  };
+})"""
+
+
+def with_certificate(page, server):
+    """我的学分 with a certificate card (seal, QR code) and a course still in progress."""
+    vectors = json.loads((ROOT / "tests" / "vectors" / "credentials.json").read_text("utf-8"))
+    page.evaluate(SEED_CREDITS, vectors["cases"][0]["compact"])
+    page.reload(timeout=20_000)
+    expect(page.get_by_test_id("cert-1-qr")).to_be_visible(timeout=15_000)
+    expect(page.get_by_test_id("credits-pending-2")).to_be_visible(timeout=5_000)
+
+    def clean():
+        page.evaluate(
+            """() => new Promise((resolve) => {
+                const open = indexedDB.open('xuedian');
+                open.onsuccess = () => {
+                    const tx = open.result.transaction('meta', 'readwrite');
+                    tx.objectStore('meta').delete('credits');
+                    tx.oncomplete = () => { open.result.close(); resolve(); };
+                };
+            })"""
+        )
+
+    return clean
+
+
 SCREENS: list[Screen] = [
     Screen("catalog", CATALOG_HASH, f"[data-testid=download-{BIG}]"),
     Screen("pack", f"#/pack/{WELCOME}", f"[data-testid=lesson-{WELCOME_LESSON}]"),
@@ -142,6 +187,9 @@ SCREENS: list[Screen] = [
     # The learning point: on home, and on settings with the form to change it.
     Screen("home-point", "#/", "[data-testid=point-none]"),
     Screen("settings-point", "#/settings", "[data-testid=point-join]"),
+    Screen("credits", "#/credits", "[data-testid=credits-hours]", with_certificate),
+    # No camera in this browser: the verify screen says so.
+    Screen("verify", "#/verify", "[data-testid=verify-problem]"),
 ]
 LANGS = ["zh-CN", "en"]
 TEXT_SCALES = [1, 2]

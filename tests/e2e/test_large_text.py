@@ -30,6 +30,8 @@ SCREENS = {
     "request": ("#/request", "request-form"),
     "import": ("#/import", "import-file-button"),
     "sync": ("#/sync", "sync-full"),
+    "credits": ("#/credits", "credits-hours"),
+    "verify": ("#/verify", "verify-problem"),
 }
 
 # The top of the first visible text inside <main> (screen-reader-only text skipped).

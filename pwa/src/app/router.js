@@ -5,7 +5,8 @@
  * Routes: `#/` home, `#/catalog`, `#/pack/<pack_id>`, `#/lesson/<pack_id>/<lesson_id>`,
  * `#/quiz/<pack_id>/<lesson_id>`, `#/learning` (my learning), `#/import` (a pack
  * archive from a file), `#/sync` (the sync status and export), `#/route/<pack_id>` (a route
- * pack's map), `#/site/<pack_id>/<site_id>` (a plaque's site), `#/scan[/<pack_id>]` (the scanner).
+ * pack's map), `#/site/<pack_id>/<site_id>` (a plaque's site), `#/scan[/<pack_id>]` (the scanner),
+ * `#/credits` (我的学分: credits and certificates) and `#/verify` (check a certificate).
  */
 
 /**
@@ -29,7 +30,7 @@ export function parseRoute(hash) {
   if (parts[0] === 'site' && parts.length === 3) return { name: 'site', packId: parts[1], siteId: parts[2] };
   if (parts[0] === 'scan' && parts.length <= 2) return { name: 'scan', packId: parts[1] };
   // `#/profiles`, `#/settings` ("More"), `#/inbox`, `#/request` ("I want to learn…"), `#/sync`.
-  if (['profiles', 'settings', 'inbox', 'request', 'sync'].includes(parts[0]) && parts.length === 1) {
+  if (['profiles', 'settings', 'inbox', 'request', 'sync', 'credits', 'verify'].includes(parts[0]) && parts.length === 1) {
     return /** @type {any} */ ({ name: parts[0] });
   }
   return { name: 'home' };
@@ -55,7 +56,7 @@ export function parentOf(route) {
   if (route.name === 'pack') return '#/';
   if (route.name === 'route') return href('pack', /** @type {string} */ (route.packId));
   if (route.name === 'scan') return route.packId ? href('route', route.packId) : '#/';
-  if (['import', 'profiles', 'inbox', 'request', 'sync'].includes(route.name)) return '#/settings';
+  if (['import', 'profiles', 'inbox', 'request', 'sync', 'credits', 'verify'].includes(route.name)) return '#/settings';
   return null;
 }
 
@@ -76,4 +77,6 @@ export const screens = {
   route: () => import('../features/route/route.js'),
   site: () => import('../features/route/site.js'),
   scan: () => import('../features/route/scan.js'),
+  credits: () => import('../features/credits/credits.js'),
+  verify: () => import('../features/credits/check.js'),
 };

@@ -10,10 +10,15 @@ from __future__ import annotations
 
 
 def init_app(app) -> None:
-    """Give ``app`` its issuer keys (``<instance>/credentials/issuer``); the factory
-    registers the VC API blueprint (routes.py)."""
+    """Give ``app`` its issuer keys (``<instance>/credentials/issuer``) and add the trust
+    section (issuer keys, status lists) to the changes feed; the factory registers the VC
+    API blueprint (routes.py)."""
     from pathlib import Path
 
+    from ..core import hooks
+    from .feedsection import feed_fields, trust_section
     from .issuerkeys import IssuerKeys
 
     app.extensions["xuedian.issuer_keys"] = IssuerKeys(Path(app.instance_path))
+    hooks.register(app, "feed-sections", trust_section)
+    hooks.register(app, "feed-fields", feed_fields)

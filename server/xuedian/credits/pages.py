@@ -20,6 +20,7 @@ from . import definitions as defs
 from .certify import revoke as revoke_outcome
 from .errors import AttestationDecided, LearnerOutOfScope, OutcomeNotCertified
 from .forms import AttestationForm, DefinitionForm, RevokeForm
+from .issuing import settle
 from .models import Attestation, LearningAccount, Outcome, OutcomeDefinition
 
 bp = Blueprint("credits", __name__, template_folder="templates")
@@ -172,4 +173,7 @@ def revoke(ident: int):
     details = {"reason": data["reason"]}
     record("credit-revoke", f"outcome {outcome.id}", details, area=point, commit=False)
     db.session.commit()
+    # Set its status bit now, so every phone's next sync carries the revocation (the
+    # holder's feed or the nightly job would otherwise be the first to).
+    settle([account.id])
     return redirect(url_for("credits.page", done="revoked"), 303)

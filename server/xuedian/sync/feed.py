@@ -4,7 +4,8 @@ The feed owns the cursor and the county ack; every other part of a page is a sec
 feature contributes through the ``feed-sections`` hook (core/hooks.py): the full derived
 progress of every learner it names (learners/feedsection.py), the inbox messages after the
 cursor's (push), the remote instructions not yet delivered (instructions), the catalog
-version (packs) and the phone's point (org). Each section reads and advances its own slot
+version (packs), the phone's point (org) and the county's issuer keys and status lists
+(credentials). Each section reads and advances its own slot
 of the cursor. Which learners changed is found by the device's ``change_seq``: ingest
 bumps it under the device row lock in the same transaction as the records, so reading the
 counter and then the records up to it never skips a record committed late.
@@ -63,6 +64,8 @@ class Cursor:
     r: int = 0
     #: The last remote instruction sent (coming back with it confirms delivery).
     i: int = 0
+    #: A digest of the issuer keys and status lists last sent (credentials' trust).
+    t: int = 0
 
 
 def _key() -> bytes:
@@ -107,6 +110,7 @@ def decode_cursor(text: str | None, device_id: str) -> Cursor:
         and _is_count(cursor.m)
         and _is_count(cursor.r)
         and _is_count(cursor.i)
+        and _is_count(cursor.t)
     )
     if not valid:
         raise CursorInvalid()

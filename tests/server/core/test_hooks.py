@@ -56,4 +56,5 @@ def test_hooks_the_factory_registers_each_feature(app):
         "xuedian.packs.service",
         "xuedian.org.enrolment",
         "xuedian.credits.feedsection",
+        "xuedian.credentials.feedsection",
     }

@@ -7,7 +7,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from xuedian.audit.models import AuditEvent
+from xuedian.credentials.models import IssuedCredential
 from xuedian.credits.definitions import ensure_defaults
+from xuedian.credits.issuing import settle
 from xuedian.credits.models import Attestation, Outcome, OutcomeDefinition
 from xuedian.extensions import db
 
@@ -81,7 +83,8 @@ def test_pages_revoke_with_reason_keeps_the_row(app, client):
         attestation = db.session.scalar(select(Attestation.id))
     client.post(f"/staff/credits/attestations/{attestation}/approve", data=CSRF)
     with app.app_context():
-        outcome = db.session.scalar(select(Outcome.id))
+        settle()  # its credential signed, as the feed or the nightly job does
+        outcome, credential = db.session.execute(select(Outcome.id, Outcome.credential_id)).one()
     short = client.post(f"/staff/credits/outcomes/{outcome}/revoke", data={**CSRF, "reason": "x"})
     assert short.status_code == 400
     done = client.post(
@@ -91,6 +94,11 @@ def test_pages_revoke_with_reason_keeps_the_row(app, client):
     with app.app_context():
         row = db.session.get(Outcome, outcome)
         assert (row.status, row.revoke_reason) == ("revoked", "证明有误，重新认定")
+        # Its status bit is set at once, for every phone's next sync (not at the holder's).
+        issued = db.session.scalars(
+            select(IssuedCredential).where(IssuedCredential.ref == credential)
+        )
+        assert [x.revoked_at is not None for x in issued] == [True, True]
     twice = client.post(
         f"/staff/credits/outcomes/{outcome}/revoke", data={**CSRF, "reason": "再撤销一次"}
     )

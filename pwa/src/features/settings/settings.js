@@ -96,6 +96,8 @@ export default function SettingsScreen() {
     <section aria-labelledby="more-title">
       <h3 id="more-title">${t('settings.more')}</h3>
       <ul class="links">
+        <li><a class="btn btn-secondary btn-row" href="#/credits" data-testid="go-credits">${t('settings.credits')}</a></li>
+        <li><a class="btn btn-secondary btn-row" href="#/verify" data-testid="go-verify">${t('settings.verify')}</a></li>
         <li><a class="btn btn-secondary btn-row" href="#/profiles" data-testid="go-profiles">${t('settings.profiles')}</a></li>
         <li><a class="btn btn-secondary btn-row" href="#/inbox" data-testid="go-inbox">${t('settings.inbox')}</a></li>
         <li><a class="btn btn-secondary btn-row" href="#/request" data-testid="go-request">${t('settings.request')}</a></li>

@@ -15,7 +15,8 @@
  * - `progress` the county's derived progress (keyPath [learner, pack, lesson]):
  *            {learner, pack, lesson, completed, best_score, seconds, updated}, from the
  *            changes feed (transport/feed.js), which also keeps `feed_cursor`,
- *            `learner_totals` and `feed_catalog` in `meta`.
+ *            `learner_totals` and `feed_catalog` in `meta` (and, through
+ *            transport/credits.js, `credits` and `credential_trust`).
  * - `inbox`  messages from the county (keyPath `id`): {id, created, title, body, read}.
  *
  * Version 3 added `progress` and `inbox`; every older store and row is kept.

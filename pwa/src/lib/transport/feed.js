@@ -2,7 +2,8 @@
  * The changes feed, phone side, and the sync cycle around it. Owns the
  * `progress` and `inbox` stores and, in `meta`, `feed_cursor` (the county's
  * opaque cursor), `learner_totals` ({learner: {lessons_completed, hours,
- * credits}}) and `feed_catalog` ({etag, created}).
+ * credits}}) and `feed_catalog` ({etag, created}); the credit bank's `credits` and
+ * `credential_trust` are kept through lib/transport/credits.js.
  *
  * Each answer is stored in ONE transaction: the new cursor together with the
  * progress rows and messages it brings, and the deletion of the outbox records
@@ -23,6 +24,7 @@ import { applyFeedPoint } from './enrolment.js';
 import { checkRanges, deleteAcked } from './ack-ranges.js';
 import { XuedianError } from '../errors.js';
 import { changeSignal } from '../signal.js';
+import { mergeCredits, readTrust } from './credits.js';
 
 export const FEED_CHANNEL = 'xuedian-feed';
 // Enough for a first feed of a busy shared phone; the rest comes next time.
@@ -108,22 +110,27 @@ async function store(answer) {
     }
     await meta.put(totals, 'learner_totals');
     if (answer.catalog && typeof answer.catalog.etag === 'string') await meta.put(answer.catalog, 'feed_catalog');
+    const credited = Boolean(answer.credits && Array.isArray(answer.credits.learners));
+    if (credited) await meta.put(mergeCredits(await meta.get('credits'), answer.credits), 'credits');
+    const trust = readTrust(answer.trust);
+    if (trust) await meta.put(trust, 'credential_trust');
     await meta.put(answer.cursor, 'feed_cursor');
     await meta.put(now, 'last_synced');
     const acked = ranges ? await deleteAcked(tx, ranges) : 0;
-    return { acked, learners: learners.length, messages: fresh, more: answer.more === true };
+    const credits = credited || trust ? 1 : 0;
+    return { acked, learners: learners.length, credits, messages: fresh, more: answer.more === true };
   });
 }
 
 /**
  * Ask the county what changed since the stored cursor, page by page, storing
  * each answer. Call only holding the sync lock (outbox/send.js withSyncLock).
- * @returns {Promise<{pages: number, acked: number, learners: number, messages: number}>}
+ * @returns {Promise<{pages: number, acked: number, learners: number, credits: number, messages: number}>}
  * @throws {XuedianError} `network-offline`, `device-revoked`, …; what was
  *   stored before the failure stays stored
  */
 export async function pullLocked() {
-  const out = { pages: 0, acked: 0, learners: 0, messages: 0 };
+  const out = { pages: 0, acked: 0, learners: 0, credits: 0, messages: 0 };
   let cursor = (await getMeta('feed_cursor')) || null;
   let restarted = false;
   let resynced = false;
@@ -146,6 +153,7 @@ export async function pullLocked() {
       out.pages += 1;
       out.acked += got.acked;
       out.learners += got.learners;
+      out.credits += got.credits;
       out.messages += got.messages;
       cursor = answer.cursor;
       const told = await takeInstructions(answer.instructions);
@@ -160,7 +168,7 @@ export async function pullLocked() {
     }
   } finally {
     if (out.acked) outboxChanged();
-    if (out.learners || out.messages) feedChanged();
+    if (out.learners || out.credits || out.messages) feedChanged();
   }
   return out;
 }
