@@ -1,16 +1,16 @@
 """The one word catalog of the server's pages: every word a staff page, a report, an
-export header, the volunteer page or the kiosk's receipt shows, in zh-CN (the default,
+export header, the volunteer page or the kiosk's pages show, in zh-CN (the default,
 ``words_zh.py``) and English (``words_en.py``), one flat dict per language (the credits,
-points and studio words are in their own files, ``words_credits.py``, ``words_points_*.py``
-and ``words_studio_*.py``, for length alone).
+points, studio and kiosk relay words are in their own files, ``words_credits.py``,
+``words_points_*.py``, ``words_studio_*.py`` and ``words_relay_*.py``, for length alone).
 
 Everything reads it through :func:`translate` (templates: ``t(key, **values)``, or
 ``say(key, ...)`` on the pages that show both languages). A key means one thing and has one
 wording wherever it appears; ``tests/server/core/test_words.py`` checks that both languages
 hold every key with the same placeholders, and that every key the code and the templates
 look up exists. Feature words are namespaced where a bare word would be ambiguous
-(``jobs.``, ``ins.``, ``audit.``, ``reason.``). The page language is ``?lang=en`` or
-``?lang=zh-CN``, remembered in the session.
+(``jobs.``, ``ins.``, ``audit.``, ``reason.``, ``relay.``). The page language is
+``?lang=en`` or ``?lang=zh-CN``, remembered in the session.
 """
 
 from __future__ import annotations
@@ -21,17 +21,19 @@ from . import words_credits
 from .words_en import WORDS as EN
 from .words_points_en import WORDS as POINTS_EN
 from .words_points_zh import WORDS as POINTS_ZH
+from .words_relay_en import WORDS as RELAY_EN
+from .words_relay_zh import WORDS as RELAY_ZH
 from .words_studio_en import WORDS as STUDIO_EN
 from .words_studio_zh import WORDS as STUDIO_ZH
 from .words_zh import WORDS as ZH
 
 LANGS = ("zh-CN", "en")
 DEFAULT = "zh-CN"
-# One catalog per language; the credits, points and studio words live in their own files
-# only to keep each file short.
+# One catalog per language; the credits, points, studio and relay words live in their own
+# files only to keep each file short.
 WORDS: dict[str, dict[str, str]] = {
-    "zh-CN": ZH | words_credits.ZH | POINTS_ZH | STUDIO_ZH,
-    "en": EN | words_credits.EN | POINTS_EN | STUDIO_EN,
+    "zh-CN": ZH | words_credits.ZH | POINTS_ZH | STUDIO_ZH | RELAY_ZH,
+    "en": EN | words_credits.EN | POINTS_EN | STUDIO_EN | RELAY_EN,
 }
 
 

@@ -147,3 +147,21 @@ def test_sentence_takes_per_language_values():
     lines = [("result_refused", {"reason": {"zh-CN": "坏了", "en": "broken"}})]
     assert sentence(lines, "en") == "Refused: broken"
     assert sentence(lines, "zh-CN") == "没有收下：坏了"
+
+
+#: A Chinese character (CJK Unified Ideographs), as `grep -P "[\x{4e00}-\x{9fff}]"` finds.
+HAN = re.compile("[\u4e00-\u9fff]")
+
+
+def test_no_template_holds_chinese_words_inline():
+    # Every word a page shows comes from the catalog (say, t, tr, zh), so it exists in
+    # both languages; a template's own Chinese would have no English beside it.
+    templates = sorted(ROOT.rglob("*.html"))
+    assert ROOT / "relay/templates/relay/index.html" in templates  # the scan sees them
+    inline = {
+        f"{path.relative_to(ROOT)}:{n}": line.strip()
+        for path in templates
+        for n, line in enumerate(path.read_text("utf-8").splitlines(), 1)
+        if HAN.search(line)
+    }
+    assert inline == {}
