@@ -366,8 +366,8 @@ WORDS: dict[str, str] = {
     "custody_title": "Custody receipt",
     "custody_summary": "Received {n} files; they go to the county when there is a connection.",
     "custody_summary_one": "Received {n} file; it goes to the county when there is a connection.",
-    "custody_note": "This is the learning point's receipt, not the county's confirmation: the "
-    "phone keeps its records until the county's confirmation comes back.",
+    "custody_note": "This is the learning point's custody slip, not the county's receipt: the "
+    "phone keeps its records until the county's receipt comes back.",
     "custody_ok": "Received · {time} · device {device}",
     "custody_already": "Received (already here before) · {time} · device {device}",
     "custody_cross_site": "This upload did not come from the learning point's own page, so "

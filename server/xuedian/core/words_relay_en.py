@@ -22,21 +22,21 @@ WORDS: dict[str, str] = {
     "relay.upload_button": "Upload",
     "relay.upload_hint": "Keep the records on the phone: the app clears them itself once the "
     "county confirms.",
-    "relay.acks_title": "The county's confirmation",
-    "relay.acks_page": "The county's confirmation · Xuedian",
-    "relay.acks_link": "Get a confirmation file (.xdack)",
+    "relay.acks_title": "The county's receipt",
+    "relay.acks_page": "The county's receipt · Xuedian",
+    "relay.acks_link": "Get a receipt file (.xdack)",
     "relay.recent_title": "Recent files",
     "relay.recent_forwarded": "Made on the phone {made} · received here {received} · imported by "
     "the county {imported}",
     "relay.recent_waiting": "Made on the phone {made} · received here {received} · waiting to go",
     "relay.refused_title": "Files the county refused",
     "relay.acks_hint": "Enter the phone's device id (the 8 characters after “xuedian-” in its "
-    "sync file's name), download the county's confirmation, then import it in the Xuedian app.",
+    "sync file's name), download the county's receipt, then import it in the Xuedian app.",
     "relay.acks_device": "Device id (at least 8 characters)",
     "relay.acks_find": "Find",
     "relay.acks_invalid": "Enter at least 8 characters (0–9, a–f).",
-    "relay.acks_none": "No confirmation from the county for this phone yet. Look again after its "
+    "relay.acks_none": "No receipt from the county for this phone yet. Look again after its "
     "records have gone to the county.",
-    "relay.acks_download": "Download the confirmation",
+    "relay.acks_download": "Download the receipt",
     "relay.acks_meta": "device {device} · {records} records stored by the county · {detail}",
 }

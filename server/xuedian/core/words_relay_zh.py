@@ -24,20 +24,20 @@ WORDS: dict[str, str] = {
     "relay.upload_files": "选择同步文件（.xdsync，可以一次选多个）",
     "relay.upload_button": "上传",
     "relay.upload_hint": "上传后手机上的记录先不要删，县里确认后应用会自己清理。",
-    "relay.acks_title": "县里的确认",
-    "relay.acks_page": "县里的确认 · 学点",
-    "relay.acks_link": "取回确认文件（.xdack）",
+    "relay.acks_title": "县里的回执",
+    "relay.acks_page": "县里的回执 · 学点",
+    "relay.acks_link": "取回回执（.xdack）",
     "relay.recent_title": "最近的文件",
     "relay.recent_forwarded": "手机导出 {made} · 学习点收到 {received} · 县里导入 {imported}",
     "relay.recent_waiting": "手机导出 {made} · 学习点收到 {received} · 等待转交",
     "relay.refused_title": "县里退回的文件",
-    "relay.acks_hint": "输入手机的设备号（同步文件名里 xuedian- 后面的 8 位），下载县里的确认文件，"
+    "relay.acks_hint": "输入手机的设备号（同步文件名里 xuedian- 后面的 8 位），下载县里的回执文件，"
     "再在学点应用里导入。",
     "relay.acks_device": "设备号（至少 8 位）",
     "relay.acks_find": "查找",
     "relay.acks_invalid": "请输入至少 8 位（0–9、a–f）。",
-    "relay.acks_none": "这台手机还没有县里的确认。记录转交县里后再来看看。",
-    "relay.acks_download": "下载确认文件",
+    "relay.acks_none": "这台手机还没有县里的回执。记录转交县里后再来看看。",
+    "relay.acks_download": "下载回执",
     # ``detail`` is the time the county made it in Chinese, the file's name in English.
     "relay.acks_meta": "设备 {device} · 县里已收到 {records} 条记录 · {detail}",
 }

@@ -359,7 +359,7 @@ WORDS: dict[str, str] = {
     "custody_title": "保管收据",
     "custody_summary": "已收到 {n} 个文件，有网时转交县里。",
     "custody_summary_one": "已收到 {n} 个文件，有网时转交县里。",
-    "custody_note": "这是学习点的保管收据，不是县里的确认。手机上的记录会一直保留，直到县里的确认"
+    "custody_note": "这是学习点的保管收据，不是县里的回执。手机上的记录会一直保留，直到县里的回执"
     "回来。",
     "custody_ok": "已收到 · {time} · 手机 {device}",
     "custody_already": "已收到（以前已收到） · {time} · 手机 {device}",

@@ -97,7 +97,7 @@ def test_upload_of_several_files_one_bad_gives_a_custody_receipt(lone_relay):
     html = response.get_data(as_text=True)
     assert "已收到 3 个文件，有网时转交县里。" in html
     assert "Received 3 files; they go to the county when there is a connection." in html
-    assert "不是县里的确认" in html
+    assert "不是县里的回执" in html
     assert html.count("没有收下") == 2
     assert "The file is not gzip; is it a .xdsync bundle?" in html
     assert "(bundle-invalid)" in html
@@ -164,6 +164,6 @@ def test_acks_page_asks_for_eight_characters(lone_relay):
     short = client.get("/acks?device=abc").get_data(as_text=True)
     assert "请输入至少 8 位" in short
     unknown = client.get("/acks?device=0123abcd").get_data(as_text=True)
-    assert "这台手机还没有县里的确认" in unknown
+    assert "这台手机还没有县里的回执" in unknown
     assert client.get("/acks/" + "0" * 32 + ".xdack").status_code == 404
     assert client.get("/acks/..%2Fstate.xdack").status_code == 404
