@@ -12,6 +12,7 @@ import importlib
 #: Modules whose import registers jobs.
 JOB_MODULES = (
     "xuedian.credits.jobs",
+    "xuedian.province.jobs",
     "xuedian.push.jobs",
     "xuedian.reports.jobs",
 )
