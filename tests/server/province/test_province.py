@@ -1,0 +1,184 @@
+"""The province tier on SQLite and PostgreSQL: the county's document holds counts only;
+the province keeps it once, refuses forged, older and replayed documents with nothing
+stored; a pull needs a live county-issued token; the dashboard shows counties and drills
+down to villages; the push retries with backoff."""
+
+from __future__ import annotations
+
+import copy
+import re
+import json
+
+from sqlalchemy import func, select
+
+from xuedian.extensions import db
+from xuedian.keys.service import keyring
+from xuedian.province import transfer
+from xuedian.province.document import signed_document
+from xuedian.province.intake import add_county
+from xuedian.province.models import ProvinceAggregate, ProvinceSent
+from xuedian.province.tokens import issue, revoke
+
+from ..reports.helpers import Learner, make_org, sign_in
+
+PATH = "/api/v1/province/aggregates"
+
+
+def _county_with_learning(app, client) -> tuple[dict, list[Learner]]:
+    ids = make_org(app)
+    a, b = Learner(client, "p1a"), Learner(client, "p1b")
+    a.send([a.record(lesson="01-a"), a.record(lesson="02-b")])
+    b.send([b.record(lesson="01-a")])
+    return ids, [a, b]
+
+
+def _register(app, province) -> None:
+    with app.app_context():
+        keys = keyring().trusted()
+    with province.app_context():
+        add_county("qingshui", "http://127.0.0.1:9", "xdp_unused", keys)
+
+
+def _envelope(app) -> dict:
+    with app.app_context():
+        return signed_document("push")[0]
+
+
+def _stored(province) -> int:
+    with province.app_context():
+        return db.session.scalar(select(func.count()).select_from(ProvinceAggregate))
+
+
+def test_document_holds_counts_and_no_learner_or_device_id(app, client):
+    _ids, learners = _county_with_learning(app, client)
+    envelope = _envelope(app)
+    text = json.dumps(envelope, ensure_ascii=False)
+    for learner in learners:
+        assert learner.learner not in text
+        assert learner.phone.device_id not in text
+    body = envelope["signed"]
+    assert body["total"]["learners"] == 2 and body["total"]["lessons"] == 3
+    assert body["total"]["devices"] == 2
+    villages = {v["key"]: v for v in body["villages"]}
+    assert villages["v1a"]["lessons"] == 2 and villages["v1b"]["lessons"] == 1
+    assert villages["v1a"]["points"] == 2  # the empty point counts as a point
+    assert sum(m["lessons"] for m in body["months"]) == 3
+    assert body["seq"] >= 1 and body["key_id"] == keyring_id(app)
+
+
+def keyring_id(app) -> str:
+    with app.app_context():
+        return keyring().active().key_id
+
+
+def test_push_stores_once_and_the_same_document_changes_nothing(app, client, province):
+    _county_with_learning(app, client)
+    _register(app, province)
+    envelope = _envelope(app)
+    pc = province.test_client()
+    first = pc.post(PATH, json=envelope)
+    assert first.status_code == 200 and first.get_json()["changed"] is True
+    again = pc.post(PATH, json=envelope)
+    assert again.status_code == 200 and again.get_json()["changed"] is False
+    with province.app_context():
+        stored = db.session.get(ProvinceAggregate, 1)
+        assert stored.seq == envelope["signed"]["seq"] and stored.via == "push"
+        assert stored.body == envelope["signed"]
+    assert _stored(province) == 1
+
+
+def test_forged_unknown_older_and_replayed_documents_are_refused(app, client, province):
+    _county_with_learning(app, client)
+    pc = province.test_client()
+    old = _envelope(app)
+    # No county registered yet: the key is nobody's.
+    refused = pc.post(PATH, json=old)
+    assert refused.status_code == 403
+    assert refused.get_json()["code"] == "province-county-unknown"
+    _register(app, province)
+    forged = copy.deepcopy(old)
+    forged["signed"]["total"]["learners"] = 999
+    refused = pc.post(PATH, json=forged)
+    assert refused.status_code == 401, refused.get_json()
+    assert refused.get_json()["code"] == "province-signature-invalid"
+    assert refused.get_json()["ok"] is False
+    assert _stored(province) == 0
+    new = _envelope(app)
+    assert pc.post(PATH, json=new).status_code == 200
+    refused = pc.post(PATH, json=old)
+    assert refused.status_code == 409 and refused.get_json()["code"] == "province-document-stale"
+    with app.app_context():
+        replay = keyring().sign({**new["signed"], "total": {**new["signed"]["total"], "asked": 7}})
+    refused = pc.post(PATH, json=replay)
+    assert refused.status_code == 409
+    assert refused.get_json()["code"] == "province-document-replayed"
+    with province.app_context():
+        assert db.session.get(ProvinceAggregate, 1).seq == new["signed"]["seq"]
+        assert db.session.get(ProvinceAggregate, 1).body == new["signed"]
+
+
+def test_a_county_answers_a_pull_only_with_a_live_token(app, client):
+    _county_with_learning(app, client)
+    with app.app_context():
+        token = issue("province")
+    assert client.get(PATH).get_json()["code"] == "province-token-invalid"
+    wrong = client.get(PATH, headers={"Authorization": "Bearer xdp_nope"})
+    assert wrong.status_code == 401
+    answer = client.get(PATH, headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 200 and answer.get_json()["signed"]["total"]["lessons"] == 3
+    with app.app_context():
+        revoke("province")
+    gone = client.get(PATH, headers={"Authorization": f"Bearer {token}"})
+    assert gone.status_code == 401 and gone.get_json()["code"] == "province-token-invalid"
+
+
+def test_a_county_refuses_a_push_addressed_to_a_province(app, client):
+    refused = client.post(PATH, json={"signed": {}, "signature": ""})
+    assert refused.status_code == 404
+    assert refused.get_json()["code"] == "province-role-required"
+    assert client.get("/staff/province/").status_code == 404
+
+
+def test_dashboard_shows_counties_and_drills_down_to_villages(app, client, province):
+    ids, _ = _county_with_learning(app, client)
+    _register(app, province)
+    pc = province.test_client()
+    assert pc.post(PATH, json=_envelope(app)).status_code == 200
+    sign_in(pc, ids["admin"])
+    html = pc.get("/staff/province/?lang=en").get_data(as_text=True)
+    assert "qingshui · qingshui" in html and "<svg" in html
+    assert 'id="total-lessons">3<' in html
+    assert re.search(r"/staff/province/\?[^\"]*county=1", html)
+    villages = pc.get("/staff/province/?county=1&lang=en").get_data(as_text=True)
+    assert "v1a" in villages and "v1b" in villages
+    csv = pc.get("/staff/province/export/learning.csv?lang=en").get_data(as_text=True)
+    assert "qingshui" in csv and csv.splitlines()[1].split(",")[4] == "3"
+    xlsx = pc.get("/staff/province/export/packs.xlsx?lang=en")
+    assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
+    assert pc.get("/staff/province/?county=99").status_code == 404
+    sign_in(pc, ids["admin1a"])  # a township's administrator is no province administrator
+    assert pc.get("/staff/province/").status_code == 403
+
+
+def test_push_retries_with_doubling_backoff_then_succeeds(app, client, monkeypatch):
+    _county_with_learning(app, client)
+    answers = [OSError("down"), (503, {}), (200, {"ok": True})]
+    waits = []
+
+    def post(url, envelope):
+        answer = answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    monkeypatch.setattr(transfer, "_post", post)
+    monkeypatch.setattr(transfer, "_sleep", waits.append)
+    settings = app.config["XUEDIAN"]
+    app.config["XUEDIAN"] = settings.__class__(
+        **{**settings.__dict__, "province_url": "http://127.0.0.1:9"}
+    )
+    with app.app_context():
+        out = transfer.push()
+        assert out["status"] == "sent" and out["tries"] == 3
+        assert waits == [2.0, 4.0]
+        assert db.session.get(ProvinceSent, out["seq"]).status == "sent"
