@@ -6,8 +6,8 @@ down to villages; the push retries with backoff."""
 from __future__ import annotations
 
 import copy
-import re
 import json
+import re
 
 from sqlalchemy import func, select
 

@@ -17,8 +17,8 @@ import urllib.request
 from pathlib import Path
 
 from flask_migrate import upgrade
-
 from support.liveserve import XUEDIAN, serving
+
 from xuedian import create_app
 from xuedian.core.timeutil import utcnow
 from xuedian.extensions import db
@@ -71,7 +71,7 @@ def _cli(env: dict, *args: str) -> str:
 
 
 def _post(url: str, body: dict) -> tuple[int, dict]:
-    request = urllib.request.Request(
+    request = urllib.request.Request(  # noqa: S310 - a loopback test server
         url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
     )
     try:
@@ -125,7 +125,7 @@ def test_county_pushes_province_pulls_and_a_forgery_is_refused(tmp_path):
         assert via == "pull" and int(pulled_seq) > pushed["seq"]
 
         # What the county sends: counts only, never a learner, a phone or a record.
-        request = urllib.request.Request(
+        request = urllib.request.Request(  # noqa: S310 - a loopback test server
             county + PATH, headers={"Authorization": f"Bearer {token}"}
         )
         with urllib.request.urlopen(request, timeout=30) as r:  # noqa: S310
