@@ -99,7 +99,7 @@ def report(county_id: int | None = None, pack: str | None = None, lang: str = "z
     return {
         "groups": shown,
         "totals": {
-            "counties": len(docs),
+            "pv.counties": len(docs),
             "points": total.points,
             "devices": total.devices,
             "active7": len(total.active7),
