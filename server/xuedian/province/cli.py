@@ -70,11 +70,7 @@ def county() -> None:
     """Province: the counties whose aggregates this province keeps."""
 
 
-@county.command("add")
-@click.argument("name")
-@click.argument("url")
-@click.argument("pull_token", metavar="TOKEN")
-@click.option(
+_KEY = click.option(
     "--key",
     "pinned",
     multiple=True,
@@ -82,29 +78,60 @@ def county() -> None:
     help="The county's key as `token issue` printed it; without it, its "
     "/trusted-keys.json is fetched from URL.",
 )
+
+
+def _keys(url: str, pinned: tuple[str, ...]) -> list[dict]:
+    from .transfer import fetch_keys
+
+    if not pinned:
+        try:
+            return fetch_keys(url)
+        except (OSError, ValueError) as exc:
+            raise click.ClickException(f"could not read {url}/trusted-keys.json: {exc}") from None
+    keys = []
+    for item in pinned:
+        key_id, _, public = item.replace(" ", ":", 1).partition(":")
+        if not key_id or not public:
+            raise click.ClickException(f"--key {item!r} is not KEY_ID:PUBLIC_KEY")
+        keys.append({"key_id": key_id, "alg": "Ed25519", "public_key": public})
+    return keys
+
+
+@county.command("add")
+@click.argument("name")
+@click.argument("url")
+@click.argument("pull_token", metavar="TOKEN")
+@_KEY
 def county_add(name: str, url: str, pull_token: str, pinned: tuple[str, ...]) -> None:
     """Register county NAME at URL, pulled with TOKEN (issued by the county)."""
     from .intake import add_county
-    from .transfer import fetch_keys
 
-    if pinned:
-        keys = []
-        for item in pinned:
-            key_id, _, public = item.replace(" ", ":", 1).partition(":")
-            if not key_id or not public:
-                raise click.ClickException(f"--key {item!r} is not KEY_ID:PUBLIC_KEY")
-            keys.append({"key_id": key_id, "alg": "Ed25519", "public_key": public})
-    else:
-        try:
-            keys = fetch_keys(url)
-        except (OSError, ValueError) as exc:
-            raise click.ClickException(f"could not read {url}/trusted-keys.json: {exc}") from None
+    keys = _keys(url, pinned)
     with _app().app_context():
         try:
             made = add_county(name, url, pull_token, keys)
         except ValueError as exc:
             raise click.ClickException(str(exc)) from None
         click.echo(f"county {made.name} (id {made.id}) at {made.url}, {len(keys)} key(s)")
+
+
+@county.command("keys")
+@click.argument("name")
+@_KEY
+def county_keys(name: str, pinned: tuple[str, ...]) -> None:
+    """Read county NAME's keys again (after it rotated its key), or pin them with --key."""
+    from .intake import counties, set_keys
+
+    with _app().app_context():
+        found = [c for c in counties() if c.name == name]
+        if not found:
+            raise click.ClickException(f"no county named {name!r}")
+        keys = _keys(found[0].url, pinned)
+        try:
+            set_keys(name, keys)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"county {name}: {len(keys)} key(s)")
 
 
 @county.command("list")

@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from sqlalchemy import distinct, func, select
 
 from ..core.canonjson import canonical_bytes
-from ..core.timeutil import iso, local_day, utcnow
+from ..core.timeutil import iso, local_day, parse_iso, utcnow
 from ..extensions import db
 from ..keys.service import keyring
 from ..org.models import Area, LearningPoint, Staff
@@ -143,7 +143,8 @@ def signed_document(via: str, now=None) -> tuple[dict, ProvinceSent]:
     """Build, number and sign the county's aggregates; returns the envelope
     ``{"signed", "signature"}`` and its ``province_sent`` row (committed)."""
     body = build(now)
-    sent = ProvinceSent(generated_at=utcnow(), digest="", via=via, status="pending")
+    generated = parse_iso(body["generated_at"])
+    sent = ProvinceSent(generated_at=generated, digest="", via=via, status="pending")
     db.session.add(sent)
     db.session.flush()
     envelope = keyring().sign({**body, "seq": sent.id})

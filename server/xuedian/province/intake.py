@@ -49,6 +49,19 @@ def add_county(name: str, url: str, token: str, keys: list[dict]) -> ProvinceCou
     return county
 
 
+def set_keys(name: str, keys: list[dict]) -> ProvinceCounty:
+    """Replace county ``name``'s trusted keys (after it rotated its key). Raises
+    ``LookupError`` if there is no such county, ``ValueError`` for no key."""
+    county = db.session.scalar(select(ProvinceCounty).where(ProvinceCounty.name == name))
+    if county is None:
+        raise LookupError(name)
+    if not keys:
+        raise ValueError("the county has no signing key")
+    county.keys = keys
+    db.session.commit()
+    return county
+
+
 def counties() -> list[ProvinceCounty]:
     return list(db.session.scalars(select(ProvinceCounty).order_by(ProvinceCounty.name)))
 

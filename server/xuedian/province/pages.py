@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, request, url_for
 
 from ..audit.service import record
+from ..core.dbrouting import replica_reads
 from ..core.htmlpage import render_page
 from ..core.words import WORDS as TEXT
 from ..core.words import current_lang as lang
@@ -47,6 +48,7 @@ def _report(language: str) -> dict:
 
 @bp.get("/")
 @staff_required("admin")
+@replica_reads
 def dashboard() -> Response:
     language = lang()
     text = TEXT[language]
@@ -67,11 +69,13 @@ def dashboard() -> Response:
         drill=drill,
         pack_links=packs if county is None else None,
         county=county,
+        county_name=report["county_name"],
     )
 
 
 @bp.get("/export/<name>.<fmt>")
 @staff_required("admin")
+@replica_reads
 def export(name: str, fmt: str) -> Response:
     if fmt not in ("csv", "xlsx") or name not in tables.TABLES:
         abort(404)

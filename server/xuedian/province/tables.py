@@ -97,6 +97,7 @@ def report(county_id: int | None = None, pack: str | None = None, lang: str = "z
         [b.get("trend", []) for b in bodies], "week", ("active", "lessons", "unverified")
     )
     return {
+        "county_name": docs[0][0].name if county_id is not None else None,
         "groups": shown,
         "totals": {
             "pv.counties": len(docs),

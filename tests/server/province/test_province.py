@@ -6,12 +6,18 @@ down to villages; the push retries with backoff."""
 from __future__ import annotations
 
 import copy
+import io
 import json
 import re
+import urllib.error
+from dataclasses import replace
 
 from sqlalchemy import func, select
 
+from xuedian.core.timeutil import utcnow
 from xuedian.extensions import db
+from xuedian.jobs import load_jobs
+from xuedian.jobs.runs import run_job
 from xuedian.keys.service import keyring
 from xuedian.province import transfer
 from xuedian.province.document import signed_document
@@ -173,12 +179,56 @@ def test_push_retries_with_doubling_backoff_then_succeeds(app, client, monkeypat
 
     monkeypatch.setattr(transfer, "_post", post)
     monkeypatch.setattr(transfer, "_sleep", waits.append)
-    settings = app.config["XUEDIAN"]
-    app.config["XUEDIAN"] = settings.__class__(
-        **{**settings.__dict__, "province_url": "http://127.0.0.1:9"}
-    )
+    app.config["XUEDIAN"] = replace(app.config["XUEDIAN"], province_url="http://127.0.0.1:9")
     with app.app_context():
         out = transfer.push()
         assert out["status"] == "sent" and out["tries"] == 3
         assert waits == [2.0, 4.0]
         assert db.session.get(ProvinceSent, out["seq"]).status == "sent"
+
+
+def test_push_job_records_a_failed_run_after_every_try(app, client, monkeypatch):
+    _county_with_learning(app, client)
+    waits = []
+
+    def down(url, envelope):
+        raise OSError("province down")
+
+    monkeypatch.setattr(transfer, "_post", down)
+    monkeypatch.setattr(transfer, "_sleep", waits.append)
+    app.config["XUEDIAN"] = replace(app.config["XUEDIAN"], province_url="http://127.0.0.1:9")
+    with app.app_context():
+        run = run_job(load_jobs()["province-push"], utcnow(), trigger="test")
+        assert run.status == "failed" and "4 tries" in run.error
+        assert waits == [2.0, 4.0, 8.0]
+        sent = db.session.scalars(select(ProvinceSent)).all()
+        assert [s.status for s in sent] == ["failed"]
+
+
+def test_pull_job_keeps_each_county_and_names_the_one_it_could_not_reach(
+    app, client, province, monkeypatch
+):
+    _county_with_learning(app, client)
+    with app.app_context():
+        token = issue("sheng")
+        keys = keyring().trusted()
+    with province.app_context():
+        add_county("qingshui", "http://qingshui.test", token, keys)
+        add_county("gone", "http://gone.test", "xdp_x", [{"key_id": "k-0", "public_key": "AA"}])
+
+    def urlopen(request, timeout):
+        if request.full_url.startswith("http://gone.test"):
+            raise urllib.error.URLError("no route")
+        auth = request.headers["Authorization"]
+        answer = client.get(transfer.PATH, headers={"Authorization": auth})
+        assert answer.status_code == 200
+        return io.BytesIO(answer.data)
+
+    monkeypatch.setattr(transfer.urllib.request, "urlopen", urlopen)
+    with province.app_context():
+        run = run_job(load_jobs()["province-pull"], utcnow(), trigger="test")
+        assert run.status == "ok"
+        counties = run.summary["counties"]
+        assert counties["qingshui"] == "changed" and counties["gone"] == "province-pull-failed"
+        assert db.session.get(ProvinceAggregate, 1).via == "pull"
+    assert _stored(province) == 1
