@@ -11,7 +11,9 @@ from marshmallow import fields, validate
 
 from ..core.wirefields import Int, Strict, Text, Timestamp
 
-_NAME = 120
+_NAME = 400
+#: Pack titles have no length limit of their own; this only stops a runaway document.
+_TITLE = 4000
 _BIG = 2**62
 
 
@@ -68,8 +70,8 @@ class GroupRow(Strict):
 
 class FunnelRow(Strict):
     pack = Text(64, required=True)
-    title = Text(_NAME, required=True)
-    title_en = Text(_NAME, required=True)
+    title = Text(_TITLE, required=True)
+    title_en = Text(_TITLE, required=True)
     lessons = _count()
     stages = _counts(4)
 

@@ -40,7 +40,9 @@ def _sum_funnel(items: list[list[dict]]) -> list[dict]:
     return [out[k] for k in sorted(out)]
 
 
-def _sum_by(rows: list[list[dict]], key: str, fields: tuple[str, ...]) -> list[dict]:
+def _sum_by(rows: list[list[dict]], key: str, fields: tuple[str, ...], ordered=True) -> list[dict]:
+    """Rows with equal ``key`` added up (None where every part is unknown); in ``key``
+    order, or as first seen (age bands keep the county dashboard's order)."""
     out: dict = {}
     for part in rows:
         for r in part:
@@ -48,7 +50,7 @@ def _sum_by(rows: list[list[dict]], key: str, fields: tuple[str, ...]) -> list[d
             for f in fields:
                 if r.get(f) is not None:
                     row[f] = (row[f] or 0) + r[f]
-    return [out[k] for k in sorted(out)]
+    return [out[k] for k in (sorted(out) if ordered else out)]
 
 
 def _sum_credits(items: list[dict]) -> dict:
@@ -117,6 +119,7 @@ def report(county_id: int | None = None, pack: str | None = None, lang: str = "z
                 [[{"band": b, "n": n} for b, n in x.get("ages", [])] for x in bodies],
                 "band",
                 ("n",),
+                ordered=False,
             )
         ],
         "trend": [{**w, "week": date.fromisoformat(w["week"])} for w in trend],

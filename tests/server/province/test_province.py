@@ -232,3 +232,31 @@ def test_pull_job_keeps_each_county_and_names_the_one_it_could_not_reach(
         assert counties["qingshui"] == "changed" and counties["gone"] == "province-pull-failed"
         assert db.session.get(ProvinceAggregate, 1).via == "pull"
     assert _stored(province) == 1
+
+
+def test_two_counties_add_up_and_each_drills_down_alone(app, client, province, tmp_path):
+    from xuedian.keys.service import KeyRing
+    from xuedian.province.tables import report
+
+    ids, _ = _county_with_learning(app, client)
+    _register(app, province)
+    first = _envelope(app)
+    other = KeyRing(tmp_path / "other")
+    other.create()
+    body = {k: v for k, v in first["signed"].items() if k != "key_id"}
+    body["county"] = {"code": "hexi", "name": "河西县", "name_en": "hexi"}
+    with province.app_context():
+        add_county("hexi", "http://127.0.0.1:9", "xdp_unused", other.trusted())
+    pc = province.test_client()
+    assert pc.post(PATH, json=first).status_code == 200
+    assert pc.post(PATH, json=other.sign(body)).status_code == 200
+    with province.test_request_context():
+        both = report()
+        assert [g.name for g in both["groups"]] == ["hexi · 河西县", "qingshui · 清水县"]
+        assert both["totals"]["pv.counties"] == 2 and both["totals"]["lessons"] == 6
+        assert both["totals"]["learners"] == 4
+        assert [band for band, _ in both["ages"]][-1] == "unknown"  # the county's order
+        assert len(both["packs"]) == 2 and both["funnel"][0]["stages"][0] == 4
+        one = report(2)
+        assert one["totals"]["lessons"] == 3 and one["county_name"] == "hexi"
+        assert [g.id for g in one["groups"]] == ["v1a", "v1b", "unenrolled"]
