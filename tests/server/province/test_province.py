@@ -260,3 +260,18 @@ def test_two_counties_add_up_and_each_drills_down_alone(app, client, province, t
         one = report(2)
         assert one["totals"]["lessons"] == 3 and one["county_name"] == "hexi"
         assert [g.id for g in one["groups"]] == ["v1a", "v1b", "unenrolled"]
+
+
+def test_a_signed_document_with_a_field_the_province_does_not_know_is_refused(
+    app, client, province
+):
+    learners = _county_with_learning(app, client)[1]
+    _register(app, province)
+    body = {k: v for k, v in _envelope(app)["signed"].items() if k != "key_id"}
+    with app.app_context():
+        leaky = keyring().sign({**body, "learner_ids": [x.learner for x in learners]})
+    refused = province.test_client().post(PATH, json=leaky)
+    assert refused.status_code == 400
+    assert refused.get_json()["code"] == "province-document-invalid"
+    assert "learner_ids" in refused.get_json()["details"]["fields"]
+    assert _stored(province) == 0
