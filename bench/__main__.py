@@ -10,6 +10,7 @@ from . import (
     credits,
     pack_import_heap,
     packs,
+    province,
     pwa,
     relay_rss,
     reports,
@@ -32,6 +33,7 @@ BENCHES = {
     "pack_import_heap": ("pack import heap", pack_import_heap.main),
     "pwa": ("the app on a slow phone (4x CPU, 400 Kbps, 400 ms)", pwa.main),
     "reports": ("reports at county scale (1,000,000 records)", reports.main),
+    "province": ("a county's aggregates for the province (1,000,000 records)", province.main),
     "credential_verifier": ("the phone's certificate verifier", credential_verifier.main),
     "credits": (
         "credit bank: certify 20,000 learners from 1,000,000 records; sign 10,000 credentials",

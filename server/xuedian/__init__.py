@@ -63,6 +63,7 @@ def create_app(config=None, *, migrations: bool = True) -> Flask:
         org,
         packs,
         points,
+        province,
         push,
         reports,
     )
@@ -83,6 +84,8 @@ def create_app(config=None, *, migrations: bool = True) -> Flask:
     from .org import routes as staff_routes
     from .packs import routes as pack_routes
     from .points import pages as points_pages
+    from .province import pages as province_pages
+    from .province import routes as province_routes
     from .push import routes as push_routes
     from .reports import views as report_views
     from .studio import pages as studio_pages
@@ -132,6 +135,7 @@ def create_app(config=None, *, migrations: bool = True) -> Flask:
         credentials,
         credits,
         points,
+        province,
     ):
         feature.init_app(app)
 
@@ -171,6 +175,9 @@ def create_app(config=None, *, migrations: bool = True) -> Flask:
     app.register_blueprint(credential_routes.bp)
     app.register_blueprint(credit_pages.bp)
     app.register_blueprint(points_pages.bp)
+    app.register_blueprint(province_routes.bp)
+    if province.is_province(app):
+        app.register_blueprint(province_pages.bp)
     dist = Path(settings.pwa_dist) if settings.pwa_dist else default_pwa_dist()
     web_routes.serve_pwa(app, dist)
     return app

@@ -19,6 +19,7 @@ from .lrs.cli import lrs
 from .org.cli import create_admin, org
 from .packs.cli import blobs, build_with_progress, packs
 from .points.cli import points
+from .province.cli import province
 from .push.cli import inbox
 from .relay.cli import relay
 from .reports.cli import reports
@@ -228,5 +229,6 @@ for group in (
     credentials,
     credits,
     points,
+    province,
 ):
     main.add_command(group)

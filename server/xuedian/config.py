@@ -105,6 +105,22 @@ class Settings:
     s3_addressing_style: str = _setting(
         "path", "S3 bucket addressing: path (most self-hosted S3 servers) or virtual."
     )
+    role: str = _setting(
+        "county",
+        "county (the default) or province: a province registers counties, receives their "
+        "signed aggregates and shows the province dashboard (docs/deploy.md).",
+    )
+    province_url: str = _setting(
+        "",
+        "County: the province's base URL the `province-push` job posts the signed "
+        "aggregates to; empty turns pushing off (a province may still pull).",
+    )
+    province_push_tries: int = _setting(
+        4, "County: attempts of one push before the run fails (backoff doubles each time)."
+    )
+    province_push_backoff_ms: int = _setting(
+        2000, "County: milliseconds before the second push attempt; each later wait doubles."
+    )
     read_replica_url: str = _setting(
         "",
         "SQLAlchemy URL of a PostgreSQL streaming replica that report pages and exports read; "

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from flask import has_request_context, request, session
 
-from . import words_credits
+from . import words_credits, words_province
 from .words_en import WORDS as EN
 from .words_points_en import WORDS as POINTS_EN
 from .words_points_zh import WORDS as POINTS_ZH
@@ -29,11 +29,11 @@ from .words_zh import WORDS as ZH
 
 LANGS = ("zh-CN", "en")
 DEFAULT = "zh-CN"
-# One catalog per language; the credits, points, studio and relay words live in their own
-# files only to keep each file short.
+# One catalog per language; the credits, points, studio, relay and province words live in
+# their own files only to keep each file short.
 WORDS: dict[str, dict[str, str]] = {
-    "zh-CN": ZH | words_credits.ZH | POINTS_ZH | STUDIO_ZH | RELAY_ZH,
-    "en": EN | words_credits.EN | POINTS_EN | STUDIO_EN | RELAY_EN,
+    "zh-CN": ZH | words_credits.ZH | POINTS_ZH | STUDIO_ZH | RELAY_ZH | words_province.ZH,
+    "en": EN | words_credits.EN | POINTS_EN | STUDIO_EN | RELAY_EN | words_province.EN,
 }
 
 

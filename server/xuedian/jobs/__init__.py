@@ -13,6 +13,7 @@ import importlib
 JOB_MODULES = (
     "xuedian.credits.jobs",
     "xuedian.points.expiry",
+    "xuedian.province.jobs",
     "xuedian.push.jobs",
     "xuedian.reports.jobs",
 )

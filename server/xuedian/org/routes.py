@@ -43,6 +43,7 @@ bp = Blueprint(
 #: Nav entries: (endpoint, text key, roles that see it). Shown only when the endpoint exists.
 NAV = (
     ("reports.dashboard", "nav_dashboard", ("admin",)),
+    ("province.dashboard", "nav_province", ("admin",)),
     ("reports.register", "nav_register", ("admin",)),
     ("jobs.runs", "nav_jobs", ("admin",)),
     ("instructions.page", "nav_instructions", ("admin",)),

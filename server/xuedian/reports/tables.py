@@ -42,11 +42,14 @@ class Table:
 TABLES: dict[str, Table] = {}
 
 
-def registered(name: str, needs: tuple[str, ...], charts: dict | None = None, long=False):
-    """Register the decorated rows function as table ``name``."""
+def registered(
+    name: str, needs: tuple[str, ...], charts: dict | None = None, long=False, into=None
+):
+    """Register the decorated rows function as table ``name`` of the county dashboard, or
+    of the registry ``into`` (the province dashboard keeps its own, province/tables.py)."""
 
     def add(rows: Callable) -> Callable:
-        TABLES[name] = Table(name, needs, rows, charts or {}, long)
+        (TABLES if into is None else into)[name] = Table(name, needs, rows, charts or {}, long)
         return rows
 
     return add
