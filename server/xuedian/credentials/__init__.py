@@ -10,10 +10,13 @@ from __future__ import annotations
 
 
 def init_app(app) -> None:
-    """Give ``app`` its issuer keys (``<instance>/credentials/issuer``); the factory
-    registers the VC API blueprint (routes.py)."""
+    """Give ``app`` its issuer keys (``<instance>/credentials/issuer``) and its province
+    trust list (``<instance>/credentials/trust``); the factory registers the VC API
+    blueprint (routes.py) and the public /verify page (verifypage.py)."""
     from pathlib import Path
 
     from .issuerkeys import IssuerKeys
+    from .trustlist import TrustStore
 
     app.extensions["xuedian.issuer_keys"] = IssuerKeys(Path(app.instance_path))
+    app.extensions["xuedian.trust"] = TrustStore(Path(app.instance_path))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import click
 
 from ..core.cliapp import cli_app as _app
+from .trustcli import trust
 
 
 @click.group()
@@ -93,3 +94,6 @@ def revoke(credential_id: str) -> None:
     with app.app_context():
         revoke_credential(credential_id)
         click.echo(f"{credential_id}\trevoked")
+
+
+credentials.add_command(trust)
