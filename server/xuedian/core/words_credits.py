@@ -68,7 +68,8 @@ ZH = {
     "cr.outcomes_n": "认证成果数",
     "cr.issued": "已发证书",
     "cr.transfer": "转入外县学分",
-    "cr.transfer_intro": "学习者从外县搬来时，粘贴或上传外县发的学分证书（证书文件或二维码文字 XD1:…），核验后记入学习者的学分账户。",
+    "cr.transfer_intro": "学习者从外县搬来时，粘贴或上传外县发的学分证书"
+    "（证书文件或二维码文字 XD1:…），核验后记入学习者的学分账户。",
     "cr.transfer_link": "转入外县学分证书",
     "cr.transfer_credential": "证书内容（粘贴 JSON 或 XD1: 文字）",
     "cr.transfer_file": "或上传证书文件",
@@ -80,7 +81,8 @@ ZH = {
     "cr.transfer_status.none": "证书没有撤销名单",
     "cr.done.transferred": "已核验，学分已转入学习者账户。",
     "cr.err.credential": "请粘贴证书内容或上传证书文件。",
-    "err.credential-issuer-untrusted": "发证机构不在本省互认名单上，不能转入。请发证县加入本省互认名单后再试。",
+    "err.credential-issuer-untrusted": "发证机构不在本省互认名单上，不能转入。"
+    "请发证县加入本省互认名单后再试。",
     "err.credential-revoked": "发证县已撤销这份证书，不能转入。",
     "err.credential-proof-invalid": "证书签名对不上：证书被改动过，或不是原件。",
     "err.credential-malformed": "这不是一份能读懂的学分证书。",
@@ -178,7 +180,8 @@ EN = {
     "cr.issued": "Certificates issued",
     "cr.transfer": "Transfer credits from another county",
     "cr.transfer_intro": "When a learner moves here, paste or upload the certificate another "
-    "county issued (its file or its QR text XD1:…); once verified it is added to the learner's account.",
+    "county issued (its file or its QR text XD1:…); once verified it is added to the "
+    "learner's account.",
     "cr.transfer_link": "Transfer a certificate from another county",
     "cr.transfer_credential": "Certificate (paste its JSON or XD1: text)",
     "cr.transfer_file": "Or upload the certificate file",
@@ -198,7 +201,8 @@ EN = {
     "err.credential-malformed": "This is not a certificate that can be read.",
     "err.credential-compact-invalid": "The QR text is incomplete or damaged.",
     "err.credit-transfer-duplicate": "This certificate has already been added in this county.",
-    "err.credit-transfer-local": "This county issued the certificate: it is already in its credit bank.",
+    "err.credit-transfer-local": "This county issued the certificate: it is already in its "
+    "credit bank.",
     "action.credit-transfer": "Transferred a certificate from another county",
     "vf.brand": "Xuedian · Verify a certificate",
     "vf.title": "Verify a credit certificate",
@@ -211,7 +215,8 @@ EN = {
     "checked; what you paste is not stored.",
     "vf.verdict.genuine": "Genuine: the signature is right and the issuer is trusted.",
     "vf.verdict.revoked": "The issuer has revoked this certificate.",
-    "vf.verdict.untrusted": "Unknown issuer: neither this county nor one on the province trust list.",
+    "vf.verdict.untrusted": "Unknown issuer: neither this county nor one on the province "
+    "trust list.",
     "vf.verdict.tampered": "Tampered: the signature does not match, do not trust it.",
     "vf.verdict.malformed": "This is not a complete certificate; it cannot be verified.",
     "vf.status_unchecked": "The issuer's revocation list could not be read just now.",
