@@ -9,13 +9,14 @@ from flask import Blueprint, jsonify, redirect, request, url_for
 
 from ..audit.service import record
 from ..core.htmlpage import render_page
-from ..core.http import parse_json, raw_body
-from ..errors import BadRequest, Unauthorized, XuedianError
+from ..core.http import load_body
+from ..errors import Unauthorized, XuedianError
 from ..extensions import db
 from ..org.auth import check_csrf, current_staff, staff_required
 from ..org.scope import points_in_scope
 from . import transfer
 from .errors import TransferForbidden
+from .schemas import TransferRequest
 
 bp = Blueprint("credit_transfer", __name__, template_folder="templates")
 ROLES = ("admin", "volunteer")
@@ -83,13 +84,6 @@ def api_accept():
     if staff.role not in ROLES:
         raise TransferForbidden()
     check_csrf()
-    body = parse_json(raw_body())
-    if not isinstance(body, dict):
-        raise BadRequest("The body is a JSON object.")
-    learner, credential = body.get("learner"), body.get("credential")
-    if not isinstance(learner, str) or not learner.strip() or len(learner) > 36:
-        raise BadRequest("The body has no learner id.", property="learner")
-    if not isinstance(credential, dict | str) or not credential:
-        raise BadRequest("The body has no credential.", property="credential")
-    row = _accept(staff, learner.strip().lower(), credential)
+    body = load_body(TransferRequest())
+    row = _accept(staff, body["learner"].strip().lower(), body["credential"])
     return jsonify({"ok": True, "transfer": transfer.describe(row)}), 201
