@@ -106,6 +106,16 @@ def remote_status(credential: dict, county: County) -> str:
     return found
 
 
+def signed_at(credential: dict):
+    """When the credential was signed: its (first) proof's ``created``, else ``validFrom``.
+    A key is trusted for what it signed while the trust list says it was valid; an outcome
+    certified before a key rotation and signed after it still counts."""
+    proof = credential.get("proof")
+    proof = proof[0] if isinstance(proof, list) and proof else proof
+    created = parse_datetime(proof.get("created")) if isinstance(proof, dict) else None
+    return created or parse_datetime(credential.get("validFrom"))
+
+
 def assess(credential) -> dict:
     """Return ``{"verdict", "issuer", "county", "status", "result"}``: the verdict word, the
     issuer DID, the trusted county's name (this county's own name for its own keys: None),
@@ -122,7 +132,7 @@ def assess(credential) -> dict:
     if issuer_keys().find(issuer) is not None:
         has_status = bool(credential.get("credentialStatus"))
         return {**found, "verdict": "genuine", "status": "valid" if has_status else "none"}
-    county = trust_store().find(issuer, parse_datetime(credential.get("validFrom")))
+    county = trust_store().find(issuer, signed_at(credential))
     if county is None:
         return {**found, "verdict": "untrusted"}
     status = remote_status(credential, county) if credential.get("credentialStatus") else "none"

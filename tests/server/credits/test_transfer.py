@@ -11,6 +11,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 
 from xuedian.credentials import badges, compact, didkey, trustlist
+from xuedian.credentials.assess import assess
 from xuedian.credentials.dataintegrity import JCS, RDFC, Signer, add_proof
 from xuedian.credits.models import CreditTransfer
 from xuedian.extensions import db
@@ -48,10 +49,10 @@ class County:
         return add_proof(unsigned, self.signer, suite)
 
 
-def _signed_list(province: Ed25519PrivateKey, *counties: County) -> dict:
+def _signed_list(province: Ed25519PrivateKey, *counties: County, **validity) -> dict:
     entry = {
         "type": trustlist.ENTRY_TYPE,
-        "counties": [{"did": c.did, "name": "甲县", "url": ""} for c in counties],
+        "counties": [{"did": c.did, "name": "甲县", "url": "", **validity} for c in counties],
     }
     return trustlist.build([entry], "某省", province)
 
@@ -101,6 +102,27 @@ def test_trust_import_refuses_tampered_unsigned_and_foreign_lists(app, tmp_path)
     installed.write_text(json.dumps(tampered), "utf-8")
     with app.app_context():
         assert app.extensions["xuedian.trust"].find(county.did) is None
+
+
+def test_a_key_is_trusted_only_for_what_it_signed_while_listed(app, tmp_path):
+    county, province = County(), Ed25519PrivateKey.generate()
+    path = tmp_path / "list.json"
+    listed = _signed_list(province, county, validFrom="2020-01-01T00:00:00Z")
+    listed["issued"] = "2020-01-01T00:00:00Z"  # older than the next edition below
+    path.write_text(json.dumps(trustlist.sign(listed, province)), "utf-8")
+    run_cli(app, "credentials", "trust", "pin", trustlist.did_of(province))
+    assert run_cli(app, "credentials", "trust", "import", str(path)).exit_code == 0
+    with app.app_context():
+        assert assess(county.badge())["verdict"] == "genuine"
+    ended = _signed_list(province, county, validUntil="2021-01-01T00:00:00Z")
+    path.write_text(json.dumps(ended), "utf-8")
+    assert run_cli(app, "credentials", "trust", "import", str(path)).exit_code == 0
+    with app.app_context():
+        assert assess(county.badge())["verdict"] == "untrusted"
+    # An edition older than the installed one is refused: no rollback to trust it again.
+    path.write_text(json.dumps(trustlist.sign(listed, province)), "utf-8")
+    refused = run_cli(app, "credentials", "trust", "import", str(path))
+    assert refused.exit_code != 0 and "older than the one installed" in refused.output
 
 
 def test_transfer_page_accepts_a_trusted_credential_and_its_qr_text(app, client, tmp_path):
