@@ -75,7 +75,9 @@ def create_app(config=None, *, migrations: bool = True) -> Flask:
     from .core.http import DbIdConverter
     from .core.instance import prepare as prepare_instance
     from .credentials import routes as credential_routes
+    from .credentials import verifypage
     from .credits import pages as credit_pages
+    from .credits import transferpages as credit_transfer_pages
     from .errors import register_error_handlers
     from .extensions import db, init_migrations
     from .instructions import pages as instruction_pages
@@ -173,7 +175,9 @@ def create_app(config=None, *, migrations: bool = True) -> Flask:
     app.register_blueprint(report_views.assets)
     lrs_routes.init_app(app)
     app.register_blueprint(credential_routes.bp)
+    app.register_blueprint(verifypage.bp)
     app.register_blueprint(credit_pages.bp)
+    app.register_blueprint(credit_transfer_pages.bp)
     app.register_blueprint(points_pages.bp)
     app.register_blueprint(province_routes.bp)
     if province.is_province(app):

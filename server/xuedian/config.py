@@ -153,6 +153,11 @@ class Settings:
         "Device registrations allowed per client address (a village's phones enrolling "
         "at one poster share one); empty turns the limit off.",
     )
+    rate_limit_verify: str = _setting(
+        "30/minute; 300/hour",
+        "Public credential verifications (the /verify page and POST /credentials/verify) "
+        "allowed per client address; empty turns the limit off.",
+    )
     rate_limit_login: str = _setting(
         "5/minute; 20/hour",
         "Failed staff sign-ins allowed for one account name from one address before that "

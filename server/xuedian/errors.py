@@ -139,7 +139,7 @@ _HTTP_CODES = {404: NotFound, 405: MethodNotAllowed, 413: BodyTooLarge}
 
 
 def _wants_envelope() -> bool:
-    return request.path.startswith(("/api/", "/blobs/", "/xapi/"))
+    return request.path.startswith(("/api/", "/blobs/", "/xapi/", "/credentials/"))
 
 
 def _html_renderer():

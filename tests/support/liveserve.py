@@ -19,12 +19,16 @@ XUEDIAN = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "xuedian"
 
 
 @contextmanager
-def serving(env: dict, probe: str, log_path: Path, workers: int = 2) -> Iterator[str]:
+def serving(
+    env: dict, probe: str, log_path: Path, workers: int = 2, port: int | None = None
+) -> Iterator[str]:
     """Serve with ``env`` and yield ``http://127.0.0.1:PORT`` once GET ``probe`` answers.
 
-    The server's output goes to ``log_path``; a server that exits early raises naming it.
+    ``port`` is a free port chosen beforehand (a server that must know its own public URL);
+    by default one is chosen here. The server's output goes to ``log_path``; a server that
+    exits early raises naming it.
     """
-    port = free_port()
+    port = port or free_port()
     base = f"http://127.0.0.1:{port}"
     with open(log_path, "wb") as log:
         server = subprocess.Popen(

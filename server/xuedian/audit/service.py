@@ -41,6 +41,7 @@ ACTIONS = (
     "export",
     "credit-definition",
     "credit-attest",
+    "credit-transfer",
     "credit-approve",
     "credit-decline",
     "credit-revoke",

@@ -8,6 +8,7 @@ import click
 from ..core.cliapp import cli_app as _app
 from ..core.cliapp import secret_commands
 from . import auth
+from .trustcli import trust
 
 
 @click.group()
@@ -62,3 +63,6 @@ def revoke(credential_id: str) -> None:
     with app.app_context():
         revoke_credential(credential_id)
         click.echo(f"{credential_id}\trevoked")
+
+
+credentials.add_command(trust)

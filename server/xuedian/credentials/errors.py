@@ -65,3 +65,17 @@ class IssuerForbidden(XuedianError):
     code = "credential-issue-forbidden"
     status = 403
     message = "Issuing credentials needs a county administrator or an issuing token."
+
+
+class IssuerUntrusted(XuedianError):
+    code = "credential-issuer-untrusted"
+    status = 422
+    message = (
+        "The credential's issuer is neither this county nor a county on the province trust list."
+    )
+
+
+class CredentialRevoked(XuedianError):
+    code = REVOKED
+    status = 422
+    message = "The issuer has revoked this credential."

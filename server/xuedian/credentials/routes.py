@@ -40,6 +40,9 @@ def issue():
 
 @bp.post("/credentials/verify")
 def verify():
+    from .verifypage import limit_verify
+
+    limit_verify()
     body = _body()
     credential = body.get("verifiableCredential", body.get("credential"))
     result = service.verify(credential, body.get("options"))

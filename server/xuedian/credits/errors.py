@@ -21,3 +21,21 @@ class OutcomeNotCertified(XuedianError):
     code = "credit-outcome-not-certified"
     status = 409
     message = "Only a certified outcome can be revoked."
+
+
+class TransferDuplicate(XuedianError):
+    code = "credit-transfer-duplicate"
+    status = 409
+    message = "This credential has already been added to a learning account in this county."
+
+
+class TransferLocal(XuedianError):
+    code = "credit-transfer-local"
+    status = 409
+    message = "This county issued the credential itself; it is already in its credit bank."
+
+
+class TransferForbidden(XuedianError):
+    code = "credit-transfer-forbidden"
+    status = 403
+    message = "Adding a transferred credential needs a volunteer or administrator account."

@@ -11,7 +11,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, event, inspect
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    inspect,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core.dbtypes import UTCDateTime
@@ -154,3 +165,36 @@ class CreditDelivery(db.Model):
     state: Mapped[str] = mapped_column(String(120))
     digest: Mapped[str] = mapped_column(String(64))
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CreditTransfer(db.Model):
+    """A credential another county issued, verified through the province trust list and
+    added to a learner's account here (transfer.py). Like an outcome it is never rewritten;
+    one credential (issuer and id) is accepted once in this county."""
+
+    __tablename__ = "credit_transfer"
+    __table_args__ = (UniqueConstraint("issuer_did", "credential_ref"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("credit_account.id"), index=True)
+    #: The point in scope of the staff member who accepted it (reports and scope).
+    point_id: Mapped[int] = mapped_column(ForeignKey("learning_point.id"), index=True)
+    issuer_did: Mapped[str] = mapped_column(String(120))
+    #: The issuing county's name as the trust list gives it.
+    county: Mapped[str] = mapped_column(String(120))
+    credential_ref: Mapped[str] = mapped_column(String(300))
+    #: The achievement's id at the issuer (a crosswalk's code) and its name.
+    achievement: Mapped[str] = mapped_column(String(300))
+    title: Mapped[str] = mapped_column(String(200))
+    #: Credit hours as issued, and credits here after the crosswalk (same when none).
+    credit_hours: Mapped[float] = mapped_column(Float)
+    credits: Mapped[float] = mapped_column(Float)
+    #: The local definition whose crosswalk converted it (None: taken at face value).
+    definition_id: Mapped[int | None] = mapped_column(ForeignKey("credit_definition.id"))
+    ratio: Mapped[float] = mapped_column(Float, default=1.0)
+    #: The issuer's status list said not revoked (``valid``) or could not be read
+    #: (``unchecked``), or the credential has none (``none``).
+    status_checked: Mapped[str] = mapped_column(String(10))
+    credential: Mapped[dict] = mapped_column(JSON)
+    accepted_by: Mapped[str] = mapped_column(String(80))
+    accepted_at: Mapped[datetime] = mapped_column(UTCDateTime)

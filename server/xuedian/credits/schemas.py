@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, ValidationError, fields
+
+from ..core.wirefields import Strict, Text
 
 
 class NeedItem(Schema):
@@ -46,3 +48,43 @@ class CreditsSection(Schema):
 def feed_fields() -> dict:
     """credits' part of a changes-feed page (hook ``feed-fields``)."""
     return {"credits": fields.Nested(CreditsSection, allow_none=True)}
+
+
+class TransferCredential(fields.Field):
+    """A credential as a JSON object, or its compact ``XD1:`` text (credentials/compact.py)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, dict) and value:
+            return value
+        if isinstance(value, str) and value.startswith("XD1:") and len(value) <= 64 * 1024:
+            return value
+        raise ValidationError("A credential object or XD1: text.")
+
+
+class TransferRequest(Strict):
+    """``POST /api/v1/credits/transfers``: add another county's credential to a learner."""
+
+    learner = Text(36, 1, required=True)
+    credential = TransferCredential(required=True)
+
+
+class TransferItem(Schema):
+    """An accepted transfer (credits/transfer.py ``describe``)."""
+
+    id = fields.Integer()
+    credential = fields.String()
+    issuer = fields.String()
+    county = fields.String()
+    title = fields.String()
+    achievement = fields.String()
+    creditHours = fields.Float()  # noqa: N815 (the wire's camelCase, as VC documents)
+    credits = fields.Float()
+    definition = fields.Integer(allow_none=True)
+    ratio = fields.Float()
+    status = fields.String()
+    acceptedBy = fields.String()  # noqa: N815
+
+
+class TransferAccepted(Schema):
+    ok = fields.Boolean()
+    transfer = fields.Nested(TransferItem)

@@ -40,6 +40,7 @@ from ..sync.bundlefile import BundleInvalid, BundleTooLarge
 from ..sync.devices import DeviceRevoked, DeviceSignatureInvalid, DeviceUnknown
 from ..sync.feed import CursorInvalid
 from ..sync.service import BatchIdReused, BatchTooLarge
+from . import openapi_staff
 from .apischemas import ErrorEnvelope, Health, SignedDocument, Subscribed, Unsubscribed, VapidKey
 
 bp = Blueprint("openapi", __name__)
@@ -282,6 +283,7 @@ def _operations() -> dict[str, dict]:
                 "responses": {"200": _json("Unsubscribed"), **_errors(_ANY, _SIGNED, _DB)},
             },
         },
+        **openapi_staff.operations(_errors, _json, _ANY, _BODY, _DB),
         PATH: {
             "get": {
                 "summary": "This document.",
@@ -364,7 +366,8 @@ def document() -> dict:
     plugin.map_to_openapi_type(Timestamp, "string", "date-time")
     plugin.converter.add_attribute_function(_wire_ranges)
     # Made for this app: the transport's answer with each feature's section.
-    for name, schema in {**ANSWERS, "ChangesAnswer": type(sync.changes_answer())}.items():
+    made = {"ChangesAnswer": type(sync.changes_answer()), **openapi_staff.SCHEMAS}
+    for name, schema in {**ANSWERS, **made}.items():
         spec.components.schema(name, schema=schema)
     envelope = plugin.converter.schema2jsonschema(sync.SignedEnvelope)
     for name, message in SIGNED_MESSAGES.items():

@@ -109,6 +109,10 @@ PAGES: dict[str, Page] = {
     "credits.definition_save": Page(ADMIN, params={"ident": 1}, ok=404),
     "credits.decide": Page(ADMIN, params={"ident": 1, "choice": "approve"}, ok=404),
     "credits.revoke": Page(ADMIN, params={"ident": 1}, ok=404),
+    # Transfers in from other counties: volunteers and administrators; an empty form is
+    # refused with the page again (400). A learner out of scope: tests/server/credits/.
+    "credit_transfer.page": Page(VOLUNTEER_OR_ADMIN),
+    "credit_transfer.submit": Page(VOLUNTEER_OR_ADMIN, ok=400),
     # An empty form: refused with the form again (400), nothing sent. The target point is a
     # form field; tests/server/push/ shows a point out of scope is refused.
     "instructions.create": Page(ADMIN, ok=400),
