@@ -74,7 +74,9 @@ def create_app(config=None, *, migrations: bool = True) -> Flask:
     from .core.http import DbIdConverter
     from .core.instance import prepare as prepare_instance
     from .credentials import routes as credential_routes
+    from .credits import accountpages as credit_account_pages
     from .credits import pages as credit_pages
+    from .credits import routes as credit_routes
     from .errors import register_error_handlers
     from .extensions import db, init_migrations
     from .instructions import pages as instruction_pages
@@ -170,6 +172,8 @@ def create_app(config=None, *, migrations: bool = True) -> Flask:
     lrs_routes.init_app(app)
     app.register_blueprint(credential_routes.bp)
     app.register_blueprint(credit_pages.bp)
+    app.register_blueprint(credit_account_pages.bp)
+    app.register_blueprint(credit_routes.bp)
     app.register_blueprint(points_pages.bp)
     dist = Path(settings.pwa_dist) if settings.pwa_dist else default_pwa_dist()
     web_routes.serve_pwa(app, dist)

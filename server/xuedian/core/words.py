@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from flask import has_request_context, request, session
 
-from . import words_credits
+from . import words_accounts, words_credits
 from .words_en import WORDS as EN
 from .words_points_en import WORDS as POINTS_EN
 from .words_points_zh import WORDS as POINTS_ZH
@@ -30,8 +30,8 @@ DEFAULT = "zh-CN"
 # One catalog per language; the credits, points and studio words live in their own files
 # only to keep each file short.
 WORDS: dict[str, dict[str, str]] = {
-    "zh-CN": ZH | words_credits.ZH | POINTS_ZH | STUDIO_ZH,
-    "en": EN | words_credits.EN | POINTS_EN | STUDIO_EN,
+    "zh-CN": ZH | words_credits.ZH | words_accounts.ZH | POINTS_ZH | STUDIO_ZH,
+    "en": EN | words_credits.EN | words_accounts.EN | POINTS_EN | STUDIO_EN,
 }
 
 

@@ -1,9 +1,33 @@
 """credits' wire format: the ``credits`` section of a changes-feed page (docs/protocol.md,
-"Credits"). The server only dumps it; the phone replaces its learners' rows with it."""
+"Credits"). The server only dumps it; the phone replaces its learners' rows with it.
+Also the device-signed messages of learning accounts: asking for a recovery code
+(``account-recovery-code``) and redeeming one on a new phone (``account-recover``)."""
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
+
+from ..core.wirefields import Strict, Text, Timestamp, device_id_field, uuid_text
+
+
+class RecoveryCodeRequest(Strict):
+    """``signed`` of an ``account-recovery-code`` envelope: a new code for a learner the
+    phone speaks for (the old code stops working)."""
+
+    type = Text(40, required=True, validate=validate.Equal("account-recovery-code"))
+    device_id = device_id_field()
+    created = Timestamp(required=True)
+    learner = Text(36, required=True, validate=uuid_text())
+
+
+class RecoverRequest(Strict):
+    """``signed`` of an ``account-recover`` envelope: move the account whose recovery code
+    this is to the signing phone."""
+
+    type = Text(40, required=True, validate=validate.Equal("account-recover"))
+    device_id = device_id_field()
+    created = Timestamp(required=True)
+    code = Text(40, 1, required=True)
 
 
 class NeedItem(Schema):
