@@ -32,7 +32,9 @@ def test_recovery_code_moves_learning_to_a_second_phone(
 
     page.goto(f"{base}/#/profiles", timeout=20_000)
     number = short_number(learner)
-    expect(page.get_by_test_id("card-number")).to_have_text(f"{number[:4]} {number[4:]}", timeout=10_000)
+    expect(page.get_by_test_id("card-number")).to_have_text(
+        f"{number[:4]} {number[4:]}", timeout=10_000
+    )
     expect(page.get_by_test_id("card-qr")).to_be_visible(timeout=10_000)
     page.get_by_test_id("show-recovery").click()
     shown = page.get_by_test_id("recovery-code")
@@ -48,10 +50,14 @@ def test_recovery_code_moves_learning_to_a_second_phone(
         phone_b.get_by_test_id("recover-open").click()
         phone_b.get_by_test_id("recover-code").fill("ABCD-EFGH-JKMN-PQRS")
         phone_b.get_by_test_id("recover-submit").click()
-        expect(phone_b.get_by_test_id("recover-error")).to_contain_text("恢复码不对", timeout=15_000)
+        expect(phone_b.get_by_test_id("recover-error")).to_contain_text(
+            "恢复码不对", timeout=15_000
+        )
         phone_b.get_by_test_id("recover-code").fill(code.lower())
         phone_b.get_by_test_id("recover-submit").click()
-        expect(phone_b.get_by_test_id("profile-note")).to_contain_text("已转到这部手机", timeout=15_000)
+        expect(phone_b.get_by_test_id("profile-note")).to_contain_text(
+            "已转到这部手机", timeout=15_000
+        )
         assert read_store(phone_b, "meta", "active_learner") == learner
         expect(phone_b.locator(f'li[data-learner="{learner}"]')).to_have_attribute(
             "data-active", "true", timeout=10_000
@@ -60,6 +66,8 @@ def test_recovery_code_moves_learning_to_a_second_phone(
         wait_for_store(phone_b, "progress", [learner, PACK, "01-welcome"], timeout=30)
         assert read_store(phone_b, "outbox") == []
         phone_b.goto(base + "/#/catalog", timeout=20_000)
-        expect(phone_b.get_by_test_id("learner-totals")).to_contain_text("学完 1 课", timeout=15_000)
+        expect(phone_b.get_by_test_id("learner-totals")).to_contain_text(
+            "学完 1 课", timeout=15_000
+        )
     finally:
         other.close()

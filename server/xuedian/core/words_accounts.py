@@ -20,7 +20,9 @@ ZH = {
     "ac.pseudonymous": "匿名账户（没有实名）",
     "ac.verified": "已实名认证",
     "ac.real_name": "实名认证",
-    "ac.real_name_intro": "请当面核对学习者的身份证。系统只保存姓名和身份证号的加密摘要，不保存身份证号本身。",
+    "ac.real_name_intro": (
+        "请当面核对学习者的身份证。系统只保存姓名和身份证号的加密摘要，不保存身份证号本身。"
+    ),
     "ac.name": "姓名（与身份证一致）",
     "ac.id_number": "身份证号（18 位）",
     "ac.verify": "确认实名",
@@ -38,7 +40,10 @@ ZH = {
 EN = {
     "nav_accounts": "Learning accounts",
     "ac.title": "Learning accounts",
-    "ac.intro": "Type the 8-digit number on a learner card to find the account, print the card, or verify a real name.",
+    "ac.intro": (
+        "Type the 8-digit number on a learner card to find the account, "
+        "print the card, or verify a real name."
+    ),
     "ac.number": "Learner card number (8 digits)",
     "ac.find": "Find",
     "ac.none": "No learner with that number at the learning points you may see.",
@@ -52,7 +57,10 @@ EN = {
     "ac.pseudonymous": "Pseudonymous (no real name)",
     "ac.verified": "Real name verified",
     "ac.real_name": "Real-name verification",
-    "ac.real_name_intro": "Check the learner's ID card in person. Only the name and a salted hash of the ID number are kept, never the number itself.",
+    "ac.real_name_intro": (
+        "Check the learner's ID card in person. Only the name and a salted "
+        "hash of the ID number are kept, never the number itself."
+    ),
     "ac.name": "Name (as on the ID card)",
     "ac.id_number": "ID number (18 characters)",
     "ac.verify": "Confirm real name",
@@ -62,7 +70,9 @@ EN = {
     "cr.id.name": "Please give the name (at most 60 characters).",
     "cr.id.shape": "An ID number has 18 characters: 17 digits, then a digit or X.",
     "cr.id.birth": "The birth date in the ID number is not a real date; check characters 7 to 14.",
-    "cr.id.check": "The ID number's check digit does not match; check each character and type it again.",
+    "cr.id.check": (
+        "The ID number's check digit does not match; check each character and type it again."
+    ),
     "action.credit-real-name": "Verified a learning account's real name",
     "action.credit-real-name-clear": "Removed a learning account's real name",
 }

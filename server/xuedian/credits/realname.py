@@ -95,5 +95,10 @@ def clear(account: LearningAccount, staff) -> None:
     """Take the real-name level off ``account`` (the name and the hash go); audited."""
     account.real_name = account.id_number_hash = account.verified_at = None
     account.verified_by = None
-    record("credit-real-name-clear", account.short_number or str(account.id), {"account": account.id}, commit=False)
+    record(
+        "credit-real-name-clear",
+        account.short_number or str(account.id),
+        {"account": account.id},
+        commit=False,
+    )
     db.session.commit()

@@ -32,7 +32,12 @@ def ask_code(client, phone, learner):
 
 
 def recover(client, phone, code):
-    signed = {"type": "account-recover", "device_id": phone.device_id, "created": now_iso(), "code": code}
+    signed = {
+        "type": "account-recover",
+        "device_id": phone.device_id,
+        "created": now_iso(),
+        "code": code,
+    }
     return client.post("/api/v1/accounts/recover", json=phone.sign(signed))
 
 
@@ -54,7 +59,9 @@ def test_recovery_code_moves_the_account_and_its_feed(app, client):
     code = issued.json["code"]
     assert CODE.match(code) and issued.json["short_number"] == accounts.short_number(learner)
     with app.app_context():
-        stored = db.session.scalar(select(LearningAccount).where(LearningAccount.learner == learner))
+        stored = db.session.scalar(
+            select(LearningAccount).where(LearningAccount.learner == learner)
+        )
         assert stored.recovery_hash and code not in stored.recovery_hash
         assert code.replace("-", "") not in str(stored.recovery_hash)
 

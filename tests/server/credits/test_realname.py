@@ -59,7 +59,9 @@ def test_real_name_keeps_no_id_number_anywhere(app, client):
     sign_in(client, world.staff["vol_a"])
     assert "/staff/accounts/" in _find(client, learner).text
     with app.app_context():
-        account = db.session.scalar(select(LearningAccount).where(LearningAccount.learner == learner))
+        account = db.session.scalar(
+            select(LearningAccount).where(LearningAccount.learner == learner)
+        )
         ident = account.id
     card = client.get(f"/staff/accounts/{ident}")
     assert card.status_code == 200 and "data:image/svg+xml" in card.text
@@ -95,9 +97,11 @@ def test_real_name_cards_stay_in_scope(app, client):
     sign_in(client, world.staff["vol_a"])
     _find(client, learner)
     with app.app_context():
-        ident = db.session.scalar(select(LearningAccount.id).where(LearningAccount.learner == learner))
+        ident = db.session.scalar(
+            select(LearningAccount.id).where(LearningAccount.learner == learner)
+        )
     sign_in(client, world.staff["vol_b"])
-    assert "/staff/accounts/" not in _find(client, learner).text.split("data-testid=\"found\"")[1]
+    assert "/staff/accounts/" not in _find(client, learner).text.split('data-testid="found"')[1]
     assert client.get(f"/staff/accounts/{ident}").status_code == 404
     refused = client.post(
         f"/staff/accounts/{ident}/real-name", data={**CSRF, "name": "李四", "id_number": ID_NUMBER}
@@ -112,7 +116,9 @@ def test_real_name_off_by_default(app, client):
     sign_in(client, world.staff["vol_a"])
     _find(client, learner)
     with app.app_context():
-        ident = db.session.scalar(select(LearningAccount.id).where(LearningAccount.learner == learner))
+        ident = db.session.scalar(
+            select(LearningAccount.id).where(LearningAccount.learner == learner)
+        )
     assert 'name="id_number"' not in client.get(f"/staff/accounts/{ident}").text
     refused = client.post(
         f"/staff/accounts/{ident}/real-name", data={**CSRF, "name": "张三", "id_number": ID_NUMBER}
