@@ -70,3 +70,22 @@ class CreditsSection(Schema):
 def feed_fields() -> dict:
     """credits' part of a changes-feed page (hook ``feed-fields``)."""
     return {"credits": fields.Nested(CreditsSection, allow_none=True)}
+
+
+class RecoveryCodeIssued(Schema):
+    """The answer to ``account-recovery-code``: the code, shown once."""
+
+    ok = fields.Boolean(required=True)
+    learner = fields.String(required=True)
+    short_number = fields.String(required=True)
+    code = fields.String(required=True)
+
+
+class AccountRecovered(Schema):
+    """The answer to ``account-recover``: the learner now on this phone."""
+
+    ok = fields.Boolean(required=True)
+    learner = fields.String(required=True)
+    short_number = fields.String(required=True)
+    age_band = fields.String(allow_none=True)
+    village = fields.String(allow_none=True)

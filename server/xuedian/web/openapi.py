@@ -20,6 +20,8 @@ from .. import __version__
 from ..core import ratelimit
 from ..core.http import BadGzip, UnknownField
 from ..core.wirefields import Int, Text, Timestamp
+from ..credits.schemas import AccountRecovered, RecoverRequest, RecoveryCodeIssued
+from ..credits.schemas import RecoveryCodeRequest as RecoveryCode
 from ..errors import (
     BodyEncodingUnsupported,
     BodyNotJson,
@@ -282,6 +284,22 @@ def _operations() -> dict[str, dict]:
                 "responses": {"200": _json("Unsubscribed"), **_errors(_ANY, _SIGNED, _DB)},
             },
         },
+        "/api/v1/accounts/recovery-code": {
+            "post": {
+                "summary": "A new recovery code of a learner of the device, shown once "
+                "(signed: RecoveryCode).",
+                "requestBody": _signed("RecoveryCodeEnvelope"),
+                "responses": {"201": _json("RecoveryCodeIssued"), **_errors(_ANY, _SIGNED, _DB)},
+            }
+        },
+        "/api/v1/accounts/recover": {
+            "post": {
+                "summary": "Move the account of a recovery code to the device "
+                "(signed: RecoverRequest).",
+                "requestBody": _signed("RecoverRequestEnvelope"),
+                "responses": {"200": _json("AccountRecovered"), **_errors(_ANY, _SIGNED, _DB)},
+            }
+        },
         PATH: {
             "get": {
                 "summary": "This document.",
@@ -300,6 +318,8 @@ SIGNED_MESSAGES = {
     "ChangesRequestEnvelope": sync.ChangesRequest,
     "SubscribeEnvelope": Subscribe,
     "UnsubscribeEnvelope": Unsubscribe,
+    "RecoveryCodeEnvelope": RecoveryCode,
+    "RecoverRequestEnvelope": RecoverRequest,
 }
 #: Schemas the answers use, by component name.
 ANSWERS = {
@@ -308,6 +328,8 @@ ANSWERS = {
     "VapidKey": VapidKey,
     "Subscribed": Subscribed,
     "Unsubscribed": Unsubscribed,
+    "RecoveryCodeIssued": RecoveryCodeIssued,
+    "AccountRecovered": AccountRecovered,
     "SignedDocument": SignedDocument,
     "DeviceRegistered": sync.DeviceRegistered,
     "SyncReceipt": sync.SyncReceipt,
