@@ -27,7 +27,8 @@ class RecoverRequest(Strict):
     type = Text(40, required=True, validate=validate.Equal("account-recover"))
     device_id = device_id_field()
     created = Timestamp(required=True)
-    code = Text(40, 1, required=True)
+    #: Four groups of four; case, spaces and dashes do not matter (credits/accounts.py).
+    code = Text(40, required=True, validate=validate.Regexp(r"^[0-9A-Za-z -]{16,24}$"))
 
 
 class NeedItem(Schema):

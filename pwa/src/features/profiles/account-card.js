@@ -6,7 +6,8 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../../app/html.js';
-import { cardText, recoverAccount, requestRecoveryCode, shortNumber } from '../../lib/learner/account.js';
+import { recoverAccount, requestRecoveryCode } from '../../lib/learner/account.js';
+import { cardText, shortNumber } from '../../lib/learner/card.js';
 import { qrDataUrl } from '../../lib/qr.js';
 import { errorCode } from '../../lib/errors.js';
 import { t, errorText } from '../../lib/i18n.js';

@@ -1,35 +1,12 @@
 /**
  * A profile's learning account (credit bank, docs/credits.md) as the phone holds it:
- * the learner card's text and short number, asking the county for a recovery code,
- * and redeeming one on a new phone. Owns nothing stored: a recovered account becomes
+ * asking the county for a recovery code, and redeeming one on a new phone (the
+ * learner card's text and number are card.js's). Owns nothing stored: a recovered account becomes
  * a profile of lib/learner/profiles.js (`adoptProfile`).
  */
 import { sendEnvelope, readJson } from '../transport/api.js';
 import { asRegistered, sign } from '../transport/device.js';
 import { adoptProfile } from './profiles.js';
-
-/** What the learner card's QR code holds: the learner id (points' vouchers name it). */
-export const CARD_PREFIX = 'XDL1:';
-
-/**
- * The card's 8-digit number: the id's first 12 hex digits modulo 10^8, as the
- * county computes it (credits/accounts.py `short_number`). Not unique: staff
- * searching by it see every match.
- * @param {string} learner UUID
- * @returns {string} 8 digits
- */
-export function shortNumber(learner) {
-  const n = parseInt(learner.replace(/-/g, '').slice(0, 12), 16) % 1e8;
-  return String(n).padStart(8, '0');
-}
-
-/**
- * @param {string} learner
- * @returns {string} the learner card's QR text
- */
-export function cardText(learner) {
-  return CARD_PREFIX + learner;
-}
 
 async function signedPost(url, body) {
   return asRegistered(async () => {
