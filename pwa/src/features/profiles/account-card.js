@@ -73,7 +73,7 @@ export function RecoverForm({ onDone }) {
     }
   };
   return html`
-    <details class="card" data-testid="recover">
+    <details class="card recover" data-testid="recover">
       <summary data-testid="recover-open">${t('account.newPhone')}</summary>
       <form class="stack" onSubmit=${submit}>
         <p class="muted">${t('account.recoverHint')}</p>

@@ -64,6 +64,6 @@ export function FirstRun() {
         <button type="submit" class="btn" data-testid="first-save">${t('profile.save')}</button>
         <button type="button" class="btn btn-secondary" data-testid="first-skip" onClick=${() => finish(false)}>${t('firstRun.skip')}</button>
       </div>
-      <p><a href="#/profiles" data-testid="first-recover" onClick=${remember}>${t('account.newPhone')}</a></p>
+      <p><a class="btn btn-secondary" href="#/profiles" data-testid="first-recover" onClick=${remember}>${t('account.newPhone')}</a></p>
     </form>`;
 }
