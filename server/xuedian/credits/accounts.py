@@ -105,8 +105,12 @@ def recover(device_id: str, code: str) -> tuple[LearningAccount, LearnerProfile 
     text = normalize(code)
     account = None
     if len(text) == GROUPS * GROUP:
+        # Locked: of two phones redeeming one code at once, the second finds it spent
+        # (PostgreSQL re-reads the row's hash after the first commits).
         account = db.session.scalar(
-            select(LearningAccount).where(LearningAccount.recovery_hash == _hash(text))
+            select(LearningAccount)
+            .where(LearningAccount.recovery_hash == _hash(text))
+            .with_for_update()
         )
     if account is None:
         for scope, key, rule in limits:
