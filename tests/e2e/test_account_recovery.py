@@ -13,7 +13,7 @@ from support.browser import read_store, wait_for_controller, wait_for_store
 from support.county import stored_records
 from support.phone import PACK, complete_lesson, download_pack
 
-from xuedian.credits.accounts import short_number
+from xuedian.credits.card import short_number
 
 pytestmark = pytest.mark.e2e
 

@@ -18,6 +18,7 @@ from ..org.auth import check_csrf, current_staff, staff_required
 from ..org.scope import devices_in_scope, get_in_scope
 from ..sync.models import LearnerOwner
 from . import accounts, realname
+from .card import card_text, short_number
 from .errors import RealNameOff
 from .forms import RealNameForm
 from .models import LearningAccount
@@ -50,7 +51,7 @@ def _find(staff, number: str) -> list[LearningAccount]:
     learners = db.session.scalars(
         select(LearnerOwner.learner).where(LearnerOwner.device_id.in_(devices_in_scope(staff)))
     )
-    found = [x for x in learners if accounts.short_number(x) == number][:MAX_FOUND]
+    found = [x for x in learners if short_number(x) == number][:MAX_FOUND]
     rows = [accounts.account_of(x) for x in found]
     db.session.commit()
     return rows
@@ -73,12 +74,15 @@ def _qr_uri(text: str) -> str:
 
 
 def _card(account: LearningAccount, status: int = 200, errors=(), form=None):
+    if account.short_number is None:  # an account older than the card
+        account.short_number = short_number(account.learner)
+        db.session.commit()
     return render_page(
         "credits/card.html",
         status,
         account=account,
         profile=db.session.get(LearnerProfile, account.learner),
-        qr=_qr_uri(accounts.card_text(account.learner)),
+        qr=_qr_uri(card_text(account.learner)),
         real_name_on=bool(current_app.config["XUEDIAN"].real_name),
         errors=list(errors),
         form=form or {},

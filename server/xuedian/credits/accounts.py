@@ -1,5 +1,5 @@
-"""Learning accounts as the learner holds them: the learner card (its QR text and short
-number) and the recovery code that moves the account to a new phone (docs/credits.md).
+"""Learning accounts as the learner holds them: the learner card (credits/card.py) and the
+recovery code that moves the account to a new phone (docs/credits.md).
 
 Owns no table of its own: writes ``credit_account``'s ``short_number`` and
 ``recovery_hash``. A recovery code is 16 characters of :data:`ALPHABET` (no 0/O, 1/I/L,
@@ -21,6 +21,7 @@ from ..core import ratelimit
 from ..extensions import db
 from ..learners import moves
 from ..learners.models import LearnerProfile
+from .card import short_number
 from .certify import accounts_for
 from .errors import LearnerNotYours, RecoveryCodeWrong
 from .models import LearningAccount
@@ -28,21 +29,7 @@ from .models import LearningAccount
 #: Readable characters only: no 0/O, 1/I/L, and no U (V and U look alike in handwriting).
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 GROUPS, GROUP = 4, 4
-#: The learner card's QR text: ``XDL1:<learner uuid>`` (the id points' vouchers name).
-CARD_PREFIX = "XDL1:"
 _NOT_CODE = re.compile(r"[\s\-]")
-
-
-def short_number(learner: str) -> str:
-    """Return the learner card's 8-digit number: the UUID's first 12 hex digits modulo
-    10**8 (the app computes the same, lib/learner/account.js). Not unique: a staff search
-    by it lists every match."""
-    return f"{int(learner.replace('-', '')[:12], 16) % 100_000_000:08d}"
-
-
-def card_text(learner: str) -> str:
-    """Return what the learner card's QR code holds (no name, no number beyond the id)."""
-    return CARD_PREFIX + learner
 
 
 def account_of(learner: str) -> LearningAccount:

@@ -9,7 +9,7 @@ import uuid
 
 from sqlalchemy import select
 
-from xuedian.credits import accounts
+from xuedian.credits import card as accounts
 from xuedian.credits.definitions import ensure_defaults
 from xuedian.credits.models import LearningAccount
 from xuedian.extensions import db

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from xuedian.credits.accounts import card_text, short_number
+from xuedian.credits.card import card_text, short_number
 
 VECTORS = json.loads(
     (Path(__file__).resolve().parents[2] / "vectors" / "learner_cards.json").read_text("utf-8")

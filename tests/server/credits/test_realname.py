@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from xuedian.audit.models import AuditEvent
 from xuedian.core.timeutil import utcnow
-from xuedian.credits import accounts
+from xuedian.credits import card as accounts
 from xuedian.credits.models import LearningAccount
 from xuedian.credits.realname import id_number_problem
 from xuedian.extensions import db

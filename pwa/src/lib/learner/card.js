@@ -1,7 +1,7 @@
 /**
  * The learner card (docs/credits.md): what its QR code holds and its short number,
  * computed on the phone with no network, as the county computes them
- * (credits/accounts.py; tests/vectors/learner_cards.json keeps the two in step).
+ * (credits/card.py; tests/vectors/learner_cards.json keeps the two in step).
  * Owns no data.
  */
 
@@ -10,7 +10,7 @@ export const CARD_PREFIX = 'XDL1:';
 
 /**
  * The card's 8-digit number: the id's first 12 hex digits modulo 10^8, as the
- * county computes it (credits/accounts.py `short_number`). Not unique: staff
+ * county computes it (credits/card.py `short_number`). Not unique: staff
  * searching by it see every match.
  * @param {string} learner UUID
  * @returns {string} 8 digits

@@ -352,5 +352,5 @@ export const en = {
   'account.codeLabel': 'Recovery code (16 letters and digits)',
   'account.recover': 'Move to this phone',
   'account.recovered': 'The learning account is on this phone now; your earlier learning appears after the sync.',
-  'account.recoveredName': 'Me (old phone)',
+  'account.recoveredName': 'Me (from the old phone)',
 };

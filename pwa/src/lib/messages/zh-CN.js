@@ -355,5 +355,5 @@ export const zh = {
   'account.codeLabel': '恢复码（16 位字母和数字）',
   'account.recover': '转到这部手机',
   'account.recovered': '学习账户已转到这部手机，同步后会显示以前的学习记录。',
-  'account.recoveredName': '我（旧手机）',
+  'account.recoveredName': '我（从旧手机转来）',
 };

@@ -25,6 +25,17 @@ def upgrade():
         batch_op.add_column(sa.Column("verified_by", sa.String(length=80), nullable=True))
         batch_op.create_index(batch_op.f("ix_credit_account_short_number"), ["short_number"])
         batch_op.create_index(batch_op.f("ix_credit_account_recovery_hash"), ["recovery_hash"])
+    # Accounts made before: their card number, computed as credits/card.py does.
+    accounts = sa.table(
+        "credit_account", sa.column("id"), sa.column("learner"), sa.column("short_number")
+    )
+    bind = op.get_bind()
+    for ident, learner in bind.execute(sa.select(accounts.c.id, accounts.c.learner)).all():
+        try:
+            number = f"{int(learner.replace('-', '')[:12], 16) % 100_000_000:08d}"
+        except ValueError:
+            continue  # not a UUID: made when the account is next used
+        bind.execute(accounts.update().where(accounts.c.id == ident).values(short_number=number))
     op.create_table(
         "learner_move",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
