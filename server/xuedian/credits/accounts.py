@@ -11,6 +11,7 @@ redeeming phone (learners/moves.py) and spends it.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import secrets
 
@@ -29,6 +30,7 @@ from .models import LearningAccount
 #: Readable characters only: no 0/O, 1/I/L, and no U (V and U look alike in handwriting).
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 GROUPS, GROUP = 4, 4
+log = logging.getLogger(__name__)
 _NOT_CODE = re.compile(r"[\s\-]")
 
 
@@ -100,6 +102,8 @@ def recover(device_id: str, code: str) -> tuple[LearningAccount, LearnerProfile 
             .with_for_update()
         )
     if account is None:
+        # A guesser shows in the log like a failed staff sign-in (never the code tried).
+        log.warning("wrong recovery code from device %s at %s", device_id, limits[1][1])
         for scope, key, rule in limits:
             ratelimit.hit(scope, key, rule)
         raise RecoveryCodeWrong()
