@@ -76,7 +76,9 @@ def create_app(config=None, *, migrations: bool = True) -> Flask:
     from .core.instance import prepare as prepare_instance
     from .credentials import routes as credential_routes
     from .credentials import verifypage
+    from .credits import accountpages as credit_account_pages
     from .credits import pages as credit_pages
+    from .credits import routes as credit_routes
     from .credits import transferpages as credit_transfer_pages
     from .errors import register_error_handlers
     from .extensions import db, init_migrations
@@ -178,6 +180,8 @@ def create_app(config=None, *, migrations: bool = True) -> Flask:
     app.register_blueprint(verifypage.bp)
     app.register_blueprint(credit_pages.bp)
     app.register_blueprint(credit_transfer_pages.bp)
+    app.register_blueprint(credit_account_pages.bp)
+    app.register_blueprint(credit_routes.bp)
     app.register_blueprint(points_pages.bp)
     app.register_blueprint(province_routes.bp)
     if province.is_province(app):

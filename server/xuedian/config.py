@@ -173,6 +173,26 @@ class Settings:
         "Failed staff sign-ins allowed for one account name from all addresses together (a "
         "ceiling far above one address's); empty turns the limit off.",
     )
+    rate_limit_recovery: str = _setting(
+        "5/15 minutes; 20/day",
+        "Wrong learning-account recovery codes allowed per phone before it waits "
+        "(Retry-After); empty turns the limit off.",
+    )
+    rate_limit_recovery_address: str = _setting(
+        "30/hour; 100/day",
+        "Wrong recovery codes allowed per client address, whatever the phone; empty turns "
+        "the limit off.",
+    )
+    real_name: int = _setting(
+        0,
+        "1: the county requires the real-name level, and volunteers mark learning accounts "
+        "verified against an ID card (only the name and a salted hash of the number kept).",
+    )
+    id_number_salt: str = _setting(
+        "",
+        "Salt of the ID-number hashes; empty means a random one made once in "
+        "<instance>/keys/id-number-salt. Changing it makes earlier hashes unmatchable.",
+    )
     session_max_age: int = _setting(
         12 * 3600, "Seconds a staff session lasts from sign-in, however busy (never extended)."
     )

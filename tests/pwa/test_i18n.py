@@ -1,10 +1,11 @@
 """The PWA's message catalogs are complete: every key has zh-CN and en text, every key the
 source uses exists, and both languages fill in the same placeholders.
 
-Parses pwa/src/lib/messages/{zh-CN,en}.js and {zh-CN,en}-errors.js (the `zh`/`zhErrors` and
-`en`/`enErrors` object literals, which lib/i18n.js joins) and every `t('key')`,
-`t("key")`, template `t(`prefix.${x}`)` and literal `errorText('code')` in pwa/src. Error
-codes the server sends are checked in tests/docs/test_docs.py.
+Parses pwa/src/lib/messages/{zh-CN,en}.js, {zh-CN,en}-errors.js and {zh-CN,en}-credits.js
+(the `zh`/`zhErrors`/`zhCredits` and `en`/`enErrors`/`enCredits` object literals, which
+lib/i18n.js joins) and every `t('key')`, `t("key")`, template `t(`prefix.${x}`)` and
+literal `errorText('code')` in pwa/src. Error codes the server sends are checked in
+tests/docs/test_docs.py.
 """
 
 from __future__ import annotations
@@ -17,8 +18,16 @@ import pytest
 SRC = Path(__file__).resolve().parents[2] / "pwa" / "src"
 MESSAGES = SRC / "lib" / "messages"
 CATALOG_FILES = {
-    "zh": {"zh": MESSAGES / "zh-CN.js", "zhErrors": MESSAGES / "zh-CN-errors.js"},
-    "en": {"en": MESSAGES / "en.js", "enErrors": MESSAGES / "en-errors.js"},
+    "zh": {
+        "zh": MESSAGES / "zh-CN.js",
+        "zhErrors": MESSAGES / "zh-CN-errors.js",
+        "zhCredits": MESSAGES / "zh-CN-credits.js",
+    },
+    "en": {
+        "en": MESSAGES / "en.js",
+        "enErrors": MESSAGES / "en-errors.js",
+        "enCredits": MESSAGES / "en-credits.js",
+    },
 }
 
 KEY_LINE = re.compile(r"""^\s*(['"])(?P<key>[^'"]+)\1\s*:\s*(?P<value>.*?),?\s*$""")

@@ -2,15 +2,21 @@
  * User-facing text. Owns the chosen language (localStorage `xuedian-lang`);
  * the zh-CN (default) and en message catalogs are messages/zh-CN.js and
  * messages/en.js, with the text of every error code the app can show in
- * messages/zh-CN-errors.js and messages/en-errors.js.
+ * messages/zh-CN-errors.js and messages/en-errors.js, and the credit bank's screens'
+ * text in messages/zh-CN-credits.js and messages/en-credits.js.
  */
 import { zh } from './messages/zh-CN.js';
 import { zhErrors } from './messages/zh-CN-errors.js';
+import { zhCredits } from './messages/zh-CN-credits.js';
 import { en } from './messages/en.js';
 import { enErrors } from './messages/en-errors.js';
+import { enCredits } from './messages/en-credits.js';
 
 /** @type {Record<string, typeof zh & typeof zhErrors>} */
-export const CATALOGS = { 'zh-CN': { ...zh, ...zhErrors }, en: { ...en, ...enErrors } };
+export const CATALOGS = {
+  'zh-CN': { ...zh, ...zhCredits, ...zhErrors },
+  en: { ...en, ...enCredits, ...enErrors },
+};
 const STORAGE_KEY = 'xuedian-lang';
 /** @type {Set<() => void>} */
 const listeners = new Set();

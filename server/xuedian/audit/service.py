@@ -45,6 +45,8 @@ ACTIONS = (
     "credit-approve",
     "credit-decline",
     "credit-revoke",
+    "credit-real-name",
+    "credit-real-name-clear",
 )
 CLI = "cli"
 MAX_TARGET = 200

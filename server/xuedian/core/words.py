@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from flask import has_request_context, request, session
 
-from . import words_credits, words_province
+from . import words_accounts, words_credits, words_province
 from .words_en import WORDS as EN
 from .words_points_en import WORDS as POINTS_EN
 from .words_points_zh import WORDS as POINTS_ZH
@@ -32,8 +32,20 @@ DEFAULT = "zh-CN"
 # One catalog per language; the credits, points, studio, relay and province words live in
 # their own files only to keep each file short.
 WORDS: dict[str, dict[str, str]] = {
-    "zh-CN": ZH | words_credits.ZH | POINTS_ZH | STUDIO_ZH | RELAY_ZH | words_province.ZH,
-    "en": EN | words_credits.EN | POINTS_EN | STUDIO_EN | RELAY_EN | words_province.EN,
+    "zh-CN": ZH
+    | words_credits.ZH
+    | words_accounts.ZH
+    | POINTS_ZH
+    | STUDIO_ZH
+    | RELAY_ZH
+    | words_province.ZH,
+    "en": EN
+    | words_credits.EN
+    | words_accounts.EN
+    | POINTS_EN
+    | STUDIO_EN
+    | RELAY_EN
+    | words_province.EN,
 }
 
 

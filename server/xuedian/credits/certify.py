@@ -25,6 +25,7 @@ from ..learners.progress import derive
 from ..sync.facts import COLUMNS as FACTS
 from ..sync.models import LearningRecord
 from . import definitions as defs
+from .card import short_number
 from .models import CERTIFIED, REVOKED, LearningAccount, Outcome, OutcomeDefinition
 from .rules import PackLessons, needs
 
@@ -94,7 +95,10 @@ def accounts_for(learners: Iterable[str], make: bool = True) -> dict[str, Learni
     for learner in learners if make else ():
         if learner not in found:
             account = LearningAccount(
-                learner=learner, subject=f"urn:uuid:{uuid.uuid4()}", created_at=now
+                learner=learner,
+                subject=f"urn:uuid:{uuid.uuid4()}",
+                short_number=short_number(learner),
+                created_at=now,
             )
             db.session.add(account)
             found[learner] = account

@@ -39,3 +39,21 @@ class TransferForbidden(XuedianError):
     code = "credit-transfer-forbidden"
     status = 403
     message = "Adding a transferred credential needs a volunteer or administrator account."
+
+
+class RecoveryCodeWrong(XuedianError):
+    code = "recovery-code-wrong"
+    status = 400
+    message = "No learning account has that recovery code (or it was already used)."
+
+
+class LearnerNotYours(XuedianError):
+    code = "account-not-yours"
+    status = 403
+    message = "That learner belongs to another phone; only that phone can ask for its code."
+
+
+class RealNameOff(XuedianError):
+    code = "real-name-off"
+    status = 404
+    message = "This county does not use the real-name level (XUEDIAN_REAL_NAME)."

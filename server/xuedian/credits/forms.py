@@ -94,3 +94,17 @@ class RevokeForm(FormSchema):
     reason = fields.String(
         required=True, validate=validate.Length(4, 200), error_messages=word_errors("cr.err.reason")
     )
+
+
+class RealNameForm(FormSchema):
+    """A volunteer's real-name check: the name on the ID card and its number (the number is
+    checked by credits/realname.py and only its salted hash is kept)."""
+
+    STRIP = ("name", "id_number")
+
+    name = fields.String(
+        required=True, validate=validate.Length(1, 60), error_messages=word_errors("cr.id.name")
+    )
+    id_number = fields.String(
+        required=True, validate=validate.Length(1, 30), error_messages=word_errors("cr.id.shape")
+    )

@@ -43,12 +43,18 @@ class LearningAccount(db.Model):
     #: The learner profile's UUID (learner_profile.learner, the ``learner`` of records).
     learner: Mapped[str] = mapped_column(String(36), unique=True)
     subject: Mapped[str] = mapped_column(String(45), unique=True)
-    recovery_hash: Mapped[str | None] = mapped_column(String(64))
+    #: The learner card's short number (credits/accounts.py ``short_number``; not unique).
+    short_number: Mapped[str | None] = mapped_column(String(8), index=True)
+    #: SHA-256 of the recovery code (credits/accounts.py); None: none issued, or spent.
+    recovery_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     real_name: Mapped[str | None] = mapped_column(String(60))
-    #: SHA-256 of salt + ID number; the number itself is never stored.
+    #: HMAC-SHA256 of the ID number under the instance's salt (credits/realname.py); the
+    #: number itself is never stored. ``id_number_salt`` stays empty (the salt is per
+    #: instance, not per row).
     id_number_hash: Mapped[str | None] = mapped_column(String(64))
     id_number_salt: Mapped[str | None] = mapped_column(String(32))
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    verified_by: Mapped[str | None] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

@@ -1,11 +1,34 @@
 """credits' wire format: the ``credits`` section of a changes-feed page (docs/protocol.md,
-"Credits"). The server only dumps it; the phone replaces its learners' rows with it."""
+"Credits"). The server only dumps it; the phone replaces its learners' rows with it.
+Also the device-signed messages of learning accounts: asking for a recovery code
+(``account-recovery-code``) and redeeming one on a new phone (``account-recover``)."""
 
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields
+from marshmallow import Schema, ValidationError, fields, validate
 
-from ..core.wirefields import Strict, Text
+from ..core.wirefields import Strict, Text, Timestamp, device_id_field, uuid_text
+
+
+class RecoveryCodeRequest(Strict):
+    """``signed`` of an ``account-recovery-code`` envelope: a new code for a learner the
+    phone speaks for (the old code stops working)."""
+
+    type = Text(40, required=True, validate=validate.Equal("account-recovery-code"))
+    device_id = device_id_field()
+    created = Timestamp(required=True)
+    learner = Text(36, required=True, validate=uuid_text())
+
+
+class RecoverRequest(Strict):
+    """``signed`` of an ``account-recover`` envelope: move the account whose recovery code
+    this is to the signing phone."""
+
+    type = Text(40, required=True, validate=validate.Equal("account-recover"))
+    device_id = device_id_field()
+    created = Timestamp(required=True)
+    #: Four groups of four; case, spaces and dashes do not matter (credits/accounts.py).
+    code = Text(40, required=True, validate=validate.Regexp(r"^[0-9A-Za-z -]{16,24}$"))
 
 
 class NeedItem(Schema):
@@ -88,3 +111,22 @@ class TransferItem(Schema):
 class TransferAccepted(Schema):
     ok = fields.Boolean()
     transfer = fields.Nested(TransferItem)
+
+
+class RecoveryCodeIssued(Schema):
+    """The answer to ``account-recovery-code``: the code, shown once."""
+
+    ok = fields.Boolean(required=True)
+    learner = fields.String(required=True)
+    short_number = fields.String(required=True)
+    code = fields.String(required=True)
+
+
+class AccountRecovered(Schema):
+    """The answer to ``account-recover``: the learner now on this phone."""
+
+    ok = fields.Boolean(required=True)
+    learner = fields.String(required=True)
+    short_number = fields.String(required=True)
+    age_band = fields.String(allow_none=True)
+    village = fields.String(allow_none=True)

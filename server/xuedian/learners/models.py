@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core.dbtypes import UTCDateTime
@@ -27,3 +27,21 @@ class LearnerProfile(db.Model):
     age_band: Mapped[str | None] = mapped_column(String(10))
     village: Mapped[str | None] = mapped_column(String(60))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class LearnerMove(db.Model):
+    """A learner moved to another phone by their recovery code (credits/accounts.py).
+
+    ``change_seq`` is the receiving device's change counter bumped for the move, so its
+    changes feed sends the learner's whole progress once, though none of the learner's
+    records came from it (learners/service.py ``changed_learners``).
+    """
+
+    __tablename__ = "learner_move"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    learner: Mapped[str] = mapped_column(String(36), index=True)
+    from_device: Mapped[str | None] = mapped_column(String(36))
+    to_device: Mapped[str] = mapped_column(ForeignKey("device.id"), index=True)
+    change_seq: Mapped[int] = mapped_column(Integer)
+    moved_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -17,6 +17,7 @@ from ..packs.models import PackRelease
 from ..packs.service import current_releases
 from ..sync.facts import COLUMNS as FACTS
 from ..sync.models import LearnerOwner, LearningRecord
+from .models import LearnerMove
 from .progress import LearnerTotals, derive
 
 #: Lesson ids of a signed manifest, by the manifest's sha256 (a manifest never changes).
@@ -61,9 +62,26 @@ def changed_learners(
     )
     if after is not None:
         query = query.where(LearningRecord.change_seq > after)
+    # A learner moved here by their recovery code changed too: their records came from
+    # the old phone, so the move's own change number stands for them (learners/moves.py).
+    moved = (
+        select(LearnerMove.learner)
+        .join(LearnerOwner, LearnerOwner.learner == LearnerMove.learner)
+        .where(
+            LearnerMove.to_device == device_id,
+            LearnerMove.change_seq <= upto,
+            LearnerOwner.device_id == device_id,
+        )
+    )
+    if after is not None:
+        query = query.where(LearningRecord.change_seq > after)
+        moved = moved.where(LearnerMove.change_seq > after)
     if learner_after is not None:
         query = query.where(LearningRecord.learner > learner_after)
-    return list(db.session.scalars(query.distinct().order_by(LearningRecord.learner)))
+        moved = moved.where(LearnerMove.learner > learner_after)
+    found = set(db.session.scalars(query.distinct()))
+    found.update(db.session.scalars(moved))
+    return sorted(found)
 
 
 def learner_progress(learner: str, rules: dict[str, tuple[float, frozenset[str]]]) -> LearnerTotals:

@@ -20,6 +20,7 @@ from .. import __version__
 from ..core import ratelimit
 from ..core.http import BadGzip, UnknownField
 from ..core.wirefields import Int, Text, Timestamp
+from ..credits.errors import LearnerNotYours, RecoveryCodeWrong
 from ..errors import (
     BodyEncodingUnsupported,
     BodyNotJson,
@@ -32,8 +33,6 @@ from ..errors import (
     TimeOutOfRange,
     ValidationFailed,
 )
-from ..packs.schemas import PackManifest
-from ..push.schemas import Subscribe, Unsubscribe
 from ..sync import schemas as sync
 from ..sync.acks import AckDeviceUnknown
 from ..sync.bundlefile import BundleInvalid, BundleTooLarge
@@ -41,7 +40,7 @@ from ..sync.devices import DeviceRevoked, DeviceSignatureInvalid, DeviceUnknown
 from ..sync.feed import CursorInvalid
 from ..sync.service import BatchIdReused, BatchTooLarge
 from . import openapi_staff
-from .apischemas import ErrorEnvelope, Health, SignedDocument, Subscribed, Unsubscribed, VapidKey
+from .components import ANSWERS, SIGNED_MESSAGES
 
 bp = Blueprint("openapi", __name__)
 
@@ -284,6 +283,28 @@ def _operations() -> dict[str, dict]:
             },
         },
         **openapi_staff.operations(_errors, _json, _ANY, _BODY, _DB),
+        "/api/v1/accounts/recovery-code": {
+            "post": {
+                "summary": "A new recovery code of a learner of the device, shown once "
+                "(signed: RecoveryCode).",
+                "requestBody": _signed("RecoveryCodeEnvelope"),
+                "responses": {
+                    "201": _json("RecoveryCodeIssued"),
+                    **_errors(_ANY, _SIGNED, _DB, (LearnerNotYours,)),
+                },
+            }
+        },
+        "/api/v1/accounts/recover": {
+            "post": {
+                "summary": "Move the account of a recovery code to the device "
+                "(signed: RecoverRequest).",
+                "requestBody": _signed("RecoverRequestEnvelope"),
+                "responses": {
+                    "200": _json("AccountRecovered"),
+                    **_errors(_ANY, _SIGNED, _DB, (RecoveryCodeWrong,)),
+                },
+            }
+        },
         PATH: {
             "get": {
                 "summary": "This document.",
@@ -293,33 +314,6 @@ def _operations() -> dict[str, dict]:
             }
         },
     }
-
-
-#: Message schemas signed by a device, by the name of their envelope's component.
-SIGNED_MESSAGES = {
-    "DeviceRegistrationEnvelope": sync.DeviceRegistration,
-    "SyncBatchEnvelope": sync.SyncBatch,
-    "ChangesRequestEnvelope": sync.ChangesRequest,
-    "SubscribeEnvelope": Subscribe,
-    "UnsubscribeEnvelope": Unsubscribe,
-}
-#: Schemas the answers use, by component name.
-ANSWERS = {
-    "ErrorEnvelope": ErrorEnvelope,
-    "Health": Health,
-    "VapidKey": VapidKey,
-    "Subscribed": Subscribed,
-    "Unsubscribed": Unsubscribed,
-    "SignedDocument": SignedDocument,
-    "DeviceRegistered": sync.DeviceRegistered,
-    "SyncReceipt": sync.SyncReceipt,
-    "BundleUploadResult": sync.BundleUploadResult,
-    "BundleImported": sync.BundleImported,
-    "BundleRefused": sync.BundleRefused,
-    "SyncBundle": sync.SyncBundle,
-    "AckFile": sync.AckFile,
-    "PackManifest": PackManifest,
-}
 
 
 #: What JSON Schema cannot say about wire text (a pattern on lone surrogates is one no

@@ -113,6 +113,11 @@ PAGES: dict[str, Page] = {
     # refused with the page again (400). A learner out of scope: tests/server/credits/.
     "credit_transfer.page": Page(VOLUNTEER_OR_ADMIN),
     "credit_transfer.submit": Page(VOLUNTEER_OR_ADMIN, ok=400),
+    "credit_account_pages.static": Page(PUBLIC, params={"filename": "card.css"}),
+    "credit_account_pages.search": Page(VOLUNTEER_OR_ADMIN),
+    "credit_account_pages.card": Page(VOLUNTEER_OR_ADMIN, params={"ident": 999999}, ok=404),
+    "credit_account_pages.verify": Page(VOLUNTEER_OR_ADMIN, params={"ident": 999999}, ok=404),
+    "credit_account_pages.clear": Page(ADMIN, params={"ident": 999999}, ok=404),
     # An empty form: refused with the form again (400), nothing sent. The target point is a
     # form field; tests/server/push/ shows a point out of scope is refused.
     "instructions.create": Page(ADMIN, ok=400),

@@ -3,7 +3,8 @@
  * of the person learning, each skippable, so the county's age report is not
  * all "not given". Owns localStorage `xuedian-first-run` ('done' once saved or
  * skipped); the answers go to the active profile (lib/profiles.js), which the
- * sync heartbeat carries to the county.
+ * sync heartbeat carries to the county. Someone with a new phone is pointed to
+ * the profiles screen's "换新手机？输入恢复码" instead.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../../app/html.js';
@@ -63,5 +64,6 @@ export function FirstRun() {
         <button type="submit" class="btn" data-testid="first-save">${t('profile.save')}</button>
         <button type="button" class="btn btn-secondary" data-testid="first-skip" onClick=${() => finish(false)}>${t('firstRun.skip')}</button>
       </div>
+      <p><a class="btn btn-secondary" href="#/profiles" data-testid="first-recover" onClick=${remember}>${t('account.newPhone')}</a></p>
     </form>`;
 }

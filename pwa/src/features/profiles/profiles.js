@@ -8,6 +8,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from '../../app/html.js';
 import { profileName } from '../../app/profile-chip.js';
+import { LearnerCard, RecoverForm } from './account-card.js';
 import {
   listProfiles, activeProfile, addProfile, renameProfile, updateProfile, switchProfile, removeProfile,
   onProfileChange, AGE_BANDS, PIN_PATTERN, NAME_MAX, VILLAGE_MAX,
@@ -266,5 +267,7 @@ export default function ProfilesScreen() {
           </li>`;
       })}
     </ul>
-    <${AddForm} onDone=${(p) => setNote(fill('profile.added', { name: profileName(p) }))} />`;
+    ${active && html`<${LearnerCard} profile=${profiles.find((p) => p.id === active) || { id: active }} />`}
+    <${AddForm} onDone=${(p) => setNote(fill('profile.added', { name: profileName(p) }))} />
+    <${RecoverForm} onDone=${() => setNote(t('account.recovered'))} />`;
 }

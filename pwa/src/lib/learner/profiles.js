@@ -163,6 +163,29 @@ export async function addProfile({ name, pin, ...details }) {
 }
 
 /**
+ * Take in a learner moved here by their recovery code (lib/learner/account.js): the
+ * profile with that id becomes active, added when the phone lacks it.
+ * @param {{id: string, name?: string | null, age_band?: string, village?: string}} input
+ * @returns {Promise<Profile>}
+ */
+export async function adoptProfile({ id, name = null, ...details }) {
+  const profile = await withTx(['meta'], 'readwrite', async (tx) => {
+    const meta = tx.objectStore('meta');
+    const { list } = await ensure(meta);
+    let found = list.find((p) => p.id === id);
+    if (!found) {
+      found = normalize({ id, name: name ? cleanName(name) : null, ...cleanDetails(details), created: new Date().toISOString() });
+      list.push(found);
+      await meta.put(list, 'profiles');
+    }
+    await meta.put(id, 'active_learner');
+    return found;
+  });
+  notifyProfile();
+  return profile;
+}
+
+/**
  * Rename a profile.
  * @param {string} id
  * @param {string} name

@@ -120,4 +120,7 @@ export const zhErrors = {
   'err.voucher-service-unknown': '本县的服务目录里没有这项服务。',
   'err.voucher-signature-invalid': '这张兑换券的签名不对，可能是伪造或被改动过。',
   'err.points-rule-unknown': '没有这种积分规则。',
+  'err.recovery-code-wrong': '恢复码不对，或已经用过了。请核对后重新输入。',
+  'err.account-not-yours': '这个学习者属于另一部手机，只有那部手机能显示恢复码。',
+  'err.real-name-off': '本县没有开通实名认证。',
 };
