@@ -1,0 +1,111 @@
+"""Chunked, resumable uploads into a draft's ``media/`` (studio/uploads.py), on both
+databases: chunks append at the offset the server holds, a chunk at the wrong offset is
+refused with the right one (so a broken upload resumes), the finished file lands in
+``media/`` for the builder, a file over ``XUEDIAN_STUDIO_UPLOAD_BYTES`` is refused when it
+is announced with the limit named in the page's language, and another institution's
+author reaches neither the draft nor the upload."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from xuedian.core.words import size_text
+from xuedian.packs.source import read_source
+
+from ..org.world import DRAFTS, build_world, sign_in
+from .test_media import _wav
+
+HEADERS = {"X-CSRF-Token": "test-csrf"}
+
+
+def _start(client, draft_id: int, name: str, size: int, lang: str = "en"):
+    return client.post(
+        f"/staff/studio/drafts/{draft_id}/uploads?lang={lang}",
+        json={"name": name, "size": size},
+        headers=HEADERS,
+    )
+
+
+def _put(client, draft_id: int, upload_id: str, offset: int, data: bytes):
+    return client.put(
+        f"/staff/studio/drafts/{draft_id}/uploads/{upload_id}?offset={offset}",
+        data=data,
+        headers={**HEADERS, "Content-Type": "application/octet-stream"},
+    )
+
+
+def test_a_file_sent_in_chunks_resumes_and_lands_in_media(app):
+    world = build_world(app)
+    client = app.test_client()
+    sign_in(client, world.staff["author_a"])
+    draft_id = world.drafts["A"]
+    data = _wav(2.0)
+    started = _start(client, draft_id, "My Voice.WAV", len(data))
+    assert started.status_code == 200, started.text
+    upload_id = started.json["upload_id"]
+    assert started.json["offset"] == 0 and started.json["chunk"] > 0
+    third = len(data) // 3
+    first = _put(client, draft_id, upload_id, 0, data[:third])
+    assert first.json == {"offset": third, "done": False}
+    # A chunk sent again (its answer was lost) is refused with where the upload stands.
+    again = _put(client, draft_id, upload_id, 0, data[:third])
+    assert again.status_code == 409
+    assert again.json["code"] == "studio-upload-offset"
+    assert again.json["details"]["offset"] == third
+    status = client.get(f"/staff/studio/drafts/{draft_id}/uploads/{upload_id}")
+    assert status.json["offset"] == third and status.json["size"] == len(data)
+    second = _put(client, draft_id, upload_id, third, data[third : 2 * third])
+    assert second.json["offset"] == 2 * third and not second.json["done"]
+    last = _put(client, draft_id, upload_id, 2 * third, data[2 * third :])
+    assert last.json == {"offset": len(data), "done": True, "name": "my-voice.wav"}
+    root = Path(app.instance_path) / "studio" / DRAFTS["A"]
+    assert (root / "media" / "my-voice.wav").read_bytes() == data
+    assert [p.name for p in read_source(root).media] == ["my-voice.wav"]
+    # Finished: the upload is gone, and nothing is left beside the media.
+    gone = client.get(f"/staff/studio/drafts/{draft_id}/uploads/{upload_id}")
+    assert gone.status_code == 404 and gone.json["code"] == "studio-upload-missing"
+    assert list((Path(app.instance_path) / "studio-uploads").iterdir()) == []
+
+
+def test_an_announced_file_over_the_limit_is_refused_before_any_byte(app):
+    world = build_world(app)
+    settings = app.config["XUEDIAN"]
+    app.config["XUEDIAN"] = dataclasses.replace(settings, studio_upload_bytes=50_000)
+    client = app.test_client()
+    sign_in(client, world.staff["author_a"])
+    draft_id = world.drafts["A"]
+    for lang, words in (("en", "too large"), ("zh-CN", "文件太大")):
+        refused = _start(client, draft_id, "film.webm", 50_001, lang)
+        assert refused.status_code == 413
+        assert refused.json["code"] == "studio-upload-too-large"
+        assert refused.json["details"]["limit"] == 50_000
+        text = refused.json["details"]["text"]
+        assert words in text and size_text(50_000) in text
+    assert not (Path(app.instance_path) / "studio-uploads").exists() or not list(
+        (Path(app.instance_path) / "studio-uploads").iterdir()
+    )
+    # A chunk may not carry the file past the size it was announced with.
+    started = _start(client, draft_id, "voice.wav", 10)
+    upload_id = started.json["upload_id"]
+    over = _put(client, draft_id, upload_id, 0, b"x" * 11)
+    assert over.status_code == 413 and over.json["code"] == "studio-upload-too-large"
+    wrong = _start(client, draft_id, "tool.exe", 10)
+    assert wrong.status_code == 409 and wrong.json["code"] == "studio-refused"
+
+
+def test_another_institution_reaches_neither_the_draft_nor_the_upload(app):
+    world = build_world(app)
+    owner = app.test_client()
+    sign_in(owner, world.staff["author_a"])
+    draft_id = world.drafts["A"]
+    upload_id = _start(owner, draft_id, "voice.wav", 100).json["upload_id"]
+    other = app.test_client()
+    sign_in(other, world.staff["author_b"])
+    assert _start(other, draft_id, "voice.wav", 100).status_code == 404
+    assert _put(other, draft_id, upload_id, 0, b"x").status_code == 404
+    # Nor does the owner reach it through their other draft's address.
+    own_b = world.drafts.get("C")
+    if own_b is not None:
+        assert _put(owner, own_b, upload_id, 0, b"x").status_code == 404
+    assert _put(owner, draft_id, upload_id, 0, b"x" * 100).json["done"] is True
