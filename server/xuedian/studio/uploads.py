@@ -71,9 +71,7 @@ def too_large(size: int) -> UploadTooLarge:
     """The refusal of a file of ``size`` bytes, naming the limit in the page's language."""
     limit = current_app.config["XUEDIAN"].studio_upload_bytes
     text = translate("studio.err_too_large", limit=size_text(limit))
-    return UploadTooLarge(
-        UploadTooLarge.message, "too_large", limit=limit, size=size, text=text
-    )
+    return UploadTooLarge(UploadTooLarge.message, "too_large", limit=limit, size=size, text=text)
 
 
 def _sweep() -> None:
