@@ -132,8 +132,8 @@ WORDS: dict[str, str] = {
     "studio.err_publisher_exists": "已有机构使用代码“{code}”，请换一个。",
     "studio.err_publisher_kind": "请选择机构类型。",
     "studio.err_publisher_missing": "没有代码为“{code}”的机构。",
-    "studio.err_too_large": "文件太大：工作室最多接收 {limit} 的文件。请压缩后再上传，或请管理员调高上限"
-    "（XUEDIAN_STUDIO_UPLOAD_BYTES）。",
+    "studio.err_too_large": "文件太大：工作室最多接收 {limit} 的文件。"
+    "请压缩后再上传，或请管理员调高上限（XUEDIAN_STUDIO_UPLOAD_BYTES）。",
     "studio.err_upload": "上传没有完成，请重试。",
     "studio.err_upload_missing": "这次上传已失效，请重新选择文件。",
     "studio.err_upload_offset": "上传位置不对，正在从服务器记录的位置续传。",
