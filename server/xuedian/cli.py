@@ -22,6 +22,7 @@ from .points.cli import points
 from .push.cli import inbox
 from .relay.cli import relay
 from .reports.cli import reports
+from .studio.cli import studio
 from .sync.cli import devices, quarantine, sync
 
 
@@ -228,5 +229,6 @@ for group in (
     credentials,
     credits,
     points,
+    studio,
 ):
     main.add_command(group)

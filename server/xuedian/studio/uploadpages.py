@@ -17,10 +17,16 @@ from flask import jsonify, request
 
 from ..core.words import translate
 from ..errors import ValidationFailed, XuedianError
-from ..org.auth import current_staff, staff_required
+from ..org.auth import current_staff, staff_required, upload_page
+from ..org.scope import get_in_scope
 from . import uploads
-from .draftpages import _draft, _studio_upload
-from .pages import bp, refusal_text
+from .models import Draft
+from .pages import bp, drafts_in_scope, refusal_text
+
+
+def _draft(draft_id: int) -> Draft:
+    """The draft if in the account's scope, else 404 (as on the draft pages)."""
+    return get_in_scope(Draft, draft_id, within=drafts_in_scope)
 
 
 def _refused(exc: XuedianError):
@@ -70,7 +76,7 @@ def upload_status(draft_id: int, upload_id: str):
 
 
 @bp.put("/drafts/<int:draft_id>/uploads/<upload_id>")
-@_studio_upload
+@lambda view: upload_page(view, "studio_upload_bytes")
 @staff_required("admin", "author")
 def upload_chunk(draft_id: int, upload_id: str):
     """Append one chunk, read from the request stream a piece at a time."""
