@@ -15,6 +15,7 @@ from . import (
     reports,
     server_rss,
     shell_size,
+    studio,
     sync,
     sync_load,
 )
@@ -33,6 +34,10 @@ BENCHES = {
     "pwa": ("the app on a slow phone (4x CPU, 400 Kbps, 400 ms)", pwa.main),
     "reports": ("reports at county scale (1,000,000 records)", reports.main),
     "credential_verifier": ("the phone's certificate verifier", credential_verifier.main),
+    "studio": (
+        "studio: a 10-lesson course with 20 minutes of recorded narration; a 200 MiB upload",
+        studio.main,
+    ),
     "credits": (
         "credit bank: certify 20,000 learners from 1,000,000 records; sign 10,000 credentials",
         credits.main,
