@@ -181,6 +181,8 @@ def studio_shots(browser, url: str) -> None:
     page.get_by_test_id("done").wait_for(timeout=10_000)
     page.get_by_role("link", name="← 返回课程").click()
     page.get_by_test_id("lessons").wait_for(timeout=10_000)
+    # The lessons, the review step and the draft's media, below the staff menu.
+    page.get_by_role("heading", name="课时").evaluate("(el) => el.scrollIntoView({block: 'start'})")
     page.screenshot(path=OUT / "studio-draft.png")
     context.close()
 

@@ -151,8 +151,9 @@ def append(
         finally:  # a broken connection keeps what arrived: the browser resumes from there
             out.flush()
             at = out.tell()
-    if at < record["size"]:
-        return {"offset": at, "done": False}
-    name = service.adopt_media(draft, record["name"], part)
-    state.unlink(missing_ok=True)
+        if at < record["size"]:
+            return {"offset": at, "done": False}
+        # Still under the lock: a second request for the last chunk finds the upload gone.
+        state.unlink(missing_ok=True)
+        name = service.adopt_media(draft, record["name"], part)
     return {"offset": at, "done": True, "name": name}

@@ -8,10 +8,17 @@ author reaches neither the draft nor the upload."""
 from __future__ import annotations
 
 import dataclasses
+import io
 from pathlib import Path
 
+import pytest
+
 from xuedian.core.words import size_text
+from xuedian.extensions import db
+from xuedian.org.models import Staff
 from xuedian.packs.source import read_source
+from xuedian.studio import uploads
+from xuedian.studio.models import Draft
 
 from ..org.world import DRAFTS, build_world, sign_in
 from .test_media import _wav
@@ -109,3 +116,35 @@ def test_another_institution_reaches_neither_the_draft_nor_the_upload(app):
     if own_b is not None:
         assert _put(owner, own_b, upload_id, 0, b"x").status_code == 404
     assert _put(owner, draft_id, upload_id, 0, b"x" * 100).json["done"] is True
+
+
+class _Broken(io.RawIOBase):
+    """A request stream whose connection drops after ``keep`` bytes."""
+
+    def __init__(self, data: bytes, keep: int):
+        self.data, self.keep, self.at = data, keep, 0
+
+    def read(self, size=-1):
+        if self.at >= self.keep:
+            raise ConnectionResetError("the phone's connection dropped")
+        piece = self.data[self.at : min(self.keep, self.at + size)]
+        self.at += len(piece)
+        return piece
+
+
+def test_a_dropped_chunk_keeps_what_arrived_and_the_upload_resumes(app):
+    world = build_world(app)
+    data = _wav(3.0)
+    with app.test_request_context():
+        staff = db.session.get(Staff, world.staff["author_a"])
+        draft = db.session.get(Draft, world.drafts["A"])
+        started = uploads.start(draft, staff, "voice.wav", len(data))
+        upload_id = started["upload_id"]
+        with pytest.raises(ConnectionResetError):
+            uploads.append(draft, staff, upload_id, 0, _Broken(data, 70_000), len(data))
+        assert uploads.status(draft, staff, upload_id)["offset"] == 70_000
+        rest = io.BytesIO(data[70_000:])
+        done = uploads.append(draft, staff, upload_id, 70_000, rest, len(data) - 70_000)
+        assert done == {"offset": len(data), "done": True, "name": "voice.wav"}
+    media = Path(app.instance_path) / "studio" / DRAFTS["A"] / "media" / "voice.wav"
+    assert media.read_bytes() == data
