@@ -171,9 +171,8 @@ def recorded_seconds(server) -> float:
         return w.getnframes() / w.getframerate()
 
 
-def test_author_and_admin_take_a_course_through_review_to_the_phone(studio_server, page):
-    page.set_viewport_size({"width": 360, "height": 800})
-    sign_in(page, studio_server, "wang")
+def start_course(page) -> None:
+    """On the studio's home page: start the course (as the signed-in author)."""
     form = page.get_by_test_id("add-draft")
     form.get_by_label("课程代码").fill(PACK)
     form.get_by_label("中文标题").fill("剪纸入门")
@@ -184,6 +183,13 @@ def test_author_and_admin_take_a_course_through_review_to_the_phone(studio_serve
     form.get_by_label("作者", exact=True).fill("王老师")
     fits(page)
     form.get_by_role("button", name="创建课程").click(timeout=15_000)
+    expect(page.get_by_test_id("state")).to_have_attribute("data-state", "draft", timeout=10_000)
+
+
+def test_author_and_admin_take_a_course_through_review_to_the_phone(studio_server, page):
+    page.set_viewport_size({"width": 360, "height": 800})
+    sign_in(page, studio_server, "wang")
+    start_course(page)
     write_first_lesson(page)
     write_second_lesson(page)
     # Trimmed to the chosen 0.5–2.5 s before it was sent.
