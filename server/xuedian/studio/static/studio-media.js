@@ -43,7 +43,11 @@
       body: payload ? JSON.stringify(payload) : undefined,
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (body) {
-        if (!response.ok) throw new Error(refusal(body));
+        if (!response.ok) {
+          var error = new Error(refusal(body));
+          error.status = response.status;
+          throw error;
+        }
         return body;
       });
     });
@@ -119,14 +123,21 @@
             if (refused.status === 404 && window.localStorage) localStorage.removeItem(key);
             throw new Error(refusal(refused.body));
           }
-          failures += 1;
-          if (failures > RETRIES) throw new Error(word('failed'));
-          say(label, word('resuming', { name: name }));
-          return wait(500 * Math.pow(2, failures)).then(function () {
-            return json('GET', base + '/' + id).then(send);
-          });
+          return retry();
         }
       );
+    }
+    // The connection broke: wait (longer each time), ask where the upload stands, go on.
+    function retry() {
+      failures += 1;
+      if (failures > RETRIES) return Promise.reject(new Error(word('failed')));
+      say(label, word('resuming', { name: name }));
+      return wait(500 * Math.pow(2, failures)).then(function () {
+        return json('GET', base + '/' + id).then(send, function (err) {
+          if (err.status) throw err; // the server answered: the upload is gone
+          return retry();
+        });
+      });
     }
     return begin().then(send).catch(function (err) {
       bar.hidden = true;
