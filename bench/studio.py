@@ -245,7 +245,7 @@ def big_upload(env: dict) -> None:
     figure("200 MiB chunked upload: time", took, "s")
     figure("200 MiB chunked upload: worker RSS before", before, "MB")
     figure("200 MiB chunked upload: worker peak RSS (sampled)", peak[0], "MB", UPLOAD_RSS_BUDGET_MB)
-    # VmHWM counts the whole life of the worker, the sign-in's password hash included.
+    # VmHWM counts the whole life of the worker: start-up and the sign-in included.
     figure("worker VmHWM since start (sign-in included)", hwm, "MB", UPLOAD_RSS_BUDGET_MB)
     figure("200 MiB chunked upload: gunicorn master RSS", master, "MB")
 
