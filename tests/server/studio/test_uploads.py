@@ -148,3 +148,20 @@ def test_a_dropped_chunk_keeps_what_arrived_and_the_upload_resumes(app):
         assert done == {"offset": len(data), "done": True, "name": "voice.wav"}
     media = Path(app.instance_path) / "studio" / DRAFTS["A"] / "media" / "voice.wav"
     assert media.read_bytes() == data
+
+
+def test_only_the_lesson_editor_may_use_the_microphone_and_scripts_are_files(app):
+    world = build_world(app)
+    client = app.test_client()
+    sign_in(client, world.staff["author_a"])
+    draft_id = world.drafts["A"]
+    editor = client.get(f"/staff/studio/drafts/{draft_id}/lessons/new")
+    assert "microphone=(self)" in editor.headers["Permissions-Policy"]
+    assert "script-src 'self'" in editor.headers["Content-Security-Policy"]
+    assert "studio-recorder.js" in editor.text and "studio-media.js" in editor.text
+    assert "<script>" not in editor.text  # the staff CSP runs no inline script
+    draft = client.get(f"/staff/studio/drafts/{draft_id}")
+    assert "microphone=()" in draft.headers["Permissions-Policy"]
+    assert "data-chunked" in draft.text
+    script = client.get("/staff/studio/studio-static/studio-media.js")
+    assert script.status_code == 200 and "X-CSRF-Token" in script.get_data(as_text=True)
