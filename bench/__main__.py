@@ -16,6 +16,7 @@ from . import (
     reports,
     server_rss,
     shell_size,
+    studio,
     sync,
     sync_load,
 )
@@ -35,6 +36,10 @@ BENCHES = {
     "reports": ("reports at county scale (1,000,000 records)", reports.main),
     "province": ("a county's aggregates for the province (1,000,000 records)", province.main),
     "credential_verifier": ("the phone's certificate verifier", credential_verifier.main),
+    "studio": (
+        "studio: a 10-lesson course with 20 minutes of recorded narration; a 200 MiB upload",
+        studio.main,
+    ),
     "credits": (
         "credit bank: certify 20,000 learners from 1,000,000 records; sign 10,000 credentials",
         credits.main,

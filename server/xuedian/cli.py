@@ -23,6 +23,7 @@ from .province.cli import province
 from .push.cli import inbox
 from .relay.cli import relay
 from .reports.cli import reports
+from .studio.cli import studio
 from .sync.cli import devices, quarantine, sync
 
 
@@ -230,5 +231,6 @@ for group in (
     credits,
     points,
     province,
+    studio,
 ):
     main.add_command(group)

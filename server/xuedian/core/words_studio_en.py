@@ -134,4 +134,34 @@ WORDS: dict[str, str] = {
     "studio.err_publisher_exists": "An institution already has the code “{code}”; choose another.",
     "studio.err_publisher_kind": "Choose the kind of institution.",
     "studio.err_publisher_missing": "There is no institution with the code “{code}”.",
+    "studio.err_too_large": "The file is too large: the studio takes files of at most {limit}. "
+    "Compress it and upload again, or ask an administrator to raise the limit "
+    "(XUEDIAN_STUDIO_UPLOAD_BYTES).",
+    "studio.err_upload": "The upload did not finish; please try again.",
+    "studio.err_upload_missing": "This upload has expired; please choose the file again.",
+    "studio.err_upload_offset": "The upload was out of step; resuming where the server stands.",
+    "studio.up_sending": "Uploading {name}: {percent}%",
+    "studio.up_resuming": "The connection broke; resuming {name}…",
+    "studio.up_done": "Uploaded {name}.",
+    "studio.take_photo": "Take a photo",
+    "studio.picture_file": "Choose a picture",
+    "studio.add_picture": "Add a picture",
+    "studio.picture_added": "The picture {name} is in the Chinese text.",
+    "studio.audio_file": "Upload a recording",
+    "studio.record": "Record the narration",
+    "studio.record_hint": "Record this lesson's narration with the microphone, then choose where "
+    "it starts and ends and save it. A lesson without a recording gets synthesised narration.",
+    "studio.record_start": "Start recording",
+    "studio.record_stop": "Stop",
+    "studio.recording": "Recording: {seconds} s",
+    "studio.recorded": "The recording is {seconds} s long.",
+    "studio.trim_start": "Start at second",
+    "studio.trim_end": "End at second",
+    "studio.listen": "Listen",
+    "studio.save_recording": "Save the recording",
+    "studio.no_microphone": "The microphone cannot be used; allow it in the browser, or upload "
+    "a recording.",
+    "studio.recording_saved": "The recording {name} is saved and chosen as this lesson's "
+    "narration; save the lesson.",
+    "studio.err_trim": "The end must come after the start and within the recording.",
 }

@@ -90,8 +90,13 @@ def save_pack(draft_id: int):
     return redirect(url_for("studio.draft", draft_id=found.id, done="pack"), 303)
 
 
+#: The lesson editor records narration: the one staff page that may use the microphone
+#: (every other response says ``microphone=()``, web/routes.py).
+LESSON_PERMISSIONS = "camera=(self), microphone=(self), geolocation=()"
+
+
 def _lesson_page(found: Draft, lesson: dict | None, status=200, errors=(), preview=None):
-    return render_page(
+    response = render_page(
         "studio/lesson.html",
         status,
         draft=found,
@@ -103,6 +108,8 @@ def _lesson_page(found: Draft, lesson: dict | None, status=200, errors=(), previ
         recordings=[m["name"] for m in service.media_files(found) if m["kind"] == "audio"],
         editable=found.state in service.EDITABLE,
     )
+    response.headers["Permissions-Policy"] = LESSON_PERMISSIONS
+    return response
 
 
 def _lesson_from_store(found: Draft, lesson_id: str) -> dict:

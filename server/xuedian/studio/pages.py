@@ -29,7 +29,14 @@ from .forms import HERITAGE_LEVELS, AuthorForm, NewPackForm, PublisherForm, pack
 from .models import Draft
 from .service import StudioError, create_draft
 
-bp = Blueprint("studio", __name__, url_prefix="/staff/studio", template_folder="templates")
+bp = Blueprint(
+    "studio",
+    __name__,
+    url_prefix="/staff/studio",
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/studio-static",
+)
 bp.before_request(check_csrf)
 
 
@@ -148,4 +155,4 @@ def add_draft():
     return redirect(url_for("studio.draft", draft_id=draft.id), 303)
 
 
-from . import draftpages  # noqa: E402,F401  (its views join this blueprint)
+from . import draftpages, uploadpages  # noqa: E402,F401  (their views join this blueprint)

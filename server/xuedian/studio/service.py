@@ -290,10 +290,10 @@ def media_files(draft: Draft) -> list[dict]:
     return found
 
 
-def save_media(draft: Draft, filename: str, stream: BinaryIO) -> str:
-    """Copy an uploaded picture or recording into ``media/`` in chunks (never whole in
-    memory) under a safe name, and return that name. The builder checks and transcodes it
-    (packs/media.py) like any file of a pack source."""
+def media_name(draft: Draft, filename: str) -> str:
+    """A safe, free name in the draft's ``media/`` for an upload called ``filename``
+    (``Face Paint!.SVG`` -> ``face-paint.svg``, then ``-2``…); :class:`StudioError` unless
+    it is a picture or a recording of the source format. Creates ``media/``."""
     _editable(draft)
     stem, dot, suffix = (filename or "").rpartition(".")
     suffix = f".{suffix.lower()}" if dot else ""
@@ -306,6 +306,24 @@ def save_media(draft: Draft, filename: str, stream: BinaryIO) -> str:
     while (folder / name).exists():
         number += 1
         name = f"{stem}-{number}{suffix}"
+    return name
+
+
+def adopt_media(draft: Draft, filename: str, path: Path) -> str:
+    """Move the finished file ``path`` (on the instance's file system: a chunked upload,
+    studio/uploads.py) into ``media/`` under :func:`media_name` and return that name."""
+    name = media_name(draft, filename)
+    path.replace(draft_root(draft) / "media" / name)
+    _touch(draft)
+    return name
+
+
+def save_media(draft: Draft, filename: str, stream: BinaryIO) -> str:
+    """Copy an uploaded picture or recording into ``media/`` in chunks (never whole in
+    memory) under a safe name, and return that name. The builder checks and transcodes it
+    (packs/media.py) like any file of a pack source."""
+    name = media_name(draft, filename)
+    folder = draft_root(draft) / "media"
     partial = folder / f".{name}.part"  # hidden: the source reader skips it
     try:
         with partial.open("wb") as out:

@@ -147,6 +147,16 @@ PAGES: dict[str, Page] = {
     "studio.change_state": Page(AUTHOR_OR_ADMIN, scoped=DRAFT, ok=400),
     # No file: refused with the page again (test_media.py uploads).
     "studio.upload_media": Page(AUTHOR_OR_ADMIN, scoped=DRAFT, ok=400),
+    # Chunked uploads (test_uploads.py): no name and size, no offset (422); an upload that
+    # does not exist (404, in scope or not).
+    "studio.static": Page(PUBLIC, params={"filename": "studio-media.js"}),
+    "studio.start_upload": Page(AUTHOR_OR_ADMIN, scoped=DRAFT, ok=422),
+    "studio.upload_status": Page(
+        AUTHOR_OR_ADMIN, scoped=DRAFT, params={"upload_id": "0" * 32}, ok=404
+    ),
+    "studio.upload_chunk": Page(
+        AUTHOR_OR_ADMIN, scoped=DRAFT, params={"upload_id": "0" * 32}, ok=422
+    ),
 }
 PREFIXES = ("/staff", "/reports")
 ACCOUNTS = [None, *STAFF]
@@ -204,7 +214,8 @@ def _request(client, rule, methods, page: Page, values: dict):
         import io
 
         data[name] = (io.BytesIO(content), f"{name}.xdsync")
-    return client.post(url, data=data, content_type="multipart/form-data")
+    send = client.put if "PUT" in methods else client.post
+    return send(url, data=data, content_type="multipart/form-data")
 
 
 def _forbidden_markers(account: str | None) -> list[str]:
