@@ -69,8 +69,50 @@ async function buildImportWorker() {
   return `/${relative(DIST, join(ROOT, out)).split('\\').join('/')}`;
 }
 
+// A module and every chunk it imports statically, transitively (in an esbuild metafile).
+function closureOf(outputs, start) {
+  const seen = new Set([start]);
+  for (const out of seen) {
+    for (const i of outputs[out].imports) if (i.kind === 'import-statement') seen.add(i.path);
+  }
+  return seen;
+}
+
+/**
+ * An esbuild plugin that puts the shell and the first screen into one chunk.
+ *
+ * esbuild splits code by the set of entry points (the entry and every import() target)
+ * that reach it, so the modules the entry and the home screen need came out as some thirty
+ * small chunks: thirty requests, each with its headers, on a 400 ms link. Here every
+ * import() target, and the entry, first imports `xuedian:first-screen`, a module importing
+ * all of them.
+ * Those modules are then reached from every entry point, so they share one chunk. This
+ * costs nothing at run time: the entry has loaded that chunk before any import() runs.
+ * @param {Set<string>} firstScreen the modules (absolute paths) of the entry and home screen
+ * @param {Set<string>} lazy the absolute paths of the entry and every import() target
+ */
+function firstScreenChunk(firstScreen, lazy) {
+  const NAME = 'xuedian:first-screen';
+  return {
+    name: 'first-screen-chunk',
+    setup(build) {
+      build.onResolve({ filter: /^xuedian:first-screen$/ }, () => ({ path: NAME, namespace: 'first-screen' }));
+      build.onLoad({ filter: /.*/, namespace: 'first-screen' }, () => ({
+        contents: [...firstScreen].map((f) => `import ${JSON.stringify(f)};`).join('\n'),
+        resolveDir: ROOT,
+        loader: 'js',
+      }));
+      build.onLoad({ filter: /\.m?js$/ }, async (args) => {
+        if (!lazy.has(args.path)) return undefined;
+        const source = readFileSync(args.path, 'utf8');
+        return { contents: `import ${JSON.stringify(NAME)};\n${source}`, loader: 'js' };
+      });
+    },
+  };
+}
+
 async function buildApp(importWorkerUrl) {
-  const result = await esbuild.build({
+  const options = {
     absWorkingDir: ROOT,
     entryPoints: { main: 'src/app/main.js' },
     define: { XUEDIAN_IMPORT_WORKER_URL: JSON.stringify(importWorkerUrl) },
@@ -88,20 +130,31 @@ async function buildApp(importWorkerUrl) {
     metafile: true,
     legalComments: 'none',
     logLevel: 'warning',
-  });
+  };
+  // First pass, not written: which modules the entry and the home screen need, and which
+  // modules are import() targets.
+  const probe = (await esbuild.build({ ...options, write: false })).metafile;
+  const main = Object.keys(probe.outputs).find((o) => probe.outputs[o].entryPoint === 'src/app/main.js');
+  const homeOut = Object.keys(probe.outputs).find((o) => probe.outputs[o].entryPoint === FIRST_SCREEN);
+  if (!homeOut) throw new Error(`no chunk for the first screen ${FIRST_SCREEN}`);
+  const firstModules = new Set();
+  for (const out of [...closureOf(probe.outputs, main), ...closureOf(probe.outputs, homeOut)]) {
+    for (const input of Object.keys(probe.outputs[out].inputs)) {
+      if (/\.m?js$/.test(input) && input !== 'src/app/main.js') firstModules.add(join(ROOT, input));
+    }
+  }
+  // The entry too, so the home screen's modules join the entry's chunk rather than a second one.
+  const lazy = new Set([join(ROOT, 'src/app/main.js')]);
+  for (const meta of Object.values(probe.inputs)) {
+    for (const i of meta.imports) if (i.kind === 'dynamic-import' && !i.external) lazy.add(join(ROOT, i.path));
+  }
+  const result = await esbuild.build({ ...options, plugins: [firstScreenChunk(firstModules, lazy)] });
   const outputs = result.metafile.outputs;
   const url = (out) => `/${relative(DIST, join(ROOT, out)).split('\\').join('/')}`;
   const entry = Object.entries(outputs).find(([, o]) => o.entryPoint === 'src/app/main.js');
   const [entryOut, entryMeta] = entry;
   const css = entryMeta.cssBundle;
-  // A module and every chunk it imports statically, transitively.
-  const closure = (start) => {
-    const seen = new Set([start]);
-    for (const out of seen) {
-      for (const i of outputs[out].imports) if (i.kind === 'import-statement') seen.add(i.path);
-    }
-    return seen;
-  };
+  const closure = (start) => closureOf(outputs, start);
   // Everything the entry imports statically loads before first paint, so it counts too.
   const staticClosure = closure(entryOut);
   // The home screen (route `#/`) is the first screen. Its chunk and the chunks it imports
