@@ -149,13 +149,15 @@ def test_update_found_on_a_lesson_does_not_reload_it(server, next_version, pwa_d
     page.evaluate(f"location.hash = '#/lesson/{WELCOME}/{WELCOME_LESSON}'")
     expect(page.get_by_test_id("lesson-content").locator("p").first).to_be_visible(timeout=15_000)
     page.evaluate("window.__sameDocument = true")
-    # The narration's <audio preload=metadata> keeps its range request open, deferred, for as
-    # long as the page shows it; the old worker answers it, and Chromium activates the new
+    # The narration's <audio preload=metadata> may keep a range request open, deferred, for
+    # as long as the page shows it; the old worker answers it, and Chromium activates the new
     # worker only once the old one has nothing in flight (or after five minutes). The app,
-    # not the test, must let go of it when the update is accepted in the other tab.
+    # not the test, lets go of it when the update is accepted in the other tab: the player
+    # is emptied (its source unloaded), and gets its source back once the new worker rules.
     audio = page.get_by_test_id("lesson-audio")
     src = audio.get_attribute("src")
-    assert src, "the lesson has no narration to hold a request open"
+    assert src, "the lesson has no narration"
+    audio.evaluate("(a) => a.addEventListener('emptied', () => { window.__emptied = a.src; })")
     # A reload would begin in the page's controllerchange handler, whose task also runs
     # beforeunload; so once the controller has changed, this flag tells without a sleep.
     page.evaluate("addEventListener('beforeunload', () => { window.__unloading = true; })")
@@ -188,7 +190,9 @@ def test_update_found_on_a_lesson_does_not_reload_it(server, next_version, pwa_d
     assert page.evaluate("window.__unloading === undefined"), "the lesson began to reload"
     assert page.evaluate("window.__sameDocument === true"), "the lesson was reloaded"
     expect(page.get_by_test_id("lesson-content")).to_be_visible()
-    # Its narration is back where it was, from the new worker.
+    # It let go of its narration while the update waited, and has it back, from the new worker.
+    page.wait_for_function("() => window.__emptied !== undefined", timeout=10_000)
+    assert page.evaluate("window.__emptied") == "", "the player kept its source"
     expect(audio).to_have_attribute("src", src, timeout=10_000)
     page.wait_for_function(
         "() => document.querySelector('[data-testid=lesson-audio]').readyState >= 1",

@@ -49,7 +49,10 @@ export function announceUpdateAccepted() {
 /** Release this tab's media when another tab agrees to an update. */
 export function listenForAcceptedUpdates() {
   if (!channel) return;
-  channel.onmessage = (event) => {
-    if (event.data && event.data.type === 'update-accepted') releaseMedia();
+  channel.onmessage = async (event) => {
+    if (!event.data || event.data.type !== 'update-accepted') return;
+    // Already taken over (the message came late): nothing is waiting on this tab's media.
+    const reg = await navigator.serviceWorker.getRegistration();
+    if (reg && reg.waiting) releaseMedia();
   };
 }
