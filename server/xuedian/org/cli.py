@@ -53,6 +53,26 @@ _PASSWORD_FILE = click.option(
 )
 
 
+def add_account(
+    username: str, password_file: str | None, env_name: str, role: str, **scope: str
+) -> int:
+    """Create a staff account of ``role`` scoped by ``scope`` (``area_code``, ``point_code``
+    or ``publisher_code``) with the password from a file, ``env_name`` or a prompt, audited
+    as made from the command line. Returns the account id."""
+    from .service import check_password, create_staff
+
+    password = _password(password_file, env_name)
+    try:
+        check_password(password)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    return _run(
+        lambda: _audited(
+            "account-add", create_staff(username, password, role, **scope), {"role": role}
+        )
+    )
+
+
 @click.command("create-admin")
 @click.option("--username", required=True, help="Login name (lower case).")
 @click.option("--area", "area_code", required=True, help="Code of the area it may see.")
@@ -60,19 +80,8 @@ _PASSWORD_FILE = click.option(
 def create_admin(username: str, area_code: str, password_file: str | None) -> None:
     """Create an administrator scoped to an area (password: --password-file,
     XUEDIAN_ADMIN_PASSWORD, or a prompt)."""
-    from .service import check_password, create_staff
-
-    password = _password(password_file, "XUEDIAN_ADMIN_PASSWORD")
-    try:
-        check_password(password)
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from None
-    staff_id = _run(
-        lambda: _audited(
-            "account-add",
-            create_staff(username, password, "admin", area_code=area_code),
-            {"role": "admin"},
-        )
+    staff_id = add_account(
+        username, password_file, "XUEDIAN_ADMIN_PASSWORD", "admin", area_code=area_code
     )
     click.echo(f"admin {username.strip().lower()} (id {staff_id}) scoped to area {area_code}")
 
@@ -157,15 +166,8 @@ def volunteer() -> None:
 def volunteer_add(username: str, point_code: str, password_file: str | None) -> None:
     """Create a volunteer scoped to a learning point (password: --password-file,
     XUEDIAN_VOLUNTEER_PASSWORD, or a prompt)."""
-    from .service import create_staff
-
-    password = _password(password_file, "XUEDIAN_VOLUNTEER_PASSWORD")
-    _run(
-        lambda: _audited(
-            "account-add",
-            create_staff(username, password, "volunteer", point_code=point_code),
-            {"role": "volunteer"},
-        )
+    add_account(
+        username, password_file, "XUEDIAN_VOLUNTEER_PASSWORD", "volunteer", point_code=point_code
     )
     click.echo(f"volunteer {username.strip().lower()} at point {point_code}")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from ..org.cli import _PASSWORD_FILE, _audited, _password, _run
+from ..org.cli import _PASSWORD_FILE, _run, add_account
 from ..org.models import PUBLISHER_KINDS
 
 
@@ -74,18 +74,11 @@ def author() -> None:
 def add_author(username: str, publisher_code: str, password_file: str | None) -> None:
     """Create an author of one institution (password: --password-file,
     XUEDIAN_AUTHOR_PASSWORD, or a prompt)."""
-    from ..org.service import check_password, create_staff
-
-    password = _password(password_file, "XUEDIAN_AUTHOR_PASSWORD")
-    try:
-        check_password(password)
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from None
-    staff_id = _run(
-        lambda: _audited(
-            "account-add",
-            create_staff(username, password, "author", publisher_code=publisher_code),
-            {"role": "author"},
-        )
+    staff_id = add_account(
+        username,
+        password_file,
+        "XUEDIAN_AUTHOR_PASSWORD",
+        "author",
+        publisher_code=publisher_code,
     )
     click.echo(f"author {username.strip().lower()} (id {staff_id}) of {publisher_code}")
