@@ -57,6 +57,7 @@ def create_app(config=None, *, migrations: bool = True) -> Flask:
     from . import (
         credentials,
         credits,
+        events,
         instructions,
         keys,
         learners,
@@ -76,6 +77,7 @@ def create_app(config=None, *, migrations: bool = True) -> Flask:
     from .credentials import routes as credential_routes
     from .credits import pages as credit_pages
     from .errors import register_error_handlers
+    from .events import pages as event_pages
     from .extensions import db, init_migrations
     from .instructions import pages as instruction_pages
     from .jobs import pages as job_pages
@@ -132,6 +134,7 @@ def create_app(config=None, *, migrations: bool = True) -> Flask:
         credentials,
         credits,
         points,
+        events,
     ):
         feature.init_app(app)
 
@@ -171,6 +174,7 @@ def create_app(config=None, *, migrations: bool = True) -> Flask:
     app.register_blueprint(credential_routes.bp)
     app.register_blueprint(credit_pages.bp)
     app.register_blueprint(points_pages.bp)
+    app.register_blueprint(event_pages.bp)
     dist = Path(settings.pwa_dist) if settings.pwa_dist else default_pwa_dist()
     web_routes.serve_pwa(app, dist)
     return app

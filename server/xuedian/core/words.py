@@ -1,7 +1,8 @@
 """The one word catalog of the server's pages: every word a staff page, a report, an
 export header, the volunteer page or the kiosk's receipt shows, in zh-CN (the default,
 ``words_zh.py``) and English (``words_en.py``), one flat dict per language (the credits,
-points and studio words are in their own files, ``words_credits.py``, ``words_points_*.py``
+points, events and studio words are in their own files, ``words_credits.py``,
+``words_events.py``, ``words_points_*.py``
 and ``words_studio_*.py``, for length alone).
 
 Everything reads it through :func:`translate` (templates: ``t(key, **values)``, or
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 from flask import has_request_context, request, session
 
-from . import words_credits
+from . import words_credits, words_events
 from .words_en import WORDS as EN
 from .words_points_en import WORDS as POINTS_EN
 from .words_points_zh import WORDS as POINTS_ZH
@@ -30,8 +31,8 @@ DEFAULT = "zh-CN"
 # One catalog per language; the credits, points and studio words live in their own files
 # only to keep each file short.
 WORDS: dict[str, dict[str, str]] = {
-    "zh-CN": ZH | words_credits.ZH | POINTS_ZH | STUDIO_ZH,
-    "en": EN | words_credits.EN | POINTS_EN | STUDIO_EN,
+    "zh-CN": ZH | words_credits.ZH | words_events.ZH | POINTS_ZH | STUDIO_ZH,
+    "en": EN | words_credits.EN | words_events.EN | POINTS_EN | STUDIO_EN,
 }
 
 

@@ -51,6 +51,7 @@ NAV = (
     ("staff.org", "nav_org", ("admin",)),
     ("staff.people", "nav_people", ("admin",)),
     ("credits.page", "nav_credits", ("admin", "volunteer")),
+    ("events.page", "nav_events", ("admin", "volunteer")),
     ("audit.page", "nav_audit", ("admin",)),
     ("studio.home", "nav_studio", ("admin", "author")),
     ("staff.my_point", "nav_my_point", ("volunteer",)),
