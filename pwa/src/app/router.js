@@ -5,11 +5,12 @@
  * Routes: `#/` home, `#/catalog`, `#/pack/<pack_id>`, `#/lesson/<pack_id>/<lesson_id>`,
  * `#/quiz/<pack_id>/<lesson_id>`, `#/learning` (my learning), `#/import` (a pack
  * archive from a file), `#/sync` (the sync status and export), `#/route/<pack_id>` (a route
- * pack's map), `#/site/<pack_id>/<site_id>` (a plaque's site), `#/scan[/<pack_id>]` (the scanner).
+ * pack's map), `#/site/<pack_id>/<site_id>` (a plaque's site), `#/scan[/<pack_id>]` (the scanner),
+ * `#/checkin/<token>` (an event's check-in).
  */
 
 /**
- * @typedef {{name: string, packId?: string, lessonId?: string, siteId?: string}} Route
+ * @typedef {{name: string, packId?: string, lessonId?: string, siteId?: string, token?: string}} Route
  */
 
 /**
@@ -28,6 +29,7 @@ export function parseRoute(hash) {
   if (parts[0] === 'route' && parts.length === 2) return { name: 'route', packId: parts[1] };
   if (parts[0] === 'site' && parts.length === 3) return { name: 'site', packId: parts[1], siteId: parts[2] };
   if (parts[0] === 'scan' && parts.length <= 2) return { name: 'scan', packId: parts[1] };
+  if (parts[0] === 'checkin' && parts.length === 2) return /** @type {any} */ ({ name: 'checkin', token: parts[1] });
   // `#/profiles`, `#/settings` ("More"), `#/inbox`, `#/request` ("I want to learn…"), `#/sync`.
   if (['profiles', 'settings', 'inbox', 'request', 'sync'].includes(parts[0]) && parts.length === 1) {
     return /** @type {any} */ ({ name: parts[0] });
@@ -76,4 +78,5 @@ export const screens = {
   route: () => import('../features/route/route.js'),
   site: () => import('../features/route/site.js'),
   scan: () => import('../features/route/scan.js'),
+  checkin: () => import('../features/events/checkin.js'),
 };
