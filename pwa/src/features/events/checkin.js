@@ -13,6 +13,7 @@ import { readCheckin } from '../../lib/checkin-link.js';
 import { recordEvent, activeLearner } from '../../lib/outbox/queue.js';
 import { getMeta, setMeta } from '../../lib/storage/db.js';
 import { VERB_BASE } from '../../lib/records/facts.js';
+import { afterRecord } from '../../app/sync.js';
 
 /**
  * Record the attendance unless this profile has checked in to the event already.
@@ -30,6 +31,7 @@ export async function checkIn(c) {
     result: { evidence: { checkin: c.token } },
   });
   await setMeta('checkins', [...done, key].slice(-500));
+  afterRecord();
   return 'done';
 }
 
