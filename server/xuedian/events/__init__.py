@@ -7,9 +7,10 @@ from __future__ import annotations
 
 
 def init_app(app) -> None:
-    """Check attendances before sync stores them and keep those stored."""
+    """Check attendances before sync stores them, keep those stored, drop those voided."""
     from ..core import hooks
-    from .checkin import check, on_records_stored
+    from .checkin import check, on_records_stored, on_records_voided
 
     hooks.register(app, "record-check", check)
     hooks.register(app, "records-stored", on_records_stored)
+    hooks.register(app, "records-voided", on_records_voided)

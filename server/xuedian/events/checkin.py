@@ -1,7 +1,7 @@
 """Attendance at ingest: every ``attended`` record must carry a check-in token the server
 signed for the event it names, valid at the record's time (hook ``record-check``); the
-records stored are kept as attendances (hook ``records-stored``), which the staff pages
-count. Owns the writes to ``event_attendance``.
+records stored are kept as attendances (hook ``records-stored``, dropped again by
+``records-voided``), which the staff pages count. Owns the writes to ``event_attendance``.
 
 Refusals are stable codes (docs/errors.md); sync quarantines the record and stores the
 rest of the batch. The record's time is the phone's clock: an offline check-in is judged
@@ -10,7 +10,7 @@ by when the phone says it scanned, which is all an offline phone can prove.
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from ..errors import register_code
 from ..extensions import db
@@ -102,3 +102,11 @@ def on_records_stored(device_id: str, rows: list[dict]) -> None:
             )
         )
     db.session.flush()
+
+
+def on_records_voided(rows: list[dict]) -> None:
+    """Hook ``records-voided``: a voided attendance no longer counts (the learner may check
+    in again)."""
+    ids = [row["id"] for row in rows if row.get("verb_name") == ATTENDED]
+    if ids:
+        db.session.execute(delete(Attendance).where(Attendance.record_id.in_(ids)))

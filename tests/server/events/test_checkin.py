@@ -15,7 +15,7 @@ from xuedian.events.models import Attendance
 from xuedian.extensions import db
 from xuedian.sync.models import QuarantinedRecord
 
-from ..credits.helpers import completion, publish
+from ..credits.helpers import completion, publish, void
 from ..reports.helpers import make_org, sign_in
 from ..sync.helpers import now_iso, register
 from .helpers import attendance, make_event, token_of
@@ -98,3 +98,16 @@ def test_checkin_attendance_certifies_an_events_rule(app, client):
     with app.app_context():
         outcomes = db.session.scalars(select(Outcome)).all()
         assert [(o.status, o.source) for o in outcomes] == [("certified", "records")]
+
+
+def test_checkin_voided_attendance_no_longer_counts(app, client):
+    ids = make_org(app)
+    event = make_event(app, ids["p1a"])
+    phone, learner = register(client), str(uuid.uuid4())
+    first = attendance(1, learner, event, token_of(app, event))
+    phone.send(client, [first])
+    assert _attended(app) == [(event, learner)]
+    phone.send(client, [void(2, learner, first)])
+    assert _attended(app) == []
+    again = phone.send(client, [attendance(3, learner, event, token_of(app, event))]).json
+    assert again["rejected"] == [] and _attended(app) == [(event, learner)]
