@@ -99,6 +99,13 @@ def test_event_checkin_scanned_offline_syncs_and_counts(live_server, page, playw
         assert phone.evaluate("document.documentElement.scrollWidth <= innerWidth + 1")
         assert_no_serious_violations(phone, "check-in confirmation")
         expect(phone.get_by_test_id("outbox-count")).to_have_text("1", timeout=10_000)
+        # The same code again (here: the same address reloaded) confirms and records nothing.
+        assert "#/checkin/" in phone.url
+        phone.reload(timeout=20_000)
+        expect(phone.get_by_test_id("checkin-done")).to_have_attribute(
+            "data-state", "again", timeout=15_000
+        )
+        expect(phone.get_by_test_id("outbox-count")).to_have_text("1", timeout=10_000)
         assert stored_records(live_server) == []
 
         context.set_offline(False)
