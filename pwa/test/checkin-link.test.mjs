@@ -4,12 +4,12 @@ import { readCheckin, checkinFromSearch, checkinFromScan } from '../src/lib/chec
 import { base64urlEncode } from '../src/lib/base64url.js';
 
 const SIG = 'A'.repeat(86);
-const body = (over = {}) => ({ type: 'checkin', e: 12, p: 'opera', t: '戏曲讲座', nb: 1764660000, na: 1764670000, key_id: 'k-1', ...over });
+const body = (over = {}) => ({ type: 'checkin', e: 12, p: 'opera', t: '戏曲讲座', h: 2, nb: 1764660000, na: 1764670000, key_id: 'k-1', ...over });
 const token = (b) => `${base64urlEncode(new TextEncoder().encode(JSON.stringify(b)))}.${SIG}`;
 
 test('readCheckin reads the event, course, title and window of a token', () => {
   const tok = token(body());
-  assert.deepEqual(readCheckin(tok), { token: tok, event: 12, pack: 'opera', title: '戏曲讲座', nb: 1764660000, na: 1764670000 });
+  assert.deepEqual(readCheckin(tok), { token: tok, event: 12, pack: 'opera', title: '戏曲讲座', hours: 2, nb: 1764660000, na: 1764670000 });
 });
 
 test('readCheckin refuses what is no check-in token', () => {

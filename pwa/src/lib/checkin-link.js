@@ -2,7 +2,7 @@
  * An event's check-in address: `<public url>/?checkin=<token>`, the QR code the
  * county prints for each event (docs/credits.md, "Events on site"). Owns
  * nothing; it reads the token's body, which the phone needs offline (the event,
- * its course, title and time window). The phone does not judge the signature:
+ * its course, title, credit hours and time window). The phone does not judge the signature:
  * the county checks it when the attendance arrives, and refuses a forged one.
  */
 import { base64urlDecode } from './base64url.js';
@@ -10,7 +10,7 @@ import { base64urlDecode } from './base64url.js';
 const TOKEN = /^[A-Za-z0-9_-]{10,800}\.[A-Za-z0-9_-]{86}$/;
 
 /**
- * @typedef {{token: string, event: number, pack: string, title: string, nb: number, na: number}} Checkin
+ * @typedef {{token: string, event: number, pack: string, title: string, hours: number, nb: number, na: number}} Checkin
  */
 
 /**
@@ -29,7 +29,8 @@ export function readCheckin(token) {
   const whole = (n) => Number.isInteger(n) && n > 0;
   if (!body || body.type !== 'checkin' || !whole(body.e) || !whole(body.nb) || !whole(body.na)) return null;
   if (typeof body.p !== 'string' || typeof body.t !== 'string') return null;
-  return { token, event: body.e, pack: body.p, title: body.t, nb: body.nb, na: body.na };
+  const hours = typeof body.h === 'number' && body.h > 0 ? body.h : 0;
+  return { token, event: body.e, pack: body.p, title: body.t, hours, nb: body.nb, na: body.na };
 }
 
 /**

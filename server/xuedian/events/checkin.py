@@ -35,6 +35,10 @@ CHECKIN_WRONG_EVENT = register_code(
     "checkin-wrong-event",
     "The check-in token belongs to another event or course; it is kept in quarantine.",
 )
+CHECKIN_TOO_LONG = register_code(
+    "checkin-too-long",
+    "The attendance claims more time than the event's credit hours; it is kept in quarantine.",
+)
 CHECKIN_REPEATED = register_code(
     "checkin-repeated",
     "This learner has already checked in to this event; the record is kept in quarantine.",
@@ -57,6 +61,10 @@ def _refusal(row: dict, events: dict[int, Event]) -> tuple[str | None, int | Non
         return CHECKIN_WRONG_EVENT, None
     if not tokens.within(found, row["timestamp"]):
         return CHECKIN_EXPIRED, None
+    # An attendance's duration counts as learning time (learners/progress.py): no more
+    # than the hours the county gave the event.
+    if row["seconds"] > round(event.credit_hours * 3600):
+        return CHECKIN_TOO_LONG, None
     return None, found["e"]
 
 

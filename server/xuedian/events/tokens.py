@@ -4,11 +4,12 @@ A token is ``<base64url(canonical JSON body)>.<base64url(Ed25519 signature)>``, 
 the server's active key (keys/service.py) over the canonical JSON of the body, exactly as
 every other signed document of the county. The body::
 
-    {"type": "checkin", "e": 12, "p": "opera", "t": "戏曲讲座",
+    {"type": "checkin", "e": 12, "p": "opera", "t": "戏曲讲座", "h": 2.0,
      "nb": 1764660000, "na": 1764670000, "key_id": "k-…"}
 
 ``e`` is the event id, ``p`` the course its attendance counts toward, ``t`` its title (the
-phone shows it offline), ``nb``/``na`` the Unix seconds of the window in which a check-in
+phone shows it offline), ``h`` its credit hours (the attendance's ``result.duration``),
+``nb``/``na`` the Unix seconds of the window in which a check-in
 is valid (the event's window widened by :data:`GRACE`). Owns no data.
 """
 
@@ -39,6 +40,7 @@ def body(event: Event) -> dict:
         "e": event.id,
         "p": event.pack_id,
         "t": event.title,
+        "h": event.credit_hours,
         "nb": int((event.starts_at - GRACE).timestamp()),
         "na": int((event.ends_at + GRACE).timestamp()),
     }

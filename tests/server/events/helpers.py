@@ -41,14 +41,14 @@ def token_of(app, event_id: int) -> str:
         return tokens.sign(db.session.get(Event, event_id))
 
 
-def attendance(seq, learner, event_id, token, pack=PACK, when=None):
-    """The record a phone makes on scanning an event's code."""
+def attendance(seq, learner, event_id, token, pack=PACK, when=None, duration="PT2H"):
+    """The record a phone makes on scanning an event's code (the event's 2 credit hours)."""
     return {
         "id": uuid7(),
         "learner": learner,
         "verb": VERBS + "attended",
         "object": {"pack": pack, "version": 1, "event": event_id},
-        "result": {"evidence": {"checkin": token}},
+        "result": {"duration": duration, "evidence": {"checkin": token}},
         "timestamp": when or now_iso(),
         "device_seq": seq,
     }

@@ -56,6 +56,7 @@ def test_checkin_bad_tokens_refused_without_stalling_the_batch(app, client):
         attendance(6, learner, event, token),
         attendance(7, learner, event, token),
         attendance(8, learner, event, token, when=now_iso(timedelta(days=-2))),
+        attendance(9, learner, event, token, duration="PT2H1S"),
     ]
     receipt = phone.send(client, records).json
     codes = {r["id"]: r["code"] for r in receipt["rejected"]}
@@ -68,6 +69,7 @@ def test_checkin_bad_tokens_refused_without_stalling_the_batch(app, client):
         None,
         "checkin-repeated",
         "checkin-expired",
+        "checkin-too-long",
     ]
     assert receipt["accepted"] == [records[4]["id"], records[5]["id"]]
     with app.app_context():
@@ -75,7 +77,7 @@ def test_checkin_bad_tokens_refused_without_stalling_the_batch(app, client):
     assert sorted(kept) == sorted(c for c in codes.values())
     assert _attended(app) == [(event, learner)]
     # the phone's next batch is stored as usual, and a retried good one is a duplicate
-    again = phone.send(client, [records[5], completion(9, learner, "02")]).json
+    again = phone.send(client, [records[5], completion(10, learner, "02")]).json
     assert again["duplicate"] == [records[5]["id"]] and len(again["accepted"]) == 1
 
 

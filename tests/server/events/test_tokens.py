@@ -28,6 +28,7 @@ def test_tokens_sign_and_verify(app):
     with app.app_context():
         found = tokens.verify(token)
     assert found["e"] == event and found["t"] == "戏曲讲座" and found["p"] == "opera"
+    assert found["h"] == 2.0
     assert found["na"] - found["nb"] == 2 * 3600 + 2 * tokens.GRACE.total_seconds()
 
 

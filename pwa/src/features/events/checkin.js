@@ -28,7 +28,10 @@ export async function checkIn(c) {
   await recordEvent({
     verb: `${VERB_BASE}attended`,
     object: { pack: c.pack, version: 1, event: c.event },
-    result: { evidence: { checkin: c.token } },
+    // The event's credit hours are its learning time; the county refuses more than that.
+    result: c.hours > 0
+      ? { duration: `PT${Math.round(c.hours * 3600)}S`, evidence: { checkin: c.token } }
+      : { evidence: { checkin: c.token } },
   });
   await setMeta('checkins', [...done, key].slice(-500));
   afterRecord();

@@ -62,6 +62,7 @@ export const enErrors = {
   'err.checkin-invalid': 'This check-in QR code was not issued by the county, so the record was kept aside.',
   'err.checkin-expired': 'The check-in was made outside the event’s time, so the county kept it aside.',
   'err.checkin-wrong-event': 'The check-in code does not match the event, so the county kept it aside.',
+  'err.checkin-too-long': 'The check-in claims more time than the event’s credit hours, so the county kept it aside.',
   'err.checkin-repeated': 'You have already checked in to this event; the repeat was kept aside.',
   'err.learner-not-yours': 'This learner profile belongs to another phone, so the county kept this record aside.',
   'err.signature-invalid': 'The signature is invalid.',

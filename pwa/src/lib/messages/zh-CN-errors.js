@@ -61,6 +61,7 @@ export const zhErrors = {
   'err.checkin-invalid': '这个签到二维码不是本县发的，县里已将这条记录单独保存。',
   'err.checkin-expired': '签到时间不在活动时间内，县里已将这条记录单独保存。',
   'err.checkin-wrong-event': '签到码和活动不符，县里已将这条记录单独保存。',
+  'err.checkin-too-long': '签到记录的学时超过了活动的学时，县里已将它单独保存。',
   'err.checkin-repeated': '您已经在这个活动签过到了，这条重复的记录已单独保存。',
   'err.learner-not-yours': '这个学员档案属于另一部手机，县里已将这条记录单独保存。',
   'err.signature-invalid': '签名不正确。',
