@@ -112,6 +112,7 @@ def test_event_checkin_scanned_offline_syncs_and_counts(live_server, page, playw
         expect(phone.get_by_test_id("outbox-count")).to_have_text("0", timeout=60_000)
         records = stored_records(live_server)
         assert [(r.verb_name, r.object["event"]) for r in records] == [("attended", event_id)]
+        assert records[0].seconds == 2 * 3600  # the event's credit hours
     finally:
         browser.close()
 
