@@ -136,7 +136,8 @@ class RecordObject(Strict):
 
 
 class Evidence(Strict):
-    """A completion's evidence of engagement (sync/facts.py says what each proves)."""
+    """A completion's evidence of engagement (sync/facts.py says what each proves), or an
+    attendance's check-in token."""
 
     #: Seconds the lesson's content was on screen while the app was visible.
     seconds = Int(0, 10**7)

@@ -9,8 +9,10 @@ voiding record names is stored or marked ``voided`` whichever arrives first. A l
 belongs to the first device that sends it (``learner_owner``): another device's records
 for it are quarantined as ``learner-not-yours``.
 
-Ingest knows no reader of the records: it emits ``records-stored`` and ``records-voided``
-(core/hooks.py) inside its transaction, and the features that keep derived data register.
+Ingest knows no reader of the records: it asks ``record-check`` which records a feature
+refuses (quarantined with the feature's code, the rest stored), and emits
+``records-stored`` and ``records-voided`` (core/hooks.py) inside its transaction, and the
+features that keep derived data register.
 """
 
 from __future__ import annotations
