@@ -9,7 +9,10 @@ const token = (b) => `${base64urlEncode(new TextEncoder().encode(JSON.stringify(
 
 test('readCheckin reads the event, course, title and window of a token', () => {
   const tok = token(body());
-  assert.deepEqual(readCheckin(tok), { token: tok, event: 12, pack: 'opera', title: '戏曲讲座', hours: 2, nb: 1764660000, na: 1764670000 });
+  assert.deepEqual(readCheckin(tok), {
+    token: tok, event: 12, pack: 'opera', title: '戏曲讲座', hours: 2, nb: 1764660000, na: 1764670000,
+    envelope: { signed: body(), signature: SIG },
+  });
 });
 
 test('readCheckin refuses what is no check-in token', () => {

@@ -110,6 +110,11 @@ def test_event_checkin_scanned_offline_syncs_and_counts(live_server, page, playw
             "data-state", "again", timeout=15_000
         )
         expect(phone.get_by_test_id("outbox-count")).to_have_text("1", timeout=10_000)
+        # A forged code (the same body, another signature) is refused on the phone, offline.
+        forged = link.split("=", 1)[1].split(".")[0] + "." + "A" * 86
+        phone.goto(f"{live_server.url}/#/checkin/{forged}", timeout=20_000)
+        expect(phone.get_by_test_id("checkin-invalid")).to_be_visible(timeout=15_000)
+        expect(phone.get_by_test_id("outbox-count")).to_have_text("1", timeout=10_000)
         assert stored_records(live_server) == []
 
         context.set_offline(False)

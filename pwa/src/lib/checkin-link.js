@@ -2,15 +2,16 @@
  * An event's check-in address: `<public url>/?checkin=<token>`, the QR code the
  * county prints for each event (docs/credits.md, "Events on site"). Owns
  * nothing; it reads the token's body, which the phone needs offline (the event,
- * its course, title, credit hours and time window). The phone does not judge the signature:
- * the county checks it when the attendance arrives, and refuses a forged one.
+ * its course, title, credit hours and time window), and its signed envelope, which
+ * the check-in screen verifies offline against the county's trusted keys; the county
+ * checks it again when the attendance arrives.
  */
 import { base64urlDecode } from './base64url.js';
 
 const TOKEN = /^[A-Za-z0-9_-]{10,800}\.[A-Za-z0-9_-]{86}$/;
 
 /**
- * @typedef {{token: string, event: number, pack: string, title: string, hours: number, nb: number, na: number}} Checkin
+ * @typedef {{token: string, event: number, pack: string, title: string, hours: number, nb: number, na: number, envelope: {signed: object, signature: string}}} Checkin
  */
 
 /**
@@ -30,7 +31,8 @@ export function readCheckin(token) {
   if (!body || body.type !== 'checkin' || !whole(body.e) || !whole(body.nb) || !whole(body.na)) return null;
   if (typeof body.p !== 'string' || typeof body.t !== 'string') return null;
   const hours = typeof body.h === 'number' && body.h > 0 ? body.h : 0;
-  return { token, event: body.e, pack: body.p, title: body.t, hours, nb: body.nb, na: body.na };
+  const envelope = { signed: body, signature: token.split('.')[1] };
+  return { token, event: body.e, pack: body.p, title: body.t, hours, nb: body.nb, na: body.na, envelope };
 }
 
 /**

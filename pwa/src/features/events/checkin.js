@@ -1,6 +1,7 @@
 /**
  * Checking in to an event (route `#/checkin/<token>`, from the event's QR code
- * through the camera app or the in-app scanner): offline, it records one
+ * through the camera app or the in-app scanner): offline, it checks the token's
+ * signature against the county's trusted keys, then records one
  * `attended` record whose evidence is the signed token, and says
  * "已签到：<title>". Owns the `meta.checkins` list (`<learner>:<event>`), so a
  * second scan by the same profile confirms again and records nothing.
@@ -14,6 +15,7 @@ import { recordEvent, activeLearner } from '../../lib/outbox/queue.js';
 import { getMeta, setMeta } from '../../lib/storage/db.js';
 import { VERB_BASE } from '../../lib/records/facts.js';
 import { afterRecord } from '../../app/sync.js';
+import { verifyEnvelope } from '../../lib/packs/verify.js';
 
 /**
  * Record the attendance unless this profile has checked in to the event already.
@@ -50,12 +52,18 @@ export default function CheckinScreen({ route }) {
   useEffect(() => {
     if (!c) return;
     const now = Date.now() / 1000;
-    if (now < c.nb) return setState('early');
-    if (now > c.na) return setState('late');
-    checkIn(c).then(setState).catch((err) => {
-      setError(errorText(err?.code || 'storage-full'));
-      setState('failed');
-    });
+    verifyEnvelope(c.envelope, 'checkin').then(
+      () => {
+        if (now < c.nb) return setState('early');
+        if (now > c.na) return setState('late');
+        return checkIn(c).then(setState).catch((err) => {
+          setError(errorText(err?.code || 'storage-full'));
+          setState('failed');
+        });
+      },
+      // Not signed by a key of this county (or the keys are unreadable): nothing is recorded.
+      () => setState('invalid'),
+    );
   }, [route.token]);
   if (state === 'saving') return html`<p class="muted">${t('lesson.loading')}</p>`;
   if (!c || state === 'invalid') {
