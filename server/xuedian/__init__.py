@@ -57,6 +57,7 @@ def create_app(config=None, *, migrations: bool = True) -> Flask:
     from . import (
         credentials,
         credits,
+        events,
         instructions,
         keys,
         learners,
@@ -81,6 +82,7 @@ def create_app(config=None, *, migrations: bool = True) -> Flask:
     from .credits import routes as credit_routes
     from .credits import transferpages as credit_transfer_pages
     from .errors import register_error_handlers
+    from .events import pages as event_pages
     from .extensions import db, init_migrations
     from .instructions import pages as instruction_pages
     from .jobs import pages as job_pages
@@ -140,6 +142,7 @@ def create_app(config=None, *, migrations: bool = True) -> Flask:
         credits,
         points,
         province,
+        events,
     ):
         feature.init_app(app)
 
@@ -186,6 +189,7 @@ def create_app(config=None, *, migrations: bool = True) -> Flask:
     app.register_blueprint(province_routes.bp)
     if province.is_province(app):
         app.register_blueprint(province_pages.bp)
+    app.register_blueprint(event_pages.bp)
     dist = Path(settings.pwa_dist) if settings.pwa_dist else default_pwa_dist()
     web_routes.serve_pwa(app, dist)
     return app

@@ -184,6 +184,8 @@ SCREENS: list[Screen] = [
     Screen("home-high-contrast", "#/", "[data-testid=home-sync]", contrast),
     Screen("inbox", "#/inbox", "[data-testid=inbox]"),
     Screen("request", "#/request", "[data-testid=request-form]"),
+    # An event check-in code that is none (docs/credits.md, "Events on site").
+    Screen("checkin-invalid", "#/checkin/not-a-token", "[data-testid=checkin-invalid]"),
     # The learning point: on home, and on settings with the form to change it.
     Screen("home-point", "#/", "[data-testid=point-none]"),
     Screen("settings-point", "#/settings", "[data-testid=point-join]"),

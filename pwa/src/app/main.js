@@ -17,6 +17,7 @@ import { applySettings } from '../lib/settings.js';
 import { readEnrolLink, askToEnrol } from '../lib/transport/enrolment.js';
 import { ensureRegistered } from '../lib/transport/device.js';
 import { siteFromSearch } from '../lib/site-link.js';
+import { checkinFromSearch } from '../lib/checkin-link.js';
 import { ProfileChip } from './profile-chip.js';
 import { ListenButton } from './listen.js';
 
@@ -159,6 +160,9 @@ async function enrolFrom(search) {
 // leaves the address bar so a reload or "back" does not open the site again.
 const plaque = siteFromSearch(location.search);
 if (plaque) history.replaceState(null, '', `${location.pathname}#/site/${plaque.packId}/${plaque.siteId}`);
+// An event's check-in address (`/?checkin=<token>`) becomes the check-in screen, the same way.
+const checkin = checkinFromSearch(location.search);
+if (checkin) history.replaceState(null, '', `${location.pathname}#/checkin/${checkin}`);
 enrolFrom(location.search).catch(() => {
   // Offline or refused for now: the claim waits in the outbox heartbeat and the next sync.
 });

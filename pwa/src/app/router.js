@@ -7,10 +7,11 @@
  * archive from a file), `#/sync` (the sync status and export), `#/route/<pack_id>` (a route
  * pack's map), `#/site/<pack_id>/<site_id>` (a plaque's site), `#/scan[/<pack_id>]` (the scanner),
  * `#/credits` (我的学分: credits and certificates) and `#/verify` (check a certificate).
+ * `#/checkin/<token>` (an event's check-in).
  */
 
 /**
- * @typedef {{name: string, packId?: string, lessonId?: string, siteId?: string}} Route
+ * @typedef {{name: string, packId?: string, lessonId?: string, siteId?: string, token?: string}} Route
  */
 
 /**
@@ -29,6 +30,7 @@ export function parseRoute(hash) {
   if (parts[0] === 'route' && parts.length === 2) return { name: 'route', packId: parts[1] };
   if (parts[0] === 'site' && parts.length === 3) return { name: 'site', packId: parts[1], siteId: parts[2] };
   if (parts[0] === 'scan' && parts.length <= 2) return { name: 'scan', packId: parts[1] };
+  if (parts[0] === 'checkin' && parts.length === 2) return /** @type {any} */ ({ name: 'checkin', token: parts[1] });
   // `#/profiles`, `#/settings` ("More"), `#/inbox`, `#/request` ("I want to learn…"), `#/sync`.
   if (['profiles', 'settings', 'inbox', 'request', 'sync', 'credits', 'verify'].includes(parts[0]) && parts.length === 1) {
     return /** @type {any} */ ({ name: parts[0] });
@@ -79,4 +81,5 @@ export const screens = {
   scan: () => import('../features/route/scan.js'),
   credits: () => import('../features/credits/credits.js'),
   verify: () => import('../features/credits/check.js'),
+  checkin: () => import('../features/events/checkin.js'),
 };

@@ -11,6 +11,10 @@ The hooks in use (docs/architecture.md):
 - ``records-stored(device_id, rows)``: newly stored learning records, in the ingest
   transaction; ``rows`` are the inserted column dicts (facts already parsed).
 - ``records-voided(rows)``: stored records a voiding record has just voided.
+- ``record-check(device_id, rows)``: before storing, each returns ``{record id: code}`` of
+  the valid rows (same column dicts, ``object`` and ``result`` as sent) it refuses, with a
+  code registered in ``errors.CODES``; the refused records are quarantined with that code
+  and the rest of the batch is stored (events: a check-in's signed token).
 - ``heartbeat-received(device, status, created, now, live)``: a batch or bundle heartbeat
   that is the device's newest state (an older bundle's is not).
 - ``heartbeat-carried(device, status, now)``: every heartbeat that arrives, however old,

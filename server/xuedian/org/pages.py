@@ -12,6 +12,7 @@ from __future__ import annotations
 from flask import current_app, jsonify, redirect, request, url_for
 
 from ..core.htmlpage import render_page
+from ..core.qr import qr_svg
 from ..core.timeutil import local_text
 from ..core.words import sentence, size_text, translate
 from ..extensions import db
@@ -29,14 +30,6 @@ from .scope import get_in_scope
 def _staff_time(value) -> str:
     """A moment in the county's time, or "never" in the page's language."""
     return local_text(value, translate("never"))
-
-
-def qr_svg(url: str, title: str) -> str:
-    """An inline SVG QR code (no width/height: CSS sizes it)."""
-    import segno  # only the QR pages need it; the server starts smaller without
-
-    code = segno.make(url, error="m")
-    return code.svg_inline(scale=1, border=4, omitsize=True, title=title, svgclass="qr")
 
 
 @bp.get("/points")

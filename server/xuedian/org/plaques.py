@@ -11,11 +11,11 @@ from urllib.parse import quote
 from flask import abort
 
 from ..core.htmlpage import render_page
+from ..core.qr import qr_svg
 from ..core.words import translate
 from ..packs.service import current_releases, release_route
 from . import auth
 from .enrolment import public_base
-from .pages import qr_svg
 from .routes import bp
 
 

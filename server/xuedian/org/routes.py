@@ -53,6 +53,7 @@ NAV = (
     ("staff.people", "nav_people", ("admin",)),
     ("credits.page", "nav_credits", ("admin", "volunteer")),
     ("credit_account_pages.search", "nav_accounts", ("admin", "volunteer")),
+    ("events.page", "nav_events", ("admin", "volunteer")),
     ("audit.page", "nav_audit", ("admin",)),
     ("studio.home", "nav_studio", ("admin", "author")),
     ("staff.my_point", "nav_my_point", ("volunteer",)),

@@ -131,10 +131,13 @@ class RecordObject(Strict):
     #: For a topic request: what the learner wants to learn, and an optional category.
     topic = Text(200, 1)
     category = Text(40, 1)
+    #: For an attendance (``attended``): the id of the event checked in to.
+    event = Int(1)
 
 
 class Evidence(Strict):
-    """A completion's evidence of engagement (sync/facts.py says what each proves)."""
+    """A completion's evidence of engagement (sync/facts.py says what each proves), or an
+    attendance's check-in token."""
 
     #: Seconds the lesson's content was on screen while the app was visible.
     seconds = Int(0, 10**7)
@@ -144,6 +147,9 @@ class Evidence(Strict):
     listened = fields.Float(allow_nan=False, validate=validate.Range(min=0, max=1))
     #: Whether the lesson's quiz was passed: JSON true or false only ("yes" is not evidence).
     quiz = fields.Boolean(truthy={True}, falsy={False})
+    #: An attendance's signed check-in token, as the event's QR code carries it (the
+    #: events feature checks it at ingest through ``record-check``).
+    checkin = Text(1000, 1)
 
 
 class RecordResult(Strict):

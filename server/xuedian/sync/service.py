@@ -9,8 +9,10 @@ voiding record names is stored or marked ``voided`` whichever arrives first. A l
 belongs to the first device that sends it (``learner_owner``): another device's records
 for it are quarantined as ``learner-not-yours``.
 
-Ingest knows no reader of the records: it emits ``records-stored`` and ``records-voided``
-(core/hooks.py) inside its transaction, and the features that keep derived data register.
+Ingest knows no reader of the records: it asks ``record-check`` which records a feature
+refuses (quarantined with the feature's code, the rest stored), and emits
+``records-stored`` and ``records-voided`` (core/hooks.py) inside its transaction, and the
+features that keep derived data register.
 """
 
 from __future__ import annotations
@@ -165,6 +167,36 @@ def _owned_only(device: Device, rows, rejected, quarantine, now) -> list[dict]:
     return kept
 
 
+def _checked(device: Device, rows, rejected, quarantine, now) -> list[dict]:
+    """Return the rows no feature refuses (hook ``record-check``); quarantine the others
+    with the feature's code, so the rest of the batch goes on. A record whose id was
+    already stored is not checked again: it is a duplicate, answered as before."""
+    ids = [r["id"] for r in rows if not r.get("_repeat")]
+    if not ids:
+        return rows
+    stored = set(db.session.scalars(select(LearningRecord.id).where(LearningRecord.id.in_(ids))))
+    fresh = [r for r in rows if not r.get("_repeat") and r["id"] not in stored]
+    refused: dict[str, str] = {}
+    for answer in hooks.collect("record-check", device.id, fresh) if fresh else ():
+        for record_id, code in answer.items():
+            refused.setdefault(record_id, code)
+    if not refused:
+        return rows
+    kept = []
+    for row in rows:
+        code = refused.get(row["id"])
+        if code is None:
+            kept.append(row)
+            continue
+        if row.get("_repeat"):
+            continue
+        message = CODES.get(code, "The record was refused.")
+        reason = {"record": [message]}
+        quarantine.append(quarantine_row(device.id, _jsonable(row), reason, code, now))
+        rejected.append({"id": row["id"], "code": code, "message": message})
+    return kept
+
+
 def _mark_voided_before(fresh: list[dict]) -> None:
     """Mark the new rows that a voiding record of the same learner, stored earlier or in
     this batch, names: they are stored voided and never counted."""
@@ -284,6 +316,7 @@ def ingest_batch(device: Device, batch: dict, body_hash: str, now) -> dict:
 
     rows, rejected, quarantine = _split(device, batch["records"], now)
     rows = _owned_only(device, rows, rejected, quarantine, now)
+    rows = _checked(device, rows, rejected, quarantine, now)
     check_quota(device.id, quarantine, now)
     # The changes feed reads device.change_seq, then the records up to it; the device row is
     # locked, so the counter and the records it covers commit together.

@@ -37,12 +37,15 @@ def test_hooks_the_factory_registers_each_feature(app):
         "xuedian.reports.aggregates.record_new",
         "xuedian.credits.certify.on_records_stored",
         "xuedian.points.earn.on_records_stored",
+        "xuedian.events.checkin.on_records_stored",
     ]
     assert names["records-voided"] == [
         "xuedian.reports.aggregates.record_voided",
         "xuedian.credits.certify.on_records_voided",
         "xuedian.points.earn.on_records_voided",
+        "xuedian.events.checkin.on_records_voided",
     ]
+    assert names["record-check"] == ["xuedian.events.checkin.check"]
     assert names["heartbeat-carried"] == ["xuedian.points.vouchers.apply_heartbeat"]
     assert names["heartbeat-received"] == [
         "xuedian.org.enrolment.enrol_on_heartbeat",

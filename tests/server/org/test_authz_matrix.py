@@ -128,6 +128,9 @@ PAGES: dict[str, Page] = {
     "audit.page": Page(ADMIN),
     # The points services catalogue; an empty form is refused (400); a service out of
     # scope is 404 (tests/server/points/test_pages.py), as is one that does not exist.
+    "events.page": Page(VOLUNTEER_OR_ADMIN),
+    "events.add": Page(VOLUNTEER_OR_ADMIN, ok=400),
+    "events.qr": Page(VOLUNTEER_OR_ADMIN, params={"event_id": 999999}, ok=404),
     "points.page": Page(ADMIN),
     "points.add": Page(ADMIN, ok=400),
     "points.change": Page(ADMIN, params={"service_id": 999999}, ok=404),

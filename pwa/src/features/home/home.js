@@ -147,5 +147,6 @@ export default function HomeScreen() {
     ${history && html`<${MyPacks} history=${history} />`}
     ${history && html`<${Recommendations} history=${history} />`}
     <${PointStatus} />
-    <p><a class="btn btn-secondary" href="#/learning" data-testid="home-learning">${t('home.learning')}</a></p>`;
+    <p><a class="btn btn-secondary" href="#/learning" data-testid="home-learning">${t('home.learning')}</a></p>
+    <p><a class="btn btn-secondary" href="#/scan" data-testid="home-scan">${t('home.scan')}</a></p>`;
 }

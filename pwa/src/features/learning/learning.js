@@ -2,9 +2,10 @@
  * My learning (route `#/learning`): hours, lessons and courses completed,
  * credits, and a chart of lessons completed per week over the last 8 weeks.
  * Owns nothing: the numbers come from lib/history.js, the county's totals
- * merged with the records still waiting on the phone.
+ * merged with the records still waiting on the phone. Opening it fetches the
+ * scanner (route/warm.js), so an event's code can be scanned offline later.
  */
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { html } from '../../app/html.js';
 import { href } from '../../app/router.js';
 import { getSyncState } from '../../app/status.js';
@@ -13,6 +14,7 @@ import { t, pick } from '../../lib/i18n.js';
 import { useLearnerData } from '../learner-data.js';
 import { WeeklyChart } from './chart.js';
 import { studyTime } from './study-time.js';
+import { warmScanner } from '../route/warm.js';
 
 function Stat({ id, label, value, raw }) {
   return html`
@@ -28,6 +30,10 @@ function Stat({ id, label, value, raw }) {
 export default function LearningScreen() {
   const [history, setHistory] = useState(/** @type {any} */ (null));
   useLearnerData(() => learnerHistory().then(setHistory).catch(() => {}));
+  // Events are checked in with the scanner, offline: fetch it while there is a network.
+  useEffect(() => {
+    warmScanner();
+  }, []);
   if (!history) return html`<p class="muted">${t('lesson.loading')}</p>`;
   const { totals } = history;
   const weeks = weeklyCounts(history.completedAt, Date.now());
@@ -41,6 +47,7 @@ export default function LearningScreen() {
       <${Stat} id="packs" label=${t('learning.packs')} value=${history.packsDone.length} />
     </dl>
     ${pending && html`<p class="meta">${t('learning.pending')}</p>`}
+    <p><a class="btn btn-secondary" href="#/scan" data-testid="learning-scan">${t('home.scan')}</a></p>
     <${WeeklyChart} weeks=${weeks} />
     <h3>${t('learning.packsList')}</h3>
     ${history.packsDone.length === 0

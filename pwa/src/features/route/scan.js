@@ -1,7 +1,8 @@
 /**
  * The in-app scanner, for phones whose camera app does not open links: the
  * back camera in a viewfinder, read a few times a second until a route
- * plaque's code appears, then the site opens (#/site/…). Owns the camera
+ * plaque's code appears, then the site opens (#/site/…), or an event's code,
+ * then its check-in (#/checkin/…). Owns the camera
  * stream while the screen is shown and stops it on leaving.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
@@ -9,6 +10,7 @@ import { html } from '../../app/html.js';
 import { href } from '../../app/router.js';
 import { t } from '../../lib/i18n.js';
 import { siteFromScan } from '../../lib/site-link.js';
+import { checkinFromScan } from '../../lib/checkin-link.js';
 import { chooseReader } from './detector.js';
 
 const EVERY_MS = 300;
@@ -65,6 +67,12 @@ export default function ScanScreen({ route }) {
           if (site && live) {
             stop();
             location.hash = href('site', site.packId, site.siteId);
+            return;
+          }
+          const checkin = text ? checkinFromScan(text, location.origin) : null;
+          if (checkin && live) {
+            stop();
+            location.hash = href('checkin', checkin);
             return;
           }
           if (text && live) setForeign(true);

@@ -1,5 +1,5 @@
 /**
- * Signature checks for catalogs, manifests and county acks. Owns the in-memory copy of the
+ * Signature checks for catalogs, manifests, county acks and event check-in tokens. Owns the in-memory copy of the
  * trusted public keys, read from `/trusted-keys.json`, which the service
  * worker precaches with the shell so it always comes from the county origin.
  */
@@ -76,7 +76,7 @@ export async function ed25519Verify(publicKey, signature, message) {
 /**
  * Verify a signed envelope `{signed, signature}` and return `signed`.
  * @param {any} envelope
- * @param {'catalog' | 'manifest' | 'xdack'} type the `signed.type` the caller expects
+ * @param {'catalog' | 'manifest' | 'xdack' | 'checkin'} type the `signed.type` the caller expects
  * @param {Map<string, TrustedKey>} [keys] trustedKeys() of another realm: the
  *   import worker gets them from its page
  * @returns {Promise<any>} the verified `signed` object
