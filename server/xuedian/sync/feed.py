@@ -5,10 +5,11 @@ feature contributes through the ``feed-sections`` hook (core/hooks.py): the full
 progress of every learner it names (learners/feedsection.py), the inbox messages after the
 cursor's (push), the remote instructions not yet delivered (instructions), the catalog
 version (packs), the phone's point (org), the county's issuer keys and status lists
-(credentials) and the learners' points balances and history (points). Each section reads and advances its own slot
-of the cursor. Which learners changed is found by the device's ``change_seq``: ingest
-bumps it under the device row lock in the same transaction as the records, so reading the
-counter and then the records up to it never skips a record committed late.
+(credentials) and the learners' points balances and history (points). Each section
+reads and advances its own slot of the cursor. Which learners changed is found by the
+device's ``change_seq``: ingest bumps it under the device row lock in the same transaction
+as the records, so reading the counter and then the records up to it never skips a record
+committed late.
 
 The cursor is opaque to the phone: base64url of a truncated HMAC-SHA256 (under the app's
 secret key) followed by the small JSON state it covers, so a phone can neither forge nor
