@@ -1,6 +1,6 @@
 /**
- * The zh-CN text of the credit bank's screens on the phone (我的学分 with 积分, the certificate
- * verifier and the learning account: card and recovery code), kept apart from zh-CN.js
+ * The zh-CN text of the credit bank's screens on the phone (我的学分 with its 积分,
+ * the certificate verifier and the learning account: card and recovery code), kept apart from zh-CN.js
  * so each file stays short; lib/i18n.js joins them.
  */
 export const zhCredits = {
