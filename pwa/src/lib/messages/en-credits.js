@@ -1,7 +1,7 @@
 /**
  * The English text of the credit bank's screens on the phone (我的学分 with its 积分,
- * the certificate verifier and the learning account: card and recovery code), kept apart from en.js
- * so each file stays short; lib/i18n.js joins them.
+ * the certificate verifier and the learning account: card and recovery code), kept apart
+ * from en.js so each file stays short; lib/i18n.js joins them.
  */
 export const enCredits = {
   'credits.need.lessons': '{n} more lessons to go',
