@@ -28,23 +28,29 @@ const section = {
     { learner: 'stranger', definition: 9, title: 'x', hours: 9, credits: 9, certified: '2026-01-01', status: 'certified' },
   ],
   pending: [{ learner: ann, definition: 4, title: '手机支付', hours: 2, credits: 2, needs: [{ need: 'lessons', count: 2 }, { need: 'quiz', count: 1, score: 60 }] }],
+  transfers: [
+    { learner: ann, title: '竹编', county: '甲县', hours: 3, credits: 1.5, accepted: '2026-04-01T00:00:00Z' },
+    { learner: 'stranger', title: 'y', county: '乙县', hours: 9, credits: 9, accepted: '2026-04-01T00:00:00Z' },
+  ],
 };
 
 test('a credits section replaces the rows of the learners it lists, and only theirs', () => {
   const before = { [ann]: { outcomes: [{ title: 'old' }], pending: [] }, kept: { outcomes: [{ title: 'kept' }], pending: [] } };
   const after = mergeCredits(before, section);
   assert.equal(after[ann].outcomes.length, 3);
-  assert.deepEqual(after['b-learner'], { outcomes: [], pending: [] });
+  assert.deepEqual(after['b-learner'], { outcomes: [], pending: [], transfers: [] });
+  assert.deepEqual(after[ann].transfers, [{ title: '竹编', county: '甲县', hours: 3, credits: 1.5, accepted: '2026-04-01T00:00:00Z' }]);
   assert.equal(after.kept.outcomes[0].title, 'kept');
   assert.equal(after.stranger, undefined);
   assert.equal(after[ann].outcomes[1].qr, null);
   assert.deepEqual(mergeCredits(before, null), before);
 });
 
-test('my credits: totals and by year and course count certified outcomes only', () => {
+test('my credits: totals count certified outcomes and transfers; years, outcomes only', () => {
   const s = summarize(mergeCredits({}, section)[ann]);
-  assert.equal(s.hours, 4.5);
-  assert.equal(s.credits, 4);
+  assert.equal(s.hours, 7.5);
+  assert.equal(s.credits, 5.5);
+  assert.deepEqual(s.transferred.map((x) => x.title), ['竹编']);
   assert.deepEqual(s.years.map((y) => [y.year, y.hours, y.courses.map((c) => c.title)]), [['2026', 3, ['地方戏曲入门']], ['2025', 1.5, ['剪纸']]]);
   assert.deepEqual(s.certified.map((o) => o.definition), [1, 2]);
   assert.deepEqual(s.revoked.map((o) => o.definition), [3]);

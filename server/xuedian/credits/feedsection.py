@@ -1,7 +1,8 @@
 """The credits section of the changes feed: each learner of the device with their outcomes
-(title, hours, credits, date, status, the compact QR text) and what each pending
-definition still needs. Owns ``credit_delivery``: the digest of what a device was last
-sent; the section is sent in full when it changed, or when the phone starts afresh.
+(title, hours, credits, date, status, the compact QR text), what each pending
+definition still needs, and the credentials accepted from other counties (transfer.py).
+Owns ``credit_delivery``: the digest of what a device was last sent; the section is sent
+in full when it changed, or when the phone starts afresh.
 """
 
 from __future__ import annotations
@@ -19,7 +20,13 @@ from ..sync.models import LearnerOwner, LearningRecord
 from . import definitions as defs
 from .certify import _columns, evaluate
 from .issuing import settle
-from .models import CreditDelivery, LearningAccount, Outcome, OutcomeDefinition
+from .models import (
+    CreditDelivery,
+    CreditTransfer,
+    LearningAccount,
+    Outcome,
+    OutcomeDefinition,
+)
 
 
 def _learners(device_id: str) -> list[str]:
@@ -45,6 +52,7 @@ def section_rows(learners: list[str]) -> dict:
     by_id = {d.id: d for d in db.session.scalars(select(OutcomeDefinition))}
     packs = defs.current_packs()
     outcomes, pending = [], []
+    transfers = _transfers(accounts)
     for learner in learners:
         account = accounts.get(learner)
         held = set()
@@ -72,7 +80,28 @@ def section_rows(learners: list[str]) -> dict:
                         "needs": result[d.id],
                     }
                 )
-    return {"learners": learners, "outcomes": outcomes, "pending": pending}
+    return {"learners": learners, "outcomes": outcomes, "pending": pending, "transfers": transfers}
+
+
+def _transfers(accounts: dict) -> list[dict]:
+    """The credentials accepted from other counties into ``accounts``, oldest first."""
+    learner_of = {a.id: learner for learner, a in accounts.items()}
+    rows = db.session.scalars(
+        select(CreditTransfer)
+        .where(CreditTransfer.account_id.in_(list(learner_of)))
+        .order_by(CreditTransfer.id)
+    )
+    return [
+        {
+            "learner": learner_of[t.account_id],
+            "title": t.title,
+            "county": t.county,
+            "hours": t.credit_hours,
+            "credits": t.credits,
+            "accepted": iso(t.accepted_at),
+        }
+        for t in rows
+    ]
 
 
 def _outcome(learner: str, o: Outcome, d: OutcomeDefinition) -> dict:
@@ -91,24 +120,27 @@ def _outcome(learner: str, o: Outcome, d: OutcomeDefinition) -> dict:
 
 def _state(device, learners: list[str]) -> str:
     """What the section's rows depend on, cheaply: the device's changes, the releases and
-    definitions, and its learners' outcomes (how many, the newest, how many revoked or
-    still unsigned)."""
+    definitions, its learners' outcomes (how many, the newest, how many revoked or
+    still unsigned) and their transfers (how many, the newest)."""
     o = Outcome
+    accounts = select(LearningAccount.id).where(LearningAccount.learner.in_(learners))
+    transfers = db.session.execute(
+        select(func.count(), func.max(CreditTransfer.id)).where(
+            CreditTransfer.account_id.in_(accounts)
+        )
+    ).one()
     outcomes = db.session.execute(
         select(
             func.count(),
             func.max(o.id),
             func.count(o.revoked_at),
             func.count(o.compact),
-        ).where(
-            o.account_id.in_(
-                select(LearningAccount.id).where(LearningAccount.learner.in_(learners))
-            )
-        )
+        ).where(o.account_id.in_(accounts))
     ).one()
     releases = db.session.scalar(select(func.max(PackRelease.id))) or 0
     edited = db.session.scalar(select(func.max(OutcomeDefinition.updated_at)))
-    return f"{device.change_seq}:{releases}:{edited}:{':'.join(str(x) for x in outcomes)}"[:120]
+    counts = ":".join(str(x) for x in (*outcomes, *transfers))
+    return f"{device.change_seq}:{releases}:{counts}:{edited}"[:120]
 
 
 def credits_section(device, cursor, nxt, page_rows: int) -> FeedSection:

@@ -61,11 +61,25 @@ class PendingItem(Schema):
     needs = fields.List(fields.Nested(NeedItem))
 
 
+class TransferredItem(Schema):
+    """A credential another county issued, accepted into the learner's account here."""
+
+    learner = fields.String()
+    title = fields.String()
+    #: The issuing county's name on the province trust list.
+    county = fields.String()
+    hours = fields.Float()
+    #: Credits here (the crosswalk's ratio applied).
+    credits = fields.Float()
+    accepted = fields.String()
+
+
 class CreditsSection(Schema):
     #: Learners whose rows follow in full (a learner listed with no rows has none).
     learners = fields.List(fields.String())
     outcomes = fields.List(fields.Nested(OutcomeItem))
     pending = fields.List(fields.Nested(PendingItem))
+    transfers = fields.List(fields.Nested(TransferredItem))
 
 
 def feed_fields() -> dict:

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 
 def init_app(app) -> None:
-    """Register the earn rules on stored and voided records, and the vouchers of a
-    heartbeat with their wire format."""
+    """Register the earn rules on stored and voided records, the vouchers of a
+    heartbeat with their wire format, and the points section of the changes feed."""
     from ..core import hooks
     from .earn import on_records_stored, on_records_voided
+    from .feedsection import feed_fields, points_section
     from .schemas import heartbeat_fields
     from .vouchers import apply_heartbeat
 
@@ -16,3 +17,5 @@ def init_app(app) -> None:
     hooks.register(app, "records-voided", on_records_voided)
     hooks.register(app, "heartbeat-fields", heartbeat_fields)
     hooks.register(app, "heartbeat-carried", apply_heartbeat)
+    hooks.register(app, "feed-sections", points_section)
+    hooks.register(app, "feed-fields", feed_fields)

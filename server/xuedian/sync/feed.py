@@ -4,11 +4,12 @@ The feed owns the cursor and the county ack; every other part of a page is a sec
 feature contributes through the ``feed-sections`` hook (core/hooks.py): the full derived
 progress of every learner it names (learners/feedsection.py), the inbox messages after the
 cursor's (push), the remote instructions not yet delivered (instructions), the catalog
-version (packs), the phone's point (org) and the county's issuer keys and status lists
-(credentials). Each section reads and advances its own slot
-of the cursor. Which learners changed is found by the device's ``change_seq``: ingest
-bumps it under the device row lock in the same transaction as the records, so reading the
-counter and then the records up to it never skips a record committed late.
+version (packs), the phone's point (org), the county's issuer keys and status lists
+(credentials) and the learners' points balances and history (points). Each section
+reads and advances its own slot of the cursor. Which learners changed is found by the
+device's ``change_seq``: ingest bumps it under the device row lock in the same transaction
+as the records, so reading the counter and then the records up to it never skips a record
+committed late.
 
 The cursor is opaque to the phone: base64url of a truncated HMAC-SHA256 (under the app's
 secret key) followed by the small JSON state it covers, so a phone can neither forge nor
@@ -66,6 +67,8 @@ class Cursor:
     i: int = 0
     #: A digest of the issuer keys and status lists last sent (credentials' trust).
     t: int = 0
+    #: A digest of the points balances and history last sent (points).
+    p: int = 0
 
 
 def _key() -> bytes:
@@ -111,6 +114,7 @@ def decode_cursor(text: str | None, device_id: str) -> Cursor:
         and _is_count(cursor.r)
         and _is_count(cursor.i)
         and _is_count(cursor.t)
+        and _is_count(cursor.p)
     )
     if not valid:
         raise CursorInvalid()

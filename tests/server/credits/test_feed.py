@@ -1,13 +1,18 @@
 """The credits section of the changes feed: outcomes with their QR text, what pending
-definitions still need, sent again only when something changed."""
+definitions still need and the credentials transferred from other counties, sent again
+only when something changed."""
 
 from __future__ import annotations
 
 import uuid
 
+from xuedian.core.timeutil import utcnow
 from xuedian.credentials import compact, service
+from xuedian.credits.certify import accounts_for
 from xuedian.credits.definitions import ensure_defaults
+from xuedian.credits.models import CreditTransfer
 from xuedian.extensions import db
+from xuedian.org import service as org
 
 from ..sync.helpers import register
 from ..sync.test_feed import changes
@@ -56,3 +61,63 @@ def test_feed_never_sends_another_devices_learners(app, client):
     mine.send(client, [completion(1, str(uuid.uuid4()), "02")])
     section = changes(client, mine)["credits"]
     assert learner not in section["learners"] and section["outcomes"] == []
+
+
+def _point(app) -> int:
+    with app.app_context():
+        org.create_area("county", "xf-c", "乙县")
+        org.create_area("township", "xf-t", "乙镇", "", "xf-c")
+        org.create_area("village", "xf-v", "乙村", "", "xf-t")
+        point = org.create_point("P-XFER", "乙村学习点", "xf-v")
+        db.session.commit()
+        return point.id
+
+
+def _transfer(app, learner: str, point_id: int) -> None:
+    """Record a credential accepted from another county into ``learner``'s account (as
+    credits/transfer.py ``accept`` does once the credential verified)."""
+    with app.app_context():
+        account = accounts_for([learner])[learner]
+        db.session.add(
+            CreditTransfer(
+                account_id=account.id,
+                point_id=point_id,
+                issuer_did="did:key:z6MkOther",
+                county="甲县",
+                credential_ref=f"urn:uuid:{uuid.uuid4()}",
+                achievement="urn:xuedian:unit:1",
+                title="剪纸入门",
+                credit_hours=3.0,
+                credits=1.5,
+                definition_id=None,
+                ratio=0.5,
+                status_checked="valid",
+                credential={},
+                accepted_by="vol-a",
+                accepted_at=utcnow(),
+            )
+        )
+        db.session.commit()
+
+
+def test_feed_sends_transfers_and_again_after_a_new_one(app, client):
+    publish(app, lessons=("01",))
+    with app.app_context():
+        ensure_defaults()
+        db.session.commit()
+    point = _point(app)
+    mine, other = register(client), register(client)
+    ann, carl = str(uuid.uuid4()), str(uuid.uuid4())
+    mine.send(client, [completion(1, ann, "02")])
+    other.send(client, [completion(1, carl, "02")])
+    first = changes(client, mine)
+    assert first["credits"]["transfers"] == []
+    _transfer(app, carl, point)  # another phone's learner: nothing to send this phone
+    quiet = changes(client, mine, first["cursor"])
+    assert quiet["credits"] is None
+    _transfer(app, ann, point)
+    third = changes(client, mine, quiet["cursor"])
+    (row,) = third["credits"]["transfers"]
+    assert (row["learner"], row["title"], row["county"]) == (ann, "剪纸入门", "甲县")
+    assert (row["hours"], row["credits"]) == (3.0, 1.5) and row["accepted"].endswith("Z")
+    assert changes(client, mine, third["cursor"])["credits"] is None

@@ -1,8 +1,9 @@
 /**
  * 我的学分 (route `#/credits`): the active learner's credit hours and credits by year and
- * course, their certificates as cards, revoked ones, and the courses still in progress
- * with what each still needs in plain words. Everything comes from what the feed stored
- * (lib/transport/credits.js), so it shows offline. Owns nothing.
+ * course, their certificates as cards, revoked ones, the credentials transferred from other
+ * counties, the courses still in progress with what each still needs in plain words, and
+ * their points (积分): the balance and its history. Everything comes from what the feed
+ * stored (lib/transport/credits.js), so it shows offline. Owns nothing.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../../app/html.js';
@@ -13,12 +14,16 @@ import { activeLearner } from '../../lib/outbox/queue.js';
 import { useLearnerData } from '../learner-data.js';
 import { warmScanner } from '../route/warm.js';
 import { summarize, needWords } from './summary.js';
+import { pointsLine } from './points.js';
 import { statusLists } from './verdict.js';
 import { Certificate } from './certificate.js';
 
 async function load() {
-  const [learner, stored, trust] = await Promise.all([activeLearner(), getMeta('credits'), getMeta('credential_trust')]);
-  return { synced: Boolean(stored), summary: summarize(stored?.[learner]), trust: trust || null };
+  const [learner, stored, trust, points] = await Promise.all([
+    activeLearner(), getMeta('credits'), getMeta('credential_trust'), getMeta('points'),
+  ]);
+  const mine = points?.[learner] || { balance: 0, history: [] };
+  return { synced: Boolean(stored), summary: summarize(stored?.[learner]), trust: trust || null, points: mine };
 }
 
 /**
@@ -52,6 +57,29 @@ function Pending({ item }) {
       <p class="meta">${tf('credits.earns', { credits: item.credits })}</p>
       <ul class="needs">${needWords(item.needs, tf).map((w) => html`<li>${w}</li>`)}</ul>
     </li>`;
+}
+
+function Points({ points }) {
+  return html`
+    <section class="points" aria-labelledby="points-title" data-testid="points">
+      <h3 id="points-title">${t('points.title')}</h3>
+      <p class="points-balance">${t('points.balance')} <strong data-testid="points-balance">${points.balance}</strong></p>
+      ${points.history.length === 0
+        ? html`<p data-testid="points-none">${t('points.none')}</p>`
+        : html`
+          <h4>${t('points.history')}</h4>
+          <ul class="links points-history" data-testid="points-history">
+            ${points.history.map((e) => html`<li data-kind=${e.kind}>${pointsLine(e, tf)}</li>`)}
+          </ul>`}
+    </section>`;
+}
+
+function Transferred({ items }) {
+  return html`
+    <h3>${t('credits.transferred')}</h3>
+    <ul class="links" data-testid="credits-transferred">
+      ${items.map((x) => html`<li>${tf('credits.transferLine', { ...x, date: (x.accepted || '').slice(0, 10) })}</li>`)}
+    </ul>`;
 }
 
 /**
@@ -89,6 +117,7 @@ export default function CreditsScreen() {
       : html`<div class="certs">${summary.certified.map((o) => html`
           <${Certificate} key=${o.qr || o.definition} outcome=${o} issuer=${certs.get(o.qr)?.issuer || ''} revoked=${revokedHere(o)} />`)}
         </div>`}
+    ${summary.transferred.length > 0 && html`<${Transferred} items=${summary.transferred} />`}
     ${summary.revoked.length > 0 && html`
       <h3>${t('credits.revokedList')}</h3>
       <ul class="links" data-testid="credits-revoked">
@@ -98,5 +127,6 @@ export default function CreditsScreen() {
     ${summary.pending.length === 0
       ? html`<p>${t('credits.pendingNone')}</p>`
       : html`<ul class="cards">${summary.pending.map((p) => html`<${Pending} key=${p.definition} item=${p} />`)}</ul>`}
+    <${Points} points=${data.points} />
     <p><a class="btn btn-secondary btn-row" href="#/verify" data-testid="credits-verify">${t('credits.verifyLink')}</a></p>`;
 }

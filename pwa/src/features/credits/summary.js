@@ -1,7 +1,8 @@
 /**
  * What "我的学分" shows, worked out from one learner's stored credits (lib/transport/
- * credits.js): totals, credit hours and credits by year and course, certificates, and
- * pending outcomes with what each still needs. Pure: no storage, no DOM, so node tests
+ * credits.js): totals, credit hours and credits by year and course, certificates, the
+ * credentials transferred from other counties, and pending outcomes with what each still
+ * needs. Pure: no storage, no DOM, so node tests
  * run it (pwa/test/credits.test.mjs).
  */
 
@@ -12,14 +13,16 @@ const round = (n) => Math.round(n * 100) / 100;
  *   certified: string | null, status: string, revoked: string | null, qr: string | null}} Outcome
  * @typedef {{need: string, count: number, score: number}} Need
  * @typedef {{definition: number | null, title: string, hours: number, credits: number, needs: Need[]}} Pending
+ * @typedef {{title: string, county: string, hours: number, credits: number, accepted: string | null}} Transfer
  */
 
 /**
- * Summarize one learner's credits.
- * @param {{outcomes?: Outcome[], pending?: Pending[]} | undefined} entry
+ * Summarize one learner's credits: the totals count certified outcomes and transfers; the
+ * years and courses, certified outcomes only.
+ * @param {{outcomes?: Outcome[], pending?: Pending[], transfers?: Transfer[]} | undefined} entry
  * @returns {{hours: number, credits: number,
  *   years: {year: string, hours: number, credits: number, courses: {title: string, hours: number, credits: number}[]}[],
- *   certified: Outcome[], revoked: Outcome[], pending: Pending[]}}
+ *   certified: Outcome[], revoked: Outcome[], transferred: Transfer[], pending: Pending[]}}
  */
 export function summarize(entry) {
   const outcomes = entry?.outcomes || [];
@@ -40,6 +43,11 @@ export function summarize(entry) {
     row.courses.set(o.title, course);
     years.set(year, row);
   }
+  const transferred = [...(entry?.transfers || [])].sort((a, b) => (b.accepted || '').localeCompare(a.accepted || ''));
+  for (const x of transferred) {
+    hours += x.hours;
+    credits += x.credits;
+  }
   const byYear = [...years.values()]
     .sort((a, b) => b.year.localeCompare(a.year))
     .map((y) => ({
@@ -55,6 +63,7 @@ export function summarize(entry) {
     years: byYear,
     certified: [...certified].sort(newest),
     revoked: outcomes.filter((o) => o.status !== 'certified').sort(newest),
+    transferred,
     pending: entry?.pending || [],
   };
 }

@@ -1,7 +1,7 @@
 /**
- * The English text of the credit bank's screens on the phone (我的学分, the certificate
- * verifier and the learning account: card and recovery code), kept apart from en.js
- * so each file stays short; lib/i18n.js joins them.
+ * The English text of the credit bank's screens on the phone (我的学分 with its 积分,
+ * the certificate verifier and the learning account: card and recovery code), kept apart
+ * from en.js so each file stays short; lib/i18n.js joins them.
  */
 export const enCredits = {
   'credits.need.lessons': '{n} more lessons to go',
@@ -22,6 +22,20 @@ export const enCredits = {
   'credits.pendingNone': 'No courses in progress.',
   'credits.earns': 'Finishing it earns {credits} credits',
   'credits.verifyLink': 'Check someone’s certificate',
+  'credits.transferred': 'Transferred from other counties',
+  'credits.transferLine': '{title} ({county}): {hours} h · {credits} credits · moved here {date}',
+  'points.title': 'My points',
+  'points.balance': 'Points now',
+  'points.history': 'Points history',
+  'points.none': 'No points yet. Finish lessons and sync; the points you earn will show here.',
+  'points.why.lesson': '{date} Finished a lesson: earned {n} points',
+  'points.why.quiz': '{date} Passed a quiz: earned {n} points',
+  'points.why.event': '{date} Attended an event: earned {n} points',
+  'points.earned': '{date} Earned {n} points',
+  'points.redeemed': '{date} Redeemed {n} points for a service',
+  'points.expired': '{date} {n} points expired',
+  'points.reversed': '{date} Correction: {n} points taken back',
+  'points.returned': '{date} Correction: {n} points given back',
   'verify.title': 'Check a certificate',
   'verify.hint': 'Point the phone at the QR code on someone’s certificate. It works without a network.',
   'verify.genuine': 'Genuine',

@@ -1,6 +1,6 @@
 /**
- * The zh-CN text of the credit bank's screens on the phone (我的学分, the certificate
- * verifier and the learning account: card and recovery code), kept apart from zh-CN.js
+ * The zh-CN text of the credit bank's screens on the phone (我的学分 with its 积分,
+ * the certificate verifier and the learning account: card and recovery code), kept apart from zh-CN.js
  * so each file stays short; lib/i18n.js joins them.
  */
 export const zhCredits = {
@@ -22,6 +22,20 @@ export const zhCredits = {
   'credits.pendingNone': '没有还在学的课程。',
   'credits.earns': '学完可得 {credits} 学分',
   'credits.verifyLink': '验证别人的证书',
+  'credits.transferred': '从外县转入',
+  'credits.transferLine': '{title}（{county}）：{hours} 小时 · {credits} 学分 · {date} 转入',
+  'points.title': '我的积分',
+  'points.balance': '现有积分',
+  'points.history': '积分记录',
+  'points.none': '还没有积分记录。学完课程并同步后，这里会显示您得到的积分。',
+  'points.why.lesson': '{date} 学完一课，得到 {n} 分',
+  'points.why.quiz': '{date} 测验通过，得到 {n} 分',
+  'points.why.event': '{date} 参加活动，得到 {n} 分',
+  'points.earned': '{date} 得到 {n} 分',
+  'points.redeemed': '{date} 兑换服务，用去 {n} 分',
+  'points.expired': '{date} 有 {n} 分过期了',
+  'points.reversed': '{date} 更正：扣回 {n} 分',
+  'points.returned': '{date} 更正：退还 {n} 分',
   'verify.title': '验证证书',
   'verify.hint': '把手机对准别人证书上的二维码。不用连网也能验证。',
   'verify.genuine': '真实有效',

@@ -1,8 +1,10 @@
 /**
  * The feed's credit-bank sections, phone side: what transport/feed.js keeps of them in
- * `meta`. Owns two `meta` values:
- * - `credits`: {[learner]: {outcomes, pending}} from the feed's `credits` section (whole
- *   state per learner it lists; docs/protocol.md, "Credits");
+ * `meta`. Owns three `meta` values:
+ * - `credits`: {[learner]: {outcomes, pending, transfers}} from the feed's `credits`
+ *   section (whole state per learner it lists; docs/protocol.md, "Credits");
+ * - `points`: {[learner]: {balance, history}} from the feed's `points` section (whole
+ *   state per learner it lists; docs/protocol.md, "Points");
  * - `credential_trust`: {issuers: [{did, status}], lists: [{url, encoded, updated}]} from
  *   the `trust` section: the county's issuer keys and revocation status lists, which the
  *   offline verifier (features/credits/verify.js) checks a scanned certificate against.
@@ -39,21 +41,61 @@ function pending(p) {
   };
 }
 
+function transfer(x) {
+  return {
+    title: isText(x.title) ? x.title : '',
+    county: isText(x.county) ? x.county : '',
+    hours: num(x.hours),
+    credits: num(x.credits),
+    accepted: isText(x.accepted) ? x.accepted : null,
+  };
+}
+
 /**
  * The stored credits after a feed's `credits` section: each learner it lists is replaced.
- * @param {Record<string, {outcomes: object[], pending: object[]}> | undefined} stored
- * @param {{learners?: string[], outcomes?: object[], pending?: object[]} | null | undefined} section
- * @returns {Record<string, {outcomes: object[], pending: object[]}>}
+ * @param {Record<string, {outcomes: object[], pending: object[], transfers: object[]}> | undefined} stored
+ * @param {{learners?: string[], outcomes?: object[], pending?: object[], transfers?: object[]} | null | undefined} section
+ * @returns {Record<string, {outcomes: object[], pending: object[], transfers: object[]}>}
  */
 export function mergeCredits(stored, section) {
   const out = { ...(stored || {}) };
   if (!section || !Array.isArray(section.learners)) return out;
-  for (const learner of section.learners.filter(isText)) out[learner] = { outcomes: [], pending: [] };
-  for (const o of section.outcomes || []) {
-    if (o && out[o.learner]) out[o.learner].outcomes.push(outcome(o));
-  }
-  for (const p of section.pending || []) {
-    if (p && out[p.learner]) out[p.learner].pending.push(pending(p));
+  const listed = new Set(section.learners.filter(isText));
+  for (const learner of listed) out[learner] = { outcomes: [], pending: [], transfers: [] };
+  const mine = (row) => row && listed.has(row.learner);
+  for (const o of (section.outcomes || []).filter(mine)) out[o.learner].outcomes.push(outcome(o));
+  for (const p of (section.pending || []).filter(mine)) out[p.learner].pending.push(pending(p));
+  for (const x of (section.transfers || []).filter(mine)) out[x.learner].transfers.push(transfer(x));
+  return out;
+}
+
+const KINDS = new Set(['earn', 'redeem', 'expire', 'reverse']);
+
+function entry(e) {
+  return {
+    kind: e.kind,
+    points: Number.isSafeInteger(e.points) ? e.points : 0,
+    reason: isText(e.reason) ? e.reason : '',
+    ref: isText(e.ref) ? e.ref : null,
+    created: isText(e.created) ? e.created : null,
+  };
+}
+
+/**
+ * The stored points after a feed's `points` section: each learner it lists is replaced by
+ * their balance and newest entries (newest first, as sent); entries of an unknown kind are
+ * left out. No section (null: unchanged since the last) keeps what is stored.
+ * @param {Record<string, {balance: number, history: object[]}> | undefined} stored
+ * @param {{learners?: {learner: string, balance: number, history: object[]}[]} | null | undefined} section
+ * @returns {Record<string, {balance: number, history: {kind: string, points: number, reason: string, ref: string | null, created: string | null}[]}>}
+ */
+export function mergePoints(stored, section) {
+  const out = { ...(stored || {}) };
+  if (!section || !Array.isArray(section.learners)) return out;
+  for (const row of section.learners) {
+    if (!isText(row?.learner)) continue;
+    const history = Array.isArray(row.history) ? row.history.filter((e) => KINDS.has(e?.kind)).map(entry) : [];
+    out[row.learner] = { balance: Number.isSafeInteger(row.balance) ? row.balance : 0, history };
   }
   return out;
 }

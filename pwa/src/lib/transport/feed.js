@@ -2,8 +2,8 @@
  * The changes feed, phone side, and the sync cycle around it. Owns the
  * `progress` and `inbox` stores and, in `meta`, `feed_cursor` (the county's
  * opaque cursor), `learner_totals` ({learner: {lessons_completed, hours,
- * credits}}) and `feed_catalog` ({etag, created}); the credit bank's `credits` and
- * `credential_trust` are kept through lib/transport/credits.js.
+ * credits}}) and `feed_catalog` ({etag, created}); the credit bank's `credits`,
+ * `points` and `credential_trust` are kept through lib/transport/credits.js.
  *
  * Each answer is stored in ONE transaction: the new cursor together with the
  * progress rows and messages it brings, and the deletion of the outbox records
@@ -24,7 +24,7 @@ import { applyFeedPoint } from './enrolment.js';
 import { checkRanges, deleteAcked } from './ack-ranges.js';
 import { XuedianError } from '../errors.js';
 import { changeSignal } from '../signal.js';
-import { mergeCredits, readTrust } from './credits.js';
+import { mergeCredits, mergePoints, readTrust } from './credits.js';
 
 export const FEED_CHANNEL = 'xuedian-feed';
 // Enough for a first feed of a busy shared phone; the rest comes next time.
@@ -114,10 +114,12 @@ async function store(answer) {
     if (credited) await meta.put(mergeCredits(await meta.get('credits'), answer.credits), 'credits');
     const trust = readTrust(answer.trust);
     if (trust) await meta.put(trust, 'credential_trust');
+    const pointed = Boolean(answer.points && Array.isArray(answer.points.learners));
+    if (pointed) await meta.put(mergePoints(await meta.get('points'), answer.points), 'points');
     await meta.put(answer.cursor, 'feed_cursor');
     await meta.put(now, 'last_synced');
     const acked = ranges ? await deleteAcked(tx, ranges) : 0;
-    const credits = credited || trust ? 1 : 0;
+    const credits = credited || trust || pointed ? 1 : 0;
     return { acked, learners: learners.length, credits, messages: fresh, more: answer.more === true };
   });
 }
