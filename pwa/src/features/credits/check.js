@@ -9,10 +9,8 @@ import { html } from '../../app/html.js';
 import { t } from '../../lib/i18n.js';
 import { tf } from '../../lib/format.js';
 import { getMeta } from '../../lib/storage/db.js';
-import { chooseReader } from '../route/detector.js';
+import { useQrCamera, cameraProblem } from '../route/camera.js';
 import { verdict, statusLists, describe } from './verdict.js';
-
-const EVERY_MS = 300;
 
 async function check(text) {
   const [{ verifyCompact }, trust] = await Promise.all([import('../../lib/credentials/verify.js'), getMeta('credential_trust')]);
@@ -42,70 +40,27 @@ function Result({ found, onAgain }) {
  */
 export default function VerifyScreen() {
   const video = useRef(/** @type {HTMLVideoElement | null} */ (null));
-  // 'starting' | 'scanning' | 'checking' | 'done' | 'no-camera' | 'denied' | 'failed'
-  const [state, setState] = useState('starting');
   const [found, setFound] = useState(/** @type {any} */ (null));
   const [round, setRound] = useState(0);
   const [trusted, setTrusted] = useState(true);
   useEffect(() => {
     getMeta('credential_trust').then((trust) => setTrusted(Boolean(trust?.issuers?.length))).catch(() => {});
   }, [round]);
-  useEffect(() => {
-    let live = true;
-    /** @type {MediaStream | null} */
-    let stream = null;
-    let timer = 0;
-    const canvas = document.createElement('canvas');
-    const stop = () => {
-      live = false;
-      clearTimeout(timer);
-      stream?.getTracks().forEach((track) => track.stop());
-    };
-    (async () => {
-      if (!navigator.mediaDevices?.getUserMedia) return setState('no-camera');
-      try {
-        stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' }, audio: false });
-      } catch (err) {
-        return live && setState(/** @type {any} */ (err)?.name === 'NotAllowedError' ? 'denied' : 'no-camera');
-      }
-      if (!live) return stop();
-      const el = /** @type {HTMLVideoElement} */ (video.current);
-      el.srcObject = stream;
-      await el.play().catch(() => {});
-      let reader;
-      try {
-        reader = await chooseReader();
-      } catch {
-        return live && setState('failed');
-      }
-      if (!live) return;
-      setState('scanning');
-      const tick = async () => {
-        if (!live) return;
-        if (el.videoWidth > 0) {
-          canvas.width = el.videoWidth;
-          canvas.height = el.videoHeight;
-          /** @type {CanvasRenderingContext2D} */ (canvas.getContext('2d', { willReadFrequently: true })).drawImage(el, 0, 0);
-          const text = await reader.read(canvas).catch(() => null);
-          if (text && live) {
-            stop();
-            setState('checking');
-            const got = await check(text).catch(() => ({ verdict: 'unknown', reason: 'credential-compact-invalid', about: describe(null) }));
-            setFound(got);
-            setState('done');
-            return;
-          }
-        }
-        timer = window.setTimeout(tick, EVERY_MS);
-      };
-      tick();
-    })();
-    return stop;
-  }, [round]);
-  const problem = { 'no-camera': 'scan.noCamera', denied: 'scan.denied', failed: 'scan.failed' }[state];
+  const camera = useQrCamera(
+    video,
+    (text) => {
+      check(text)
+        .catch(() => ({ verdict: 'unknown', reason: 'credential-compact-invalid', about: describe(null) }))
+        .then(setFound);
+      return true;
+    },
+    round,
+  );
+  // 'starting' | 'scanning' | 'checking' | 'done' | 'no-camera' | 'denied' | 'failed'
+  const state = found ? 'done' : camera.state === 'taken' ? 'checking' : camera.state;
+  const problem = cameraProblem(state);
   const again = () => {
     setFound(null);
-    setState('starting');
     setRound((n) => n + 1);
   };
   return html`
