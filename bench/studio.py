@@ -144,21 +144,22 @@ def _publisher(env: dict) -> int:
 
 
 def _lesson(n: int, audio: str) -> dict:
+    """One lesson of the bench's course: text, its narration and a question about it."""
     return {
         "title_zh": f"第{n}课",
         "title_en": f"Lesson {n}",
         "body": f"第{n}课：剪纸的手艺。" * 5,
         "body_en": f"Lesson {n}: the craft of paper cutting.",
         "audio": audio,
-        "q0_prompt_zh": "剪纸用什么？",
-        "q0_prompt_en": "What does paper cutting use?",
-        "q0_c0_zh": "纸",
-        "q0_c0_en": "Paper",
-        "q0_c1_zh": "木头",
-        "q0_c1_en": "Wood",
+        "q0_prompt_zh": f"这是第几课？（{n}）",
+        "q0_prompt_en": f"Which lesson is this? ({n})",
+        "q0_c0_zh": f"第{n}课",
+        "q0_c0_en": f"Lesson {n}",
+        "q0_c1_zh": f"第{n + 1}课",
+        "q0_c1_en": f"Lesson {n + 1}",
         "q0_answer": "0",
-        "q0_explain_zh": "用纸。",
-        "q0_explain_en": "Paper.",
+        "q0_explain_zh": f"这是第{n}课。",
+        "q0_explain_en": f"This is lesson {n}.",
         "action": "save",
     }
 

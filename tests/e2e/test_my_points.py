@@ -13,10 +13,9 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 from support.county import cli
+from support.credits import add_transfer
 
 from xuedian.core.timeutil import utcnow
-from xuedian.credits.certify import accounts_for
-from xuedian.credits.models import CreditTransfer
 from xuedian.extensions import db
 from xuedian.org import service as org
 from xuedian.sync.models import LearnerOwner
@@ -49,25 +48,7 @@ def accept_transfer(server) -> None:
         org.create_area("township", "xf-t", "乙镇", "", "xf-c")
         org.create_area("village", "xf-v", "乙村", "", "xf-t")
         point = org.create_point("P-XFER", "乙村学习点", "xf-v")
-        db.session.add(
-            CreditTransfer(
-                account_id=accounts_for([learner])[learner].id,
-                point_id=point.id,
-                issuer_did="did:key:z6MkOtherCounty",
-                county="甲县",
-                credential_ref="urn:uuid:00000000-0000-4000-8000-000000000001",
-                achievement="urn:xuedian:unit:1",
-                title="竹编入门",
-                credit_hours=3.0,
-                credits=2.0,
-                definition_id=None,
-                ratio=1.0,
-                status_checked="valid",
-                credential={},
-                accepted_by="vol-a",
-                accepted_at=utcnow(),
-            )
-        )
+        add_transfer(learner, point.id, "竹编入门", credits=2.0, ratio=1.0)
         db.session.commit()
         db.session.remove()
 

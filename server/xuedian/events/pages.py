@@ -7,7 +7,6 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from flask import Blueprint, redirect, request, url_for
-from sqlalchemy import select
 
 from ..core.forms import load_form
 from ..core.htmlpage import render_page
@@ -19,7 +18,7 @@ from ..extensions import db
 from ..org.auth import check_csrf, current_staff, staff_required
 from ..org.enrolment import public_base
 from ..org.models import LearningPoint
-from ..org.scope import get_in_scope, points_in_scope
+from ..org.scope import get_in_scope, visible_points
 from ..packs.service import current_releases
 from . import tokens
 from .models import Event
@@ -42,11 +41,7 @@ def when(event: Event) -> str:
 
 def _page(status: int = 200, errors=(), done: str | None = None):
     staff = current_staff()
-    points = db.session.scalars(
-        select(LearningPoint)
-        .where(LearningPoint.id.in_(points_in_scope(staff)))
-        .order_by(LearningPoint.code)
-    ).all()
+    points = visible_points(staff)
     return render_page(
         "events/page.html",
         status,

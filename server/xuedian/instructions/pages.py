@@ -20,7 +20,7 @@ from ..errors import NotFound
 from ..extensions import db
 from ..org.auth import check_csrf, current_staff, staff_required
 from ..org.models import LearningPoint
-from ..org.scope import devices_in_scope, get_in_scope, points_in_scope
+from ..org.scope import devices_in_scope, get_in_scope, visible_points
 from ..packs.service import current_releases
 from ..sync.models import Device
 from .models import KINDS
@@ -28,16 +28,6 @@ from .service import DeviceOutOfScope, PackUnknown, devices_at, recent, send
 
 bp = Blueprint("instructions", __name__, template_folder="templates")
 bp.before_request(check_csrf)
-
-
-def _points(staff) -> list[LearningPoint]:
-    return list(
-        db.session.scalars(
-            select(LearningPoint)
-            .where(LearningPoint.id.in_(points_in_scope(staff)))
-            .order_by(LearningPoint.code)
-        )
-    )
 
 
 def _devices(staff) -> list[tuple[LearningPoint, list[Device]]]:
@@ -121,7 +111,7 @@ def _page(status: int = 200, errors=(), sent: int | None = None):
     return render_page(
         "instructions/page.html",
         status,
-        points=_points(staff),
+        points=visible_points(staff),
         devices=_devices(staff),
         packs=current_releases(),
         rows=recent(staff),

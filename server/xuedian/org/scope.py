@@ -46,6 +46,12 @@ def points_in_scope(staff: Staff) -> Select:
     return select(LearningPoint.id).where(LearningPoint.area_id.in_(areas_in_scope(staff)))
 
 
+def visible_points(staff: Staff) -> list[LearningPoint]:
+    """The learning points the staff member may see, by code (for a page's point list)."""
+    query = select(LearningPoint).where(LearningPoint.id.in_(points_in_scope(staff)))
+    return list(db.session.scalars(query.order_by(LearningPoint.code)))
+
+
 def publishers_in_scope(staff: Staff) -> Select:
     """``SELECT publisher.id`` of the institutions the staff member may see: an
     administrator's registered in their areas, an author's own; none for a volunteer."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, request, url_for
 from marshmallow import fields, validate
-from sqlalchemy import select
 
 from ..core.forms import FormId, FormSchema, load_form, word_errors
 from ..core.htmlpage import render_page
@@ -17,7 +16,7 @@ from ..errors import NotFound
 from ..extensions import db
 from ..org.auth import check_csrf, current_staff, staff_required
 from ..org.models import LearningPoint
-from ..org.scope import get_in_scope, points_in_scope
+from ..org.scope import get_in_scope, visible_points
 from .catalogue import county_wide_allowed, save, services, services_in_scope
 from .models import PointsService
 
@@ -42,11 +41,7 @@ class ServiceForm(FormSchema):
 
 def _page(status: int = 200, errors=(), saved: bool = False):
     staff = current_staff()
-    points = db.session.scalars(
-        select(LearningPoint)
-        .where(LearningPoint.id.in_(points_in_scope(staff)))
-        .order_by(LearningPoint.code)
-    ).all()
+    points = visible_points(staff)
     return render_page(
         "points/services.html",
         status,

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import uuid
 
-from xuedian.core.timeutil import utcnow
+from support.credits import add_transfer
+
 from xuedian.credentials import compact, service
-from xuedian.credits.certify import accounts_for
 from xuedian.credits.definitions import ensure_defaults
-from xuedian.credits.models import CreditTransfer
 from xuedian.extensions import db
 from xuedian.org import service as org
 
@@ -77,26 +76,7 @@ def _transfer(app, learner: str, point_id: int) -> None:
     """Record a credential accepted from another county into ``learner``'s account (as
     credits/transfer.py ``accept`` does once the credential verified)."""
     with app.app_context():
-        account = accounts_for([learner])[learner]
-        db.session.add(
-            CreditTransfer(
-                account_id=account.id,
-                point_id=point_id,
-                issuer_did="did:key:z6MkOther",
-                county="甲县",
-                credential_ref=f"urn:uuid:{uuid.uuid4()}",
-                achievement="urn:xuedian:unit:1",
-                title="剪纸入门",
-                credit_hours=3.0,
-                credits=1.5,
-                definition_id=None,
-                ratio=0.5,
-                status_checked="valid",
-                credential={},
-                accepted_by="vol-a",
-                accepted_at=utcnow(),
-            )
-        )
+        add_transfer(learner, point_id, "剪纸入门", credits=1.5, ratio=0.5)
         db.session.commit()
 
 
