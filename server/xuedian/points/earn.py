@@ -3,7 +3,9 @@ record is voided (hooks ``records-stored`` and ``records-voided``, inside the in
 transaction, so points commit or roll back with the records).
 
 A lesson earns only for a completion with verified engagement (sync/facts.py's
-``engagement``), never for a three-second "完成"; each lesson earns once per learner
+``engagement``), never for a three-second "完成"; an event only for an attendance with a
+valid check-in token (events refuses the others at ingest); each lesson or event earns
+once per learner
 (a later completion of the same lesson earns nothing while the first one's points stand).
 Each entry is keyed ``earn:<record id>``, so a record stored twice earns once.
 """
@@ -45,6 +47,10 @@ def rule_of(row: Mapping) -> tuple[str, str] | None:
     passed = success if success is not None else (score is not None and score >= QUIZ_PASS)
     if row.get("kind") == "quiz" and passed:
         return "quiz-passed", f"{row['pack']}/{row['lesson']}"
+    # Only an attendance with a valid check-in token is stored (events' record-check).
+    event = (row.get("object") or {}).get("event")
+    if row.get("verb_name") == "attended" and event is not None:
+        return "event-attended", f"event/{event}"
     return None
 
 

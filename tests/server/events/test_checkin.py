@@ -113,3 +113,31 @@ def test_checkin_voided_attendance_no_longer_counts(app, client):
     assert _attended(app) == []
     again = phone.send(client, [attendance(3, learner, event, token_of(app, event))]).json
     assert again["rejected"] == [] and _attended(app) == [(event, learner)]
+
+
+def test_an_attended_event_earns_its_points_once(app, client):
+    from xuedian.points import earn, ledger
+
+    ids = make_org(app)
+    event = make_event(app, ids["p1a"])
+    other = make_event(app, ids["p1a"], title="手工课")
+    with app.app_context():
+        earn.set_rule("event-attended", 15)
+        db.session.commit()
+    phone, learner = register(client), str(uuid.uuid4())
+    forged = f"{token_of(app, other).split('.')[0]}.{token_of(app, event).split('.')[1]}"
+    records = [
+        attendance(1, learner, event, token_of(app, event)),
+        attendance(2, learner, other, forged),
+        attendance(3, learner, other, token_of(app, other)),
+    ]
+    receipt = phone.send(client, records).json
+    assert len(receipt["accepted"]) == 2
+    with app.app_context():
+        # 15 for each event with a valid token; the forged check-in earns nothing.
+        assert ledger.balance(learner) == 30
+    # The same attendance again (another phone's copy of the profile) earns no more.
+    again = register(client)
+    again.send(client, [attendance(1, learner, event, token_of(app, event))])
+    with app.app_context():
+        assert ledger.balance(learner) == 30
