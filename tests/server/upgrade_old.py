@@ -128,10 +128,10 @@ def make_county(app) -> None:
 
 
 def main(instance: str, database_url: str, out: str) -> None:
-    import xuedian
     from flask_migrate import upgrade
     from sqlalchemy import select, text
 
+    import xuedian
     from xuedian import create_app
     from xuedian.core.canonjson import canonical_bytes
     from xuedian.extensions import db
