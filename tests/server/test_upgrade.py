@@ -134,6 +134,12 @@ def totals(app, now: datetime) -> dict:
         return counted
 
 
+def dispose(app) -> None:
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
 def init(app):
     """``xuedian init`` on ``app``'s instance: the upgrade command of docs/deploy.md."""
     with app.app_context():
@@ -154,7 +160,7 @@ def schema_state(app) -> tuple[str, list]:
 @pytest.mark.timeout(300)
 @pytest.mark.parametrize(("release", "commit"), BASELINES)
 def test_upgrade_keeps_rows_and_phones_sync_without_registering(
-    release, commit, backend, database, tmp_path
+    release, commit, database, tmp_path, request
 ):
     instance = tmp_path / "instance"
     old = fill_with_old_release(commit, tmp_path, instance, database)
@@ -163,6 +169,7 @@ def test_upgrade_keeps_rows_and_phones_sync_without_registering(
         settings["database_url"] = database
     app = create_app(settings)
     app.config["TESTING"] = True
+    request.addfinalizer(lambda: dispose(app))
     before = row_counts(app)
     assert before["alembic_version"] == 1 and before["learning_record"] == 6, before
 
