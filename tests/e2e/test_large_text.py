@@ -2,7 +2,7 @@
 and English: on every screen the main content starts in the first third of the screen, the
 bottom navigation stays docked at the bottom, no control's label breaks inside a word (the
 −10/+10 buttons, the import button), the search placeholder is not cut, and the chart's
-labels in "My learning" grow with the text."""
+labels in "My learning" grow with the text; and no screen scrolls the window by itself."""
 
 from __future__ import annotations
 
@@ -144,14 +144,22 @@ def test_chart_labels_grow_with_the_text(phone):
 
 
 @pytest.mark.parametrize("lang", ["zh-CN", "en"])
-def test_a_short_screen_does_not_scroll_the_window(phone, lang):
-    """Screen-reader-only text (the chart's table, the hidden labels) stays inside the page,
-    so the window itself never scrolls and cannot lift the bottom navigation."""
+def test_no_screen_scrolls_the_window(phone, lang):
+    """Screen-reader-only text (the chart's table, the hidden labels) stays inside the page
+    that scrolls, so on no screen, at 100% or 200% text, does the window itself scroll, which
+    would lift the bottom navigation off the bottom of the screen."""
     page, base = phone
-    for hash_, ready in [("#/sync", "sync-full"), ("#/learning", "learning-chart")]:
-        open_at(page, base, hash_, ready, lang, 1)
-        sizes = page.evaluate(
-            "() => ({ scroll: document.scrollingElement.scrollHeight,"
-            " client: document.scrollingElement.clientHeight })"
-        )
-        assert sizes["scroll"] == sizes["client"], (hash_, sizes)
+    problems = []
+    for scale in (1, 2):
+        for name, (hash_, ready) in SCREENS.items():
+            open_at(page, base, hash_, ready, lang, scale)
+            sizes = page.evaluate(
+                "() => ({ scroll: document.scrollingElement.scrollHeight,"
+                " client: document.scrollingElement.clientHeight })"
+            )
+            if sizes["scroll"] != sizes["client"]:
+                problems.append(f"{name} at {scale * 100}%: the window scrolls: {sizes}")
+            nav = page.evaluate(NAV)
+            if abs(nav["bottom"] - nav["height"]) > 1:
+                problems.append(f"{name} at {scale * 100}%: navigation lifted: {nav}")
+    assert problems == []

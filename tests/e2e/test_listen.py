@@ -1,8 +1,8 @@
 """Listening in real Chromium: on a phone with a voice for the app's language, every screen
 has a "听" button reading its main text (a quiz's question and answers included) and
-Settings offers read-aloud; on a phone without one, Settings does not offer the switch,
-a lesson's "朗读本页" plays the lesson's narration instead and says so, and says plainly
-when the lesson has no narration either."""
+Settings offers read-aloud; on a phone without one (no voice at all, or only an English
+one), Settings does not offer the switch, a lesson's "朗读本页" plays the lesson's narration
+instead and says so, and says plainly when the lesson has no narration either."""
 
 from __future__ import annotations
 
@@ -43,6 +43,11 @@ NO_VOICE = """
   Object.defineProperty(window, 'speechSynthesis', { configurable: true, value: fake });
 })();
 """
+# The common case: a phone whose only voice speaks English, none Mandarin.
+ENGLISH_ONLY = NO_VOICE.replace(
+    "fake.getVoices = () => [];",
+    "fake.getVoices = () => [{ name: 'English', lang: 'en-US', default: true, voiceURI: 'e' }];",
+)
 
 
 def installed(page, base):
@@ -83,8 +88,9 @@ def test_every_screen_can_be_heard_where_the_phone_has_a_voice(live_server, page
     expect(page.get_by_test_id("setting-read-aloud")).to_be_visible(timeout=10_000)
 
 
-def test_without_a_voice_read_aloud_plays_the_narration_and_says_so(live_server, page):
-    page.add_init_script(NO_VOICE)
+@pytest.mark.parametrize("voices", [NO_VOICE, ENGLISH_ONLY], ids=["no-voice", "english-only"])
+def test_without_a_voice_read_aloud_plays_the_narration_and_says_so(live_server, page, voices):
+    page.add_init_script(voices)
     base = live_server.url
     installed(page, base)
     page.goto(base + "/#/settings", timeout=20_000)

@@ -121,7 +121,10 @@ def test_words_follow_the_glossary_on_the_screens(live_server, page):
     for text in saver.locator("label").all_inner_texts():
         assert not text.startswith(("开", "关")), text
 
-    # In English the page title and the player's language are English words.
+    # The player says which language it speaks, in each language; the title follows.
+    page.goto(f"{base}/#/lesson/{PACK}/01-welcome", timeout=20_000)
+    expect(page.locator("#lesson-audio-label")).to_contain_text("普通话", timeout=15_000)
+    expect(page).to_have_title("学点")
     page.get_by_test_id("lang-toggle").click()
     expect(page.locator("html")).to_have_attribute("lang", "en", timeout=10_000)
     expect(page).to_have_title("Xuedian")

@@ -10,7 +10,11 @@ import { loadDecoder } from './warm.js';
  * @typedef {(source: HTMLCanvasElement) => Promise<string | null>} Reader
  */
 
-async function nativeReader() {
+/**
+ * The browser's own detector as a reader, or null where it does not report QR support.
+ * @returns {Promise<Reader | null>}
+ */
+export async function nativeReader() {
   const Detector = /** @type {any} */ (globalThis).BarcodeDetector;
   if (typeof Detector !== 'function' || typeof Detector.getSupportedFormats !== 'function') return null;
   const formats = await Detector.getSupportedFormats().catch(() => []);
