@@ -182,7 +182,8 @@ class DrillPhone:
             chunk = list(self.unsent.values())[: self.batch_size]
         envelope = self.phone.batch(chunk)
         batch_id = envelope["signed"]["batch_id"]
-        self.sent[batch_id] = [r["id"] for r in chunk]
+        with self.lock:
+            self.sent[batch_id] = [r["id"] for r in chunk]
         try:
             status, _, body = post_json(self.port_of(), SYNC_PATH, envelope)
         except (OSError, http.client.HTTPException) as exc:
@@ -193,10 +194,15 @@ class DrillPhone:
             self.failures.append((batch_id, f"{status} {body.get('code')}"))
             time.sleep(0.1)
             return
-        self.receipts[batch_id] = body
         with self.lock:
+            self.receipts[batch_id] = body
             for record_id in body["accepted"] + body["duplicate"]:
                 self.unsent.pop(record_id, None)
+
+    def seen(self) -> tuple[dict[str, list[str]], dict[str, dict]]:
+        """Copies of what was sent and what came back (the sending thread may still run)."""
+        with self.lock:
+            return dict(self.sent), dict(self.receipts)
 
     def drain(self, deadline: float) -> None:
         while self.unsent and time.monotonic() < deadline:
@@ -261,21 +267,23 @@ def check_whole_batches(snapshot: dict, phones: list[DrillPhone]) -> None:
     stored_ids = [record_id for record_id, _ in snapshot["records"]]
     assert len(stored_ids) == len(set(stored_ids))
     accepted_by: dict[str, str] = {}
-    for phone in phones:
-        for batch_id, ids in phone.sent.items():
-            receipt = snapshot["batches"].get((phone.device_id, batch_id))
+    # Each phone's thread may still be trying (the server is down): read what it had so far.
+    seen = {phone.device_id: phone.seen() for phone in phones}
+    for device_id, (sent, receipts) in seen.items():
+        for batch_id, ids in sent.items():
+            receipt = snapshot["batches"].get((device_id, batch_id))
             if receipt is None:
-                assert batch_id not in phone.receipts, "a receipt the phone got is not stored"
+                assert batch_id not in receipts, "a receipt the phone got is not stored"
                 continue
             assert sorted(receipt["accepted"] + receipt["duplicate"]) == sorted(ids)
             assert receipt["rejected"] == []
-            if batch_id in phone.receipts:
-                assert phone.receipts[batch_id] == receipt
+            if batch_id in receipts:
+                assert receipts[batch_id] == receipt
             for record_id in receipt["accepted"]:
                 assert record_id not in accepted_by, "a record accepted by two batches"
                 accepted_by[record_id] = batch_id
     assert len(snapshot["batches"]) == sum(
-        1 for p in phones for b in p.sent if (p.device_id, b) in snapshot["batches"]
+        1 for d, (sent, _) in seen.items() for b in sent if (d, b) in snapshot["batches"]
     ), "a stored receipt of a batch no phone sent"
     assert set(accepted_by) == set(stored_ids), "records stored without their batch receipt"
     assert snapshot["conflicts"] == 0
