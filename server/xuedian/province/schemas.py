@@ -121,3 +121,20 @@ class AggregatesDocument(Strict):
     trend = fields.List(fields.Nested(Week))
     months = fields.List(fields.Nested(Month))
     credits = fields.Nested(Credits)
+
+
+class AggregatesEnvelope(Strict):
+    """What a county pushes and a pull answers: the document and the county key's
+    signature over its canonical JSON."""
+
+    signed = fields.Nested(AggregatesDocument, required=True)
+    signature = Text(200, required=True)
+
+
+class AggregatesReceived(Strict):
+    """The province's answer to a push: the county it came from and whether it changed
+    anything (the same document twice changes nothing)."""
+
+    ok = fields.Boolean(required=True)
+    county = Text(_NAME, required=True)
+    changed = fields.Boolean(required=True)

@@ -39,7 +39,7 @@ from ..sync.bundlefile import BundleInvalid, BundleTooLarge
 from ..sync.devices import DeviceRevoked, DeviceSignatureInvalid, DeviceUnknown
 from ..sync.feed import CursorInvalid
 from ..sync.service import BatchIdReused, BatchTooLarge
-from . import openapi_staff
+from . import openapi_province, openapi_staff
 from .components import ANSWERS, SIGNED_MESSAGES
 
 bp = Blueprint("openapi", __name__)
@@ -283,6 +283,7 @@ def _operations() -> dict[str, dict]:
             },
         },
         **openapi_staff.operations(_errors, _json, _ANY, _BODY, _DB),
+        **openapi_province.operations(_errors, _json, _ANY, _BODY, _DB),
         "/api/v1/accounts/recovery-code": {
             "post": {
                 "summary": "A new recovery code of a learner of the device, shown once "
@@ -360,7 +361,11 @@ def document() -> dict:
     plugin.map_to_openapi_type(Timestamp, "string", "date-time")
     plugin.converter.add_attribute_function(_wire_ranges)
     # Made for this app: the transport's answer with each feature's section.
-    made = {"ChangesAnswer": type(sync.changes_answer()), **openapi_staff.SCHEMAS}
+    made = {
+        "ChangesAnswer": type(sync.changes_answer()),
+        **openapi_staff.SCHEMAS,
+        **openapi_province.SCHEMAS,
+    }
     for name, schema in {**ANSWERS, **made}.items():
         spec.components.schema(name, schema=schema)
     envelope = plugin.converter.schema2jsonschema(sync.SignedEnvelope)
