@@ -166,7 +166,8 @@ WORDS: dict[str, str] = {
     "studio.err_trim": "The end must come after the start and within the recording.",
     "studio.publishing": "Publishing",
     "studio.publish_stage_queued": "Getting ready to publish…",
-    "studio.publish_stage_transcoding": "Transcoding lessons, pictures and narration: {done} of {total}",
+    "studio.publish_stage_transcoding": "Transcoding lessons, pictures and narration: "
+    "{done} of {total}",
     "studio.publish_stage_building": "Building the course package…",
     "studio.publish_stage_signing": "Signing with the county's key…",
     "studio.publish_stage_publishing": "Publishing to the catalog…",

@@ -139,9 +139,7 @@ def test_a_failed_publish_says_why_and_leaves_the_draft_approved(app):
     assert 'data-state="failed"' in page and "Publishing failed: The course cannot be built" in page
     assert 'data-testid="to-published"' in page  # it may be published again once fixed
 
-    lesson.write_text(
-        "---\ntitle:\n  zh-CN: 第一课\n  en: Lesson one\n---\n剪纸。\n", "utf-8"
-    )
+    lesson.write_text("---\ntitle:\n  zh-CN: 第一课\n  en: Lesson one\n---\n剪纸。\n", "utf-8")
     assert _move(client, draft_id, "published").status_code == 303
     assert _state(app, "A") == "published"
 
