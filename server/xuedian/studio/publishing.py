@@ -10,10 +10,11 @@ failed), ``stage`` (queued, transcoding, building, signing, publishing), ``done`
 ``total`` within the stage, and ``percent`` of the whole. Files, not a table: any worker of
 the instance reads them, and no migration is needed.
 
-``<draft id>.lock`` is claimed with ``O_EXCL`` so one publish of a draft runs at a time,
-across workers; the thread touches it at each report and removes it at the end. A lock not
-touched for :data:`STALE` seconds is a worker that died: its job reads as failed
-(interrupted) and the draft may be published again. A failure leaves the draft approved
+``<draft id>.lock`` (holding ``host:pid``) is claimed with ``O_EXCL`` so one publish of a
+draft runs at a time, across workers; the thread touches it at each report and removes it
+at the end. A lock whose process is gone, or not touched for :data:`STALE` seconds, is a
+worker that died: its job reads as failed (interrupted) and the draft may be published
+again. A failure leaves the draft approved
 (service.move commits only after the release is published) with the refusal in the state.
 """
 
@@ -22,6 +23,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import socket
 import threading
 import time
 from pathlib import Path
@@ -53,11 +55,28 @@ def _lock(draft_id: int) -> Path:
     return _folder() / f"{draft_id}.lock"
 
 
+def _owner() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
 def _alive(draft_id: int) -> bool:
+    """Whether the lock's publish still runs: touched within :data:`STALE`, and (on this
+    host) its process still exists."""
+    lock = _lock(draft_id)
     try:
-        return time.time() - _lock(draft_id).stat().st_mtime < STALE
+        if time.time() - lock.stat().st_mtime >= STALE:
+            return False
+        host, _, pid = lock.read_text("utf-8").rpartition(":")
     except FileNotFoundError:
         return False
+    if host == socket.gethostname() and pid.isdigit():
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+    return True
 
 
 def percent(stage: str, done: int, total: int) -> int:
@@ -98,9 +117,11 @@ def _claim(draft_id: int) -> bool:
     if lock.exists() and not _alive(draft_id):
         lock.unlink(missing_ok=True)  # its worker died
     try:
-        os.close(os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        handle = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
     except FileExistsError:
         return False
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        out.write(_owner())
     return True
 
 

@@ -7,6 +7,10 @@ interrupted."""
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -147,9 +151,20 @@ def test_a_failed_publish_says_why_and_leaves_the_draft_approved(app):
 def test_a_publish_whose_worker_died_reads_as_interrupted(app):
     client = app.test_client()
     draft_id = _approved(app, client)
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     with app.app_context():
         publishing._write(draft_id, state="running", stage="building", percent=88)
-        assert publishing.state(db.session.get(Draft, draft_id))["state"] == "failed"
+        draft = db.session.get(Draft, draft_id)
+        lock = publishing._lock(draft_id)
+        lock.write_text(f"{socket.gethostname()}:{os.getpid()}", "utf-8")
+        assert publishing.state(draft)["state"] == "running"  # its process lives
+        lock.write_text(f"{socket.gethostname()}:{gone}", "utf-8")
+        assert publishing.state(draft)["state"] == "failed"  # its process is gone
     text = publish_state(client, draft_id)["text"]
     assert text.startswith("发布失败：发布被中断了")
     assert _move(client, draft_id, "published").status_code == 303  # the lock is free
