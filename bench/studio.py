@@ -219,7 +219,7 @@ def course(env: dict, folder: Path) -> None:
     figure(f"recorded narration in the course ({LESSONS} lessons)", minutes, "min")
     figure("studio: upload 10 recordings and write 10 lessons", uploaded - began, "s")
     figure("studio: build, sign and publish the course", end - start, "s", PUBLISH_BUDGET_S)
-    figure("studio: the publish request answers (the build goes on behind)", answered - start, "s")
+    figure("studio: answer to the publish request", answered - start, "s")
     figure("studio: the whole course, first form to published", end - began, "s")
     # The wall time above depends on who else uses the two cores; the CPU time does not.
     figure("studio: CPU time of the publish (worker + ffmpeg, ffprobe)", cpu, "s")
