@@ -5,7 +5,9 @@ browser drives it (studio/static/studio-media.js):
    narration (20 minutes in all: 16 kHz mono WAV, as the lesson editor records and trims
    it), each sent through the chunked upload endpoint in 1 MiB chunks, then submits,
    approves and publishes it. Publishing builds (every recording transcoded to Opus with a
-   fresh build cache, nothing reused), signs and publishes. Budget (issue 15): 60 s.
+   fresh build cache, nothing reused), signs and publishes, in the background: the time is
+   from the publish button to the progress state (polled as the page does) saying
+   published. Budget (issue 15): 60 s.
 2. A fresh server receives a 200 MiB upload through the chunked endpoint; the worker's
    peak RSS (VmHWM) is the figure. Budget: 150 MB (the upload is streamed to disk).
 """
@@ -202,14 +204,22 @@ def course(env: dict, folder: Path) -> None:
         cpu_before = _cpu_seconds(worker)
         start = time.monotonic()
         status, where = staff.form(f"{draft_path}/state", {"to": "published"})
+        answered = time.monotonic()
+        assert status == 303 and "#publishing" in where, (status, where)
+        # Publishing runs in the background; poll its state as the page's script does.
+        state = {"state": "running"}
+        while state["state"] == "running" and time.monotonic() - start < 600:
+            time.sleep(0.25)
+            state = staff.json("GET", f"{draft_path}/publishing")
         end = time.monotonic()
         cpu = _cpu_seconds(worker) - cpu_before
         load = os.getloadavg()[0]
-        assert status == 303 and "done=published" in where, (status, where)
+        assert state["state"] == "published", state
     minutes = sum(w.stat().st_size - 44 for w in wavs) / 32000 / 60
     figure(f"recorded narration in the course ({LESSONS} lessons)", minutes, "min")
     figure("studio: upload 10 recordings and write 10 lessons", uploaded - began, "s")
     figure("studio: build, sign and publish the course", end - start, "s", PUBLISH_BUDGET_S)
+    figure("studio: answer to the publish request", answered - start, "s")
     figure("studio: the whole course, first form to published", end - began, "s")
     # The wall time above depends on who else uses the two cores; the CPU time does not.
     figure("studio: CPU time of the publish (worker + ffmpeg, ffprobe)", cpu, "s")

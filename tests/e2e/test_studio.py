@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import struct
+import threading
 import wave
 import zlib
 from pathlib import Path
@@ -21,6 +22,7 @@ from support.browser import staff_sign_in, wait_for_controller
 from xuedian import create_app
 from xuedian.extensions import db
 from xuedian.org import service
+from xuedian.studio import service as studio_service
 
 from .conftest import CHROMIUM_ARGS, FaultInjector, LiveServer
 
@@ -146,6 +148,12 @@ def write_first_lesson(page) -> None:
     question.get_by_label("英文解析").fill("Fold the paper, then cut.")
     page.get_by_test_id("preview-button").click(timeout=15_000)
     expect(page.get_by_test_id("preview").locator("strong")).to_have_text("手艺", timeout=10_000)
+    # The draft's own photo, served to its author, loaded in the preview.
+    picture = page.get_by_test_id("preview").locator("img").first
+    expect(picture).to_have_attribute("src", re.compile(r"/media/photo\.png$"), timeout=5_000)
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=picture.element_handle(), timeout=10_000
+    )
     page.get_by_test_id("save-lesson").click(timeout=15_000)
     expect(page.get_by_test_id("done")).to_be_visible(timeout=10_000)
     expect(page.get_by_test_id("narration")).to_have_value("recording-new.wav")
@@ -186,7 +194,9 @@ def start_course(page) -> None:
     expect(page.get_by_test_id("state")).to_have_attribute("data-state", "draft", timeout=10_000)
 
 
-def test_author_and_admin_take_a_course_through_review_to_the_phone(studio_server, page):
+def test_author_and_admin_take_a_course_through_review_to_the_phone(
+    studio_server, page, monkeypatch
+):
     page.set_viewport_size({"width": 360, "height": 800})
     sign_in(page, studio_server, "wang")
     start_course(page)
@@ -228,12 +238,50 @@ def test_author_and_admin_take_a_course_through_review_to_the_phone(studio_serve
     page.goto(draft_url, timeout=15_000)
     page.get_by_test_id("to-approved").get_by_role("button").click(timeout=15_000)
     expect(page.get_by_test_id("state")).to_have_attribute("data-state", "approved", timeout=10_000)
-    page.get_by_test_id("to-published").get_by_role("button").click(timeout=60_000)
-    expect(page.get_by_test_id("state")).to_have_attribute(
-        "data-state", "published", timeout=60_000
-    )
+    publish_watching_progress(page, monkeypatch)
+    expect(page.get_by_test_id("publish-progress")).to_have_attribute("value", "100")
+    expect(page.get_by_test_id("publish-text")).to_have_text("已发布第 1 版。")
+    expect(page.get_by_test_id("state")).to_have_attribute("data-state", "published")
     fits(page)
     on_the_phone(page.context.browser, studio_server)
+
+
+def publish_watching_progress(page, monkeypatch) -> None:
+    """Publish; the build (in the server's background thread) is held twice so the test
+    sees the page's progress bar at its first stage, then moved by studio-publish.js (the
+    page is not reloaded) when the first lesson is done, then the page at the end."""
+    gates = [threading.Event(), threading.Event()]
+    held = [threading.Event(), threading.Event()]
+    build = studio_service.build
+
+    def held_build(*args, progress, **kwargs):
+        held[0].set()
+        assert gates[0].wait(60)
+
+        def hold(done, total):
+            progress(done, total)
+            if done == 1:
+                held[1].set()
+                assert gates[1].wait(60)
+
+        return build(*args, progress=hold, **kwargs)
+
+    monkeypatch.setattr(studio_service, "build", held_build)
+    page.get_by_test_id("to-published").get_by_role("button").click(timeout=15_000)
+    assert held[0].wait(30)
+    box = page.get_by_test_id("publishing")
+    expect(box).to_have_attribute("data-state", "running", timeout=10_000)
+    expect(page.get_by_test_id("publish-text")).to_contain_text("正在转码", timeout=10_000)
+    page.evaluate("window.stillThisPage = true")
+    gates[0].set()
+    assert held[1].wait(30)
+    expect(page.get_by_test_id("publish-text")).to_contain_text("：1 / ", timeout=10_000)
+    bar = page.get_by_test_id("publish-progress")
+    assert int(bar.get_attribute("value")) > 2
+    assert page.evaluate("window.stillThisPage === true")
+    fits(page)
+    gates[1].set()
+    expect(box).to_have_attribute("data-state", "published", timeout=90_000)
 
 
 def on_the_phone(browser, server) -> None:

@@ -164,4 +164,19 @@ WORDS: dict[str, str] = {
     "studio.recording_saved": "The recording {name} is saved and chosen as this lesson's "
     "narration; save the lesson.",
     "studio.err_trim": "The end must come after the start and within the recording.",
+    "studio.publishing": "Publishing",
+    "studio.publish_stage_queued": "Getting ready to publish…",
+    "studio.publish_stage_transcoding": "Transcoding lessons, pictures and narration: "
+    "{done} of {total}",
+    "studio.publish_stage_building": "Building the course package…",
+    "studio.publish_stage_signing": "Signing with the county's key…",
+    "studio.publish_stage_publishing": "Publishing to the catalog…",
+    "studio.publish_stage_published": "Published version {version}.",
+    "studio.publish_failed": "Publishing failed: {reason} The course is still approved; "
+    "you can publish it again once it is fixed.",
+    "studio.publish_refresh": "Refresh the progress",
+    "studio.publish_percent": "{percent}% done",
+    "studio.err_publish": "The build or publish went wrong ({message}).",
+    "studio.err_publishing": "This course is being published; please wait.",
+    "studio.err_interrupted": "Publishing was interrupted (the server restarted).",
 }

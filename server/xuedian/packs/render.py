@@ -46,7 +46,6 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}}
 #: Where a lesson's images may come from: the pack itself, served by the service worker.
 IMAGE_PREFIX = "/content/"
-LINK_PREFIXES = ("https://", "http://", IMAGE_PREFIX)
 _SENTENCE_END = tuple("。！？；：.!?;:…")
 _TAG = re.compile(r"<[^>]*>")
 
@@ -82,43 +81,51 @@ def has_title_heading(markdown: str) -> bool:
     return any(t.type == "heading_open" and t.tag == "h1" for t in _md.parse(markdown))
 
 
-def _inside_pack(value: str) -> bool:
-    """Whether a ``/content/`` URL stays inside the pack: no ``.``/``..`` or empty path
-    segment (percent-encoded or not) and no backslash, which a browser reads as ``/``."""
+def _inside_pack(value: str, prefix: str = IMAGE_PREFIX) -> bool:
+    """Whether a ``/content/`` URL (or one under ``prefix``) stays inside the pack: no
+    ``.``/``..`` or empty path segment (percent-encoded or not) and no backslash, which a
+    browser reads as ``/``."""
     path = unquote(value.split("?", 1)[0].split("#", 1)[0])
-    if not path.startswith(IMAGE_PREFIX) or "\\" in path:
+    if not path.startswith(prefix) or "\\" in path:
         return False
-    return all(part not in ("", ".", "..") for part in path[len(IMAGE_PREFIX) :].split("/"))
+    return all(part not in ("", ".", "..") for part in path[len(prefix) :].split("/"))
 
 
-def _keep_safe_urls(tag: str, attr: str, value: str) -> str | None:
-    if tag == "img" and attr == "src":
-        return value if _inside_pack(value) else None
-    if tag == "a" and attr == "href":
-        if value.startswith(IMAGE_PREFIX):
-            return value if _inside_pack(value) else None
-        return value if value.startswith(LINK_PREFIXES) else None
-    return value
+def _url_filter(prefix: str) -> Callable[[str, str, str], str | None]:
+    def keep_safe_urls(tag: str, attr: str, value: str) -> str | None:
+        if tag == "img" and attr == "src":
+            return value if _inside_pack(value, prefix) else None
+        if tag == "a" and attr == "href":
+            if value.startswith(prefix):
+                return value if _inside_pack(value, prefix) else None
+            return value if value.startswith(("https://", "http://")) else None
+        return value
+
+    return keep_safe_urls
 
 
-def sanitise(html: str) -> str:
-    """Return ``html`` cut down to the allow-list: images only from the pack, links only
-    to http(s) or the pack, no scripts, handlers, styles, frames or comments."""
+def sanitise(html: str, prefix: str = IMAGE_PREFIX) -> str:
+    """Return ``html`` cut down to the allow-list: images only from the pack (URLs under
+    ``prefix``: ``/content/`` on the phone, the draft's media in the studio's preview),
+    links only to http(s) or the pack, no scripts, handlers, styles, frames or comments."""
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
-        attribute_filter=_keep_safe_urls,
+        attribute_filter=_url_filter(prefix),
         url_schemes={"https", "http"},
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
 
 
-def render_lesson(markdown: str, rewrite: Callable[[str], str] | None = None) -> str:
+def render_lesson(
+    markdown: str, rewrite: Callable[[str], str] | None = None, prefix: str = IMAGE_PREFIX
+) -> str:
     """Return sanitised HTML for a lesson's Markdown body.
 
-    ``rewrite`` maps a decoded link or image URL under ``media/`` to the URL to emit.
+    ``rewrite`` maps a decoded link or image URL under ``media/`` to the URL to emit; the
+    pack's own files are those under ``prefix`` (``/content/``, where the phone finds them).
     """
     tokens = _md.parse(markdown)
     if rewrite:
@@ -126,7 +133,7 @@ def render_lesson(markdown: str, rewrite: Callable[[str], str] | None = None) ->
             url = unquote(str(token.attrs[attr]))
             if url.startswith("media/"):
                 token.attrs[attr] = quote(rewrite(url), safe="/:")
-    return sanitise(_md.renderer.render(tokens, _md.options, {}))
+    return sanitise(_md.renderer.render(tokens, _md.options, {}), prefix)
 
 
 def plain_text(markdown: str) -> str:

@@ -18,12 +18,13 @@ from ..extensions import db
 from ..org.auth import current_staff, staff_required, upload_page
 from ..org.models import Publisher
 from ..org.scope import get_in_scope
-from ..packs.render import render_lesson
 from ..packs.schemas import CATEGORIES, CHOICES, LESSON_ID, MAX_QUIZ_QUESTIONS
-from . import service
+from . import publishing, service
 from .forms import HERITAGE_LEVELS, LessonForm, PackForm, pack_yaml, quiz_from_form
 from .models import Draft
 from .pages import bp, drafts_in_scope, read, refusal_text
+from .publishpages import preview as preview_html
+from .publishpages import publish_view
 
 #: The review buttons a role sees in a state: (target state, word key, with comments).
 ACTIONS = {
@@ -53,6 +54,10 @@ def _draft_page(draft: Draft, status: int = 200, errors: dict | None = None):
     for comment in service.comments(draft):
         notes.setdefault(comment.lesson_id, []).append(comment)
     done = request.args.get("done") if request.method == "GET" else None
+    publish = publish_view(draft)
+    actions = ACTIONS.get((draft.state, staff.role), ())
+    if publish and publish["state"] == "running":
+        actions = ()  # one publish at a time
     return render_page(
         "studio/draft.html",
         status,
@@ -61,7 +66,8 @@ def _draft_page(draft: Draft, status: int = 200, errors: dict | None = None):
         pack=service.pack_fields(draft),
         lessons=service.lessons(draft),
         notes=notes,
-        actions=ACTIONS.get((draft.state, staff.role), ()),
+        actions=actions,
+        publish=publish,
         media=service.media_files(draft),
         editable=draft.state in service.EDITABLE,
         categories=CATEGORIES,
@@ -176,8 +182,8 @@ def save_lesson(draft_id: int, lesson_id: str | None):
     shown = _lesson_from_form(lesson_id)
     if request.form.get("action") == "preview":
         preview = {
-            "zh": render_lesson(request.form.get("body", "")),
-            "en": render_lesson(request.form.get("body_en", "")),
+            "zh": preview_html(found, request.form.get("body", "")),
+            "en": preview_html(found, request.form.get("body_en", "")),
         }
         return _lesson_page(found, shown, preview=preview)
     try:
@@ -213,7 +219,8 @@ def move_lesson(draft_id: int, lesson_id: str):
 @bp.post("/drafts/<int:draft_id>/state")
 @staff_required("admin", "author")
 def change_state(draft_id: int):
-    """Submit, send back (with comments per lesson), approve or publish."""
+    """Submit, send back (with comments per lesson), approve, or start publishing
+    (studio/publishing.py; the draft page then shows its progress)."""
     found = _draft(draft_id)
     to = request.form.get("to", "")
     notes = {
@@ -224,6 +231,9 @@ def change_state(draft_id: int):
     if to == "draft" and not any(text.strip() for text in notes.values()):
         return _draft_page(found, 400, {"review": refusal_text(FormRefused("studio.err_note"))})
     try:
+        if to == "published":  # builds for up to a minute: in the background, with progress
+            publishing.start(found, current_staff())
+            return redirect(url_for("studio.draft", draft_id=found.id, _anchor="publishing"), 303)
         service.move(found, to, current_staff(), notes)
     except XuedianError as exc:  # a refused step, a bad source, a build or publish refusal
         db.session.rollback()

@@ -155,4 +155,4 @@ def add_draft():
     return redirect(url_for("studio.draft", draft_id=draft.id), 303)
 
 
-from . import draftpages, uploadpages  # noqa: E402,F401  (their views join this blueprint)
+from . import draftpages, publishpages, uploadpages  # noqa: E402,F401  (their views join this blueprint)

@@ -16,7 +16,7 @@ import shutil
 import tempfile
 from datetime import date
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 import yaml
 from flask import current_app
@@ -55,6 +55,12 @@ EDITABLE = ("draft", "published")
 MEDIA_KINDS = {**{s: "picture" for s in IMAGE_SUFFIXES}, **{s: "audio" for s in AUDIO_SUFFIXES}}
 #: Bytes copied at a time from an upload to its file.
 CHUNK = 1024 * 1024
+
+
+class Report(Protocol):
+    """Told how far publishing is: ``(stage, done, total)``."""
+
+    def __call__(self, stage: str, done: int, total: int) -> None: ...
 
 
 class StudioError(XuedianError):
@@ -223,9 +229,17 @@ def comments(draft: Draft) -> list[DraftComment]:
     return list(db.session.scalars(query.order_by(DraftComment.id)))
 
 
-def move(draft: Draft, to: str, staff: Staff, notes: dict[str, str] | None = None) -> None:
+def move(
+    draft: Draft,
+    to: str,
+    staff: Staff,
+    notes: dict[str, str] | None = None,
+    report: Report | None = None,
+) -> None:
     """Move ``draft`` to state ``to`` as ``staff``; ``notes`` (lesson id or '' -> text) are
-    the reviewer's comments kept with it. Publishing builds and publishes. Commits."""
+    the reviewer's comments kept with it. Publishing builds and publishes, telling
+    ``report(stage, done, total)`` how far it is (studio/publishing.py runs it in the
+    background). Commits; on a refusal nothing is published and the state stays."""
     rule = TRANSITIONS.get((draft.state, to))
     if rule is None or staff.role not in rule[0]:
         raise StudioError(f"A {draft.state} draft cannot become {to}.", "transition")
@@ -244,7 +258,7 @@ def move(draft: Draft, to: str, staff: Staff, notes: dict[str, str] | None = Non
             )
     details = {"state": to}
     if to == "published":
-        details["version"] = _publish(draft)
+        details["version"] = _publish(draft, report or (lambda stage, done, total: None))
     draft.state = to
     draft.updated_at = utcnow()
     publisher = db.session.get(Publisher, draft.publisher_id)
@@ -257,21 +271,41 @@ def check_source(draft: Draft) -> None:
     read_source(draft_root(draft))
 
 
-def _publish(draft: Draft) -> int:
-    """Build the draft with the next version and publish it (the caller commits)."""
+class _SigningKeys:
+    """The instance's key ring, telling ``report`` when the builder signs the manifest."""
+
+    def __init__(self, keyring, report: Report):
+        self._keyring, self._report = keyring, report
+
+    def sign(self, body: dict) -> dict:
+        self._report("signing", 0, 1)
+        return self._keyring.sign(body)
+
+
+def _publish(draft: Draft, report: Report) -> int:
+    """Build the draft with the next version and publish it (the caller commits). The
+    stages ``report`` hears: transcoding (each lesson rendered and media file or narration
+    made, ``done`` of ``total``), building, signing, publishing."""
     root = draft_root(draft)
     pack = pack_fields(draft)
     version = max(packs.current_version(draft.pack_id), draft.published_version) + 1
     _write_pack_yaml(root, {**pack, "version": version, "date": date.today()})
     settings = current_app.config["XUEDIAN"]
     out = Path(tempfile.mkdtemp(prefix="studio-", dir=current_app.instance_path))
+
+    def progress(done: int, total: int) -> None:
+        report("transcoding" if done < total else "building", done, total)
+
     try:
+        report("transcoding", 0, 1)
         built = build(
             root,
             out,
-            current_app.extensions["xuedian.keyring"],
+            _SigningKeys(current_app.extensions["xuedian.keyring"], report),
+            progress=progress,
             cache_dir=default_cache_dir(settings.build_cache),
         )
+        report("publishing", 0, 1)
         packs.publish(built.archive)
     finally:
         shutil.rmtree(out, ignore_errors=True)

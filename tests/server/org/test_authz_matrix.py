@@ -153,6 +153,10 @@ PAGES: dict[str, Page] = {
     # Chunked uploads (test_uploads.py): no name and size, no offset (422); an upload that
     # does not exist (404, in scope or not).
     "studio.static": Page(PUBLIC, params={"filename": "studio-media.js"}),
+    # A draft's publish progress (test_publishing.py) and its media for the preview
+    # (test_media.py): this world's drafts have none, so in scope is the 404 of no file.
+    "studio.publish_status": Page(AUTHOR_OR_ADMIN, scoped=DRAFT),
+    "studio.draft_media": Page(AUTHOR_OR_ADMIN, scoped=DRAFT, params={"name": "x.png"}, ok=404),
     "studio.start_upload": Page(AUTHOR_OR_ADMIN, scoped=DRAFT, ok=422),
     "studio.upload_status": Page(
         AUTHOR_OR_ADMIN, scoped=DRAFT, params={"upload_id": "0" * 32}, ok=404

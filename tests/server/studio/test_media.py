@@ -78,3 +78,34 @@ def test_an_upload_over_the_limit_is_refused_with_the_limit(app):
     assert not (Path(app.instance_path) / "studio" / DRAFTS["A"] / "media").exists()
     # Another institution's draft does not exist for this author, upload or not.
     assert _upload(client, world.drafts["B"], "voice.wav", b"x").status_code == 404
+
+
+def test_the_preview_shows_the_drafts_own_pictures_to_its_authors_only(app):
+    """The preview renders ``media/<name>`` as a picture served from the draft (the phone's
+    renderer, with the draft's media in place of the pack's); another institution's author
+    gets 404 for it, as for the draft."""
+    world = build_world(app)
+    client = app.test_client()
+    sign_in(client, world.staff["author_a"])
+    draft_id = world.drafts["A"]
+    svg = (ROOT / "content_packs" / "difang-xiqu" / "media" / "face-paint.svg").read_bytes()
+    assert _upload(client, draft_id, "face-paint.svg", svg).status_code == 303
+    body = "![脸谱](media/face-paint.svg)\n\n![x](media/../pack.yaml) ![y](https://e.org/y.png)"
+    shown = client.post(
+        f"/staff/studio/drafts/{draft_id}/lessons/{LESSON}",
+        data={**LESSON_FORM, "body": body, "action": "preview"},
+    ).text
+    url = f"/staff/studio/drafts/{draft_id}/media/face-paint.svg"
+    assert f'<img src="{url}" alt="脸谱">' in shown
+    assert "pack.yaml" not in shown.split('data-testid="preview"')[1].split("</section>")[0]
+    assert 'src="https://e.org' not in shown
+    picture = client.get(url)
+    assert picture.status_code == 200 and picture.data == svg
+    assert picture.mimetype == "image/svg+xml"
+    assert "sandbox" in picture.headers["Content-Security-Policy"]
+    assert client.get(f"/staff/studio/drafts/{draft_id}/media/other.svg").status_code == 404
+    assert client.get(f"/staff/studio/drafts/{draft_id}/media/..%2Fpack.yaml").status_code == 404
+    sign_in(client, world.staff["admin_c1"])  # the reviewer of A's institution
+    assert client.get(url).status_code == 200
+    sign_in(client, world.staff["author_b"])
+    assert client.get(url).status_code == 404

@@ -9,6 +9,7 @@ import json
 
 import pytest
 from sqlalchemy import select
+from support import wait_until
 
 from xuedian.audit.models import AuditEvent
 from xuedian.extensions import db
@@ -47,9 +48,22 @@ def _state(app, key: str) -> str:
         return db.session.scalar(select(Draft.state).where(Draft.pack_id == DRAFTS[key]))
 
 
+def publish_state(client, draft_id: int) -> dict:
+    return client.get(f"/staff/studio/drafts/{draft_id}/publishing").json
+
+
 def _move(client, draft_id: int, to: str, **notes):
+    """Move the draft; a publish (in the background) is waited for until it has ended."""
     data = {"csrf_token": "test-csrf", "to": to, **{f"note_{k}": v for k, v in notes.items()}}
-    return client.post(f"/staff/studio/drafts/{draft_id}/state", data=data)
+    response = client.post(f"/staff/studio/drafts/{draft_id}/state", data=data)
+    if to == "published" and response.status_code == 303:
+        ended = wait_until(
+            lambda: (s := publish_state(client, draft_id))["state"] != "running" and s,
+            120,
+            "the publish ends",
+        )
+        assert ended["state"] == "published", ended
+    return response
 
 
 def test_review_round_trip_publishes_a_signed_pack_naming_the_institution(app):
