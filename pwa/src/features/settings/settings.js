@@ -19,12 +19,17 @@ import { ExportBundle } from '../export/button.js';
 import { getSyncState, subscribeSync } from '../../app/status.js';
 import { getMeta } from '../../lib/storage/db.js';
 import { onFeedChange } from '../../lib/transport/feed.js';
+import { warmScanner } from '../route/warm.js';
 
-/** Whether the feed said this phone is a redemption phone (its catalogue, `meta` `redeem`). */
+/** Whether the feed said this phone is a redemption phone (its catalogue, `meta` `redeem`);
+ * if so the card scanner is fetched now, so 积分兑换 scans offline. */
 function useRedeems() {
   const [redeems, setRedeems] = useState(false);
   useEffect(() => {
-    const read = () => getMeta('redeem').then((r) => setRedeems(r?.redeems === true)).catch(() => {});
+    const read = () => getMeta('redeem').then((r) => {
+      setRedeems(r?.redeems === true);
+      if (r?.redeems === true) warmScanner();
+    }).catch(() => {});
     read();
     return onFeedChange(read);
   }, []);
