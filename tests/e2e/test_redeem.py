@@ -114,9 +114,10 @@ def test_redeem_offline_on_a_marked_phone_is_one_redemption(
         phone.goto(base + "/#/settings", timeout=20_000)
         wait_for_controller(phone)
         phone.reload(timeout=20_000)
-        # Not a redemption phone yet: 更多 offers no 积分兑换.
-        expect(phone.get_by_test_id("go-verify")).to_be_visible(timeout=15_000)
-        expect(phone.get_by_test_id("go-redeem")).to_have_count(0)
+        # Not a redemption phone yet: 积分兑换 says so and scans nothing.
+        phone.goto(base + "/#/redeem", timeout=20_000)
+        expect(phone.get_by_test_id("redeem-not-phone")).to_be_visible(timeout=15_000)
+        expect(phone.get_by_test_id("redeem-view")).to_have_count(0)
         wait_until(lambda: len(registered(server)) == 1, 30, "phone B registered", page=phone)
         (device_id,) = registered(server)
         enrol_at_volunteers_point(server, device_id)
