@@ -39,7 +39,7 @@ export function navItemFor(name) {
   if (name === 'home') return 'home';
   if (['catalog', 'pack', 'lesson', 'quiz'].includes(name)) return 'catalog';
   if (name === 'learning') return 'learning';
-  if (['settings', 'profiles', 'inbox', 'request', 'import', 'sync', 'credits', 'verify'].includes(name)) return 'more';
+  if (['settings', 'profiles', 'inbox', 'request', 'import', 'sync', 'credits', 'verify', 'redeem'].includes(name)) return 'more';
   return null;
 }
 

@@ -7,7 +7,7 @@
  * archive from a file), `#/sync` (the sync status and export), `#/route/<pack_id>` (a route
  * pack's map), `#/site/<pack_id>/<site_id>` (a plaque's site), `#/scan[/<pack_id>]` (the scanner),
  * `#/credits` (我的学分: credits and certificates) and `#/verify` (check a certificate).
- * `#/checkin/<token>` (an event's check-in).
+ * `#/checkin/<token>` (an event's check-in), `#/redeem` (积分兑换, on a redemption phone).
  */
 
 /**
@@ -32,7 +32,7 @@ export function parseRoute(hash) {
   if (parts[0] === 'scan' && parts.length <= 2) return { name: 'scan', packId: parts[1] };
   if (parts[0] === 'checkin' && parts.length === 2) return /** @type {any} */ ({ name: 'checkin', token: parts[1] });
   // `#/profiles`, `#/settings` ("More"), `#/inbox`, `#/request` ("I want to learn…"), `#/sync`.
-  if (['profiles', 'settings', 'inbox', 'request', 'sync', 'credits', 'verify'].includes(parts[0]) && parts.length === 1) {
+  if (['profiles', 'settings', 'inbox', 'request', 'sync', 'credits', 'verify', 'redeem'].includes(parts[0]) && parts.length === 1) {
     return /** @type {any} */ ({ name: parts[0] });
   }
   return { name: 'home' };
@@ -58,7 +58,7 @@ export function parentOf(route) {
   if (route.name === 'pack') return '#/';
   if (route.name === 'route') return href('pack', /** @type {string} */ (route.packId));
   if (route.name === 'scan') return route.packId ? href('route', route.packId) : '#/';
-  if (['import', 'profiles', 'inbox', 'request', 'sync', 'credits', 'verify'].includes(route.name)) return '#/settings';
+  if (['import', 'profiles', 'inbox', 'request', 'sync', 'credits', 'verify', 'redeem'].includes(route.name)) return '#/settings';
   return null;
 }
 
@@ -82,4 +82,5 @@ export const screens = {
   credits: () => import('../features/credits/credits.js'),
   verify: () => import('../features/credits/check.js'),
   checkin: () => import('../features/events/checkin.js'),
+  redeem: () => import('../features/redeem/redeem.js'),
 };

@@ -47,6 +47,8 @@ ACTIONS = (
     "credit-revoke",
     "credit-real-name",
     "credit-real-name-clear",
+    "redemption-phone",
+    "redemption-phone-clear",
 )
 CLI = "cli"
 MAX_TARGET = 200

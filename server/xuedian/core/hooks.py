@@ -23,6 +23,9 @@ The hooks in use (docs/architecture.md):
 - ``enrolment-offered(device, code, token, now)``: a registration naming a point.
 - ``feed-sections(device, cursor, nxt, page_rows)``: each returns a :class:`FeedSection`
   and advances its own slot of the next cursor ``nxt``.
+- ``point-page-panels(point, device_ids)``: each returns markup a learning point's staff
+  page shows after its phones (``device_ids``, the point's phones as listed there; points:
+  the redemption phones), with its own forms posting to the feature's pages.
 - ``heartbeat-fields()`` and ``feed-fields()``: each returns ``{name: marshmallow field}``,
   the feature's part of a heartbeat (sync's DeviceStatus) or of a changes-feed page (sync's
   ChangesAnswer), so each feature owns its wire format (sync/schemas.py ``extended``).

@@ -41,4 +41,16 @@ WORDS: dict[str, str] = {
     "err.points_county_wide": (
         "Only a county administrator can set a county-wide service; choose a learning point."
     ),
+    "points_phones_title": "Redemption phones",
+    "points_phones_hint": (
+        "The phones volunteers redeem points on, offline. Only a phone marked here may "
+        "redeem: the county accepts only its vouchers at sync, and it receives the "
+        "services this learning point offers."
+    ),
+    "points_phone_marked": "Redemption phone",
+    "points_phone_not_marked": "Not for redemptions",
+    "points_phone_mark": "Mark as redemption phone",
+    "points_phone_unmark": "Unmark redemption phone",
+    "action.redemption-phone": "Marked a redemption phone",
+    "action.redemption-phone-clear": "Unmarked a redemption phone",
 }

@@ -40,4 +40,15 @@ WORDS: dict[str, str] = {
     "err.points_name": "请填写服务名称，最多 80 个字。",
     "err.points_price": "所需积分必须是 1 到 1000000 之间的整数。",
     "err.points_county_wide": "只有县级管理员可以设置全县的服务；请选择一个学习点。",
+    "points_phones_title": "兑换用手机",
+    "points_phones_hint": (
+        "志愿者用来离线兑换积分的手机。只有设为兑换用手机的手机能兑换，"
+        "同步时县里才认它的兑换券；它也会收到本学习点可兑换的服务。"
+    ),
+    "points_phone_marked": "兑换用手机",
+    "points_phone_not_marked": "不用于兑换",
+    "points_phone_mark": "设为兑换用手机",
+    "points_phone_unmark": "取消兑换用手机",
+    "action.redemption-phone": "设为兑换用手机",
+    "action.redemption-phone-clear": "取消兑换用手机",
 }

@@ -1,6 +1,7 @@
 """Volunteer pages on the staff blueprint: the learning points in scope, one point's phones
 and pack versions, its enrolment QR code and A4 poster, pack downloads, and the upload of
-many sync bundles at once.
+many sync bundles at once. A feature adds its own part of a point's page through the
+``point-page-panels`` hook (points: the redemption phones).
 
 A point outside the staff member's scope answers 404, as if it did not exist (docs/staff.md).
 The upload answers a page listing each file, or JSON per file when the small script asks
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from flask import current_app, jsonify, redirect, request, url_for
 
+from ..core import hooks
 from ..core.htmlpage import render_page
 from ..core.qr import qr_svg
 from ..core.timeutil import local_text
@@ -69,6 +71,7 @@ def point(point_id: int):
         limit=size_text(settings.max_upload_bytes),
         archive_url=lambda r: url_for("packs.get_archive", pack_id=r.pack_id, version=r.version),
         has_route=lambda r: release_route(r) is not None,
+        panels=hooks.collect("point-page-panels", found, [d.id for d in view.devices]),
     )
 
 

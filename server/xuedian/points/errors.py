@@ -28,6 +28,12 @@ SIGNATURE_INVALID = register_code(
     "The voucher is malformed or not signed by the device that presents it.",
 )
 
+DEVICE_NOT_VOLUNTEER = register_code(
+    "voucher-device-not-volunteer",
+    "The voucher comes from a phone no volunteer marked as their learning point's "
+    "redemption phone.",
+)
+
 
 class RuleUnknown(XuedianError):
     code = "points-rule-unknown"

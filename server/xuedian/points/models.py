@@ -1,5 +1,6 @@
 """Tables owned by points (积分): the append-only ledger, the county's earn rules, its
-services catalogue, and what became of each offline redemption voucher (docs/points.md).
+services catalogue, the phones volunteers redeem on, and what became of each offline
+redemption voucher (docs/points.md).
 
 A learner is named by the pseudonymous id the county knows from records and heartbeats
 (``learning_record.learner``, ``learner_profile.learner``); there is no foreign key, as a
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..core.dbtypes import UTCDateTime
 from ..extensions import db
 from ..org import models as _org_models  # noqa: F401  (points_service.point_id's table)
+from ..sync import models as _sync_models  # noqa: F401  (points_redemption_phone's device)
 
 #: Ledger entry kinds; ``points`` is signed (earn +, redeem and expire -, reverse opposite).
 KINDS = ("earn", "redeem", "expire", "reverse")
@@ -65,6 +67,20 @@ class PointsService(db.Model):
     #: The learning point that offers it; None: every learning point of the county.
     point_id: Mapped[int | None] = mapped_column(ForeignKey("learning_point.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+
+
+class RedemptionPhone(db.Model):
+    """A phone a volunteer marked as their learning point's redemption phone (兑换用手机):
+    only its vouchers are applied, and only it is sent the catalogue. The mark holds while
+    the phone stays enrolled at that point; unmarking deletes the row (audited)."""
+
+    __tablename__ = "points_redemption_phone"
+
+    device_id: Mapped[str] = mapped_column(ForeignKey("device.id"), primary_key=True)
+    point_id: Mapped[int] = mapped_column(ForeignKey("learning_point.id"), index=True)
+    #: The staff account that marked it.
+    marked_by: Mapped[str] = mapped_column(String(64))
+    marked_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class VoucherPresented(db.Model):

@@ -1,5 +1,7 @@
 """Admins' page of the services catalogue (``/staff/points/services``): the services
-redeemable for points at learning points, each with its price; add one, change one.
+redeemable for points at learning points, each with its price; add one, change one. And
+the form of a learning point's page that marks or unmarks a phone of the point as its
+redemption phone (phones.py), audited.
 
 The form loads through :class:`ServiceForm` (core/forms.py); a point must be in the
 account's scope (org/scope.py ``get_in_scope``), a county-wide service needs an admin of
@@ -10,6 +12,7 @@ from __future__ import annotations
 from flask import Blueprint, redirect, request, url_for
 from marshmallow import fields, validate
 
+from ..audit.service import record
 from ..core.forms import FormId, FormSchema, load_form, word_errors
 from ..core.htmlpage import render_page
 from ..errors import NotFound
@@ -19,6 +22,7 @@ from ..org.models import LearningPoint
 from ..org.scope import get_in_scope, visible_points
 from .catalogue import county_wide_allowed, save, services, services_in_scope
 from .models import PointsService
+from .phones import set_mark
 
 bp = Blueprint("points", __name__, template_folder="templates")
 bp.before_request(check_csrf)
@@ -101,3 +105,18 @@ def change(service_id: int):
     save(service, data["name"], data["points"], data["point"], data.get("active") == "1")
     db.session.commit()
     return redirect(url_for("points.page", saved=1), 303)
+
+
+@bp.post("/staff/points/phones/<int:point_id>")
+@staff_required("admin", "volunteer")
+def phone(point_id: int):
+    """Mark (``on=1``) or unmark a phone of the point as its redemption phone."""
+    staff = current_staff()
+    point = get_in_scope(LearningPoint, point_id, staff)
+    device_id, on = request.form.get("device", ""), request.form.get("on") == "1"
+    if not set_mark(point, device_id, on, staff.username):
+        raise NotFound()
+    action = "redemption-phone" if on else "redemption-phone-clear"
+    record(action, device_id, {"point": point.code}, area=point, commit=False)
+    db.session.commit()
+    return redirect(url_for("staff.point", point_id=point.id) + "#redemption-phones", 303)

@@ -2,12 +2,13 @@
 exactly once, and report what cannot be applied (docs/points.md, "Redeeming offline").
 
 A voucher ``{voucher_id, learner, service, points, device_id, time}`` is signed by the
-redeeming device's registered key. The county keeps each (voucher, device) pair it was
-presented by once: the same device sending it again (a resent batch, a bundle carried by
-the kiosk) is a replay and does nothing; another device sending the same voucher is a
-double spend, reported once per voucher, while the first presentation stays the one
-redemption. A redemption beyond the learner's daily cap, or their balance, is refused and
-reported: offline the volunteer could not know.
+redeeming device's registered key: a phone a volunteer marked as their learning point's
+redemption phone (phones.py); another phone's voucher is refused and reported. The county
+keeps each (voucher, device) pair it was presented by once: the same device sending it
+again (a resent batch, a bundle carried by the kiosk) is a replay and does nothing; another
+device sending the same voucher is a double spend, reported once per voucher, while the
+first presentation stays the one redemption. A redemption beyond the learner's daily cap,
+or their balance, is refused and reported: offline the volunteer could not know.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from ..core.timeutil import day_span, local_day
 from ..errors import XuedianError
 from ..extensions import db
 from ..sync.devices import verify_signed
-from . import errors, ledger
+from . import errors, ledger, phones
 from .models import PointsEntry, PointsService, VoucherPresented, VoucherProblem
 from .schemas import VOUCHER_TYPE, PointsVoucher, VoucherEnvelope
 
@@ -57,6 +58,9 @@ def apply_voucher(device, raw, now: datetime) -> str | None:
         return errors.SIGNATURE_INVALID
     if not voucher["signed_ok"]:
         return _report(voucher, device.id, errors.SIGNATURE_INVALID, now)
+    if phones.redeeming_point(device) is None:
+        # Checked before it counts as presented: it never becomes a double spend's "first".
+        return _report(voucher, device.id, errors.DEVICE_NOT_VOLUNTEER, now)
     fresh = ledger.insert_new(
         VoucherPresented,
         {"voucher_id": voucher["voucher_id"], "device_id": device.id, "received_at": now},

@@ -1,5 +1,5 @@
-"""Builders for points tests: a county service, a learner's seeded points, and signed
-vouchers and batches that carry them in the heartbeat."""
+"""Builders for points tests: a county service, a learner's seeded points, a volunteer's
+redemption phone, and signed vouchers and batches that carry them in the heartbeat."""
 
 from __future__ import annotations
 
@@ -7,11 +7,53 @@ import gzip
 import json
 import uuid
 
+from xuedian.core.timeutil import utcnow
 from xuedian.extensions import db
+from xuedian.org.models import Area, LearningPoint
 from xuedian.points import ledger
-from xuedian.points.models import PointsService
+from xuedian.points.models import PointsService, RedemptionPhone
+from xuedian.sync.models import Device
 
-from ..sync.helpers import STATUS, Phone, make_record, now_iso
+from ..sync.helpers import STATUS, Phone, make_record, now_iso, register
+
+
+def make_point(app, code: str | None = None) -> int:
+    """A learning point in a village of its own; return its id."""
+    with app.app_context():
+        code = code or f"pt-{uuid.uuid4().hex[:8]}"
+        village = Area(level="village", code=f"v-{code}", name="村", path="/")
+        db.session.add(village)
+        db.session.flush()
+        village.path = f"/{village.id}/"
+        point = LearningPoint(code=code, name="学习点", area_id=village.id)
+        point.created_at = utcnow()
+        db.session.add(point)
+        db.session.commit()
+        return point.id
+
+
+def mark_phone(app, phone: Phone, point_id: int, marked: bool = True) -> None:
+    """Enrol ``phone`` at the point and, if ``marked``, make it the point's redemption phone
+    (as the point page's button does)."""
+    with app.app_context():
+        db.session.get(Device, phone.device_id).learning_point_id = point_id
+        if marked:
+            db.session.add(
+                RedemptionPhone(
+                    device_id=phone.device_id,
+                    point_id=point_id,
+                    marked_by="vol",
+                    marked_at=utcnow(),
+                )
+            )
+        db.session.commit()
+
+
+def volunteer_phone(app, client, point_id: int | None = None) -> Phone:
+    """A registered phone marked as a learning point's redemption phone."""
+    phone = register(client)
+    mark_phone(app, phone, point_id if point_id is not None else make_point(app))
+    return phone
 
 
 def add_service(app, name: str = "戏曲票", points: int = 30) -> int:

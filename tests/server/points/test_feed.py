@@ -68,3 +68,51 @@ def test_points_section_never_names_another_devices_learners(app, client):
     first = changes(client, mine)
     seed_points(app, carl, 1)
     assert changes(client, mine, first["cursor"])["points"] is None
+
+
+def test_redeem_section_only_a_redemption_phone_gets_its_points_services(app, client):
+    from dataclasses import replace
+
+    from .helpers import add_service, make_point, mark_phone, volunteer_phone
+
+    app.config["XUEDIAN"] = replace(app.config["XUEDIAN"], points_daily_cap=80)
+    here, elsewhere = make_point(app), make_point(app)
+    county_wide = add_service(app, "戏曲票", 30)
+    with app.app_context():
+        from xuedian.points.models import PointsService
+
+        db.session.add_all(
+            [
+                PointsService(name="图书借阅", points=5, point_id=here),
+                PointsService(name="别处的课", points=9, point_id=elsewhere),
+                PointsService(name="停了的服务", points=7, point_id=here, active=False),
+            ]
+        )
+        db.session.commit()
+    volunteer = volunteer_phone(app, client, here)
+    plain = register(client)
+    mark_phone(app, plain, here, marked=False)
+
+    first = changes(client, volunteer)
+    assert first["redeem"]["redeems"] is True
+    assert first["redeem"]["daily_cap"] == 80
+    services = first["redeem"]["services"]
+    assert [(s["name"], s["points"]) for s in services] == [("戏曲票", 30), ("图书借阅", 5)]
+    assert services[0]["id"] == county_wide
+    assert changes(client, plain)["redeem"] == {"redeems": False, "daily_cap": 80, "services": []}
+    # Unchanged: nothing; a price change: sent again.
+    quiet = changes(client, volunteer, first["cursor"])
+    assert quiet["redeem"] is None
+    with app.app_context():
+        db.session.get(PointsService, county_wide).points = 40
+        db.session.commit()
+    again = changes(client, volunteer, quiet["cursor"])
+    assert again["redeem"]["services"][0]["points"] == 40
+    # Unmarked on the point page: the phone is told it no longer redeems.
+    with app.app_context():
+        from xuedian.points.models import RedemptionPhone
+
+        db.session.delete(db.session.get(RedemptionPhone, volunteer.device_id))
+        db.session.commit()
+    last = changes(client, volunteer, again["cursor"])
+    assert last["redeem"] == {"redeems": False, "daily_cap": 80, "services": []}

@@ -12,7 +12,7 @@ from xuedian.extensions import db
 from xuedian.points import earn
 
 from ..reports.helpers import Learner, make_org, sign_in
-from .helpers import add_service, voucher
+from .helpers import add_service, mark_phone, voucher
 
 
 def _csv(response) -> list[list[str]]:
@@ -30,6 +30,8 @@ def _world(app, client):
     west.send([west.record("completed", "01-intro")])
     service = add_service(app, "图书借阅", 5)
     counter_east, counter_west = Learner(client, "p1a"), Learner(client, "p1b")
+    mark_phone(app, counter_east.phone, ids["p1a"])
+    mark_phone(app, counter_west.phone, ids["p1b"])
     spent = voucher(counter_east.phone, east.learner, service, 5)
     counter_east.send([counter_east.asked("opera")], vouchers=[spent])
     again = voucher(counter_west.phone, east.learner, service, 5, spent["signed"]["voucher_id"])

@@ -14,7 +14,16 @@ from xuedian.points import ledger
 from xuedian.points.models import PointsEntry, VoucherProblem
 
 from ..sync.helpers import now_iso, register
-from .helpers import add_service, seed_points, voucher, voucher_batch, voucher_bundle
+from .helpers import (
+    add_service,
+    make_point,
+    mark_phone,
+    seed_points,
+    volunteer_phone,
+    voucher,
+    voucher_batch,
+    voucher_bundle,
+)
 
 BATCHES = "/api/v1/sync/batches"
 BUNDLES = "/api/v1/sync/bundles"
@@ -49,7 +58,8 @@ def test_vouchers_same_voucher_three_times_on_two_devices_is_one_redemption_one_
     learner = str(uuid.uuid4())
     service = add_service(app, points=30)
     seed_points(app, learner, 100)
-    kiosk, phone = register(client), register(client)
+    point = make_point(app)
+    kiosk, phone = volunteer_phone(app, client, point), volunteer_phone(app, client, point)
     voucher_id = str(uuid.uuid4())
     first = voucher(kiosk, learner, service, 30, voucher_id)
     # The same volunteer device presents it twice (a resent batch, then the kiosk's bundle)...
@@ -77,7 +87,7 @@ def test_vouchers_in_a_bundle_older_than_the_last_heartbeat_still_count(app, cli
     learner = str(uuid.uuid4())
     service = add_service(app, points=30)
     seed_points(app, learner, 100)
-    phone = register(client)
+    phone = volunteer_phone(app, client)
     carried = voucher(phone, learner, service, 30)
     # Made yesterday offline, it reaches the county by the kiosk after an online sync.
     old = voucher_bundle(phone, [carried], 2, now_iso(timedelta(days=-1)))
@@ -92,7 +102,7 @@ def test_vouchers_over_daily_cap_refused_and_reported(app, client):
     learner = str(uuid.uuid4())
     service = add_service(app, points=30)
     seed_points(app, learner, 500)
-    kiosk = register(client)
+    kiosk = volunteer_phone(app, client)
     vouchers = [voucher(kiosk, learner, service, 30) for _ in range(3)]
     assert client.post(BATCHES, json=voucher_batch(kiosk, vouchers)).status_code == 200
 
@@ -106,7 +116,7 @@ def test_vouchers_short_balance_unknown_service_and_forgery_are_reported(app, cl
     learner = str(uuid.uuid4())
     service = add_service(app, points=30)
     seed_points(app, learner, 20)
-    kiosk, other = register(client), register(client)
+    kiosk, other = volunteer_phone(app, client), register(client)
     short = voucher(kiosk, learner, service, 30)
     unknown = voucher(kiosk, learner, service + 99, 5)
     # signed by another device than the one presenting it
@@ -127,8 +137,36 @@ def test_vouchers_short_balance_unknown_service_and_forgery_are_reported(app, cl
 
 
 def test_vouchers_unreadable_voucher_does_not_refuse_the_batch(app, client):
-    kiosk = register(client)
+    kiosk = volunteer_phone(app, client)
     response = client.post(BATCHES, json=voucher_batch(kiosk, [{"signed": {"type": "x"}}]))
     assert response.status_code == 200
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(VoucherProblem)) == 0
+
+
+def test_vouchers_from_a_phone_not_marked_are_refused_and_never_count_first(app, client):
+    learner = str(uuid.uuid4())
+    service = add_service(app, points=30)
+    seed_points(app, learner, 100)
+    point, other_point = make_point(app), make_point(app)
+    stranger = register(client)  # never marked
+    mark_phone(app, stranger, point, marked=False)
+    moved = volunteer_phone(app, client, point)
+    mark_phone(app, moved, other_point, marked=False)  # re-enrolled elsewhere since
+    volunteer = volunteer_phone(app, client, point)
+    voucher_id = str(uuid.uuid4())
+    for n, phone in enumerate((stranger, moved)):
+        sent = voucher(phone, learner, service, 30, str(uuid.uuid4()) if n else voucher_id)
+        assert client.post(BATCHES, json=voucher_batch(phone, [sent])).status_code == 200
+    assert sorted((p[1], p[2]) for p in _problems(app)) == sorted(
+        [
+            ("voucher-device-not-volunteer", stranger.device_id),
+            ("voucher-device-not-volunteer", moved.device_id),
+        ]
+    )
+    assert _redemptions(app, learner) == []
+    # The marked phone redeeming the same voucher id is the one redemption, no double spend.
+    good = voucher(volunteer, learner, service, 30, voucher_id)
+    assert client.post(BATCHES, json=voucher_batch(volunteer, [good])).status_code == 200
+    assert [e.ref for e in _redemptions(app, learner)] == [voucher_id]
+    assert _problems(app, "voucher-double-spend") == []

@@ -4,7 +4,7 @@
  * (features/push/toggle.js), the learning point and how to change it
  * (features/point), syncing by hand (the sync screen and the export of a sync
  * file), storage with per-pack delete (storage.js), and links to profiles, messages, "I want to learn…" and
- * import. Owns only view state; settings are lib/settings.js's and the
+ * import, and 积分兑换 on a redemption phone. Owns only view state; settings are lib/settings.js's and the
  * language lib/i18n.js's.
  */
 import { useEffect, useState } from 'preact/hooks';
@@ -17,6 +17,24 @@ import PushToggle from '../push/toggle.js';
 import PointStatus from '../point/point.js';
 import { ExportBundle } from '../export/button.js';
 import { getSyncState, subscribeSync } from '../../app/status.js';
+import { getMeta } from '../../lib/storage/db.js';
+import { onFeedChange } from '../../lib/transport/feed.js';
+import { warmScanner } from '../route/warm.js';
+
+/** Whether the feed said this phone is a redemption phone (its catalogue, `meta` `redeem`);
+ * if so the card scanner is fetched now, so 积分兑换 scans offline. */
+function useRedeems() {
+  const [redeems, setRedeems] = useState(false);
+  useEffect(() => {
+    const read = () => getMeta('redeem').then((r) => {
+      setRedeems(r?.redeems === true);
+      if (r?.redeems === true) warmScanner();
+    }).catch(() => {});
+    read();
+    return onFeedChange(read);
+  }, []);
+  return redeems;
+}
 
 /** Sync by hand: the sync screen and the export of a sync file for a volunteer. */
 function SyncSection() {
@@ -65,6 +83,7 @@ export default function SettingsScreen() {
   // The switch is offered only where it can work: a voice for the app's language.
   const canSpeak = Boolean(useVoice());
   const lang = getLang();
+  const redeems = useRedeems();
   return html`
     <h2>${t('settings.title')}</h2>
     <section aria-labelledby="display-title">
@@ -98,6 +117,7 @@ export default function SettingsScreen() {
       <ul class="links">
         <li><a class="btn btn-secondary btn-row" href="#/credits" data-testid="go-credits">${t('settings.credits')}</a></li>
         <li><a class="btn btn-secondary btn-row" href="#/verify" data-testid="go-verify">${t('settings.verify')}</a></li>
+        ${redeems && html`<li><a class="btn btn-secondary btn-row" href="#/redeem" data-testid="go-redeem">${t('settings.redeem')}</a></li>`}
         <li><a class="btn btn-secondary btn-row" href="#/profiles" data-testid="go-profiles">${t('settings.profiles')}</a></li>
         <li><a class="btn btn-secondary btn-row" href="#/inbox" data-testid="go-inbox">${t('settings.inbox')}</a></li>
         <li><a class="btn btn-secondary btn-row" href="#/request" data-testid="go-request">${t('settings.request')}</a></li>

@@ -1,6 +1,6 @@
 /**
  * The English text of the credit bank's screens on the phone (我的学分 with its 积分,
- * the certificate verifier and the learning account: card and recovery code), kept apart
+ * the certificate verifier, the learning account and a volunteer's 积分兑换: card and recovery code), kept apart
  * from en.js so each file stays short; lib/i18n.js joins them.
  */
 export const enCredits = {
@@ -61,4 +61,21 @@ export const enCredits = {
   'account.recover': 'Move to this phone',
   'account.recovered': 'The learning account is on this phone now; your earlier learning appears after the sync.',
   'account.recoveredName': 'Me (from the old phone)',
+  'settings.redeem': 'Redeem points',
+  'redeem.title': 'Redeem points',
+  'redeem.notPhone': 'This phone is not a redemption phone. A volunteer marks it as the “redemption phone” on the learning point’s page; after a sync it can redeem.',
+  'redeem.scanHint': 'Scan the learner card’s QR code.',
+  'redeem.notCard': 'This is not a learner card. Please scan the QR code on the learner card.',
+  'redeem.card': 'Learner card {card}',
+  'redeem.service': '{service} · {points} points',
+  'redeem.noServices': 'This learning point offers no services for points yet.',
+  'redeem.confirm': 'Redeem {service} for {card}, using {points} points?',
+  'redeem.yes': 'Redeem',
+  'redeem.no': 'Cancel',
+  'redeem.overCap': 'This learner has redeemed {used} points today; the most per day is {cap}, so {left} points are left today.',
+  'redeem.done': 'Redeemed {service} for {card}, using {points} points.',
+  'redeem.doneHint': 'The voucher is kept on this phone and goes to the county at the next sync.',
+  'redeem.next': 'Redeem for the next learner',
+  'redeem.rescan': 'Scan again',
+  'redeem.failed': 'The voucher could not be saved. Please try again.',
 };

@@ -129,6 +129,7 @@ export const enErrors = {
   'err.voucher-balance-short': 'This learner does not have enough points for this redemption.',
   'err.voucher-service-unknown': 'The county’s catalogue does not offer this service.',
   'err.voucher-signature-invalid': 'This voucher’s signature is wrong; it may be forged or changed.',
+  'err.voucher-device-not-volunteer': 'This phone is not a redemption phone of its learning point, so the county does not accept its vouchers.',
   'err.points-rule-unknown': 'There is no such points rule.',
   'err.recovery-code-wrong': 'That recovery code is wrong or was already used. Check it and try again.',
   'err.account-not-yours': 'This learner belongs to another phone; only that phone can show the recovery code.',

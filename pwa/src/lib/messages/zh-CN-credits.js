@@ -1,6 +1,7 @@
 /**
  * The zh-CN text of the credit bank's screens on the phone (我的学分 with its 积分,
- * the certificate verifier and the learning account: card and recovery code), kept apart from zh-CN.js
+ * the certificate verifier, the learning account: card and recovery code, and a volunteer's
+ * 积分兑换), kept apart from zh-CN.js
  * so each file stays short; lib/i18n.js joins them.
  */
 export const zhCredits = {
@@ -61,4 +62,21 @@ export const zhCredits = {
   'account.recover': '转到这部手机',
   'account.recovered': '学习账户已转到这部手机，同步后会显示以前的学习记录。',
   'account.recoveredName': '我（从旧手机转来）',
+  'settings.redeem': '积分兑换',
+  'redeem.title': '积分兑换',
+  'redeem.notPhone': '这部手机不是兑换用手机。请志愿者在学习点页面把它设为“兑换用手机”，同步后就能兑换。',
+  'redeem.scanHint': '请扫描学员的学员卡二维码。',
+  'redeem.notCard': '这不是学员卡，请扫描学员卡上的二维码。',
+  'redeem.card': '学员卡 {card}',
+  'redeem.service': '{service} · {points} 分',
+  'redeem.noServices': '本学习点还没有可兑换的服务。',
+  'redeem.confirm': '为 {card} 兑换 {service}，用去 {points} 分？',
+  'redeem.yes': '确认兑换',
+  'redeem.no': '取消',
+  'redeem.overCap': '今天已为这位学员兑换 {used} 分，每天最多 {cap} 分，今天还能兑换 {left} 分。',
+  'redeem.done': '已为 {card} 兑换 {service}，用去 {points} 分。',
+  'redeem.doneHint': '兑换券已保存在这部手机上，下次同步时交给县里。',
+  'redeem.next': '为下一位学员兑换',
+  'redeem.rescan': '重新扫描',
+  'redeem.failed': '没能保存兑换券，请再试一次。',
 };

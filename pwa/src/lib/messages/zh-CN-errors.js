@@ -128,6 +128,7 @@ export const zhErrors = {
   'err.voucher-balance-short': '这位学员的积分不够这次兑换。',
   'err.voucher-service-unknown': '本县的服务目录里没有这项服务。',
   'err.voucher-signature-invalid': '这张兑换券的签名不对，可能是伪造或被改动过。',
+  'err.voucher-device-not-volunteer': '这部手机不是所在学习点的兑换用手机，县里不认它的兑换券。',
   'err.points-rule-unknown': '没有这种积分规则。',
   'err.recovery-code-wrong': '恢复码不对，或已经用过了。请核对后重新输入。',
   'err.account-not-yours': '这个学习者属于另一部手机，只有那部手机能显示恢复码。',

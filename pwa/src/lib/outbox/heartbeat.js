@@ -3,13 +3,15 @@
  * refused, which app and packs this phone runs, how much room is left, the
  * learning point's code and enrolment token (transport/enrolment.js; only the
  * token enrols) and its profiles (id, age band and village only: names never
- * leave the phone; learner/profiles.js). Owns nothing: it reads them.
+ * leave the phone; learner/profiles.js) and, on a redemption phone, the signed
+ * vouchers not yet settled (points/wallet.js). Owns nothing: it reads them.
  */
 import { getAll } from '../storage/db.js';
 import { APP_VERSION } from '../version.js';
 import { profilesForStatus } from '../learner/profiles.js';
 import { enrolmentClaim } from '../transport/enrolment.js';
 import { outboxStatus } from './queue.js';
+import { carriedVouchers } from '../points/wallet.js';
 
 /** Free bytes the browser would still let this origin store, or null if it will not say. */
 async function storageFree() {
@@ -26,7 +28,7 @@ async function storageFree() {
  * This phone's heartbeat, read now.
  * @returns {Promise<{unsent: number, quarantined: number, app_version: string,
  *   packs: Record<string, number>, storage_free: number | null, point?: string, enrolment?: string,
- *   profiles?: {learner: string, age_band?: string, village?: string}[]}>}
+ *   profiles?: {learner: string, age_band?: string, village?: string}[], vouchers?: object[]}>}
  */
 export async function deviceStatus() {
   const { pending, quarantined } = await outboxStatus();
@@ -38,5 +40,7 @@ export async function deviceStatus() {
   Object.assign(status, await enrolmentClaim().catch(() => ({})));
   const profiles = await profilesForStatus().catch(() => []);
   if (profiles.length) status.profiles = profiles;
+  const vouchers = await carriedVouchers().catch(() => []);
+  if (vouchers.length) status.vouchers = vouchers;
   return status;
 }

@@ -10,6 +10,8 @@ import { asRegistered } from '../transport/device.js';
 import { notify } from './queue.js';
 import { MAX_BATCH, unsentRecords, signedBatch } from './batch.js';
 import { applyReceipt } from './receipt.js';
+import { deviceStatus } from './heartbeat.js';
+import { settleVouchers } from '../points/wallet.js';
 
 export const FLUSH_LOCK = 'xuedian-outbox-flush';
 export const SYNC_TAG = 'xuedian-outbox';
@@ -42,8 +44,12 @@ export async function withSyncLock(fn, busy) {
 let locked = false;
 
 async function postBatch(records) {
-  const res = await sendEnvelope('/api/v1/sync/batches', await signedBatch(records), { gzipOver: GZIP_OVER_BYTES });
-  return readJson(res, 'The receipt is not valid JSON.');
+  const status = await deviceStatus();
+  const res = await sendEnvelope('/api/v1/sync/batches', await signedBatch(records, status), { gzipOver: GZIP_OVER_BYTES });
+  const receipt = await readJson(res, 'The receipt is not valid JSON.');
+  // The county applied the heartbeat's vouchers with the batch: stop sending them.
+  await settleVouchers(status.vouchers);
+  return receipt;
 }
 
 /**

@@ -3,7 +3,10 @@
  * `progress` and `inbox` stores and, in `meta`, `feed_cursor` (the county's
  * opaque cursor), `learner_totals` ({learner: {lessons_completed, hours,
  * credits}}) and `feed_catalog` ({etag, created}); the credit bank's `credits`,
- * `points` and `credential_trust` are kept through lib/transport/credits.js.
+ * `points` and `credential_trust` are kept through lib/transport/credits.js, and
+ * points' `redeem` (what this phone may redeem: lib/points/voucher.js readRedeem).
+ * A phone holding unsettled vouchers sends its heartbeat with the first request, so
+ * they reach the county even with no record to upload (lib/points/wallet.js).
  *
  * Each answer is stored in ONE transaction: the new cursor together with the
  * progress rows and messages it brings, and the deletion of the outbox records
@@ -25,6 +28,8 @@ import { checkRanges, deleteAcked } from './ack-ranges.js';
 import { XuedianError } from '../errors.js';
 import { changeSignal } from '../signal.js';
 import { mergeCredits, mergePoints, readTrust } from './credits.js';
+import { readRedeem } from '../points/voucher.js';
+import { carriedVouchers, settleVouchers } from '../points/wallet.js';
 
 export const FEED_CHANNEL = 'xuedian-feed';
 // Enough for a first feed of a busy shared phone; the rest comes next time.
@@ -116,10 +121,12 @@ async function store(answer) {
     if (trust) await meta.put(trust, 'credential_trust');
     const pointed = Boolean(answer.points && Array.isArray(answer.points.learners));
     if (pointed) await meta.put(mergePoints(await meta.get('points'), answer.points), 'points');
+    const redeem = readRedeem(answer.redeem);
+    if (redeem) await meta.put(redeem, 'redeem');
     await meta.put(answer.cursor, 'feed_cursor');
     await meta.put(now, 'last_synced');
     const acked = ranges ? await deleteAcked(tx, ranges) : 0;
-    const credits = credited || trust || pointed ? 1 : 0;
+    const credits = credited || trust || pointed || redeem ? 1 : 0;
     return { acked, learners: learners.length, credits, messages: fresh, more: answer.more === true };
   });
 }
@@ -136,12 +143,14 @@ export async function pullLocked() {
   let cursor = (await getMeta('feed_cursor')) || null;
   let restarted = false;
   let resynced = false;
-  let heartbeat = null;
+  // Vouchers waiting: the heartbeat goes with the first request, not only with a batch.
+  let heartbeat = (await carriedVouchers().catch(() => [])).length ? await deviceStatus().catch(() => null) : null;
   try {
     while (out.pages < MAX_PAGES) {
       let answer;
       try {
         answer = await asRegistered(() => postChanges(cursor, heartbeat));
+        if (heartbeat?.vouchers) await settleVouchers(heartbeat.vouchers);
         heartbeat = null;
       } catch (err) {
         // A county restored with another secret no longer knows our cursor: start over.
