@@ -60,4 +60,5 @@ def test_hooks_the_factory_registers_each_feature(app):
         "xuedian.org.enrolment",
         "xuedian.credits.feedsection",
         "xuedian.credentials.feedsection",
+        "xuedian.points.feedsection",
     }
