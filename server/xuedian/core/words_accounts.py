@@ -14,6 +14,10 @@ ZH = {
     "ac.card_title": "学点 · 学习卡",
     "ac.qr_alt": "学习卡二维码",
     "ac.print_hint": "用浏览器的打印功能打印这张学习卡。",
+    "ac.transcript": "学习档案",
+    "ac.transcript_intro": "下载这位学员全部已认证成果的学习档案（CLR 2.0 格式，由本县签名），"
+    "可交给其他机构核验。",
+    "ac.transcript_get": "下载学习档案",
     "ac.learner": "学习者编号",
     "ac.village": "村",
     "ac.level": "账户级别",
@@ -51,6 +55,10 @@ EN = {
     "ac.card_title": "Xuedian · learner card",
     "ac.qr_alt": "QR code of the learner card",
     "ac.print_hint": "Print this card with the browser's print command.",
+    "ac.transcript": "Learning record",
+    "ac.transcript_intro": "Download this learner's record of every certified outcome (CLR 2.0, "
+    "signed by this county), for another institution to verify.",
+    "ac.transcript_get": "Download the learning record",
     "ac.learner": "Learner id",
     "ac.village": "Village",
     "ac.level": "Account level",

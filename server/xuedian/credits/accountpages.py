@@ -6,8 +6,10 @@ ID card. Volunteers see the phones of their point, administrators those of their
 
 from __future__ import annotations
 
+import json
+
 import segno
-from flask import Blueprint, current_app, redirect, request, url_for
+from flask import Blueprint, Response, current_app, redirect, request, url_for
 from sqlalchemy import select
 
 from ..core.forms import load_form
@@ -17,7 +19,7 @@ from ..learners.models import LearnerProfile
 from ..org.auth import check_csrf, current_staff, staff_required
 from ..org.scope import devices_in_scope, get_in_scope
 from ..sync.models import LearnerOwner
-from . import accounts, realname
+from . import accounts, realname, transcripts
 from .card import card_text, short_number
 from .errors import RealNameOff
 from .forms import RealNameForm
@@ -117,3 +119,17 @@ def clear(ident: int):
     account = get_in_scope(LearningAccount, ident, within=accounts_in_scope)
     realname.clear(account, current_staff())
     return redirect(url_for(".card", ident=account.id, done="cleared"), 303)
+
+
+@bp.post("/staff/accounts/<int:ident>/transcript")
+@staff_required("admin", "volunteer")
+def transcript(ident: int):
+    """The learner's signed CLR transcript, as a file to hand over or send on."""
+    account = get_in_scope(LearningAccount, ident, within=accounts_in_scope)
+    made = transcripts.transcript(account)
+    name = f"xuedian-clr-{account.short_number or account.id}.json"
+    return Response(
+        json.dumps(made, ensure_ascii=False, indent=2),
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

@@ -118,6 +118,7 @@ PAGES: dict[str, Page] = {
     "credit_account_pages.card": Page(VOLUNTEER_OR_ADMIN, params={"ident": 999999}, ok=404),
     "credit_account_pages.verify": Page(VOLUNTEER_OR_ADMIN, params={"ident": 999999}, ok=404),
     "credit_account_pages.clear": Page(ADMIN, params={"ident": 999999}, ok=404),
+    "credit_account_pages.transcript": Page(VOLUNTEER_OR_ADMIN, params={"ident": 999999}, ok=404),
     # An empty form: refused with the form again (400), nothing sent. The target point is a
     # form field; tests/server/push/ shows a point out of scope is refused.
     "instructions.create": Page(ADMIN, ok=400),
@@ -134,6 +135,7 @@ PAGES: dict[str, Page] = {
     "points.page": Page(ADMIN),
     "points.add": Page(ADMIN, ok=400),
     "points.change": Page(ADMIN, params={"service_id": 999999}, ok=404),
+    "points.phone": Page(VOLUNTEER_OR_ADMIN, params={"point_id": 999999}, ok=404),
     # The studio (docs/studio.md): drafts of the institutions in scope. The POSTs get an
     # empty form: refused with the form again (400), nothing stored; moving the only lesson
     # changes nothing (303).
