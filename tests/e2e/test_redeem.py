@@ -126,7 +126,7 @@ def test_redeem_offline_on_a_marked_phone_is_one_redemption(
         page.goto(f"{base}/staff/point", timeout=20_000)
         staff_sign_in(page, VOLUNTEER)
         page.goto(f"{base}/staff/point", timeout=20_000)
-        row = page.locator(f"[data-testid=redemption-phones] li[data-device='{device_id[:8]}']")
+        row = page.locator(f"[data-testid=redemption-phones] li[data-redeem-device='{device_id[:8]}']")
         expect(row).to_have_attribute("data-redeems", "no", timeout=20_000)
         page.get_by_test_id(f"redemption-phone-{device_id[:8]}").click()
         expect(row).to_have_attribute("data-redeems", "yes", timeout=20_000)

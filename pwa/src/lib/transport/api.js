@@ -26,14 +26,24 @@ export async function errorFromResponse(res) {
 }
 
 /**
- * fetch() that maps a network failure to `network-offline`.
+ * How long one county request may take, its answer's body included, before it counts as a
+ * lost network: a 2G link that stalls mid-answer would otherwise hold a sync ("正在同步…")
+ * for ever, and it would never be tried again.
+ */
+export const REQUEST_TIMEOUT_MS = 45_000;
+
+/**
+ * fetch() that maps a network failure, or no whole answer within `timeoutMs`, to
+ * `network-offline`.
  * @param {string} url
  * @param {RequestInit} [init]
+ * @param {number} [timeoutMs]
  * @returns {Promise<Response>}
  */
-export async function request(url, init = {}) {
+export async function request(url, init = {}, timeoutMs = REQUEST_TIMEOUT_MS) {
+  const timeout = typeof AbortSignal.timeout === 'function' ? AbortSignal.timeout(timeoutMs) : null;
   try {
-    return await fetch(url, init);
+    return await fetch(url, timeout ? { ...init, signal: timeout } : init);
   } catch (err) {
     throw new XuedianError('network-offline', 'The network is not reachable.', { cause: err });
   }
@@ -96,6 +106,10 @@ export async function readJson(res, message) {
   try {
     return await res.json();
   } catch (err) {
+    // The answer stopped coming (request()'s time ran out): the network, not the county.
+    if (err?.name === 'TimeoutError' || err?.name === 'AbortError') {
+      throw new XuedianError('network-offline', 'The network is not reachable.', { cause: err });
+    }
     throw new XuedianError('body-not-json', message, { status: res.status, cause: err });
   }
 }
