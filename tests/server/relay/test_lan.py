@@ -10,6 +10,7 @@ import re
 
 import pytest
 
+from xuedian.core.words import size_text
 from xuedian.sync.bundlefile import check_signed
 
 from ..sync.helpers import Phone, make_record
@@ -78,7 +79,7 @@ def test_index_lists_the_mirrored_packs_with_size_and_link(relay, relay_client):
     assert "学点入门" in html
     assert 'href="/packs/xuedian-welcome-v1.xdpack"' in html
     size = relay.mirror.packs()[0]["archive_size"]
-    assert f"第 1 版 · {size // 1000} KB" in html or f"{size / 1e6:.1f} MB" in html
+    assert f"第 1 版 · {size_text(size)}" in html and size_text(size).endswith(("KB", "MB"))
     assert "上次连上县里：还没有" not in html
 
 
