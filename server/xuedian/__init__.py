@@ -227,7 +227,7 @@ def create_relay_app(config=None) -> Flask:
     )
     app.extensions["xuedian.relay"] = Relay(instance / "relay", settings)
     app.url_map.converters["int"] = DbIdConverter
-    register_error_handlers(app)
+    register_error_handlers(app, database=False)
     timeutil.register_filters(app)
     bidi.init_app(app)
     htmlpage.init_app(app)
