@@ -98,3 +98,17 @@ def test_gunicorn_master_settings_do_not_load_flask():
         {},
     )
     assert _tops(seen["modules"], ["flask", "werkzeug", "jinja2", "sqlalchemy"]) == []
+
+
+def test_relay_app_loads_no_database_library(tmp_path):
+    """A kiosk relay has no database: its worker leaves SQLAlchemy out (bench relay_rss)."""
+    seen = _loaded(
+        "import json, sys\n"
+        "from xuedian import create_relay_app\n"
+        f"app = create_relay_app({{'instance_path': {str(tmp_path)!r}}})\n"
+        "code = app.test_client().get('/').status_code\n"
+        "print(json.dumps({'codes': [code], 'modules': sorted(sys.modules)}))",
+        {},
+    )
+    assert seen["codes"] == [200]
+    assert _tops(seen["modules"], ["sqlalchemy", "flask_sqlalchemy", *DEFERRED]) == []
