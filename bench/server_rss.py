@@ -4,7 +4,7 @@ visit. Budgets (DESIGN §8): 60 MB per worker, 80 MB for the whole embedded serv
 Where the worker's memory goes (python -X importtime and RSS deltas per module, 2026-12-02):
 Python with gunicorn about 22 MB (the master is that alone), Flask with Werkzeug and Jinja
 about 10 MB, SQLAlchemy with its ORM about 20 MB (asyncio included), Xuedian's models,
-schemas and modules about 12 MB. Imported on first use only, so not here: Flask-Migrate
+schemas and modules about 14 MB. Imported on first use only, so not here: Flask-Migrate
 (Alembic, Mako, Pygments: 11 MB), pyld with requests and lxml (11 MB), cryptography (9 MB),
 the other database's dialect (2 MB), markdown-it, nh3, PyYAML, segno and apispec (3 MB);
 tests/server/test_worker_imports.py keeps them out. The app is not preloaded into the
