@@ -1,10 +1,14 @@
 """Peak memory of a village relay while it forwards 10,000 records (budget: 100 MB, so it
-fits a Raspberry Pi), and how long forwarding takes.
+fits a Raspberry Pi), how long forwarding takes, and what the relay holds once it idles
+afterwards (budget: 50 MB for the kiosk, master and worker together).
 
 A county (`xuedian serve`, SQLite) and a relay (`xuedian relay run`) run as processes on
 loopback. The relay's outbox holds 20 bundles of 500 signed records (four phones) before it
 starts; its resident memory (gunicorn master and worker, read from /proc) is sampled every
-50 ms until every bundle is forwarded.
+50 ms until every bundle is forwarded, then once more two seconds after the last acks.
+
+The relay app has no database, so its worker loads neither Flask-SQLAlchemy nor SQLAlchemy
+(``create_relay_app`` registers no database error handler).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from pathlib import Path
 from .common import XUEDIAN, children, figure, free_port, rss_kib, served
 
 BUDGET_MB = 100
+IDLE_BUDGET_MB = 50
 PHONES = 4
 BUNDLES_PER_PHONE = 5
 RECORDS_PER_BUNDLE = 500
@@ -80,6 +85,8 @@ def main() -> None:
                     time.sleep(0.05)
                 else:
                     raise RuntimeError("the relay did not forward every bundle in time")
+                time.sleep(2)
+                idle = sum(rss_kib(pid) for pid in [proc.pid, *children(proc.pid)])
             finally:
                 proc.terminate()
                 proc.wait(timeout=30)
@@ -94,6 +101,7 @@ def main() -> None:
         BUDGET_MB,
     )
     figure("relay peak RSS, gunicorn master + worker", peak_total / 1024, "MB", BUDGET_MB)
+    figure("relay idle RSS after forwarding, master + worker", idle / 1024, "MB", IDLE_BUDGET_MB)
     figure(f"relay start to {RECORDS:,} records forwarded (20 bundles)", done_at - started, "s")
 
 

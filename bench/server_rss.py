@@ -1,11 +1,14 @@
 """Idle memory of one `xuedian serve` (master + one worker) after start-up and a first
 visit. Budgets (DESIGN §8): 60 MB per worker, 80 MB for the whole embedded server.
 
-Where the worker's memory goes (python -X importtime and RSS deltas, 2026-12-02): Python
-itself about 9 MB, Flask with Werkzeug and Jinja 22 MB, SQLAlchemy 28 MB (asyncio and ssl
-included), marshmallow, cryptography and WhiteNoise 10 MB, Xuedian's own modules and app
-about 10 MB. Flask-Migrate (Alembic, Mako, Pygments: 11 MB) and requests (6 MB) are no
-longer imported by a serving worker.
+Where the worker's memory goes (python -X importtime and RSS deltas per module, 2026-12-02):
+Python with gunicorn about 22 MB (the master is that alone), Flask with Werkzeug and Jinja
+about 10 MB, SQLAlchemy with its ORM about 20 MB (asyncio included), Xuedian's models,
+schemas and modules about 14 MB. Imported on first use only, so not here: Flask-Migrate
+(Alembic, Mako, Pygments: 11 MB), pyld with requests and lxml (11 MB), cryptography (9 MB),
+the other database's dialect (2 MB), markdown-it, nh3, PyYAML, segno and apispec (3 MB);
+tests/server/test_worker_imports.py keeps them out. The app is not preloaded into the
+master: that measured higher in RSS and in PSS.
 """
 
 from __future__ import annotations

@@ -90,7 +90,6 @@ def create_app(config=None, *, migrations: bool = True) -> Flask:
     from .org import routes as staff_routes
     from .packs import routes as pack_routes
     from .points import pages as points_pages
-    from .province import pages as province_pages
     from .province import routes as province_routes
     from .push import routes as push_routes
     from .reports import views as report_views
@@ -188,6 +187,9 @@ def create_app(config=None, *, migrations: bool = True) -> Flask:
     app.register_blueprint(points_pages.bp)
     app.register_blueprint(province_routes.bp)
     if province.is_province(app):
+        # Imported only here: a county (the usual server) never loads the province's pages.
+        from .province import pages as province_pages
+
         app.register_blueprint(province_pages.bp)
     app.register_blueprint(event_pages.bp)
     dist = Path(settings.pwa_dist) if settings.pwa_dist else default_pwa_dist()
@@ -225,7 +227,7 @@ def create_relay_app(config=None) -> Flask:
     )
     app.extensions["xuedian.relay"] = Relay(instance / "relay", settings)
     app.url_map.converters["int"] = DbIdConverter
-    register_error_handlers(app)
+    register_error_handlers(app, database=False)
     timeutil.register_filters(app)
     bidi.init_app(app)
     htmlpage.init_app(app)

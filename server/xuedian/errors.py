@@ -7,9 +7,13 @@ and every HTTP error under ``/api/``, into
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import Flask, current_app, jsonify, request
-from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
+
+if TYPE_CHECKING:
+    from sqlalchemy.exc import OperationalError
 
 #: Every stable error code the server can send, with its English message.
 CODES: dict[str, str] = {}
@@ -156,8 +160,12 @@ def _html_renderer():
     return None
 
 
-def register_error_handlers(app: Flask) -> None:
-    """Send every API error as the JSON envelope (HTML pages may register their own)."""
+def register_error_handlers(app: Flask, database: bool = True) -> None:
+    """Send every API error as the JSON envelope (HTML pages may register their own).
+
+    ``database=False`` (a kiosk relay, which has none) leaves out the handler of database
+    errors, and with it SQLAlchemy, about 15 MB the relay would hold for nothing.
+    """
 
     @app.errorhandler(XuedianError)
     def handle_xuedian_error(error: XuedianError):
@@ -184,18 +192,21 @@ def register_error_handlers(app: Flask) -> None:
             response.headers["Allow"] = ", ".join(error.valid_methods)
         return response, error.code or mapped.status
 
-    @app.errorhandler(OperationalError)
-    def handle_database_error(error: OperationalError):
-        from .extensions import db
+    if database:
+        from sqlalchemy.exc import OperationalError
 
-        db.session.rollback()
-        if not is_busy(error):
-            return handle_unexpected(error)
-        app.logger.warning("database busy on %s: %s", request.path, error.orig)
-        busy = DatabaseBusy(retry_after=DatabaseBusy.retry_after)
-        response = jsonify(busy.envelope())
-        response.headers["Retry-After"] = str(DatabaseBusy.retry_after)
-        return response, busy.status
+        @app.errorhandler(OperationalError)
+        def handle_database_error(error: OperationalError):
+            from .extensions import db
+
+            db.session.rollback()
+            if not is_busy(error):
+                return handle_unexpected(error)
+            app.logger.warning("database busy on %s: %s", request.path, error.orig)
+            busy = DatabaseBusy(retry_after=DatabaseBusy.retry_after)
+            response = jsonify(busy.envelope())
+            response.headers["Retry-After"] = str(DatabaseBusy.retry_after)
+            return response, busy.status
 
     @app.errorhandler(ConnectionError)
     def handle_client_gone(error: ConnectionError):

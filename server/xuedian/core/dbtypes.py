@@ -1,4 +1,4 @@
-"""Column types that behave the same on SQLite and PostgreSQL."""
+"""Column types, and the one upsert statement, that behave the same on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -26,3 +26,17 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def dialect_insert(table, dialect: str):
+    """Return an INSERT into ``table`` with ``on_conflict_do_nothing``, in the dialect named
+    ``dialect`` (``"postgresql"``, else SQLite's).
+
+    The dialect module is imported here: each is about 2 MB, and a server only ever needs
+    the one its database speaks.
+    """
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table)

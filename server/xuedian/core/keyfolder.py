@@ -3,6 +3,9 @@
 
 Each private key is a PKCS#8 PEM file made owner-readable (0600) from its first byte and
 never overwritten; the index is a JSON list of entries, replaced atomically.
+
+cryptography (about 9 MB once loaded) is imported where a key is made, written or read, so a
+serving worker that only lists keys (``/trusted-keys.json``) does without it.
 """
 
 from __future__ import annotations
@@ -10,18 +13,23 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 
 def new_key() -> tuple[Ed25519PrivateKey, bytes]:
     """A fresh private key and its raw 32-byte public key."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     private = Ed25519PrivateKey.generate()
     return private, raw_public(private)
 
 
 def raw_public(private: Ed25519PrivateKey) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+
     return private.public_key().public_bytes(
         serialization.Encoding.Raw, serialization.PublicFormat.Raw
     )
@@ -49,6 +57,8 @@ class KeyFolder:
 
     def store(self, name: str, private: Ed25519PrivateKey) -> None:
         """Write ``private`` as ``<name>.pem``, 0600 from the start; never overwrites."""
+        from cryptography.hazmat.primitives import serialization
+
         self.folder.mkdir(parents=True, exist_ok=True)
         pem = private.private_bytes(
             serialization.Encoding.PEM,
@@ -61,5 +71,7 @@ class KeyFolder:
 
     def load(self, name: str) -> Ed25519PrivateKey:
         """The private key ``<name>.pem``."""
+        from cryptography.hazmat.primitives import serialization
+
         pem = (self.folder / f"{name}.pem").read_bytes()
         return serialization.load_pem_private_key(pem, password=None)

@@ -14,7 +14,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask.globals import _cv_app
+#: Flask's app context variable, imported on the first :func:`county_zone`: the gunicorn
+#: master checks the settings (:func:`zone_named`) and would otherwise load Flask for nothing.
+_cv_app = None
 
 #: The county's timezone when no app is configured (tools and scripts outside an app).
 DEFAULT_TIMEZONE = "Asia/Shanghai"
@@ -52,6 +54,9 @@ def county_zone() -> ZoneInfo:
     """The county's timezone: the app's ``XUEDIAN_TIMEZONE``, else the default."""
     # Ingest converts every record's day: the app context variable itself is read, not the
     # ``current_app`` proxy, which costs several times the conversion.
+    global _cv_app
+    if _cv_app is None:
+        from flask.globals import _cv_app
     ctx = _cv_app.get(None)
     return ZoneInfo(ctx.app.config["XUEDIAN"].timezone if ctx else DEFAULT_TIMEZONE)
 

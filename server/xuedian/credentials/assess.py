@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import urllib.request
 from pathlib import Path
 
 from flask import current_app
@@ -65,6 +64,8 @@ def _cache_file(url: str) -> Path:
 
 def _fetch(url: str) -> dict | None:
     """The list credential at ``url`` (saved as the last copy), else the last copy."""
+    import urllib.request  # here: a worker fetches a status list rarely, most never
+
     cache = _cache_file(url)
     try:
         with urllib.request.urlopen(url, timeout=_TIMEOUT) as answer:  # noqa: S310 (http(s) only)

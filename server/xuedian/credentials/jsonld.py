@@ -5,6 +5,9 @@ Owns the table of context URLs this server understands (``CONTEXTS``); each file
 is in ``contexts/README.md``. A context URL not in the table is refused
 (``credential-context-unknown``), and a term the contexts do not define is refused
 (``credential-term-undefined``) instead of being silently dropped from what is signed.
+
+pyld (with requests and lxml, about 11 MB) loads on the first credential expanded or
+signed, not when a serving worker starts.
 """
 
 from __future__ import annotations
@@ -14,11 +17,12 @@ import json
 import re
 from functools import cache
 from pathlib import Path
-
-from pyld import jsonld
-from pyld.jsonld import JsonLdError
+from typing import TYPE_CHECKING
 
 from .errors import ContextUnknown, CredentialMalformed, TermUndefined
+
+if TYPE_CHECKING:
+    from pyld.jsonld import JsonLdError
 
 FOLDER = Path(__file__).parent / "contexts"
 
@@ -85,6 +89,9 @@ def expand(document: dict, loader=LOADER) -> list:
     :class:`ContextUnknown` for a context URL not shipped here; :class:`CredentialMalformed`
     for anything else JSON-LD refuses.
     """
+    from pyld import jsonld
+    from pyld.jsonld import JsonLdError
+
     dropped: list[str] = []
     try:
         expanded = jsonld.expand(
@@ -112,6 +119,9 @@ def expand(document: dict, loader=LOADER) -> list:
 def canonical_nquads(document: dict, loader=LOADER) -> str:
     """Return the RDFC-1.0 (URDNA2015) canonical N-Quads of ``document``, after the strict
     expansion of :func:`expand`."""
+    from pyld import jsonld
+    from pyld.jsonld import JsonLdError
+
     expanded = expand(document, loader)
     try:
         return jsonld.normalize(

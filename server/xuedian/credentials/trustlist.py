@@ -25,15 +25,18 @@ import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import rfc8785
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from ..core.keyfolder import raw_public
 from ..core.timeutil import utcnow
 from . import didkey
 from .timecheck import parse_datetime, stamp
+
+if TYPE_CHECKING:
+    # cryptography itself loads where a key is used (see core/keyfolder.py).
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 TYPE = "XuedianTrustList"
 ENTRY_TYPE = "XuedianTrustEntry"
@@ -141,9 +144,7 @@ def build(entries: list[dict], name: str, private: Ed25519PrivateKey) -> dict:
 
 def sign(document: dict, private: Ed25519PrivateKey) -> dict:
     """Return ``document`` with a proof by ``private`` (any earlier proof replaced)."""
-    raw = private.public_key().public_bytes(
-        serialization.Encoding.Raw, serialization.PublicFormat.Raw
-    )
+    raw = raw_public(private)
     document = {k: v for k, v in document.items() if k != "proof"}
     document["proof"] = {
         "type": PROOF_TYPE,
@@ -170,6 +171,9 @@ def verify(document, province_did: str) -> list[County]:
         raise TrustListInvalid("the trust list's signature cannot be read") from None
     if signer != province_did:
         raise TrustListInvalid(f"the trust list is signed by {signer}, not the province key")
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     try:
         Ed25519PublicKey.from_public_bytes(public).verify(signature, _signing_bytes(document))
     except (InvalidSignature, ValueError):
@@ -181,6 +185,9 @@ def verify(document, province_did: str) -> list[County]:
 
 def new_key(path: Path) -> str:
     """Write a new Ed25519 province key to ``path`` (0600, PKCS#8 PEM); return its did:key."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     private = Ed25519PrivateKey.generate()
     pem = private.private_bytes(
         serialization.Encoding.PEM,
@@ -193,6 +200,9 @@ def new_key(path: Path) -> str:
 
 
 def load_key(path: Path) -> Ed25519PrivateKey:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     private = serialization.load_pem_private_key(Path(path).read_bytes(), password=None)
     if not isinstance(private, Ed25519PrivateKey):
         raise TrustListInvalid("the key file is not an Ed25519 private key")
@@ -200,10 +210,7 @@ def load_key(path: Path) -> Ed25519PrivateKey:
 
 
 def did_of(private: Ed25519PrivateKey) -> str:
-    raw = private.public_key().public_bytes(
-        serialization.Encoding.Raw, serialization.PublicFormat.Raw
-    )
-    return didkey.did_for(raw)
+    return didkey.did_for(raw_public(private))
 
 
 class TrustStore:

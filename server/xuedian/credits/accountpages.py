@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import json
 
-import segno
 from flask import Blueprint, Response, current_app, redirect, request, url_for
 from sqlalchemy import select
 
 from ..core.forms import load_form
 from ..core.htmlpage import render_page
+from ..core.qr import qr_data_uri
 from ..extensions import db
 from ..learners.models import LearnerProfile
 from ..org.auth import check_csrf, current_staff, staff_required
@@ -69,12 +69,6 @@ def search():
     )
 
 
-def _qr_uri(text: str) -> str:
-    """A data: URI of the QR code's SVG (the staff CSP allows data: images, not inline SVG
-    styles)."""
-    return segno.make(text, error="m").svg_data_uri(scale=8, border=2)
-
-
 def _card(account: LearningAccount, status: int = 200, errors=(), form=None):
     if account.short_number is None:  # an account older than the card
         account.short_number = short_number(account.learner)
@@ -84,7 +78,7 @@ def _card(account: LearningAccount, status: int = 200, errors=(), form=None):
         status,
         account=account,
         profile=db.session.get(LearnerProfile, account.learner),
-        qr=_qr_uri(card_text(account.learner)),
+        qr=qr_data_uri(card_text(account.learner)),
         real_name_on=bool(current_app.config["XUEDIAN"].real_name),
         errors=list(errors),
         form=form or {},

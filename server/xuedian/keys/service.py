@@ -17,8 +17,6 @@ from dataclasses import asdict, dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from flask import current_app
 
 from ..core.canonjson import canonical_bytes
@@ -214,6 +212,10 @@ def verify_envelope(envelope: dict, expected_type: str, trusted: list[dict]) -> 
 def ed25519_verify(public_key: str, signature: bytes, message: bytes) -> bool:
     """Whether ``signature`` is the Ed25519 signature of ``message`` by the base64url raw
     ``public_key``. Raises ``ValueError`` for a key that is not 32 base64url bytes."""
+    # Imported here: a serving worker lists keys at start and verifies only when phones sync.
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     public = Ed25519PublicKey.from_public_bytes(b64url_decode(public_key))
     try:
         public.verify(signature, message)

@@ -4,8 +4,6 @@ bodies with attachments."""
 from __future__ import annotations
 
 import copy
-import email.parser
-import email.policy
 import hashlib
 import json
 import secrets
@@ -79,6 +77,9 @@ def shaped(st: dict, fmt: str, accept_language: str) -> dict:
 
 def parse_multipart(body: bytes, content_type: str):
     """Split a multipart/mixed statement request into (statement JSON, {sha2: (type, bytes)})."""
+    import email.parser  # here: only a request with attachments needs the MIME parser
+    import email.policy
+
     head = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode()
     message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
     if not message.is_multipart():

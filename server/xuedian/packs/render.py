@@ -2,19 +2,31 @@
 
 Raw HTML in Markdown is escaped, never rendered; the rendered HTML then goes through an
 allow-list sanitiser as a second wall, so no script, handler, frame or foreign URL survives.
+
+markdown-it and nh3 load on the first lesson rendered, not when a serving worker starts:
+most workers never build or import a pack.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from functools import cache
+from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
 
-import nh3
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
-_md = MarkdownIt("commonmark", {"html": False}).enable("table")
+
+@cache
+def _markdown() -> MarkdownIt:
+    """The one CommonMark parser (with tables, raw HTML escaped), made on first use."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False}).enable("table")
+
 
 ALLOWED_TAGS = {
     "p",
@@ -72,13 +84,13 @@ def media_links(markdown: str) -> list[tuple[str, str]]:
     """Return ``(kind, decoded url)`` of every image and link, ``kind`` is image or link."""
     return [
         ("image" if attr == "src" else "link", unquote(str(token.attrs[attr])))
-        for token, attr in _url_tokens(_md.parse(markdown))
+        for token, attr in _url_tokens(_markdown().parse(markdown))
     ]
 
 
 def has_title_heading(markdown: str) -> bool:
     """Return whether the body has a level-1 heading (the app shows the title instead)."""
-    return any(t.type == "heading_open" and t.tag == "h1" for t in _md.parse(markdown))
+    return any(t.type == "heading_open" and t.tag == "h1" for t in _markdown().parse(markdown))
 
 
 def _inside_pack(value: str, prefix: str = IMAGE_PREFIX) -> bool:
@@ -108,6 +120,8 @@ def sanitise(html: str, prefix: str = IMAGE_PREFIX) -> str:
     """Return ``html`` cut down to the allow-list: images only from the pack (URLs under
     ``prefix``: ``/content/`` on the phone, the draft's media in the studio's preview),
     links only to http(s) or the pack, no scripts, handlers, styles, frames or comments."""
+    import nh3
+
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -127,20 +141,21 @@ def render_lesson(
     ``rewrite`` maps a decoded link or image URL under ``media/`` to the URL to emit; the
     pack's own files are those under ``prefix`` (``/content/``, where the phone finds them).
     """
-    tokens = _md.parse(markdown)
+    md = _markdown()
+    tokens = md.parse(markdown)
     if rewrite:
         for token, attr in _url_tokens(tokens):
             url = unquote(str(token.attrs[attr]))
             if url.startswith("media/"):
                 token.attrs[attr] = quote(rewrite(url), safe="/:")
-    return sanitise(_md.renderer.render(tokens, _md.options, {}), prefix)
+    return sanitise(md.renderer.render(tokens, md.options, {}), prefix)
 
 
 def plain_text(markdown: str) -> str:
     """Return the words of a Markdown body for speech: one line a block, each ending in
     punctuation so the voice pauses; code, images and HTML tags are left out."""
     lines = []
-    for block in _md.parse(markdown):
+    for block in _markdown().parse(markdown):
         if block.type != "inline":
             continue
         words = []

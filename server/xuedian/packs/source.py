@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-import yaml
 from marshmallow import ValidationError as MarshmallowError
 
 from ..errors import XuedianError
@@ -68,6 +67,8 @@ class Source:
 
 
 def _yaml(name: str, text: str):
+    import yaml  # here, not at the top: a serving worker reads no pack source until asked
+
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:

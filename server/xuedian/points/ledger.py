@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.dialects import postgresql, sqlite
 
+from ..core.dbtypes import dialect_insert
 from ..core.timeutil import utcnow
 from ..extensions import db
 from .models import KINDS, PointsEntry
@@ -21,7 +21,7 @@ def insert_new(table, row: dict, keys: list[str]) -> bool:
     """Insert ``row`` into ``table`` unless its ``keys`` are there; return whether it was new.
     (The same statement on both databases: "on conflict do nothing".)"""
     dialect = db.session.get_bind().dialect.name
-    stmt = (postgresql if dialect == "postgresql" else sqlite).insert(table)
+    stmt = dialect_insert(table, dialect)
     stmt = stmt.on_conflict_do_nothing(index_elements=keys).returning(*table.__table__.primary_key)
     return db.session.execute(stmt, row).first() is not None
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from typing import TYPE_CHECKING
 
 from ..keys.service import b64url
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric import ec
 
 FILENAME = "vapid_private.pem"
 
@@ -24,6 +25,10 @@ def key_path(instance: Path) -> Path:
 
 def ensure(instance: Path) -> ec.EllipticCurvePrivateKey:
     """Return the VAPID private key, making it if the instance has none."""
+    # Imported here, as everywhere a serving worker may not need cryptography (keyfolder.py).
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
     path = key_path(instance)
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -47,6 +52,8 @@ def ensure(instance: Path) -> ec.EllipticCurvePrivateKey:
 
 def public_key_b64(key: ec.EllipticCurvePrivateKey) -> str:
     """The public key as browsers want it: the uncompressed point, base64url."""
+    from cryptography.hazmat.primitives import serialization
+
     raw = key.public_key().public_bytes(
         serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
     )

@@ -12,8 +12,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from sqlalchemy import case, delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 
+from ..core.dbtypes import dialect_insert
 from ..core.timeutil import local_day
 from ..extensions import db
 from ..sync.facts import COLUMNS as FACTS
@@ -75,7 +75,7 @@ class Tally:
 
 def _insert(table):
     dialect = db.session.get_bind().dialect.name
-    return (postgresql if dialect == "postgresql" else sqlite).insert(table)
+    return dialect_insert(table, dialect)
 
 
 def _older(column, excluded):

@@ -18,7 +18,6 @@ from datetime import date
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
-import yaml
 from flask import current_app
 from marshmallow import ValidationError
 from sqlalchemy import select
@@ -88,8 +87,14 @@ def publisher_names(publisher: Publisher) -> dict:
     return {"zh-CN": publisher.name, "en": publisher.name_en or publisher.name}
 
 
+def _dump_yaml(data: dict) -> str:
+    import yaml  # here, not at the top: a serving worker opens the studio rarely
+
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
 def _write_pack_yaml(root: Path, pack: dict) -> None:
-    text = yaml.safe_dump(pack, allow_unicode=True, sort_keys=False)
+    text = _dump_yaml(pack)
     (root / "pack.yaml").write_text(text, "utf-8")
 
 
@@ -106,6 +111,8 @@ def _checked(pack: dict) -> dict:
 
 def pack_fields(draft: Draft) -> dict:
     """The draft's pack.yaml, as written."""
+    import yaml
+
     return yaml.safe_load((draft_root(draft) / "pack.yaml").read_text("utf-8"))
 
 
@@ -190,7 +197,7 @@ def save_lesson(draft: Draft, lesson_id: str | None, meta: dict, body: str, body
             lesson_id = f"{number:02d}-lesson"
     elif not (folder / f"{lesson_id}.md").is_file():
         raise StudioError("No such lesson.", "lesson_missing")
-    head = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
+    head = _dump_yaml(meta)
     (folder / f"{lesson_id}.md").write_text(f"---\n{head}---\n{body.strip()}\n", "utf-8")
     en = folder / f"{lesson_id}{EN_SUFFIX}"
     if body_en.strip():

@@ -23,10 +23,10 @@ import time
 from flask import current_app
 from marshmallow import ValidationError as MarshmallowError
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from ..core import hooks
 from ..core.canonjson import canonical_bytes
+from ..core.dbtypes import dialect_insert
 from ..core.timeutil import iso, utcnow
 from ..core.transaction import retry_once_on_conflict
 from ..errors import CODES, XuedianError, register_code
@@ -148,7 +148,7 @@ def _owned_only(device: Device, rows, rejected, quarantine, now) -> list[dict]:
     unclaimed = sorted(learners - set(known))
     if unclaimed:
         dialect = db.session.get_bind().dialect.name
-        stmt = (postgresql if dialect == "postgresql" else sqlite).insert(LearnerOwner)
+        stmt = dialect_insert(LearnerOwner, dialect)
         claims = [{"learner": x, "device_id": device.id, "since": now} for x in unclaimed]
         db.session.execute(stmt.on_conflict_do_nothing(index_elements=["learner"]), claims)
         known = owners()  # another device may have claimed one a moment before

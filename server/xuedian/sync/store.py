@@ -11,8 +11,8 @@ multi-row insert, which its driver binds cheaply.
 from __future__ import annotations
 
 from sqlalchemy import JSON, String, cast, func, select
-from sqlalchemy.dialects import postgresql, sqlite
 
+from ..core.dbtypes import dialect_insert
 from ..extensions import db
 from .models import LearningRecord
 
@@ -25,11 +25,14 @@ def insert_new(rows: list[dict]) -> set[str]:
     if db.session.get_bind().dialect.name == "postgresql":
         statement = _unnest_insert(rows)
         return set(db.session.execute(statement).scalars())
-    insert = sqlite.insert(LearningRecord).on_conflict_do_nothing(index_elements=["id"])
+    insert = dialect_insert(LearningRecord, "sqlite")
+    insert = insert.on_conflict_do_nothing(index_elements=["id"])
     return set(db.session.execute(insert.returning(LearningRecord.id), rows).scalars())
 
 
 def _unnest_insert(rows: list[dict]):
+    from sqlalchemy.dialects import postgresql  # loaded already: the database speaks it
+
     table = LearningRecord.__table__
     dialect = db.session.get_bind().dialect
     names = list(rows[0])

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from functools import cache
 
-from apispec import APISpec
-from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Blueprint, current_app
 
 from .. import __version__
@@ -348,6 +346,10 @@ def _fix_patterns(node):
 @cache
 def document() -> dict:
     """Return the OpenAPI 3.1 document as a dict (built once per process)."""
+    # apispec is imported here: a worker needs it only once someone asks for the document.
+    from apispec import APISpec
+    from apispec.ext.marshmallow import MarshmallowPlugin
+
     plugin = MarshmallowPlugin()
     spec = APISpec(
         title="Xuedian county API",
