@@ -120,6 +120,9 @@ def run(backend: str, database_url: str, instance: str) -> None:
         if backend != "sqlite":
             return  # signing costs the same on both databases; measured once
         outcomes = db.session.scalars(select(Outcome).limit(CREDENTIALS)).all()
+        if not outcomes:
+            print("no outcome was certified: too few records to sign; raise XUEDIAN_BENCH_RECORDS")
+            return
         name = issuing.issuer_name()
         issuing.issue(outcomes[0], name)  # the issuer key is made on first use
         # Fewer outcomes than credentials asked for: each is issued again (a new credential,
