@@ -6,7 +6,6 @@ staff events page counts one attendance. The token is checked by the county at i
 from __future__ import annotations
 
 import re
-import subprocess
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -14,6 +13,7 @@ import pytest
 from playwright.sync_api import expect
 from support import wait_until
 from support.browser import staff_sign_in, wait_for_controller
+from support.camera import image_as_camera
 from support.county import stored_records
 
 from xuedian.org.demo import VOLUNTEER
@@ -54,17 +54,7 @@ def qr_video(page, server, event_id: int, tmp_path) -> tuple[str, str]:
     expect(page.get_by_test_id("event-plaque")).to_contain_text(TITLE, timeout=20_000)
     png = tmp_path / "event.png"
     page.get_by_test_id("event-qr").screenshot(path=str(png))
-    y4m = tmp_path / "event.y4m"
-    scale = (
-        "scale=640:480:force_original_aspect_ratio=decrease,pad=640:480:(ow-iw)/2:(oh-ih)/2:white"
-    )
-    subprocess.run(
-        ["ffmpeg", "-v", "error", "-y", "-loop", "1", "-i", str(png), "-frames:v", "20"]
-        + ["-vf", f"{scale},format=yuv420p", "-f", "yuv4mpegpipe", str(y4m)],
-        check=True,
-        timeout=60,
-    )
-    return str(y4m), page.get_by_test_id("event-url").inner_text()
+    return image_as_camera(png), page.get_by_test_id("event-url").inner_text()
 
 
 def test_event_checkin_scanned_offline_syncs_and_counts(live_server, page, playwright, tmp_path):

@@ -10,13 +10,12 @@ sync the second phone, offline again, says 已撤销, and the holder's card says
 
 from __future__ import annotations
 
-import subprocess
-
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 from support import wait_until
 from support.browser import read_store, wait_for_controller
+from support.camera import image_as_camera
 from support.county import cli
 
 from xuedian.credits.models import Outcome, OutcomeDefinition
@@ -77,16 +76,7 @@ def qr_video(card, tmp_path) -> str:
     """Photograph the certificate's QR code and make it a camera feed (as test_route does)."""
     png = tmp_path / "certificate.png"
     card.screenshot(path=str(png))
-    y4m = tmp_path / "certificate.y4m"
-    scale = "scale=640:480:force_original_aspect_ratio=decrease:flags=neighbor,"
-    scale += "pad=640:480:(ow-iw)/2:(oh-ih)/2:white"
-    subprocess.run(
-        ["ffmpeg", "-v", "error", "-y", "-loop", "1", "-i", str(png), "-frames:v", "20"]
-        + ["-vf", f"{scale},format=yuv420p", "-f", "yuv4mpegpipe", str(y4m)],
-        check=True,
-        timeout=60,
-    )
-    return str(y4m)
+    return image_as_camera(png, sharp=True)
 
 
 def sync_now(page, base: str) -> None:

@@ -8,7 +8,6 @@ redemption for that voucher."""
 
 from __future__ import annotations
 
-import subprocess
 import uuid
 from dataclasses import replace
 
@@ -18,6 +17,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 from support import wait_until
 from support.browser import read_store, staff_sign_in, wait_for_controller
+from support.camera import image_as_camera
 from support.county import registered
 
 from xuedian.extensions import db
@@ -59,16 +59,7 @@ def card_video(learner: str, tmp_path) -> str:
     """The learner card's QR code as a camera feed."""
     png = tmp_path / "card.png"
     segno.make(f"XDL1:{learner}", error="m").save(str(png), scale=8, border=4)
-    y4m = tmp_path / "card.y4m"
-    scale = "scale=640:480:force_original_aspect_ratio=decrease:flags=neighbor,"
-    scale += "pad=640:480:(ow-iw)/2:(oh-ih)/2:white"
-    subprocess.run(
-        ["ffmpeg", "-v", "error", "-y", "-loop", "1", "-i", str(png), "-frames:v", "20"]
-        + ["-vf", f"{scale},format=yuv420p", "-f", "yuv4mpegpipe", str(y4m)],
-        check=True,
-        timeout=60,
-    )
-    return str(y4m)
+    return image_as_camera(png, sharp=True)
 
 
 def enrol_at_volunteers_point(server, device_id: str) -> None:

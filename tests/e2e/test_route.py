@@ -5,12 +5,12 @@ scanner reading a printed plaque through a fake camera, offline, with zxing-wasm
 from __future__ import annotations
 
 import shutil
-import subprocess
 
 import pytest
 from playwright.sync_api import expect
 from support import wait_until
 from support.browser import staff_sign_in
+from support.camera import image_as_camera
 
 from xuedian.org.demo import VOLUNTEER
 
@@ -117,32 +117,7 @@ def plaque_video(page, server, site: str, tmp_path) -> str:
     expect(plaque).to_be_visible(timeout=20_000)
     png = tmp_path / "plaque.png"
     plaque.screenshot(path=str(png))
-    y4m = tmp_path / "plaque.y4m"
-    scale = (
-        "scale=640:480:force_original_aspect_ratio=decrease,pad=640:480:(ow-iw)/2:(oh-ih)/2:white"
-    )
-    subprocess.run(
-        [
-            "ffmpeg",
-            "-v",
-            "error",
-            "-y",
-            "-loop",
-            "1",
-            "-i",
-            str(png),
-            "-frames:v",
-            "20",
-            "-vf",
-            f"{scale},format=yuv420p",
-            "-f",
-            "yuv4mpegpipe",
-            str(y4m),
-        ],
-        check=True,
-        timeout=60,
-    )
-    return str(y4m)
+    return image_as_camera(png)
 
 
 def test_scanner_reads_a_printed_plaque_and_opens_its_lesson_offline(
