@@ -18,21 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from support.browser import CHROMIUM, CHROMIUM_ARGS
 from werkzeug.serving import make_server
 
 from xuedian import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SYNC_PATH = "/api/v1/sync/batches"
 
 

@@ -13,13 +13,12 @@ import pytest
 from playwright.sync_api import expect
 from support import wait_until
 from support.browser import staff_sign_in, wait_for_controller
-from support.camera import image_as_camera
+from support.camera import camera_phone, image_as_camera
 from support.county import stored_records
 
 from xuedian.org.demo import VOLUNTEER
 
 from .axe import assert_no_serious_violations
-from .conftest import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.e2e
 
@@ -61,14 +60,9 @@ def test_event_checkin_scanned_offline_syncs_and_counts(live_server, page, playw
     event_id = make_event(page, live_server)
     feed, link = qr_video(page, live_server, event_id, tmp_path)
     assert link.startswith(f"{live_server.url}/?checkin=")
-    camera = ["--use-fake-device-for-media-stream", f"--use-file-for-fake-video-capture={feed}"]
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + camera)
+    browser, phone = camera_phone(playwright, live_server.url, feed)
+    context = phone.context
     try:
-        context = browser.new_context(
-            viewport={"width": 360, "height": 740}, locale="zh-CN", service_workers="allow"
-        )
-        context.grant_permissions(["camera"], origin=live_server.url)
-        phone = context.new_page()
         # "My learning" fetches the scanner while there is a network.
         phone.goto(f"{live_server.url}/#/", timeout=20_000)
         wait_for_controller(phone)

@@ -15,13 +15,12 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 from support import wait_until
 from support.browser import read_store, wait_for_controller
-from support.camera import image_as_camera
+from support.camera import camera_phone, image_as_camera
 from support.county import cli
 
 from xuedian.credits.models import Outcome, OutcomeDefinition
 from xuedian.extensions import db
 
-from .conftest import CHROMIUM, CHROMIUM_ARGS
 from .screens import (
     GARDEN,
     PHONE,
@@ -149,14 +148,9 @@ def test_certificate_shows_and_a_second_phone_verifies_it_offline_until_revoked(
     feed = qr_video(qr, tmp_path)
 
     # 3. A second phone syncs the county's keys and lists once, then verifies offline.
-    camera = ["--use-fake-device-for-media-stream", f"--use-file-for-fake-video-capture={feed}"]
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + camera)
+    browser, other = camera_phone(playwright, base, feed)
+    context = other.context
     try:
-        context = browser.new_context(
-            viewport={"width": 360, "height": 740}, locale="zh-CN", service_workers="allow"
-        )
-        context.grant_permissions(["camera"], origin=base)
-        other = context.new_page()
         other.goto(base + "/#/credits", timeout=20_000)
         wait_for_controller(other)
         other.reload(timeout=20_000)  # now through the service worker, which keeps the reader

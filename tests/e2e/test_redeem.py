@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 from support import wait_until
 from support.browser import read_store, staff_sign_in, wait_for_controller
-from support.camera import image_as_camera
+from support.camera import camera_phone, image_as_camera
 from support.county import registered
 
 from xuedian.extensions import db
@@ -28,7 +28,6 @@ from xuedian.points.models import PointsEntry, PointsService
 from xuedian.sync.models import Device
 
 from .axe import assert_no_serious_violations
-from .conftest import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
 
@@ -94,14 +93,9 @@ def test_redeem_offline_on_a_marked_phone_is_one_redemption(
     learner = str(uuid.uuid4())
     service = seed(server, learner)
     feed = card_video(learner, tmp_path)
-    camera = ["--use-fake-device-for-media-stream", f"--use-file-for-fake-video-capture={feed}"]
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + camera)
+    browser, phone = camera_phone(playwright, base, feed)
+    context = phone.context
     try:
-        context = browser.new_context(
-            viewport={"width": 360, "height": 740}, locale="zh-CN", service_workers="allow"
-        )
-        context.grant_permissions(["camera"], origin=base)
-        phone = context.new_page()
         phone.goto(base + "/#/settings", timeout=20_000)
         wait_for_controller(phone)
         phone.reload(timeout=20_000)

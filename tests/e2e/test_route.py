@@ -10,12 +10,12 @@ import pytest
 from playwright.sync_api import expect
 from support import wait_until
 from support.browser import staff_sign_in
-from support.camera import image_as_camera
+from support.camera import camera_phone, image_as_camera
 
 from xuedian.org.demo import VOLUNTEER
 
 from .axe import assert_no_serious_violations
-from .conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, start_live_server
+from .conftest import ROOT, start_live_server
 from .screens import install
 
 PACK = "jianzhu-keyuedu"
@@ -124,14 +124,9 @@ def test_scanner_reads_a_printed_plaque_and_opens_its_lesson_offline(
     route_server, page, playwright, tmp_path
 ):
     feed = plaque_video(page, route_server, "menlou", tmp_path)
-    camera = ["--use-fake-device-for-media-stream", f"--use-file-for-fake-video-capture={feed}"]
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + camera)
+    browser, phone = camera_phone(playwright, route_server.url, feed)
+    context = phone.context
     try:
-        context = browser.new_context(
-            viewport={"width": 360, "height": 740}, locale="zh-CN", service_workers="allow"
-        )
-        context.grant_permissions(["camera"], origin=route_server.url)
-        phone = context.new_page()
         install(phone, route_server, PACK)
         precached = phone.evaluate("caches.keys()")
         # Installing the app did not fetch the decoder; opening a route does.

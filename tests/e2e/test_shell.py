@@ -6,9 +6,7 @@ import gzip
 
 import pytest
 from playwright.sync_api import expect
-from support.browser import wait_for_controller
-
-from .conftest import CHROMIUM, CHROMIUM_ARGS
+from support.browser import CHROMIUM, CHROMIUM_ARGS, wait_for_controller
 
 pytestmark = pytest.mark.e2e
 

@@ -17,14 +17,14 @@ from pathlib import Path
 import pytest
 from flask_migrate import upgrade
 from playwright.sync_api import expect
-from support.browser import staff_sign_in, wait_for_controller
+from support.browser import CHROMIUM_ARGS, staff_sign_in, wait_for_controller
 
 from xuedian import create_app
 from xuedian.extensions import db
 from xuedian.org import service
 from xuedian.studio import service as studio_service
 
-from .conftest import CHROMIUM_ARGS, FaultInjector, LiveServer
+from .conftest import FaultInjector, LiveServer
 
 pytestmark = pytest.mark.e2e
 

@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
+import shutil
+
 from . import wait_until
+
+#: Debian's Chromium, and the switches every browser test starts it with.
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def wait_for_controller(page) -> None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+from .browser import CHROMIUM, CHROMIUM_ARGS
+
 
 def image_as_camera(png: Path, sharp: bool = False) -> str:
     """Return the path of a 640×480 y4m feed of 20 frames showing ``png`` centred on white.
@@ -23,3 +25,16 @@ def image_as_camera(png: Path, sharp: bool = False) -> str:
         timeout=60,
     )
     return str(y4m)
+
+
+def camera_phone(playwright, base: str, feed: str):
+    """A second phone (its own Chromium, 360×740, zh-CN) whose back camera films ``feed``,
+    allowed to use it on ``base``; returns ``(browser, page)``: the caller closes the
+    browser."""
+    camera = ["--use-fake-device-for-media-stream", f"--use-file-for-fake-video-capture={feed}"]
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + camera)
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, locale="zh-CN", service_workers="allow"
+    )
+    context.grant_permissions(["camera"], origin=base)
+    return browser, context.new_page()
