@@ -21,6 +21,8 @@ from .mutate import json_values, mutated
 CODES = {
     "device-signature-invalid",
     "validation-failed",
+    # A NUL or a lone surrogate in a field (core/wirefields.py): refused, never stored.
+    "text-not-storable",
     "unknown-field",
     "signature-invalid",
     "key-unknown",
