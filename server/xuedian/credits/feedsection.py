@@ -1,8 +1,9 @@
 """The credits section of the changes feed: each learner of the device with their outcomes
 (title, hours, credits, date, status, the compact QR text), what each pending
 definition still needs, and the credentials accepted from other counties (transfer.py).
-Owns ``credit_delivery``: the digest of what a device was last sent; the section is sent
-in full when it changed, or when the phone starts afresh.
+Owns no table: the cursor's ``k`` and ``q`` slots say what a device was last sent, so the
+section is sent in full when it changed, when the phone starts afresh, and again when an
+answer never reached the phone (it comes back with its old cursor).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import json
 from sqlalchemy import func, select
 
 from ..core.hooks import FeedSection
-from ..core.timeutil import iso, utcnow
+from ..core.timeutil import iso
 from ..extensions import db
 from ..packs.models import PackRelease
 from ..sync.models import LearnerOwner, LearningRecord
@@ -21,7 +22,6 @@ from . import definitions as defs
 from .certify import _columns, evaluate
 from .issuing import settle
 from .models import (
-    CreditDelivery,
     CreditTransfer,
     LearningAccount,
     Outcome,
@@ -143,21 +143,24 @@ def _state(device, learners: list[str]) -> str:
     return f"{device.change_seq}:{releases}:{counts}:{edited}"[:120]
 
 
+def _slot(text: str) -> int:
+    """A cursor-sized digest of ``text`` (1 or more: 0 means "never sent")."""
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:6], "big") or 1
+
+
 def credits_section(device, cursor, nxt, page_rows: int) -> FeedSection:
-    """Hook ``feed-sections``: the device's learners' credits when they changed."""
+    """Hook ``feed-sections``: the device's learners' credits when they changed.
+
+    What was sent travels in the cursor (slots ``k``: the derivation state, ``q``: the
+    rows' digest), so an answer the phone never stored (a lost response, the app closed
+    mid-sync) is sent again: the phone comes back with its old cursor."""
     learners = _learners(device.id)
     if not learners:
         return FeedSection({"credits": None})
-    mark = db.session.get(CreditDelivery, device.id)
-    fresh = cursor.c is None
-    if mark is not None and not fresh and mark.state == _state(device, learners):
+    if cursor.k and cursor.k == _slot(_state(device, learners)):
         return FeedSection({"credits": None})
     rows = section_rows(learners)
-    state = _state(device, learners)  # after signing, which may have changed it
-    digest = hashlib.sha256(json.dumps(rows, sort_keys=True).encode()).hexdigest()
-    if mark is None:
-        mark = CreditDelivery(device_id=device.id, state=state, digest="", sent_at=utcnow())
-        db.session.add(mark)
-    unchanged = mark.digest == digest and not fresh
-    mark.state, mark.digest, mark.sent_at = state, digest, utcnow()
+    nxt.k = _slot(_state(device, learners))  # after signing, which may have changed it
+    nxt.q = _slot(json.dumps(rows, sort_keys=True))
+    unchanged = cursor.q == nxt.q
     return FeedSection({"credits": None if unchanged else rows}, confirmed=True)

@@ -160,8 +160,9 @@ def _refuse_delete(mapper, connection, target) -> None:
 
 
 class CreditDelivery(db.Model):
-    """What the credits section last sent a device (a digest of its learners' rows), so a
-    feed page repeats it only when something changed."""
+    """No longer written: what the credits section last sent a device travels in the feed
+    cursor (feedsection.py), so a lost answer is sent again. The table stays until a
+    migration drops it."""
 
     __tablename__ = "credit_delivery"
 

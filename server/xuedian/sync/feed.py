@@ -69,6 +69,9 @@ class Cursor:
     t: int = 0
     #: A digest of the points balances and history last sent (points).
     p: int = 0
+    #: The credits section last sent: the state it was derived under and its rows' digest.
+    k: int = 0
+    q: int = 0
 
 
 def _key() -> bytes:
@@ -115,6 +118,8 @@ def decode_cursor(text: str | None, device_id: str) -> Cursor:
         and _is_count(cursor.i)
         and _is_count(cursor.t)
         and _is_count(cursor.p)
+        and _is_count(cursor.k)
+        and _is_count(cursor.q)
     )
     if not valid:
         raise CursorInvalid()

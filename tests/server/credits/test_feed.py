@@ -44,7 +44,16 @@ def test_feed_sends_outcomes_and_needs_once(app, client):
     ]
     again = changes(client, phone, first["cursor"])
     assert again["credits"] is None
+    # An answer the phone never stored (lost, or the app closed mid-sync): the phone comes
+    # back with the cursor it had, and the section comes again.
+    lost = changes(client, phone, None)
+    retried = changes(client, phone, lost["cursor"])
+    assert retried["credits"] is None
+    assert changes(client, phone, None)["credits"]["outcomes"] == section["outcomes"]
     phone.send(client, [completion(7, bob, "02")])
+    changes(client, phone, again["cursor"])  # this answer is lost
+    redo = changes(client, phone, again["cursor"])
+    assert redo["credits"]["pending"][0]["needs"][0] == {"need": "lessons", "count": 1}
     third = changes(client, phone, again["cursor"])
     assert third["credits"]["pending"][0]["needs"][0] == {"need": "lessons", "count": 1}
 
