@@ -7,6 +7,7 @@
  * checks it again when the attendance arrives.
  */
 import { base64urlDecode } from './base64url.js';
+import { ownAppSearch } from './site-link.js';
 
 const TOKEN = /^[A-Za-z0-9_-]{10,800}\.[A-Za-z0-9_-]{86}$/;
 
@@ -47,18 +48,12 @@ export function checkinFromSearch(search) {
 
 /**
  * The token a scanned text carries, when it is a check-in address of this
- * app's own origin (another site's QR code is not followed).
+ * app's own origin (site-link.js ownAppSearch).
  * @param {string} text
  * @param {string} origin this app's `location.origin`
  * @returns {string | null}
  */
 export function checkinFromScan(text, origin) {
-  let url;
-  try {
-    url = new URL(text);
-  } catch {
-    return null;
-  }
-  if (url.origin !== origin || !/^\/(index\.html)?$/.test(url.pathname)) return null;
-  return checkinFromSearch(url.search);
+  const search = ownAppSearch(text, origin);
+  return search === null ? null : checkinFromSearch(search);
 }

@@ -23,13 +23,13 @@ export function siteFromSearch(search) {
 }
 
 /**
- * The pack and site a scanned text names, when it is a plaque address of this
- * app's own origin (another site's QR code is not followed).
+ * The query of a scanned text when it is an address of this app's own start page
+ * (another site's QR code is not followed): plaques and event check-ins use it.
  * @param {string} text
  * @param {string} origin this app's `location.origin`
- * @returns {{packId: string, siteId: string} | null}
+ * @returns {string | null}
  */
-export function siteFromScan(text, origin) {
+export function ownAppSearch(text, origin) {
   let url;
   try {
     url = new URL(text);
@@ -37,5 +37,17 @@ export function siteFromScan(text, origin) {
     return null;
   }
   if (url.origin !== origin || !/^\/(index\.html)?$/.test(url.pathname)) return null;
-  return siteFromSearch(url.search);
+  return url.search;
+}
+
+/**
+ * The pack and site a scanned text names, when it is a plaque address of this
+ * app's own origin.
+ * @param {string} text
+ * @param {string} origin this app's `location.origin`
+ * @returns {{packId: string, siteId: string} | null}
+ */
+export function siteFromScan(text, origin) {
+  const search = ownAppSearch(text, origin);
+  return search === null ? null : siteFromSearch(search);
 }
