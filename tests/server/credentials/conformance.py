@@ -31,7 +31,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from support.liveserve import XUEDIAN, serving
-from support.shared import shared
+from support.shared import held, shared
 
 CONFORMANCE = shared("conformance")
 CACHE = Path(tempfile.gettempdir()) / "xuedian-vc-suites-cache"
@@ -46,7 +46,7 @@ PARTS = (
 
 
 def installed(suite: str) -> Path:
-    """The cached copy of ``suite`` with its npm dependencies installed."""
+    """The cached copy of ``suite`` with its npm dependencies installed (hold the cache)."""
     digest = hashlib.sha256()
     for part in PARTS:
         digest.update((CONFORMANCE / part / "package.json").read_bytes())
@@ -174,7 +174,11 @@ def _walk(results: dict) -> dict:
 
 def run_suite(suite: str, tags: list[str]) -> dict:
     """Run ``suite`` for ``tags``; return passed titles, (failed title, message), pending."""
-    folder = installed(suite)
+    with held(CACHE):
+        return _run_locked(installed(suite), suite, tags)
+
+
+def _run_locked(folder: Path, suite: str, tags: list[str]) -> dict:
     with (
         live_server() as (base, token, did),
         with_token(f"{base}/credentials/issue", token) as forwarder,

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from support import wait_until
 from support.processes import free_port
-from support.shared import shared
+from support.shared import held, shared
 
 ROOT = Path(__file__).resolve().parents[3]
 SUITE = Path(
@@ -43,21 +43,26 @@ def node_modules() -> Path:
     digest = hashlib.sha256((SUITE / "package.json").read_bytes()).hexdigest()[:16]
     folder = CACHE / digest
     marker = folder / ".installed"
-    if not marker.exists():
-        shutil.rmtree(folder, ignore_errors=True)
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        # The whole suite: its package.json links packages of its own (local/) by path.
-        shutil.copytree(SUITE, folder, ignore=shutil.ignore_patterns("node_modules", "logs"))
-        for path in folder.rglob("*"):
-            path.chmod(path.stat().st_mode | 0o200)
-        subprocess.run(
-            ["npm", "install", "--no-audit", "--no-fund"],
-            cwd=folder,
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-        marker.touch()
+    with held(CACHE):
+        if not marker.exists():
+            _install(folder)
     return folder / "node_modules"
+
+
+def _install(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    # The whole suite: its package.json links packages of its own (local/) by path.
+    shutil.copytree(SUITE, folder, ignore=shutil.ignore_patterns("node_modules", "logs"))
+    for path in folder.rglob("*"):
+        path.chmod(path.stat().st_mode | 0o200)
+    subprocess.run(
+        ["npm", "install", "--no-audit", "--no-fund"],
+        cwd=folder,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    (folder / ".installed").touch()
 
 
 @contextmanager
