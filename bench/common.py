@@ -87,6 +87,27 @@ def pss_kib(pid: int) -> int:
     return 0
 
 
+def uss_kib(pid: int) -> int:
+    """Return a process's unique set size in KiB: the pages no other process maps."""
+    fields = ("Private_Clean:", "Private_Dirty:")
+    lines = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
+    return sum(int(line.split()[1]) for line in lines if line.startswith(fields))
+
+
+def tree_kib(master: int) -> int:
+    """Return the resident memory of a gunicorn master and its one worker, each page once.
+
+    Summing RSS counts twice every page the worker still shares with the master it forked
+    from (the interpreter, gunicorn, the libraries both loaded); the worker's RSS plus the
+    master's unique pages counts them once. It is the figure an operator sees leave free
+    memory. With several workers, the pages workers share among themselves alone would be
+    missed, so this serves the one-worker servers (the embedded county server, the relay)."""
+    workers = children(master)
+    if len(workers) != 1:
+        raise ValueError(f"tree_kib measures a master with one worker, not {len(workers)}")
+    return rss_kib(workers[0]) + uss_kib(master)
+
+
 def children(pid: int) -> list[int]:
     """Return the direct children of ``pid``."""
     path = Path(f"/proc/{pid}/task/{pid}/children")

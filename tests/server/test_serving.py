@@ -83,3 +83,26 @@ def test_gunicorn_settings_come_from_settings_with_the_control_socket_off(monkey
     assert relay["control_socket_disable"] is True
     monkeypatch.delenv("XUEDIAN_WORKERS")
     assert serving.settings_from_env(default_workers=4)["workers"] == 4
+
+
+@pytest.mark.parametrize("settings", [serving.settings_from_env, serving.relay_settings_from_env])
+def test_the_master_freezes_its_objects_before_forking_a_worker(settings):
+    """A worker's collector never walks what it was forked with, so those pages stay
+    shared with the master (bench server_rss: the master's own pages 10.9 -> 8.6 MB)."""
+    import gc
+
+    from gunicorn.config import Config
+
+    config = Config()
+    for name, value in settings().items():
+        config.set(name, value)
+    before = gc.get_freeze_count()
+    try:
+        config.pre_fork(None, None)
+        assert gc.get_freeze_count() > before
+        gc.disable()
+        config.post_fork(None, None)
+        assert gc.isenabled()
+    finally:
+        gc.unfreeze()
+        gc.enable()
