@@ -17,6 +17,7 @@ from support import wait_until
 from support.browser import read_store, wait_for_controller
 from support.camera import camera_phone, image_as_camera
 from support.county import cli
+from support.phone import sync_now
 
 from xuedian.credits.models import Outcome, OutcomeDefinition
 from xuedian.extensions import db
@@ -76,19 +77,6 @@ def qr_video(card, tmp_path) -> str:
     png = tmp_path / "certificate.png"
     card.screenshot(path=str(png))
     return image_as_camera(png, sharp=True)
-
-
-def sync_now(page, base: str) -> None:
-    """Open the app again on its sync screen, online, and press 同步 once it is free.
-
-    The app is opened afresh (as a person picks the phone up again): twice in CI a page that
-    had been reloaded offline and then came back online showed "正在同步…" for minutes. It
-    was never reproduced alone; it is noted as an open bug (issue 12's closing note).
-    """
-    page.goto(base + "/#/sync", timeout=20_000)
-    page.reload(timeout=20_000)
-    expect(page.get_by_test_id("sync-now")).to_be_enabled(timeout=90_000)
-    page.get_by_test_id("sync-now").click(timeout=30_000)
 
 
 def scan(page, base: str, want: str) -> None:

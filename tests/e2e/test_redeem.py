@@ -19,6 +19,7 @@ from support import wait_until
 from support.browser import read_store, staff_sign_in, wait_for_controller
 from support.camera import camera_phone, image_as_camera
 from support.county import registered
+from support.phone import sync_now
 
 from xuedian.extensions import db
 from xuedian.org.demo import VOLUNTEER
@@ -78,12 +79,6 @@ def redemptions(server, learner: str) -> list[tuple[str, int]]:
         found = [(e.ref, e.points) for e in rows]
         db.session.remove()
         return found
-
-
-def sync_now(page, base: str) -> None:
-    page.goto(base + "/#/sync", timeout=20_000)
-    expect(page.get_by_test_id("sync-now")).to_be_enabled(timeout=30_000)
-    page.get_by_test_id("sync-now").click(timeout=30_000)
 
 
 def test_redeem_offline_on_a_marked_phone_is_one_redemption(
