@@ -12,30 +12,30 @@ before(async () => {
   format = await import('../src/lib/format.js');
 });
 
-test('placeholders are filled, in the current language', () => {
-  i18n.setLang('en');
+test('placeholders are filled, in the current language', async () => {
+  await i18n.setLang('en');
   assert.equal(format.tf('inbox.unread', { n: 3 }), '3 unread');
   assert.equal(format.tf('pack.progress', { done: 2, total: 5 }), '2 of 5 lessons completed');
-  i18n.setLang('zh-CN');
+  await i18n.setLang('zh-CN');
   assert.equal(format.tf('inbox.unread', { n: 3 }), i18n.CATALOGS['zh-CN']['inbox.unread'].replace('{n}', '3'));
 });
 
-test('a {zh-CN, en} value is picked in the current language; a missing one stays a placeholder', () => {
-  i18n.setLang('en');
+test('a {zh-CN, en} value is picked in the current language; a missing one stays a placeholder', async () => {
+  await i18n.setLang('en');
   const pack = { 'zh-CN': '手机', en: 'Phones' };
   assert.equal(format.tf('rec.reason.finished', { pack }), 'Because you finished "Phones"');
-  i18n.setLang('zh-CN');
+  await i18n.setLang('zh-CN');
   assert.ok(format.tf('rec.reason.finished', { pack }).includes('手机'));
   assert.equal(format.tf('inbox.unread', {}), i18n.CATALOGS['zh-CN']['inbox.unread']);
   assert.equal(format.tf('inbox.unread', { n: null }), i18n.CATALOGS['zh-CN']['inbox.unread']);
   assert.equal(format.tf('inbox.unread', { n: 0 }), i18n.CATALOGS['zh-CN']['inbox.unread'].replace('{n}', '0'));
 });
 
-test('category names come from the catalogs; unknown categories show as they are', () => {
-  i18n.setLang('en');
+test('category names come from the catalogs; unknown categories show as they are', async () => {
+  await i18n.setLang('en');
   assert.equal(format.categoryName('farming'), 'Farming');
   assert.equal(format.categoryName('beekeeping'), 'beekeeping');
-  i18n.setLang('zh-CN');
+  await i18n.setLang('zh-CN');
   assert.equal(format.categoryName('farming'), i18n.CATALOGS['zh-CN']['cat.farming']);
   assert.notEqual(format.categoryName('farming'), 'Farming');
 });

@@ -12,7 +12,7 @@ import { SyncStatus } from './sync-status.js';
 import { BottomNav } from './nav.js';
 import { startSync } from './sync.js';
 import { registerServiceWorker, applyUpdate } from './sw-register.js';
-import { t, getLang, setLang, onLangChange, errorText } from '../lib/i18n.js';
+import { t, getLang, setLang, onLangChange, errorText, langReady } from '../lib/i18n.js';
 import { applySettings } from '../lib/settings.js';
 import { readEnrolLink, askToEnrol } from '../lib/transport/enrolment.js';
 import { ensureRegistered } from '../lib/transport/device.js';
@@ -167,6 +167,9 @@ enrolFrom(location.search).catch(() => {
   // Offline or refused for now: the claim waits in the outbox heartbeat and the next sync.
 });
 const root = /** @type {HTMLElement} */ (document.getElementById('app'));
-// Drop the static "opening…" text; render() would otherwise keep it beside the app.
-root.textContent = '';
-render(html`<${App} />`, root);
+// English is fetched first where the phone starts in it; zh-CN is here already.
+langReady.then(() => {
+  // Drop the static "opening…" text; render() would otherwise keep it beside the app.
+  root.textContent = '';
+  render(html`<${App} />`, root);
+});

@@ -4,18 +4,22 @@
  * messages/en.js, with the text of every error code the app can show in
  * messages/zh-CN-errors.js and messages/en-errors.js, and the credit bank's screens'
  * text in messages/zh-CN-credits.js and messages/en-credits.js.
+ *
+ * zh-CN ships with the first screen; English (messages/en-all.js) is fetched when it is
+ * chosen, so most phones never download it. `langReady` settles once the language a
+ * phone starts in has its catalog; the app renders after it.
  */
 import { zh } from './messages/zh-CN.js';
 import { zhErrors } from './messages/zh-CN-errors.js';
 import { zhCredits } from './messages/zh-CN-credits.js';
-import { en } from './messages/en.js';
-import { enErrors } from './messages/en-errors.js';
-import { enCredits } from './messages/en-credits.js';
 
-/** @type {Record<string, typeof zh & typeof zhErrors>} */
+export const LANGS = /** @type {const} */ (['zh-CN', 'en']);
+/** The catalogs fetched so far. @type {Record<string, typeof zh & typeof zhErrors>} */
 export const CATALOGS = {
   'zh-CN': { ...zh, ...zhCredits, ...zhErrors },
-  en: { ...en, ...enCredits, ...enErrors },
+};
+const LOADERS = {
+  en: () => import('./messages/en-all.js').then((m) => m.catalog),
 };
 const STORAGE_KEY = 'xuedian-lang';
 /** @type {Set<() => void>} */
@@ -24,7 +28,7 @@ const listeners = new Set();
 function initialLang() {
   try {
     const saved = localStorage.getItem(STORAGE_KEY);
-    if (saved && CATALOGS[saved]) return saved;
+    if (saved && LANGS.includes(/** @type {any} */ (saved))) return saved;
   } catch {
     // Storage may be blocked; fall back to the browser language.
   }
@@ -32,28 +36,47 @@ function initialLang() {
   return nav.startsWith('en') ? 'en' : 'zh-CN';
 }
 
-let lang = initialLang();
+let lang = 'zh-CN';
+// Which setLang call is the latest: a slower catalog fetch never undoes a later choice.
+let choosing = 0;
 
 /** @returns {'zh-CN' | 'en'} the current language */
 export function getLang() {
   return /** @type {'zh-CN' | 'en'} */ (lang);
 }
 
-/**
- * Switch language, remember it and tell subscribers.
- * @param {string} next
- */
-export function setLang(next) {
-  if (!CATALOGS[next]) return;
+async function switchTo(next, remember) {
+  if (!LANGS.includes(next)) return;
+  const mine = ++choosing;
+  if (!CATALOGS[next]) CATALOGS[next] = await LOADERS[next]();
+  if (mine !== choosing) return;
   lang = next;
-  try {
-    localStorage.setItem(STORAGE_KEY, next);
-  } catch {
-    // Not remembered, but still switched for this visit.
+  if (remember) {
+    try {
+      localStorage.setItem(STORAGE_KEY, next);
+    } catch {
+      // Not remembered, but still switched for this visit.
+    }
   }
   document.documentElement.lang = next;
   listeners.forEach((fn) => fn());
 }
+
+/**
+ * Switch language (fetching its catalog first), remember it and tell subscribers.
+ * @param {string} next
+ * @returns {Promise<void>} settles once the switch is made; rejects if the catalog
+ *   could not be fetched (the language stays as it was)
+ */
+export function setLang(next) {
+  return switchTo(next, true);
+}
+
+/** Settles once the language this phone starts in has its catalog (zh-CN if it fails). */
+export const langReady = (() => {
+  const wanted = initialLang();
+  return wanted === 'zh-CN' ? Promise.resolve() : switchTo(wanted, false).catch(() => {});
+})();
 
 /**
  * @param {() => void} fn called after the language changes
