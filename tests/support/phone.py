@@ -69,15 +69,13 @@ SYNC_DIAGNOSIS = """async () => ({
 
 
 def sync_now(page, base: str) -> None:
-    """Open the app again on its sync screen, online, and press 同步 once it is free.
+    """Open the sync screen and press 同步 once it is free.
 
-    The app is opened afresh (as a person picks the phone up again): twice in CI a page that
-    had been reloaded offline and then came back online showed "正在同步…" for minutes. It
-    was never reproduced alone; if the button stays busy here, the failure names the Web
-    Locks held and waited for, which tells a stuck sync from a stuck service worker.
+    If the button stays busy, the failure names the Web Locks held and waited for, which
+    tells a stuck sync from a screen that missed the sync's end (the bug
+    tests/e2e/test_sync_state.py pins down: "正在同步…" for minutes, no lock held).
     """
     page.goto(base + "/#/sync", timeout=20_000)
-    page.reload(timeout=20_000)
     button = page.get_by_test_id("sync-now")
     try:
         expect(button).to_be_enabled(timeout=90_000)

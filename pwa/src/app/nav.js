@@ -10,10 +10,10 @@
  * From 150 % text <html> also has `text-large`: the header collapses to the
  * back button and the title, and controls stack (app.css).
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect } from 'preact/hooks';
 import { html } from './html.js';
 import { t } from '../lib/i18n.js';
-import { getSettings, onSettingsChange } from '../lib/settings.js';
+import { useSettings } from './external.js';
 
 /** Icon paths on a 24×24 grid, drawn with a stroke. */
 const ICONS = {
@@ -48,8 +48,7 @@ export function navItemFor(name) {
  * @returns {import('preact').VNode}
  */
 export function BottomNav({ route }) {
-  const [scale, setScale] = useState(getSettings().textScale);
-  useEffect(() => onSettingsChange((s) => setScale(s.textScale)), []);
+  const scale = useSettings().textScale;
   const large = scale >= 1.5;
   useEffect(() => {
     document.documentElement.classList.add('nav-docked');

@@ -9,9 +9,8 @@
  * (features/sync), where the full status, the quarantined records and the
  * export of a sync file live.
  */
-import { useEffect, useState } from 'preact/hooks';
 import { html } from './html.js';
-import { getSyncState, subscribeSync } from './status.js';
+import { useSyncState } from './external.js';
 import { syncNow } from './sync.js';
 import { t, errorText, getLang } from '../lib/i18n.js';
 
@@ -78,8 +77,7 @@ const ICON = 'M20 12a8 8 0 0 1-14.3 4.9M4 12a8 8 0 0 1 14.3-4.9M18 3v4.5h-4.5M6 
  * @returns {import('preact').VNode}
  */
 export function SyncStatus({ here = false }) {
-  const [s, setS] = useState(getSyncState());
-  useEffect(() => subscribeSync(setS), []);
+  const s = useSyncState();
   const offline = isOffline(s);
   const when = s.lastSynced ? `${t('sync.last')} ${syncedAt(s.lastSynced, getLang())}` : t('sync.never');
   const label = `${s.pending ?? '…'} ${t('sync.waiting')} · ${when}${offline ? ` · ${t('sync.offline')}` : ''} · ${t('sync.open')}`;

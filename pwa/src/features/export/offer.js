@@ -5,7 +5,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../../app/html.js';
-import { getSyncState, subscribeSync } from '../../app/status.js';
+import { useSyncState } from '../../app/external.js';
 import { getAll } from '../../lib/storage/db.js';
 import { tf } from '../../lib/format.js';
 import { ExportBundle } from './button.js';
@@ -28,9 +28,8 @@ export function daysWaiting(rows, now) {
 
 /** @returns {import('preact').VNode | null} */
 export function ExportOffer() {
-  const [s, setS] = useState(getSyncState());
+  const s = useSyncState();
   const [days, setDays] = useState(/** @type {number | null} */ (null));
-  useEffect(() => subscribeSync(setS), []);
   useEffect(() => {
     let live = true;
     getAll('outbox').then((rows) => live && setDays(daysWaiting(rows, Date.now()))).catch(() => {});

@@ -8,7 +8,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../../app/html.js';
 import { href } from '../../app/router.js';
-import { getSyncState, subscribeSync } from '../../app/status.js';
+import { useSyncState } from '../../app/external.js';
 import { getAll } from '../../lib/storage/db.js';
 import { onFeedChange } from '../../lib/transport/feed.js';
 import { learnerHistory } from '../../lib/learner/history.js';
@@ -95,8 +95,7 @@ function MyPacks({ history }) {
 }
 
 function SyncSummary() {
-  const [s, setS] = useState(getSyncState());
-  useEffect(() => subscribeSync(setS), []);
+  const s = useSyncState();
   if (s.pending === null) return null;
   return html`
     <p class="home-sync" data-testid="home-sync" data-pending=${s.pending}>

@@ -9,7 +9,8 @@ import { html } from '../../app/html.js';
 import { href } from '../../app/router.js';
 import { loadCatalog } from '../../lib/packs/catalog.js';
 import { recommend } from '../../lib/learner/recommend.js';
-import { getSettings, setSettings, onSettingsChange } from '../../lib/settings.js';
+import { setSettings } from '../../lib/settings.js';
+import { useSettings } from '../../app/external.js';
 import { t, pick } from '../../lib/i18n.js';
 import { tf } from '../../lib/format.js';
 
@@ -18,9 +19,8 @@ import { tf } from '../../lib/format.js';
  * @returns {import('preact').VNode}
  */
 export function Recommendations({ history }) {
-  const [on, setOn] = useState(getSettings().recommendations !== false);
+  const on = useSettings().recommendations !== false;
   const [catalog, setCatalog] = useState(/** @type {any[]} */ ([]));
-  useEffect(() => onSettingsChange((s) => setOn(s.recommendations !== false)), []);
   useEffect(() => {
     if (!on) return undefined;
     let live = true;

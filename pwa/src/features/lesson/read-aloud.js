@@ -8,7 +8,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../../app/html.js';
 import { useVoice, speak, synth } from '../../app/listen.js';
-import { getSettings, onSettingsChange } from '../../lib/settings.js';
+import { useSettings } from '../../app/external.js';
 import { t } from '../../lib/i18n.js';
 
 /**
@@ -17,11 +17,10 @@ import { t } from '../../lib/i18n.js';
  * @returns {import('preact').VNode | null}
  */
 export function ReadAloud({ contentRef, title, narration }) {
-  const [on, setOn] = useState(getSettings().readAloud);
+  const on = useSettings().readAloud;
   const [speaking, setSpeaking] = useState(false);
   const [note, setNote] = useState(/** @type {string | null} */ (null));
   const voice = useVoice();
-  useEffect(() => onSettingsChange((s) => setOn(s.readAloud)), []);
   useEffect(() => () => synth()?.cancel(), []);
   if (!on) return null;
   const toggle = () => {

@@ -9,14 +9,14 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../../app/html.js';
-import { getSettings, setSettings, onSettingsChange, mayAutoDownload, TEXT_SCALES } from '../../lib/settings.js';
+import { setSettings, mayAutoDownload, TEXT_SCALES } from '../../lib/settings.js';
 import { t, getLang, setLang } from '../../lib/i18n.js';
 import { StorageSection } from './storage.js';
 import { useVoice } from '../../app/listen.js';
 import PushToggle from '../push/toggle.js';
 import PointStatus from '../point/point.js';
 import { ExportBundle } from '../export/button.js';
-import { getSyncState, subscribeSync } from '../../app/status.js';
+import { useSyncState, useSettings } from '../../app/external.js';
 import { getMeta } from '../../lib/storage/db.js';
 import { onFeedChange } from '../../lib/transport/feed.js';
 import { warmScanner } from '../route/warm.js';
@@ -38,8 +38,7 @@ function useRedeems() {
 
 /** Sync by hand: the sync screen and the export of a sync file for a volunteer. */
 function SyncSection() {
-  const [sync, setSync] = useState(getSyncState());
-  useEffect(() => subscribeSync(setSync), []);
+  const sync = useSyncState();
   return html`
     <section aria-labelledby="sync-title">
       <h3 id="sync-title">${t('sync.title')}</h3>
@@ -78,8 +77,7 @@ function Toggle({ label, checked, disabled, onChange, testid, hint }) {
 
 /** @returns {import('preact').VNode} */
 export default function SettingsScreen() {
-  const [s, setS] = useState(getSettings());
-  useEffect(() => onSettingsChange(setS), []);
+  const s = useSettings();
   // The switch is offered only where it can work: a voice for the app's language.
   const canSpeak = Boolean(useVoice());
   const lang = getLang();

@@ -5,17 +5,15 @@
  * sync file for a volunteer to carry. Owns nothing; it renders SyncState
  * (app/status.js).
  */
-import { useEffect, useState } from 'preact/hooks';
 import { html } from '../../app/html.js';
-import { getSyncState, subscribeSync } from '../../app/status.js';
+import { useSyncState } from '../../app/external.js';
 import { LastSynced, SyncNow, isOffline } from '../../app/sync-status.js';
 import { t, errorText } from '../../lib/i18n.js';
 import { ExportBundle } from '../export/button.js';
 
 /** @returns {import('preact').VNode} */
 export default function SyncScreen() {
-  const [s, setS] = useState(getSyncState());
-  useEffect(() => subscribeSync(setS), []);
+  const s = useSyncState();
   const offline = isOffline(s);
   return html`
     <h2>${t('sync.title')}</h2>
