@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 from support import wait_until
+from support.browser import read_store
 
 from .screens import (
     GARDEN,
@@ -219,9 +220,16 @@ def test_quiz_offline_feedback_score_retry_and_records_reach_the_county(screens_
     page.goto(f"{server.url}/#/lesson/{WELCOME}/01-welcome", timeout=20_000)
     expect(page.get_by_test_id("lesson-content")).not_to_be_empty(timeout=15_000)
     page.get_by_test_id("complete-lesson").click()
-    expect(page.get_by_test_id("lesson-saved")).to_have_attribute(
-        "data-verified", "true", timeout=10_000
-    )
+    try:
+        expect(page.get_by_test_id("lesson-saved")).to_have_attribute(
+            "data-verified", "true", timeout=10_000
+        )
+    except AssertionError as error:
+        # Seen once in a loaded CI run and not reproduced alone (82 runs): say what the
+        # phone held, so a recurrence tells a missing score from a lookup that failed.
+        held = {store: idb_all(page, store) for store in ("progress", "outbox")}
+        held["active_learner"] = read_store(page, "meta", "active_learner")
+        raise AssertionError(f"{error}\nthe phone held: {held}") from None
 
     def completions():
         return [r for r in server_records(server) if r.verb == VERB + "completed"]
