@@ -18,8 +18,11 @@ from .statements import now
 
 
 def add_client(name: str) -> tuple[LrsClient, str]:
-    """Create client ``name``; return it and its secret (shown once, never stored)."""
-    secret = secrets.token_urlsafe(32)
+    """Create client ``name``; return it and its secret (shown once, never stored).
+
+    The secret is hex (256 bits): an URL-safe secret could start with "-", which tools that
+    take it as a command-line option's value read as another option (ADL's suite did)."""
+    secret = secrets.token_hex(32)
     made = namedsecrets.add(
         LrsClient,
         name,

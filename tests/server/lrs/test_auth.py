@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import re
 
 from click.testing import CliRunner
 from sqlalchemy import select
@@ -39,6 +40,17 @@ def test_cli_add_prints_secret_once_and_stores_only_its_hash(app, client):
     listed = _cli(app, "lrs", "client", "list")
     assert listed.output.startswith(f"vendor-a\t{key}\t") and secret not in listed.output
     assert _cli(app, "lrs", "client", "add", "vendor-a").exit_code != 0
+
+
+def test_a_client_secret_is_hex_so_no_tool_reads_it_as_an_option(app):
+    """An URL-safe secret starts with "-" once in 64: ADL's suite, given ``-p SECRET``,
+    then took it for another option and ran no test."""
+    for n in range(20):
+        result = _cli(app, "lrs", "client", "add", f"vendor-{n}")
+        secret = dict(line.split(": ", 1) for line in result.output.splitlines() if ": " in line)[
+            "secret"
+        ]
+        assert re.fullmatch(r"[0-9a-f]{64}", secret), secret
 
 
 def test_revoked_client_is_refused_at_once(app, client):
