@@ -86,6 +86,7 @@ def create_app(config=None, *, migrations: bool = True) -> Flask:
     from .extensions import db, init_migrations
     from .instructions import pages as instruction_pages
     from .jobs import pages as job_pages
+    from .lrs import pages as lrs_pages
     from .lrs import routes as lrs_routes
     from .org import routes as staff_routes
     from .packs import routes as pack_routes
@@ -178,6 +179,7 @@ def create_app(config=None, *, migrations: bool = True) -> Flask:
     app.register_blueprint(report_views.bp)
     app.register_blueprint(report_views.assets)
     lrs_routes.init_app(app)
+    app.register_blueprint(lrs_pages.bp)
     app.register_blueprint(credential_routes.bp)
     app.register_blueprint(verifypage.bp)
     app.register_blueprint(credit_pages.bp)

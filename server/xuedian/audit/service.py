@@ -49,6 +49,8 @@ ACTIONS = (
     "credit-real-name-clear",
     "redemption-phone",
     "redemption-phone-clear",
+    "lrs-client-add",
+    "lrs-client-revoke",
 )
 CLI = "cli"
 MAX_TARGET = 200

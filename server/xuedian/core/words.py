@@ -1,9 +1,9 @@
 """The one word catalog of the server's pages: every word a staff page, a report, an
 export header, the volunteer page or the kiosk's pages show, in zh-CN (the default,
 ``words_zh.py``) and English (``words_en.py``), one flat dict per language (the credits,
-points, events, studio and kiosk relay words are in their own files, ``words_credits.py``,
-``words_events.py``, ``words_points_*.py``, ``words_studio_*.py`` and ``words_relay_*.py``,
-for length alone).
+points, events, studio, kiosk relay and LRS words are in their own files,
+``words_credits.py``, ``words_events.py``, ``words_points_*.py``, ``words_studio_*.py``,
+``words_relay_*.py`` and ``words_lrs.py``, for length alone).
 
 Everything reads it through :func:`translate` (templates: ``t(key, **values)``, or
 ``say(key, ...)`` on the pages that show both languages). A key means one thing and has one
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from flask import has_request_context, request, session
 
-from . import words_accounts, words_credits, words_events, words_province
+from . import words_accounts, words_credits, words_events, words_lrs, words_province
 from .words_en import WORDS as EN
 from .words_points_en import WORDS as POINTS_EN
 from .words_points_zh import WORDS as POINTS_ZH
@@ -40,7 +40,8 @@ WORDS: dict[str, dict[str, str]] = {
     | POINTS_ZH
     | STUDIO_ZH
     | RELAY_ZH
-    | words_province.ZH,
+    | words_province.ZH
+    | words_lrs.ZH,
     "en": EN
     | words_credits.EN
     | words_accounts.EN
@@ -48,7 +49,8 @@ WORDS: dict[str, dict[str, str]] = {
     | POINTS_EN
     | STUDIO_EN
     | RELAY_EN
-    | words_province.EN,
+    | words_province.EN
+    | words_lrs.EN,
 }
 
 

@@ -55,6 +55,7 @@ NAV = (
     ("credit_account_pages.search", "nav_accounts", ("admin", "volunteer")),
     ("events.page", "nav_events", ("admin", "volunteer")),
     ("audit.page", "nav_audit", ("admin",)),
+    ("lrs_pages.page", "nav_lrs", ("admin",)),
     ("studio.home", "nav_studio", ("admin", "author")),
     ("staff.my_point", "nav_my_point", ("volunteer",)),
 )

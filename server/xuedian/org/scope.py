@@ -71,13 +71,19 @@ def devices_in_scope(staff: Staff) -> Select:
     return select(Device.id).where(Device.learning_point_id.in_(points_in_scope(staff)))
 
 
-def sees_unenrolled(staff: Staff) -> bool:
-    """Whether ``staff`` sees the phones enrolled at no learning point (the county root's
-    administrators only)."""
-    if staff.role != "admin" or staff.area_id is None:
+def is_county_admin(staff: Staff | None) -> bool:
+    """Whether ``staff`` administers the county's root area: what belongs to the whole
+    county (LRS clients, the province's figures) is theirs alone."""
+    if staff is None or staff.role != "admin" or staff.area_id is None:
         return False
     area = db.session.get(Area, staff.area_id)
     return area is not None and area.parent_id is None
+
+
+def sees_unenrolled(staff: Staff) -> bool:
+    """Whether ``staff`` sees the phones enrolled at no learning point (the county root's
+    administrators only)."""
+    return is_county_admin(staff)
 
 
 def point_visible(staff: Staff, point_id: int) -> bool:

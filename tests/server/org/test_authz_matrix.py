@@ -43,9 +43,13 @@ ANY_STAFF = "any-staff"
 ADMIN = "admin"
 VOLUNTEER_OR_ADMIN = "volunteer-or-admin"
 AUTHOR_OR_ADMIN = "author-or-admin"
+#: What belongs to the whole county (LRS clients): its root area's administrators only; an
+#: administrator of an area below gets 403 like a role the page is not for.
+COUNTY_ADMIN = "county-admin"
 ROLES_OF = {
     ANY_STAFF: ("admin", "volunteer", "author"),
     ADMIN: ("admin",),
+    COUNTY_ADMIN: ("admin",),
     VOLUNTEER_OR_ADMIN: ("admin", "volunteer"),
     AUTHOR_OR_ADMIN: ("admin", "author"),
 }
@@ -127,6 +131,11 @@ PAGES: dict[str, Page] = {
     "staff.my_password_change": Page(ANY_STAFF, ok=400),
     # The audit log: events of the administrator's own area and below (test_audit.py).
     "audit.page": Page(ADMIN),
+    # The LRS clients and the third-party activity (tests/server/lrs/test_pages.py): an
+    # empty form is refused (400), a client that does not exist is 404.
+    "lrs_pages.page": Page(COUNTY_ADMIN),
+    "lrs_pages.add": Page(COUNTY_ADMIN, ok=400),
+    "lrs_pages.revoke": Page(COUNTY_ADMIN, params={"client_id": 999999}, ok=404),
     # The points services catalogue; an empty form is refused (400); a service out of
     # scope is 404 (tests/server/points/test_pages.py), as is one that does not exist.
     "events.page": Page(VOLUNTEER_OR_ADMIN),
@@ -263,7 +272,9 @@ def test_matrix(app, endpoint, rule, methods):
                     assert response.location.startswith("/staff/login"), where
             elif page.access == PUBLIC:
                 assert response.status_code in (200, 302), where
-            elif role not in ROLES_OF[page.access]:
+            elif role not in ROLES_OF[page.access] or (
+                page.access == COUNTY_ADMIN and account not in SEES_UNENROLLED
+            ):
                 assert response.status_code == 403, where
             elif not _in_scope(account, chosen):
                 assert response.status_code == 404, where
