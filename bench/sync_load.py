@@ -14,6 +14,10 @@ Arrivals are open-loop (phone i starts at i·D/N whether or not the server keeps
 body is built and signed before a stage starts, so the load generator's own work is only
 HTTP. Everything stops by itself: each request has a timeout and each stage a deadline.
 
+Between stages on PostgreSQL the tables are analyzed, as autovacuum does on a county's
+server once a table has grown: without statistics the planner reads ingest's lookups as
+sequential scans, which a machine with autovacuum off (this one) would otherwise measure.
+
     python -m bench.sync_load [--phones 200,500,1000] [--duration 60] [--batches 1]
         [--records 200] [--workers 2xcores] [--backend postgresql|sqlite]
         [--redis redis://127.0.0.1:6379] [--no-find-rate] [--stage-seconds 30]
@@ -183,6 +187,9 @@ class Runner:
         with Probe(*self.probe_args) as probe:
             stage, wall = run_stage(self.port, scripts, duration)
         self.accepted += stage.accepted
+        url = self.probe_args[1]
+        if url:
+            _analyze(url)
         if label is None:
             return {}
         rss = probe.peak_rss_kib / 1024
@@ -276,6 +283,17 @@ def _migrate(folder: str, url: str) -> None:
     with app.app_context():
         upgrade()
         db.engine.dispose()
+
+
+def _analyze(url: str) -> None:
+    """``ANALYZE`` the database, as autovacuum would after a stage's inserts."""
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            conn.execute(sa.text("ANALYZE"))
+            conn.commit()
+    finally:
+        engine.dispose()
 
 
 def _stored(url: str) -> int:
