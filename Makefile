@@ -37,6 +37,7 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -r requirements.lock
 	$(BIN)/pip install -q --no-deps -e .
+	$(BIN)/python -c 'from xuedian.serving import compile_bytecode; compile_bytecode()'
 	touch $@
 
 # Node >= 20.19 for the PWA build: the system's, or when it is older or missing (Debian 12's

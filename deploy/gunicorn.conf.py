@@ -1,4 +1,4 @@
-"""gunicorn settings for the county tier: `gunicorn -c deploy/gunicorn.conf.py`.
+"""gunicorn settings for the county tier: `python -OO -m gunicorn -c deploy/gunicorn.conf.py`.
 
 The values come from ``xuedian.serving`` so `xuedian serve` and this file never drift.
 Override with the settings XUEDIAN_BIND_HOST, XUEDIAN_BIND_PORT and XUEDIAN_WORKERS

@@ -46,8 +46,10 @@ def main() -> None:
 @main.command()
 def init() -> None:
     """Create the instance folder, upgrade the database, make a signing key and the
-    credential issuer key."""
+    credential issuer key, and prepare the bytecode the server's workers run."""
     from flask_migrate import upgrade
+
+    from .serving import compile_bytecode
 
     app = _app()
     with app.app_context():
@@ -55,6 +57,8 @@ def init() -> None:
         key = app.extensions["xuedian.keyring"].ensure()
         # Made here, not by the first request, so two workers never race to make it.
         issuer = app.extensions["xuedian.issuer_keys"].active()
+    # gunicorn started by hand (deploy/xuedian.service) runs `python -OO` as `serve` does.
+    compile_bytecode()
     click.echo(f"instance: {app.instance_path}")
     click.echo(f"signing key: {key.key_id}")
     click.echo(f"issuer: {issuer.did}")

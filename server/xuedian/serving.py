@@ -6,16 +6,29 @@ process imports only gunicorn, this module and the settings (the app loads in th
 ``bind_host``, ``bind_port`` and ``workers`` settings (:class:`~xuedian.config.Settings`); a
 command's options reach gunicorn as its own command-line options and as the arguments of the
 app factory, never by rewriting the environment.
+
+The master and its workers run with Python's ``-OO``: docstrings and asserts are left out
+of every module they load. A server never reads a docstring, and the required stack's
+(SQLAlchemy's above all) cost each worker about 5 MB (bench server_rss: 63.9 -> 58.4 MB).
+Python keeps that bytecode apart (``*.opt-2.pyc``) and pip writes only the plain kind, so
+:func:`compile_bytecode` prepares it before the master starts; without it each worker would
+compile every module from source at each start.
 """
 
 from __future__ import annotations
 
+import compileall
 import gc
 import os
 import sys
+import sysconfig
+from pathlib import Path
 from typing import NoReturn
 
 from .config import Settings
+
+#: Python's option for the master and its workers: no docstrings, no asserts.
+OPTIMIZE = "-OO"
 
 SERVE = {"host": "127.0.0.1", "port": 8000}
 #: A kiosk serves the phones on the learning point's Wi-Fi.
@@ -92,6 +105,29 @@ def relay_settings_from_env() -> dict:
     return config
 
 
+def compile_bytecode(folders: list[Path] | None = None) -> bool:
+    """Write the ``-OO`` bytecode of the installed packages and of Xuedian where it is
+    missing or stale, and return whether every file compiled.
+
+    By default the folders are the environment's site-packages and this package (outside
+    them in an editable install). Python's own library is left as it is: on Debian it
+    belongs to the system's packages. A folder this user cannot write is skipped, as
+    Python itself does; the workers then compile those modules in memory. Up to date, it
+    only reads the file headers (0.3 s for a development environment's 4,000 modules).
+    """
+    if folders is None:
+        paths = sysconfig.get_paths()
+        folders = [Path(paths["purelib"]), Path(paths["platlib"]), Path(__file__).parent]
+    done, ok = set(), True
+    for folder in folders:
+        folder = folder.resolve()
+        if folder in done or not os.access(folder, os.W_OK):
+            continue
+        done.add(folder)
+        ok = compileall.compile_dir(folder, optimize=2, quiet=2) and ok
+    return bool(ok)
+
+
 def exec_gunicorn(
     config_module: str, factory: str, overrides: dict, defaults: dict = SERVE
 ) -> NoReturn:
@@ -102,7 +138,8 @@ def exec_gunicorn(
     argument of ``factory`` (``create_app`` or ``create_relay_app``). Does not return.
     """
     settings = Settings.from_env(**overrides)
-    argv = [sys.executable, "-m", "gunicorn", "-c", f"python:{config_module}"]
+    compile_bytecode()
+    argv = [sys.executable, OPTIMIZE, "-m", "gunicorn", "-c", f"python:{config_module}"]
     argv += ["--bind", bind(settings, defaults)]
     if "workers" in overrides:
         argv += ["--workers", str(settings.workers)]
