@@ -208,7 +208,6 @@ class Runner:
                 low, held = rate, result
             else:
                 high = rate
-        cpu_ms = (held or result)["cpu_ms"]
         if held is None:
             print(f"[{backend}] no rate tried held p95 <= {BUDGET_P95_MS} ms (lowest {high:.1f}/s)")
         else:
@@ -218,14 +217,20 @@ class Runner:
                 f"= {batch_rate:.1f} batches/s = {batch_rate * args.records:,.0f} records/s",
                 flush=True,
             )
-        # What follows from the CPU alone, whatever else shares the machine's cores.
-        cores = os.cpu_count() or 1
-        print(
-            f"[{backend}] CPU per phone session {cpu_ms:.0f} ms (gunicorn + PostgreSQL): "
-            f"{cores} cores saturate at {cores * 1000 / cpu_ms:.1f} phones/s; 1,000 phones over "
-            f"60 s keep {1000 / 60 * cpu_ms / 1000:.1f} cores busy",
-            flush=True,
-        )
+        capacity(backend, (held or result)["cpu_ms"])
+
+
+def capacity(backend: str, cpu_ms: float) -> None:
+    """Print what follows from the CPU per phone session alone, whatever else shares the
+    machine's cores: the arrival rate that saturates them, and the cores 1,000 phones over
+    60 s keep busy."""
+    cores = os.cpu_count() or 1
+    print(
+        f"[{backend}] CPU per phone session {cpu_ms:.0f} ms (gunicorn + PostgreSQL): "
+        f"{cores} cores saturate at {cores * 1000 / cpu_ms:.1f} phones/s; 1,000 phones over "
+        f"60 s keep {1000 / 60 * cpu_ms / 1000:.1f} cores busy",
+        flush=True,
+    )
 
 
 def main(argv=None) -> None:
@@ -258,7 +263,7 @@ def main(argv=None) -> None:
         # Every worker imports its views on first use: a few phones first, not counted.
         if args.warmup:
             runner.stage(args.warmup, 2.0, None)
-        over = None
+        over, result = None, None
         for phones in counts:
             label = f"[{args.backend}] {phones} phones over {args.duration:g} s:"
             result = runner.stage(phones, args.duration, label)
@@ -266,6 +271,8 @@ def main(argv=None) -> None:
                 over = phones / args.duration
         if over is not None and args.find_rate:
             runner.find_rate(over)
+        elif result is not None:
+            capacity(args.backend, result["cpu_ms"])
         stored = _stored(url or f"sqlite:///{folder}/xuedian.sqlite3")
         verdict = "exact" if stored == runner.accepted else "MISMATCH"
         print(
