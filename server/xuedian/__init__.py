@@ -16,7 +16,7 @@ from .core.paths import default_instance, default_pwa_dist
 if TYPE_CHECKING:
     from flask import Flask
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 
 def _sqlite_pragmas(busy_ms: int):

@@ -1,2 +1,2 @@
 /** The app version sent at device registration. Owns nothing else. */
-export const APP_VERSION = '0.1.0';
+export const APP_VERSION = '0.2.0';
