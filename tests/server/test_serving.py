@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from pathlib import Path
 
 import pytest
@@ -81,16 +82,26 @@ def test_the_bytecode_workers_run_is_prepared_before_they_start(tmp_path):
     and the plain kind is left as it was."""
     import importlib.util
 
-    (tmp_path / "pkg").mkdir()
-    source = tmp_path / "pkg" / "mod.py"
+    # A folder that is itself called "tests" still counts; the test suites inside do not.
+    root = tmp_path / "tests"
+    source, suite = root / "pkg" / "mod.py", root / "pkg" / "tests" / "test_mod.py"
+    suite.parent.mkdir(parents=True)
     source.write_text('"""A docstring."""\nX = 1\n')
-    assert serving.compile_bytecode([tmp_path])
-    optimized = Path(importlib.util.cache_from_source(str(source), optimization=2))
+    suite.write_text("def test_x():\n    assert 1 is 1\n")  # warns when compiled
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert serving.compile_bytecode([root])
+
+    def cached(path: Path, optimization="") -> Path:
+        return Path(importlib.util.cache_from_source(str(path), optimization=optimization))
+
+    optimized = cached(source, 2)
     assert optimized.exists()
-    assert not Path(importlib.util.cache_from_source(str(source))).exists()
+    assert not cached(source).exists()
+    assert not cached(suite, 2).exists()
     # Up to date, it is left alone.
     written = optimized.stat().st_mtime_ns
-    assert serving.compile_bytecode([tmp_path])
+    assert serving.compile_bytecode([root])
     assert optimized.stat().st_mtime_ns == written
 
 
