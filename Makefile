@@ -11,7 +11,7 @@ export XUEDIAN_INSTANCE_PATH ?= $(CURDIR)/instance
 .PHONY: run test jstest fuzz conformance system deps node pwa lint format bench screenshots clean
 
 run: system deps pwa
-	$(BIN)/xuedian demo
+	$(BIN)/xuedian demo --url http://$(HOST):$(PORT)
 	$(BIN)/xuedian serve --host $(HOST) --port $(PORT)
 
 test: system deps pwa lint jstest

@@ -177,15 +177,23 @@ def export_xapi(out) -> None:
     type=click.Path(file_okay=False),
     help="Folder of pack sources.",
 )
-def demo(packs_dir: str) -> None:
+@click.option(
+    "--url",
+    default=None,
+    help="Where the demo will be served, for what it prints "
+    "[default: http://XUEDIAN_BIND_HOST:XUEDIAN_BIND_PORT].",
+)
+def demo(packs_dir: str, url: str | None) -> None:
     """Initialise the instance, publish every demo pack not yet published and create the
-    demo organisation (county qingshui, staff `admin` and `volunteer`)."""
+    demo organisation (county qingshui, staff `admin` and `volunteer`); then print what to
+    open and the demo accounts."""
     from flask_migrate import upgrade
 
-    from .org.demo import ensure_demo_org
+    from .org.demo import demo_accounts, ensure_demo_org
     from .packs.builder import build
     from .packs.service import current_version, publish
     from .packs.source import read_source
+    from .serving import SERVE, bind
 
     app = _app()
     with app.app_context():
@@ -203,6 +211,13 @@ def demo(packs_dir: str) -> None:
             click.echo(f"published {pack['id']} v{pack['version']}")
         made = ensure_demo_org()
         click.echo(f"demo organisation: {', '.join(made) if made else 'already there'}")
+        accounts = demo_accounts()
+    url = (url or f"http://{bind(app.config['XUEDIAN'], SERVE)}").rstrip("/")
+    click.echo(f"\nOpen {url}/ for the resident's app (学点), {url}/staff/login for staff.")
+    if accounts:
+        click.echo("Demo accounts (change their passwords on a real server):")
+    for username, password, role in accounts:
+        click.echo(f"  {username} / {password}  ({role})")
 
 
 @keys.command("vapid")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from ..extensions import db
+from .auth import verify_password
 from .models import Area, LearningPoint
 from .service import create_area, create_point, create_staff, staff_by_username
 
@@ -82,3 +83,17 @@ def ensure_demo_org() -> list[str]:
         made.append(f"volunteer {VOLUNTEER[0]}")
     db.session.commit()
     return made
+
+
+def demo_accounts() -> list[tuple[str, str, str]]:
+    """(username, password, what it is) of each demo account that still takes its demo
+    password: one whose password was changed, or that was deactivated, is left out."""
+    accounts = [
+        (ADMIN, f"administrator of county {COUNTY[0]}"),
+        (VOLUNTEER, f"volunteer of point {VILLAGES[0][4]}"),
+    ]
+    return [
+        (username, password, role)
+        for (username, password), role in accounts
+        if verify_password(staff_by_username(username), password)
+    ]

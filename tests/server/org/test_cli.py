@@ -190,6 +190,11 @@ def test_demo_creates_the_organisation_once(app, runner, tmp_path):
         result = _invoke(app, runner, ["demo", "--packs-dir", str(tmp_path)])
         assert result.exit_code == 0, result.output
     assert "already there" in result.output
+    # What to open, where `make run` serves by default, and the accounts to sign in with.
+    assert "Open http://127.0.0.1:8000/ " in result.output
+    assert "http://127.0.0.1:8000/staff/login" in result.output
+    assert f"{ADMIN[0]} / {ADMIN[1]}" in result.output
+    assert f"{VOLUNTEER[0]} / {VOLUNTEER[1]}" in result.output
     with app.app_context():
         levels = [a.level for a in db.session.scalars(db.select(Area))]
         assert sorted(levels).count("county") == 1
@@ -200,3 +205,25 @@ def test_demo_creates_the_organisation_once(app, runner, tmp_path):
     admin, volunteer = _staff(app, ADMIN[0]), _staff(app, VOLUNTEER[0])
     assert verify_password(admin, ADMIN[1]) and admin.area_id == county.id
     assert verify_password(volunteer, VOLUNTEER[1]) and volunteer.point_id is not None
+
+
+def test_demo_prints_where_it_is_served_and_only_accounts_that_still_take_the_demo_password(
+    app, runner, tmp_path
+):
+    from xuedian.org.demo import ADMIN, VOLUNTEER
+
+    _invoke(app, runner, ["demo", "--packs-dir", str(tmp_path)])
+    _invoke(
+        app,
+        runner,
+        ["org", "staff", "password", ADMIN[0]],
+        env={"XUEDIAN_STAFF_PASSWORD": "a-real-password-77"},
+    )
+    result = _invoke(
+        app, runner, ["demo", "--packs-dir", str(tmp_path), "--url", "http://10.0.0.5:8080/"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Open http://10.0.0.5:8080/ " in result.output
+    assert "http://10.0.0.5:8080/staff/login" in result.output
+    assert ADMIN[1] not in result.output
+    assert f"{VOLUNTEER[0]} / {VOLUNTEER[1]}" in result.output
