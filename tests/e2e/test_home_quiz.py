@@ -179,7 +179,15 @@ def test_quiz_offline_feedback_score_retry_and_records_reach_the_county(screens_
     expect(page.get_by_test_id("quiz-score")).to_have_attribute("data-right", "1")
     expect(page.get_by_test_id("quiz-score")).to_contain_text("通过了")
 
-    records = sorted(outbox_quiz_records(page), key=lambda r: r["device_seq"])
+    # The score shows as the quiz's last record is being written: wait for the write.
+    def four_written():
+        rows = outbox_quiz_records(page)
+        return len(rows) >= 4 and rows
+
+    records = sorted(
+        wait_until(four_written, 15, "the quiz's records in the outbox", page=page),
+        key=lambda r: r["device_seq"],
+    )
     assert [(r["verb"].rsplit("/", 1)[1], r["object"]["item"]) for r in records] == [
         ("answered", "q1"),
         ("attempted", "quiz"),
