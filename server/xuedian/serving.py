@@ -9,7 +9,7 @@ app factory, never by rewriting the environment.
 
 The master and its workers run with Python's ``-OO``: docstrings and asserts are left out
 of every module they load. A server never reads a docstring, and the required stack's
-(SQLAlchemy's above all) cost each worker about 5 MB (bench server_rss: 63.9 -> 58.4 MB).
+(SQLAlchemy's above all) cost each worker about 5 MB (bench server_rss: 63.9 -> 58.5 MB).
 Python keeps that bytecode apart (``*.opt-2.pyc``) and pip writes only the plain kind, so
 :func:`compile_bytecode` prepares it before the master starts; without it each worker would
 compile every module from source at each start.

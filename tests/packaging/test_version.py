@@ -27,21 +27,12 @@ def test_every_version_is_the_newest_release():
     app = re.search(r"APP_VERSION = '([^']+)'", (ROOT / "pwa/src/lib/version.js").read_text())
     package = json.loads((ROOT / "pwa/package.json").read_text())
     lock = json.loads((ROOT / "pwa/package-lock.json").read_text())
-    assert {
+    seen = {
         "xuedian.__version__": xuedian.__version__,
         "pyproject.toml": pyproject["project"]["version"],
         "pwa/src/lib/version.js": app and app.group(1),
         "pwa/package.json": package["version"],
         "pwa/package-lock.json": lock["version"],
         "pwa/package-lock.json root package": lock["packages"][""]["version"],
-    } == dict.fromkeys(
-        [
-            "xuedian.__version__",
-            "pyproject.toml",
-            "pwa/src/lib/version.js",
-            "pwa/package.json",
-            "pwa/package-lock.json",
-            "pwa/package-lock.json root package",
-        ],
-        version,
-    )
+    }
+    assert seen == dict.fromkeys(seen, version)
